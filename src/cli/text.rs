@@ -1,0 +1,1 @@
+//! Text tables for the terminal (stub, being written).

@@ -1,0 +1,1 @@
+//! Finding transcript files on disk (stub, being written).

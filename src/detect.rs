@@ -1,0 +1,205 @@
+//! Recognising each agent's files by content and layout, whatever the dropped folder is called.
+//!
+//! Users drop a home folder, an agent's root (`~/.claude/projects`, `~/.codex/sessions`,
+//! `~/.gemini/tmp`) or any folder below one, so the folder name proves nothing. A file is
+//! classified from its first bytes (the markers each agent's first line always carries), and the
+//! path only supplies what content cannot: Claude's session id (file stem, or the folder above
+//! `subagents/`).
+
+use serde::{Deserialize, Serialize};
+
+use crate::parsers::{FileContext, Format};
+
+/// How many leading bytes [`classify`] wants to see.
+pub const HEAD_BYTES: usize = 64 * 1024;
+
+/// What to do with a file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Classification {
+    /// Read it with this format's parser.
+    Parse { format: Format, ctx: FileContext },
+    /// A file we know and that carries no token usage (prompt history, Gemini `logs.json`, ...).
+    Known { what: String },
+    /// Not an agent transcript we can read.
+    Unrecognized { reason: String },
+}
+
+/// True for names worth opening at all; everything else is skipped without being read.
+#[must_use]
+pub fn is_candidate_name(path: &str) -> bool {
+    let name = file_name(path);
+    (name.ends_with(".jsonl") || name.ends_with(".json")) && !name.starts_with('.')
+}
+
+/// Classifies the file at `path` (any `/` or `\` separated path) from its first bytes.
+#[must_use]
+pub fn classify(path: &str, head: &[u8]) -> Classification {
+    let path = path.replace('\\', "/");
+    let name = file_name(&path);
+    if head.contains(&0) {
+        return Classification::Unrecognized {
+            reason: "binary file (contains NUL bytes)".to_owned(),
+        };
+    }
+    let Some(first) = first_nonblank(head) else {
+        return Classification::Unrecognized {
+            reason: "empty file".to_owned(),
+        };
+    };
+    let has = |marker: &str| memchr::memmem::find(first, marker.as_bytes()).is_some();
+    let key_is = |key: &str, value: &str| has_key_value(first, key, value);
+
+    let format = if key_is("type", "session_meta")
+        || (has("\"payload\"") && has("\"timestamp\"") && key_is("type", "turn_context"))
+        || (name.starts_with("rollout-") && name.ends_with(".jsonl"))
+    {
+        Some(Format::CodexJsonl)
+    } else if has("\"projectHash\"") || (has("\"sessionId\"") && has("\"messages\"") && !has("\"parentUuid\"")) {
+        if name.ends_with(".jsonl") {
+            Some(Format::GeminiJsonl)
+        } else {
+            Some(Format::GeminiJson)
+        }
+    } else if has("\"parentUuid\"")
+        || has("\"leafUuid\"")
+        || key_is("type", "file-history-snapshot")
+        || key_is("type", "queue-operation")
+        || (has("\"sessionId\"") && (has("\"isSidechain\"") || has("\"userType\"")))
+    {
+        Some(Format::ClaudeJsonl)
+    } else {
+        None
+    };
+
+    match format {
+        Some(format) => Classification::Parse {
+            format,
+            ctx: FileContext {
+                session_hint: session_hint(format, &path),
+                path,
+            },
+        },
+        None if name == "history.jsonl" => Classification::Known {
+            what: "prompt history (no token usage)".to_owned(),
+        },
+        None if name == "logs.json" => Classification::Known {
+            what: "Gemini prompt log (no token usage)".to_owned(),
+        },
+        None => Classification::Unrecognized {
+            reason: "not a Claude Code, Codex or Gemini CLI transcript".to_owned(),
+        },
+    }
+}
+
+/// The session a path implies: Claude subagent files belong to the folder above `subagents/`;
+/// other Claude files to their stem. Codex and Gemini name sessions inside the file.
+fn session_hint(format: Format, path: &str) -> Option<String> {
+    if format != Format::ClaudeJsonl {
+        return None;
+    }
+    let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+    if let Some(i) = parts.iter().position(|p| *p == "subagents") {
+        if i >= 1 {
+            return Some(parts[i - 1].to_owned());
+        }
+    }
+    let stem = file_name(path).trim_end_matches(".jsonl");
+    // Old flat subagent files (`agent-<id>.jsonl`) name their parent only inside (sessionId).
+    if stem.starts_with("agent-") {
+        return None;
+    }
+    Some(stem.to_owned())
+}
+
+fn file_name(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
+fn first_nonblank(head: &[u8]) -> Option<&[u8]> {
+    head.split(|b| *b == b'\n')
+        .find(|l| !l.iter().all(u8::is_ascii_whitespace))
+        .map(|l| if l.len() > HEAD_BYTES { &l[..HEAD_BYTES] } else { l })
+        .or(if head.iter().all(u8::is_ascii_whitespace) {
+            None
+        } else {
+            Some(head)
+        })
+}
+
+/// Looks for `"key": "value"` with any whitespace around the colon (compact or spaced JSON).
+fn has_key_value(hay: &[u8], key: &str, value: &str) -> bool {
+    let needle = format!("\"{key}\"");
+    let want = format!("\"{value}\"");
+    memchr::memmem::find_iter(hay, needle.as_bytes()).any(|at| {
+        let rest = &hay[at + needle.len()..];
+        let rest = trim_start(rest);
+        match rest.strip_prefix(b":") {
+            Some(after) => trim_start(after).starts_with(want.as_bytes()),
+            None => false,
+        }
+    })
+}
+
+fn trim_start(b: &[u8]) -> &[u8] {
+    let n = b.iter().take_while(|c| c.is_ascii_whitespace()).count();
+    &b[n..]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn format_of(path: &str, head: &str) -> Option<Format> {
+        match classify(path, head.as_bytes()) {
+            Classification::Parse { format, .. } => Some(format),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn recognises_each_agent_by_content_whatever_the_name() {
+        assert_eq!(
+            format_of("x/y.jsonl", r#"{"timestamp":"t","type":"session_meta","payload":{}}"#),
+            Some(Format::CodexJsonl)
+        );
+        assert_eq!(
+            format_of("a.json", r#"{"sessionId":"s","projectHash":"h","messages":[]}"#),
+            Some(Format::GeminiJson)
+        );
+        assert_eq!(
+            format_of("a.jsonl", r#"{"sessionId":"s","projectHash":"h","startTime":"t"}"#),
+            Some(Format::GeminiJsonl)
+        );
+        assert_eq!(
+            format_of("p/s.jsonl", r#"{"parentUuid": null, "isSidechain": false}"#),
+            Some(Format::ClaudeJsonl)
+        );
+        assert_eq!(format_of("notes.json", r#"{"a":1}"#), None);
+    }
+
+    #[test]
+    fn claude_session_comes_from_the_path() {
+        let hint = |p: &str| match classify(p, br#"{"parentUuid":null}"#) {
+            Classification::Parse { ctx, .. } => ctx.session_hint,
+            _ => None,
+        };
+        assert_eq!(hint("proj/abc.jsonl").as_deref(), Some("abc"));
+        assert_eq!(
+            hint("proj/abc/subagents/agent-x.jsonl").as_deref(),
+            Some("abc")
+        );
+        assert_eq!(hint("proj/agent-x.jsonl"), None);
+    }
+
+    #[test]
+    fn binary_and_empty_files_are_named_not_parsed() {
+        assert!(matches!(
+            classify("a.jsonl", b"\x00\x01\x02"),
+            Classification::Unrecognized { .. }
+        ));
+        assert!(matches!(
+            classify("a.jsonl", b"  \n"),
+            Classification::Unrecognized { .. }
+        ));
+    }
+}

@@ -1,0 +1,272 @@
+//! The ledger: keyed record sets and the one merge law that makes accounting exact.
+//!
+//! Several rules cross file boundaries (Claude's global `(message.id, requestId)` dedupe, Codex
+//! forks replaying a parent's history, Gemini's `.json` migrated to `.jsonl`), so files cannot be
+//! summed on their own. Each file yields keyed records instead, and [`Ledger::merge`] is a union
+//! with a deterministic choice per key. The choice ([`prefer_usage`]) is a total order on record
+//! content, so merging is **commutative, associative and idempotent**: parse files in any order,
+//! in any number of workers, merge twice, the totals are identical (see `tests/merge_law.rs`).
+//!
+//! File reports are keyed by path, so re-adding a file replaces its report instead of counting
+//! its lines twice.
+
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::line_report::{FileReport, LineTotals, Sink};
+use crate::model::{
+    Agent, MessageKey, MessageRecord, ToolCall, ToolKey, UsageKey, UsageRecord,
+};
+
+/// Everything known after reading some files: records by key, and a report per file.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Ledger {
+    #[serde(with = "entries")]
+    pub usage: BTreeMap<UsageKey, UsageRecord>,
+    #[serde(with = "entries")]
+    pub tools: BTreeMap<ToolKey, ToolCall>,
+    #[serde(with = "entries")]
+    pub messages: BTreeMap<MessageKey, MessageRecord>,
+    pub files: BTreeMap<String, FileReport>,
+}
+
+impl Ledger {
+    /// An empty ledger.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds the output of one parsed file.
+    pub fn add_file(&mut self, sink: Sink) {
+        for record in sink.usage {
+            self.insert_usage(record);
+        }
+        for call in sink.tools {
+            self.insert_tool(call);
+        }
+        for message in sink.messages {
+            self.insert_message(message);
+        }
+        self.insert_report(sink.report);
+    }
+
+    /// Lists a file that was not parsed (unrecognised, binary, empty) so the report names it.
+    pub fn note_skipped(&mut self, path: &str, bytes: u64, reason: &str) {
+        self.insert_report(FileReport {
+            path: path.to_owned(),
+            agent: None,
+            format: format!("skipped: {reason}"),
+            bytes,
+            ..FileReport::default()
+        });
+    }
+
+    /// Merges another ledger into this one (the merge law).
+    pub fn merge(&mut self, other: Ledger) {
+        for (_, record) in other.usage {
+            self.insert_usage(record);
+        }
+        for (_, call) in other.tools {
+            self.insert_tool(call);
+        }
+        for (_, message) in other.messages {
+            self.insert_message(message);
+        }
+        for (_, report) in other.files {
+            self.insert_report(report);
+        }
+    }
+
+    /// Inserts one usage candidate, keeping the preferred record for its key.
+    pub fn insert_usage(&mut self, record: UsageRecord) {
+        match self.usage.get_mut(&record.key) {
+            Some(kept) => {
+                if prefer_usage(&record, kept) == Ordering::Greater {
+                    *kept = record;
+                }
+            }
+            None => {
+                self.usage.insert(record.key.clone(), record);
+            }
+        }
+    }
+
+    fn insert_tool(&mut self, call: ToolCall) {
+        match self.tools.get_mut(&call.key) {
+            Some(kept) => *kept = merge_tool(kept, &call),
+            None => {
+                self.tools.insert(call.key.clone(), call);
+            }
+        }
+    }
+
+    fn insert_message(&mut self, message: MessageRecord) {
+        match self.messages.get_mut(&message.key) {
+            Some(kept) => {
+                if (&message.source, message.role, message.timestamp_ms)
+                    < (&kept.source, kept.role, kept.timestamp_ms)
+                {
+                    *kept = message;
+                }
+            }
+            None => {
+                self.messages.insert(message.key.clone(), message);
+            }
+        }
+    }
+
+    fn insert_report(&mut self, report: FileReport) {
+        match self.files.get_mut(&report.path) {
+            // The same path read twice: keep the larger reading (a file that grew), so that
+            // re-adding is idempotent and the choice does not depend on order.
+            Some(kept) => {
+                if (report.bytes, report.read) > (kept.bytes, kept.read) {
+                    *kept = report;
+                }
+            }
+            None => {
+                self.files.insert(report.path.clone(), report);
+            }
+        }
+    }
+
+    /// The usage records that count, after the cross-record rules that need the whole set.
+    ///
+    /// Claude's sidechain-replay rule (FORMATS.md 1.5 rule 4): a sidechain file can replay a parent
+    /// message with the same `message.id` and another `requestId`. Within one `message.id`, when a
+    /// non-sidechain record exists, sidechain records with a different `requestId` are replays.
+    pub fn counted_usage(&self) -> impl Iterator<Item = &UsageRecord> {
+        let mut shadowed: BTreeSet<&UsageKey> = BTreeSet::new();
+        let claude: Vec<&UsageRecord> = self
+            .usage
+            .values()
+            .filter(|r| r.key.agent == Agent::Claude)
+            .collect();
+        // Keys are ordered by (agent, scope, id), so one message.id's records are adjacent.
+        for group in claude.chunk_by(|a, b| a.key.scope == b.key.scope) {
+            if group.iter().any(|r| !r.is_sidechain) {
+                shadowed.extend(group.iter().filter(|r| r.is_sidechain).map(|r| &r.key));
+            }
+        }
+        self.usage
+            .values()
+            .filter(move |r| !shadowed.contains(&r.key))
+    }
+
+    /// The line report over all files: `read = used + duplicate + ignored + malformed`.
+    #[must_use]
+    pub fn line_totals(&self) -> LineTotals {
+        let mut t = LineTotals::default();
+        let mut candidates = 0u64;
+        for f in self.files.values() {
+            t.read += f.read;
+            t.ignored += f.ignored;
+            t.malformed += f.malformed;
+            t.duplicate += f.duplicate_in_file;
+            candidates += f.candidates;
+        }
+        t.used = self.counted_usage().count() as u64;
+        t.duplicate += candidates.saturating_sub(t.used);
+        t
+    }
+}
+
+/// The total order that chooses between two candidates for one key; `Greater` means `a` wins.
+///
+/// Claude writes one line per content block, each repeating the usage snapshot with a growing
+/// `output_tokens`: the largest total is the final one. Ties prefer a record that carries
+/// `speed`, then a main-thread record over a sidechain copy, then the earliest source, so that
+/// two different records never compare equal.
+#[must_use]
+pub fn prefer_usage(a: &UsageRecord, b: &UsageRecord) -> Ordering {
+    a.tokens
+        .total()
+        .cmp(&b.tokens.total())
+        .then_with(|| a.speed.is_some().cmp(&b.speed.is_some()))
+        .then_with(|| b.is_sidechain.cmp(&a.is_sidechain))
+        .then_with(|| b.source.cmp(&a.source))
+        .then_with(|| b.timestamp_ms.cmp(&a.timestamp_ms))
+        .then_with(|| {
+            // Last resort for records that differ only in content: compare their JSON form.
+            let ja = serde_json::to_string(a).unwrap_or_default();
+            let jb = serde_json::to_string(b).unwrap_or_default();
+            jb.cmp(&ja)
+        })
+}
+
+/// Two halves of one tool call (the call and its result) merge field by field.
+fn merge_tool(a: &ToolCall, b: &ToolCall) -> ToolCall {
+    let pick_min = |x: Option<i64>, y: Option<i64>| match (x, y) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, y) => x.or(y),
+    };
+    let pick_max = |x: Option<i64>, y: Option<i64>| match (x, y) {
+        (Some(x), Some(y)) => Some(x.max(y)),
+        (x, y) => x.or(y),
+    };
+    let (first, second) = if a.source <= b.source { (a, b) } else { (b, a) };
+    ToolCall {
+        key: first.key.clone(),
+        session: first.session.clone(),
+        name: match (&first.name, &second.name) {
+            (Some(x), Some(y)) => Some(x.min(y).clone()),
+            (x, y) => x.clone().or_else(|| y.clone()),
+        },
+        start_ms: pick_min(first.start_ms, second.start_ms),
+        end_ms: pick_max(first.end_ms, second.end_ms),
+        is_error: first.is_error || second.is_error,
+        source: first.source.clone(),
+    }
+}
+
+/// Serializes a map with struct keys as a list of values (JSON objects need string keys); the
+/// key is part of each value, so it is rebuilt on the way back in.
+mod entries {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub(crate) trait Keyed {
+        type Key: Ord + Clone;
+        fn key(&self) -> &Self::Key;
+    }
+
+    impl Keyed for crate::model::UsageRecord {
+        type Key = crate::model::UsageKey;
+        fn key(&self) -> &Self::Key {
+            &self.key
+        }
+    }
+    impl Keyed for crate::model::ToolCall {
+        type Key = crate::model::ToolKey;
+        fn key(&self) -> &Self::Key {
+            &self.key
+        }
+    }
+    impl Keyed for crate::model::MessageRecord {
+        type Key = crate::model::MessageKey;
+        fn key(&self) -> &Self::Key {
+            &self.key
+        }
+    }
+
+    pub(crate) fn serialize<S, V>(map: &BTreeMap<V::Key, V>, s: S) -> Result<S::Ok, S::Error>
+    where
+        S: Serializer,
+        V: Keyed + Serialize,
+    {
+        s.collect_seq(map.values())
+    }
+
+    pub(crate) fn deserialize<'de, D, V>(d: D) -> Result<BTreeMap<V::Key, V>, D::Error>
+    where
+        D: Deserializer<'de>,
+        V: Keyed + Deserialize<'de>,
+    {
+        let values = Vec::<V>::deserialize(d)?;
+        Ok(values.into_iter().map(|v| (v.key().clone(), v)).collect())
+    }
+}

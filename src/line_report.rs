@@ -1,0 +1,142 @@
+//! Every line has a fate: used, duplicate, not a usage record, or malformed.
+//!
+//! Parsers report each line's fate into a [`Sink`] while they emit records; the sink keeps the
+//! counts and the first few malformed examples per file in a [`FileReport`]. "Duplicate" has two
+//! sources: a parser may know a line repeats an earlier one in the same file (a Codex token count
+//! re-emitted unchanged, a Gemini message re-appended), and the ledger collapses candidates that
+//! share a key across lines and files. [`LineTotals`] adds both up so that
+//! `read = used + duplicate + ignored + malformed` always holds.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Agent, MessageRecord, Source, ToolCall, UsageRecord};
+
+/// How many malformed-line examples a file report keeps.
+pub const MAX_EXAMPLES: usize = 5;
+
+/// One malformed line: where, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Issue {
+    pub line: u64,
+    pub reason: String,
+}
+
+/// What happened to the lines of one file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileReport {
+    pub path: String,
+    /// The agent whose parser read the file; `None` when no parser recognised it.
+    pub agent: Option<Agent>,
+    /// The format the file was read as (`claude-jsonl`, `codex-jsonl`, `gemini-json`, ...), or why
+    /// it was skipped.
+    pub format: String,
+    pub bytes: u64,
+    /// Lines (for a JSON document: messages) read.
+    pub read: u64,
+    /// Lines that produced a usage record (before cross-file dedupe).
+    pub candidates: u64,
+    /// Lines the parser itself found to repeat an earlier line of the same file.
+    pub duplicate_in_file: u64,
+    /// Lines that are valid but carry no usage (user messages, progress, metadata...).
+    pub ignored: u64,
+    pub malformed: u64,
+    /// The first [`MAX_EXAMPLES`] malformed lines.
+    pub examples: Vec<Issue>,
+}
+
+/// Lines summed over files after the merge, the report users see.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineTotals {
+    pub read: u64,
+    pub used: u64,
+    pub duplicate: u64,
+    pub ignored: u64,
+    pub malformed: u64,
+}
+
+/// Collects what a parser emits and counts every line's fate.
+#[derive(Debug, Default)]
+pub struct Sink {
+    pub report: FileReport,
+    pub usage: Vec<UsageRecord>,
+    pub tools: Vec<ToolCall>,
+    pub messages: Vec<MessageRecord>,
+}
+
+impl Sink {
+    /// A sink for the file at `path`.
+    #[must_use]
+    pub fn new(path: &str, agent: Option<Agent>, format: &str) -> Self {
+        Sink {
+            report: FileReport {
+                path: path.to_owned(),
+                agent,
+                format: format.to_owned(),
+                ..FileReport::default()
+            },
+            ..Sink::default()
+        }
+    }
+
+    /// The source reference for `line` of this file.
+    #[must_use]
+    pub fn source(&self, line: u64) -> Source {
+        Source {
+            file: self.report.path.clone(),
+            line,
+        }
+    }
+
+    /// A line (or document unit) that produced `record`.
+    pub fn used(&mut self, record: UsageRecord) {
+        self.report.read += 1;
+        self.report.candidates += 1;
+        self.usage.push(record);
+    }
+
+    /// A line that repeats an earlier line of the same file.
+    pub fn duplicate(&mut self) {
+        self.report.read += 1;
+        self.report.duplicate_in_file += 1;
+    }
+
+    /// A valid line that carries no usage.
+    pub fn ignored(&mut self) {
+        self.report.read += 1;
+        self.report.ignored += 1;
+    }
+
+    /// A line that could not be read, with the reason shown to the user.
+    pub fn malformed(&mut self, line: u64, reason: impl Into<String>) {
+        self.report.read += 1;
+        self.report.malformed += 1;
+        if self.report.examples.len() < MAX_EXAMPLES {
+            self.report.examples.push(Issue {
+                line,
+                reason: reason.into(),
+            });
+        }
+    }
+
+    /// A tool call seen on some line (does not change the line's fate).
+    pub fn tool(&mut self, call: ToolCall) {
+        self.tools.push(call);
+    }
+
+    /// A message seen on some line (does not change the line's fate).
+    pub fn message(&mut self, message: MessageRecord) {
+        self.messages.push(message);
+    }
+}
+
+/// A short, user-facing reason for a JSON error on a line.
+#[must_use]
+pub fn json_reason(bytes: &[u8], err: &serde_json::Error) -> String {
+    if std::str::from_utf8(bytes).is_err() {
+        return "invalid UTF-8".to_owned();
+    }
+    if err.is_eof() {
+        return "truncated JSON (line ends mid-record)".to_owned();
+    }
+    format!("invalid JSON: {err}")
+}

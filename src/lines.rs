@@ -1,0 +1,153 @@
+//! Chunk-safe line splitting.
+//!
+//! Files arrive in chunks of whatever size the reader chose (a browser `Blob.slice`, a native
+//! `read`), so a line can be cut anywhere, even inside a multi-byte UTF-8 sequence. The splitter
+//! carries the unfinished tail into the next chunk; feeding a file whole or byte by byte yields
+//! the same lines. Lines longer than [`MAX_LINE_BYTES`] are not buffered: they are reported as
+//! [`Line::TooLong`] once, and their bytes are skipped up to the next newline.
+
+/// The longest line kept in memory. Real transcripts have lines of a few MiB (pasted images);
+/// anything beyond this is counted as malformed instead of exhausting a browser tab's memory.
+pub const MAX_LINE_BYTES: usize = 64 * 1024 * 1024;
+
+/// One line handed to a parser.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Line<'a> {
+    /// A complete line (without its `\n` or `\r\n`), with its 1-based number.
+    Text { number: u64, bytes: &'a [u8] },
+    /// A line longer than the limit: its number and its full length in bytes.
+    TooLong { number: u64, len: u64 },
+}
+
+/// Splits a byte stream into lines, however it is chunked.
+#[derive(Debug)]
+pub struct LineSplitter {
+    carry: Vec<u8>,
+    /// Number of the line currently being assembled (1-based).
+    number: u64,
+    /// Length of an over-long line being skipped, if any.
+    skipping: Option<u64>,
+    limit: usize,
+}
+
+impl Default for LineSplitter {
+    fn default() -> Self {
+        Self::with_limit(MAX_LINE_BYTES)
+    }
+}
+
+impl LineSplitter {
+    /// A splitter with a custom line-length limit (tests use small ones).
+    #[must_use]
+    pub fn with_limit(limit: usize) -> Self {
+        LineSplitter {
+            carry: Vec::new(),
+            number: 1,
+            skipping: None,
+            limit,
+        }
+    }
+
+    /// Feeds the next chunk, calling `f` for each line it completes.
+    pub fn push(&mut self, mut chunk: &[u8], f: &mut dyn FnMut(Line<'_>)) {
+        while !chunk.is_empty() {
+            match memchr::memchr(b'\n', chunk) {
+                Some(at) => {
+                    let (head, rest) = chunk.split_at(at);
+                    self.take_part(head);
+                    self.complete(f);
+                    chunk = &rest[1..];
+                }
+                None => {
+                    self.take_part(chunk);
+                    break;
+                }
+            }
+        }
+    }
+
+    /// Ends the stream: a last line without a trailing newline is still a line.
+    pub fn finish(&mut self, f: &mut dyn FnMut(Line<'_>)) {
+        if !self.carry.is_empty() || self.skipping.is_some() {
+            self.complete(f);
+        }
+    }
+
+    /// Lines completed so far.
+    #[must_use]
+    pub fn lines_seen(&self) -> u64 {
+        self.number - 1
+    }
+
+    fn take_part(&mut self, part: &[u8]) {
+        if let Some(len) = self.skipping.as_mut() {
+            *len += part.len() as u64;
+            return;
+        }
+        if self.carry.len() + part.len() > self.limit {
+            self.skipping = Some((self.carry.len() + part.len()) as u64);
+            self.carry = Vec::new();
+            return;
+        }
+        self.carry.extend_from_slice(part);
+    }
+
+    fn complete(&mut self, f: &mut dyn FnMut(Line<'_>)) {
+        let number = self.number;
+        self.number += 1;
+        if let Some(len) = self.skipping.take() {
+            f(Line::TooLong { number, len });
+            return;
+        }
+        let mut bytes = self.carry.as_slice();
+        if let Some(stripped) = bytes.strip_suffix(b"\r") {
+            bytes = stripped;
+        }
+        f(Line::Text { number, bytes });
+        self.carry.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(chunks: &[&[u8]], limit: usize) -> Vec<String> {
+        let mut s = LineSplitter::with_limit(limit);
+        let mut out = Vec::new();
+        let mut f = |l: Line<'_>| {
+            out.push(match l {
+                Line::Text { number, bytes } => {
+                    format!("{number}:{}", String::from_utf8_lossy(bytes))
+                }
+                Line::TooLong { number, len } => format!("{number}:too long {len}"),
+            });
+        };
+        for c in chunks {
+            s.push(c, &mut f);
+        }
+        s.finish(&mut f);
+        out
+    }
+
+    #[test]
+    fn splits_across_chunks_and_strips_crlf() {
+        assert_eq!(
+            split(&[b"ab", b"c\r\nde", b"f\n\ng"], 100),
+            vec!["1:abc", "2:def", "3:", "4:g"]
+        );
+    }
+
+    #[test]
+    fn trailing_newline_adds_no_empty_line() {
+        assert_eq!(split(&[b"a\nb\n"], 100), vec!["1:a", "2:b"]);
+    }
+
+    #[test]
+    fn over_long_lines_are_reported_not_buffered() {
+        assert_eq!(
+            split(&[b"12", b"345678", b"9\nok\n"], 4),
+            vec!["1:too long 9", "2:ok"]
+        );
+    }
+}

@@ -1,0 +1,220 @@
+//! The normalized model every agent parser emits and every view reads.
+//!
+//! Agents disagree on what "input" means (Codex and Gemini include cached tokens in it, Claude does
+//! not) and on where reasoning goes. Parsers translate into [`Tokens`], whose fields never overlap:
+//! `input` is uncached input, `output` includes reasoning/thinking, and the total is the plain sum
+//! of the five billable kinds. Nothing downstream needs to know which agent a number came from.
+//!
+//! Records are *keyed* ([`UsageKey`], [`ToolKey`], [`MessageKey`]): a key names one real model
+//! call, tool call or message wherever it was copied to, so the [`crate::ledger::Ledger`] can merge
+//! record sets from any number of files, in any order, any number of times, with the same result.
+
+use serde::{Deserialize, Serialize};
+
+/// The coding agents whose transcripts agentmeter reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Agent {
+    Claude,
+    Codex,
+    Gemini,
+}
+
+impl Agent {
+    /// Every agent, in display order.
+    pub const ALL: [Agent; 3] = [Agent::Claude, Agent::Codex, Agent::Gemini];
+
+    /// The lowercase name used in JSON, the CLI and `data-testid` hooks.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Agent::Claude => "claude",
+            Agent::Codex => "codex",
+            Agent::Gemini => "gemini",
+        }
+    }
+
+    /// The human name shown in tables.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Agent::Claude => "Claude Code",
+            Agent::Codex => "Codex CLI",
+            Agent::Gemini => "Gemini CLI",
+        }
+    }
+}
+
+impl std::fmt::Display for Agent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Token counts of one model call (or a sum of them), in non-overlapping kinds.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tokens {
+    /// Uncached input tokens.
+    pub input: u64,
+    /// Output tokens, reasoning/thinking included.
+    pub output: u64,
+    /// Cache writes billed at the 5-minute rate (Claude; also the fallback for an unsplit write).
+    pub cache_write_5m: u64,
+    /// Cache writes billed at the 1-hour rate (Claude).
+    pub cache_write_1h: u64,
+    /// Cache reads (hits).
+    pub cache_read: u64,
+    /// The part of `output` that was reasoning; informational, never added to totals.
+    pub reasoning: u64,
+}
+
+impl Tokens {
+    /// All cache writes, whatever their lifetime.
+    #[must_use]
+    pub fn cache_write(&self) -> u64 {
+        self.cache_write_5m + self.cache_write_1h
+    }
+
+    /// Every billable token: input + output + cache writes + cache reads.
+    #[must_use]
+    pub fn total(&self) -> u64 {
+        self.input + self.output + self.cache_write() + self.cache_read
+    }
+
+    /// Prompt-side tokens (everything the model read): input + cache writes + cache reads.
+    #[must_use]
+    pub fn prompt(&self) -> u64 {
+        self.input + self.cache_write() + self.cache_read
+    }
+
+    /// True when every count is zero.
+    #[must_use]
+    pub fn is_zero(&self) -> bool {
+        self.total() == 0 && self.reasoning == 0
+    }
+
+    /// Adds `other` into `self`, saturating rather than wrapping.
+    pub fn add(&mut self, other: &Tokens) {
+        self.input = self.input.saturating_add(other.input);
+        self.output = self.output.saturating_add(other.output);
+        self.cache_write_5m = self.cache_write_5m.saturating_add(other.cache_write_5m);
+        self.cache_write_1h = self.cache_write_1h.saturating_add(other.cache_write_1h);
+        self.cache_read = self.cache_read.saturating_add(other.cache_read);
+        self.reasoning = self.reasoning.saturating_add(other.reasoning);
+    }
+}
+
+/// Where a record was read: the file's path (as given to the parser) and its 1-based line.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Source {
+    pub file: String,
+    pub line: u64,
+}
+
+/// The identity of one real model call, wherever it was copied to.
+///
+/// `scope` and `id` are agent-specific:
+/// - Claude: `scope` = `message.id`, `id` = `requestId` (the sidechain-replay rule groups by scope);
+/// - Codex: `scope` = the thread the call belongs to, `id` = its place in the cumulative counter;
+/// - Gemini: `scope` = session id, `id` = message id;
+/// - a line that carries no identity gets `scope` = `"line:" + file`, `id` = its line number, so it
+///   is never collapsed with anything but itself.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct UsageKey {
+    pub agent: Agent,
+    pub scope: String,
+    pub id: String,
+}
+
+impl UsageKey {
+    /// A key for a record that has no identity of its own: unique to its file and line.
+    #[must_use]
+    pub fn unkeyed(agent: Agent, source: &Source) -> Self {
+        UsageKey {
+            agent,
+            scope: format!("line:{}", source.file),
+            id: source.line.to_string(),
+        }
+    }
+}
+
+/// One model call's usage, normalized.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsageRecord {
+    pub key: UsageKey,
+    /// When the call happened, milliseconds since the Unix epoch (UTC).
+    pub timestamp_ms: i64,
+    /// The model as the agent wrote it; `None` when the agent recorded none.
+    pub model: Option<String>,
+    pub tokens: Tokens,
+    /// The session this call belongs to (Claude: from the file path; Codex/Gemini: session id).
+    pub session: String,
+    /// The project: a working directory where the agent records one (Gemini: its project hash).
+    pub project: Option<String>,
+    pub git_branch: Option<String>,
+    pub cli_version: Option<String>,
+    /// Claude: the line was written by a subagent (`isSidechain: true`).
+    pub is_sidechain: bool,
+    /// Claude: `usage.speed` as written (`"fast"` for Opus fast mode), if present.
+    pub speed: Option<String>,
+    /// A cost the agent itself recorded (Claude <= 1.0.8 `costUSD`), in picodollars.
+    pub recorded_cost_pico: Option<u64>,
+    pub source: Source,
+}
+
+impl UsageRecord {
+    /// True when the call ran in a premium "fast" mode.
+    #[must_use]
+    pub fn is_fast(&self) -> bool {
+        self.speed.as_deref() == Some("fast")
+    }
+}
+
+/// The identity of one tool call (the agent's own call id).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct ToolKey {
+    pub agent: Agent,
+    pub id: String,
+}
+
+/// One tool call: its name, when it started and ended, and whether it failed.
+///
+/// The call and its result usually arrive on different lines; either half may be missing, so
+/// every field but the key is optional and two halves merge field by field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ToolCall {
+    pub key: ToolKey,
+    pub session: String,
+    pub name: Option<String>,
+    pub start_ms: Option<i64>,
+    pub end_ms: Option<i64>,
+    pub is_error: bool,
+    pub source: Source,
+}
+
+/// Who wrote a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    User,
+    Assistant,
+    System,
+    Tool,
+}
+
+/// The identity of one transcript message (Claude `uuid`, Codex/Gemini message id or position).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct MessageKey {
+    pub agent: Agent,
+    pub id: String,
+}
+
+/// One message, kept for per-role message counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageRecord {
+    pub key: MessageKey,
+    pub session: String,
+    pub role: Role,
+    pub timestamp_ms: Option<i64>,
+    pub source: Source,
+}

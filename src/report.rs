@@ -1,0 +1,232 @@
+//! The report: the one JSON shape the CLI prints with `--json` and the browser app draws.
+//!
+//! Built from a [`Summary`]; dollars appear only here, at the edge (internally money is integer
+//! picodollars). `input` is uncached input and `output` includes reasoning, for every agent.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::ledger::Ledger;
+use crate::line_report::{FileReport, LineTotals};
+use crate::model::{Agent, Tokens};
+use crate::pricing::Provenance;
+use crate::rollup::{Summary, Totals};
+
+/// Token counts as reported.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenReport {
+    pub input: u64,
+    pub output: u64,
+    pub cache_write: u64,
+    pub cache_write_5m: u64,
+    pub cache_write_1h: u64,
+    pub cache_read: u64,
+    pub reasoning: u64,
+    pub total: u64,
+}
+
+impl From<&Tokens> for TokenReport {
+    fn from(t: &Tokens) -> Self {
+        TokenReport {
+            input: t.input,
+            output: t.output,
+            cache_write: t.cache_write(),
+            cache_write_5m: t.cache_write_5m,
+            cache_write_1h: t.cache_write_1h,
+            cache_read: t.cache_read,
+            reasoning: t.reasoning,
+            total: t.total(),
+        }
+    }
+}
+
+/// Totals of some group.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupReport {
+    pub tokens: TokenReport,
+    pub cost_usd: f64,
+    pub calls: u64,
+    pub unpriced_tokens: u64,
+    pub cache_hit_rate: f64,
+}
+
+impl From<&Totals> for GroupReport {
+    fn from(t: &Totals) -> Self {
+        GroupReport {
+            tokens: (&t.tokens).into(),
+            cost_usd: t.cost_usd(),
+            calls: t.calls,
+            unpriced_tokens: t.unpriced_tokens,
+            cache_hit_rate: t.cache_hit_rate(),
+        }
+    }
+}
+
+/// One agent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AgentReport {
+    #[serde(flatten)]
+    pub totals: GroupReport,
+    pub sessions: u64,
+    pub unpriced_models: Vec<String>,
+}
+
+/// One (day, agent, model) row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DayReport {
+    pub date: String,
+    pub agent: Agent,
+    pub model: String,
+    #[serde(flatten)]
+    pub totals: GroupReport,
+}
+
+/// One (agent, model) row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelReport {
+    pub agent: Agent,
+    pub model: String,
+    pub priced_as: Option<String>,
+    pub pricing: Provenance,
+    #[serde(flatten)]
+    pub totals: GroupReport,
+}
+
+/// One session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionReport {
+    pub agent: Agent,
+    pub session: String,
+    pub project: Option<String>,
+    pub git_branch: Option<String>,
+    pub cli_version: Option<String>,
+    pub start: String,
+    pub end: String,
+    pub models: Vec<String>,
+    pub user_messages: u64,
+    pub assistant_messages: u64,
+    pub tool_calls: u64,
+    pub tool_errors: u64,
+    #[serde(flatten)]
+    pub totals: GroupReport,
+}
+
+/// One (agent, tool) row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ToolReport {
+    pub agent: Agent,
+    pub name: String,
+    pub calls: u64,
+    pub errors: u64,
+    pub total_ms: u64,
+}
+
+/// The whole report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// Format version of this JSON.
+    pub version: u32,
+    /// The price table used (LiteLLM version it was snapshotted from).
+    pub prices: String,
+    /// The time zone days are counted in.
+    pub time_zone: String,
+    pub total: GroupReport,
+    pub agents: BTreeMap<Agent, AgentReport>,
+    pub days: Vec<DayReport>,
+    pub models: Vec<ModelReport>,
+    pub sessions: Vec<SessionReport>,
+    pub tools: Vec<ToolReport>,
+    pub lines: LineTotals,
+    /// Per-file line reports (skipped files included, with the reason in `format`).
+    pub files: Vec<FileReport>,
+}
+
+/// The current report format version.
+pub const REPORT_VERSION: u32 = 1;
+
+impl Report {
+    /// Builds the report from a summary and the ledger it was computed from.
+    #[must_use]
+    pub fn new(summary: &Summary, ledger: &Ledger, prices: &str, time_zone: &str) -> Self {
+        Report {
+            version: REPORT_VERSION,
+            prices: prices.to_owned(),
+            time_zone: time_zone.to_owned(),
+            total: (&summary.total).into(),
+            agents: summary
+                .agents
+                .iter()
+                .map(|(agent, a)| {
+                    (
+                        *agent,
+                        AgentReport {
+                            totals: (&a.totals).into(),
+                            sessions: a.sessions,
+                            unpriced_models: a.unpriced_models.iter().cloned().collect(),
+                        },
+                    )
+                })
+                .collect(),
+            days: summary
+                .days
+                .iter()
+                .map(|d| DayReport {
+                    date: d.date.format("%Y-%m-%d").to_string(),
+                    agent: d.agent,
+                    model: d.model.clone(),
+                    totals: (&d.totals).into(),
+                })
+                .collect(),
+            models: summary
+                .models
+                .iter()
+                .map(|m| ModelReport {
+                    agent: m.agent,
+                    model: m.model.clone(),
+                    priced_as: m.priced_as.clone(),
+                    pricing: m.provenance,
+                    totals: (&m.totals).into(),
+                })
+                .collect(),
+            sessions: summary
+                .sessions
+                .iter()
+                .map(|s| SessionReport {
+                    agent: s.agent,
+                    session: s.session.clone(),
+                    project: s.project.clone(),
+                    git_branch: s.git_branch.clone(),
+                    cli_version: s.cli_version.clone(),
+                    start: rfc3339(s.first_ms),
+                    end: rfc3339(s.last_ms),
+                    models: s.models.iter().cloned().collect(),
+                    user_messages: s.user_messages,
+                    assistant_messages: s.assistant_messages,
+                    tool_calls: s.tool_calls,
+                    tool_errors: s.tool_errors,
+                    totals: (&s.totals).into(),
+                })
+                .collect(),
+            tools: summary
+                .tools
+                .iter()
+                .map(|t| ToolReport {
+                    agent: t.agent,
+                    name: t.name.clone(),
+                    calls: t.calls,
+                    errors: t.errors,
+                    total_ms: t.total_ms,
+                })
+                .collect(),
+            lines: summary.lines,
+            files: ledger.files.values().cloned().collect(),
+        }
+    }
+}
+
+fn rfc3339(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+        .unwrap_or_default()
+}

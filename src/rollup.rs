@@ -1,0 +1,273 @@
+//! Rollups: the merged record set summed by agent, day, model, session and tool.
+//!
+//! Every rollup is a sum over the same [`Ledger::counted_usage`] set, each record priced once, so
+//! grouping by day, session, model or agent always gives the same grand total (tested in
+//! `tests/rollup_consistency.rs`). Days are calendar days in the zone the caller chooses.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{NaiveDate, TimeZone};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+
+use crate::ledger::Ledger;
+use crate::line_report::LineTotals;
+use crate::model::{Agent, Role, Tokens, UsageRecord};
+use crate::pricing::{Cost, PriceTable, Provenance};
+
+/// The model name used for records whose agent recorded none.
+pub const UNKNOWN_MODEL: &str = "unknown";
+
+/// Tokens and cost summed over some records.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Totals {
+    pub tokens: Tokens,
+    /// Cost of the priced records, in picodollars.
+    pub cost_pico: u64,
+    /// Tokens of records that have no price (counted in `tokens`, not in `cost_pico`).
+    pub unpriced_tokens: u64,
+    /// Model calls summed.
+    pub calls: u64,
+}
+
+impl Totals {
+    fn add(&mut self, record: &UsageRecord, cost: &Cost) {
+        self.tokens.add(&record.tokens);
+        self.calls += 1;
+        if cost.provenance == Provenance::Unpriced {
+            self.unpriced_tokens += record.tokens.total();
+        } else {
+            self.cost_pico = self.cost_pico.saturating_add(cost.pico);
+        }
+    }
+
+    /// Cost in US dollars.
+    #[must_use]
+    pub fn cost_usd(&self) -> f64 {
+        pico_to_usd(self.cost_pico)
+    }
+
+    /// Share of prompt tokens served from cache: cache_read / (input + cache writes + cache_read).
+    #[must_use]
+    pub fn cache_hit_rate(&self) -> f64 {
+        let prompt = self.tokens.prompt();
+        if prompt == 0 {
+            0.0
+        } else {
+            self.tokens.cache_read as f64 / prompt as f64
+        }
+    }
+}
+
+/// Picodollars to dollars.
+#[must_use]
+pub fn pico_to_usd(pico: u64) -> f64 {
+    pico as f64 / 1e12
+}
+
+/// One agent's totals.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AgentRollup {
+    pub totals: Totals,
+    pub sessions: u64,
+    pub unpriced_models: BTreeSet<String>,
+}
+
+/// One (day, agent, model) cell.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DayRow {
+    pub date: NaiveDate,
+    pub agent: Agent,
+    pub model: String,
+    pub totals: Totals,
+}
+
+/// One (agent, model) row, with how it was priced.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelRow {
+    pub agent: Agent,
+    pub model: String,
+    pub priced_as: Option<String>,
+    pub provenance: Provenance,
+    pub totals: Totals,
+}
+
+/// One session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionRow {
+    pub agent: Agent,
+    pub session: String,
+    pub project: Option<String>,
+    pub git_branch: Option<String>,
+    pub cli_version: Option<String>,
+    pub first_ms: i64,
+    pub last_ms: i64,
+    pub models: BTreeSet<String>,
+    pub totals: Totals,
+    pub user_messages: u64,
+    pub assistant_messages: u64,
+    pub tool_calls: u64,
+    pub tool_errors: u64,
+}
+
+/// One (agent, tool name) row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ToolRow {
+    pub agent: Agent,
+    pub name: String,
+    pub calls: u64,
+    pub errors: u64,
+    /// Sum of known durations (result time minus call time), in milliseconds.
+    pub total_ms: u64,
+}
+
+/// Everything the CLI prints and the dashboard draws.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub total: Totals,
+    pub agents: BTreeMap<Agent, AgentRollup>,
+    pub days: Vec<DayRow>,
+    pub models: Vec<ModelRow>,
+    pub sessions: Vec<SessionRow>,
+    pub tools: Vec<ToolRow>,
+    pub lines: LineTotals,
+}
+
+/// Sums `ledger` with `prices`, bucketing days in `tz`.
+#[must_use]
+pub fn summarize(ledger: &Ledger, prices: &PriceTable, tz: Tz) -> Summary {
+    let mut total = Totals::default();
+    let mut agents: BTreeMap<Agent, AgentRollup> = BTreeMap::new();
+    let mut days: BTreeMap<(NaiveDate, Agent, String), Totals> = BTreeMap::new();
+    let mut models: BTreeMap<(Agent, String), ModelRow> = BTreeMap::new();
+    let mut sessions: BTreeMap<(Agent, String), SessionRow> = BTreeMap::new();
+
+    for record in ledger.counted_usage() {
+        let cost = prices.record_cost(record);
+        let model = record.model.clone().unwrap_or_else(|| UNKNOWN_MODEL.to_owned());
+        let agent = record.key.agent;
+        total.add(record, &cost);
+
+        let a = agents.entry(agent).or_default();
+        a.totals.add(record, &cost);
+        if cost.provenance == Provenance::Unpriced && !record.tokens.is_zero() {
+            a.unpriced_models.insert(model.clone());
+        }
+
+        let date = tz.timestamp_millis_opt(record.timestamp_ms).single().map_or_else(
+            || chrono::DateTime::UNIX_EPOCH.date_naive(),
+            |t| t.date_naive(),
+        );
+        days.entry((date, agent, model.clone()))
+            .or_default()
+            .add(record, &cost);
+
+        models
+            .entry((agent, model.clone()))
+            .or_insert_with(|| ModelRow {
+                agent,
+                model: model.clone(),
+                priced_as: cost.priced_as.clone(),
+                provenance: cost.provenance,
+                totals: Totals::default(),
+            })
+            .totals
+            .add(record, &cost);
+
+        let s = sessions
+            .entry((agent, record.session.clone()))
+            .or_insert_with(|| new_session(record));
+        s.first_ms = s.first_ms.min(record.timestamp_ms);
+        s.last_ms = s.last_ms.max(record.timestamp_ms);
+        fill(&mut s.project, &record.project);
+        fill(&mut s.git_branch, &record.git_branch);
+        fill(&mut s.cli_version, &record.cli_version);
+        if record.model.is_some() {
+            s.models.insert(model);
+        }
+        s.totals.add(record, &cost);
+    }
+
+    for message in ledger.messages.values() {
+        if let Some(s) = sessions.get_mut(&(message.key.agent, message.session.clone())) {
+            match message.role {
+                Role::User => s.user_messages += 1,
+                Role::Assistant => s.assistant_messages += 1,
+                Role::System | Role::Tool => {}
+            }
+        }
+    }
+
+    let mut tools: BTreeMap<(Agent, String), ToolRow> = BTreeMap::new();
+    for call in ledger.tools.values() {
+        let agent = call.key.agent;
+        let name = call.name.clone().unwrap_or_else(|| "unknown".to_owned());
+        let row = tools.entry((agent, name.clone())).or_insert_with(|| ToolRow {
+            agent,
+            name,
+            calls: 0,
+            errors: 0,
+            total_ms: 0,
+        });
+        row.calls += 1;
+        row.errors += u64::from(call.is_error);
+        if let (Some(a), Some(b)) = (call.start_ms, call.end_ms) {
+            row.total_ms += u64::try_from(b - a).unwrap_or(0);
+        }
+        if let Some(s) = sessions.get_mut(&(agent, call.session.clone())) {
+            s.tool_calls += 1;
+            s.tool_errors += u64::from(call.is_error);
+        }
+    }
+
+    for ((agent, _), _) in &sessions {
+        agents.entry(*agent).or_default().sessions += 1;
+    }
+
+    let mut sessions: Vec<SessionRow> = sessions.into_values().collect();
+    sessions.sort_by(|a, b| b.last_ms.cmp(&a.last_ms).then_with(|| a.session.cmp(&b.session)));
+
+    Summary {
+        total,
+        agents,
+        days: days
+            .into_iter()
+            .map(|((date, agent, model), totals)| DayRow {
+                date,
+                agent,
+                model,
+                totals,
+            })
+            .collect(),
+        models: models.into_values().collect(),
+        sessions,
+        tools: tools.into_values().collect(),
+        lines: ledger.line_totals(),
+    }
+}
+
+fn new_session(record: &UsageRecord) -> SessionRow {
+    SessionRow {
+        agent: record.key.agent,
+        session: record.session.clone(),
+        project: None,
+        git_branch: None,
+        cli_version: None,
+        first_ms: record.timestamp_ms,
+        last_ms: record.timestamp_ms,
+        models: BTreeSet::new(),
+        totals: Totals::default(),
+        user_messages: 0,
+        assistant_messages: 0,
+        tool_calls: 0,
+        tool_errors: 0,
+    }
+}
+
+fn fill(slot: &mut Option<String>, value: &Option<String>) {
+    if slot.is_none() {
+        if let Some(v) = value.as_ref().filter(|v| !v.is_empty()) {
+            *slot = Some(v.clone());
+        }
+    }
+}
