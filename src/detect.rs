@@ -31,6 +31,56 @@ pub fn is_candidate_name(path: &str) -> bool {
     (name.ends_with(".jsonl") || name.ends_with(".json")) && !name.starts_with('.')
 }
 
+/// Where each agent keeps transcripts below a home folder. Below a home folder, only these are
+/// read: a home holds far more `.json` files than transcripts.
+pub const AGENT_ROOTS: &[&str] = &[
+    ".claude/projects",
+    ".config/claude/projects",
+    ".codex/sessions",
+    ".codex/archived_sessions",
+    ".gemini/tmp",
+];
+
+/// Folders never worth entering.
+const NEVER_VISIT: &[&str] = &[".git", "node_modules", ".cache", ".npm", ".cargo", ".rustup"];
+
+/// True when a folder holding these entry names is a home-like folder (it contains an agent's
+/// dot-folder), so that only [`AGENT_ROOTS`] below it are read.
+#[must_use]
+pub fn is_home_like<'a>(child_names: impl IntoIterator<Item = &'a str>) -> bool {
+    child_names
+        .into_iter()
+        .any(|n| matches!(n, ".claude" | ".codex" | ".gemini"))
+}
+
+/// Whether a path (relative to the dropped or given folder, `/`-separated) is worth visiting.
+///
+/// A path that passes through an agent's dot-folder must continue into that agent's transcript
+/// root (`.claude/todos/...` is skipped, `.claude/projects/...` is read); `home_like` says the
+/// dropped folder is a home, in which case paths outside every agent root are skipped too.
+#[must_use]
+pub fn should_visit(rel_path: &str, home_like: bool) -> bool {
+    let parts: Vec<&str> = rel_path
+        .split(['/', '\\'])
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
+    if parts.iter().any(|p| NEVER_VISIT.contains(p)) {
+        return false;
+    }
+    let Some(start) = parts
+        .iter()
+        .position(|p| matches!(*p, ".claude" | ".codex" | ".gemini" | ".config"))
+    else {
+        return !home_like;
+    };
+    let rest = &parts[start..];
+    AGENT_ROOTS.iter().any(|root| {
+        let root: Vec<&str> = root.split('/').collect();
+        // Either the path is still above the root (a prefix of it) or it is inside the root.
+        rest.iter().zip(root.iter()).all(|(a, b)| a == b)
+    })
+}
+
 /// Classifies the file at `path` (any `/` or `\` separated path) from its first bytes.
 #[must_use]
 pub fn classify(path: &str, head: &[u8]) -> Classification {
@@ -189,6 +239,23 @@ mod tests {
             Some("abc")
         );
         assert_eq!(hint("proj/agent-x.jsonl"), None);
+    }
+
+    #[test]
+    fn only_agent_roots_are_visited_below_a_home() {
+        assert!(is_home_like([".bashrc", ".claude", "Documents"]));
+        assert!(should_visit(".claude", true));
+        assert!(should_visit(".claude/projects/-home-u/s.jsonl", true));
+        assert!(!should_visit(".claude/todos/x.json", true));
+        assert!(should_visit(".config/claude/projects/p/s.jsonl", true));
+        assert!(!should_visit(".config/gh/hosts.json", true));
+        assert!(should_visit(".codex/archived_sessions/r.jsonl", true));
+        assert!(!should_visit(".codex/history.jsonl", true));
+        assert!(should_visit(".gemini/tmp/h/chats/s.json", true));
+        assert!(!should_visit("Documents/notes.json", true));
+        assert!(should_visit("Documents/notes.json", false));
+        assert!(should_visit("-home-u-proj/s.jsonl", false));
+        assert!(!should_visit("proj/node_modules/x.json", false));
     }
 
     #[test]
