@@ -73,3 +73,88 @@ pub fn read_file_into(ledger: &mut Ledger, path: &Path, display: &str) -> Result
     }
     Ok(())
 }
+
+/// Reads every file in parallel (one ledger per thread, merged by the merge law).
+///
+/// # Errors
+/// When a file cannot be read.
+pub fn read_all(files: &[walk::FoundFile]) -> Result<Ledger, CliError> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .clamp(1, 8)
+        .min(files.len().max(1));
+    let results: Vec<Result<Ledger, CliError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                scope.spawn(move || {
+                    let mut ledger = Ledger::new();
+                    for f in files.iter().skip(t).step_by(threads) {
+                        read_file_into(&mut ledger, &f.path, &f.display)?;
+                    }
+                    Ok(ledger)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(CliError::Usage("a reader thread panicked".to_owned())))
+            })
+            .collect()
+    });
+    let mut ledger = Ledger::new();
+    for r in results {
+        ledger.merge(r?);
+    }
+    Ok(ledger)
+}
+
+/// Resolves a time zone name (`--tz`, else `$TZ`, else the system zone, else UTC).
+///
+/// # Errors
+/// When an explicitly given zone is unknown.
+pub fn resolve_tz(explicit: Option<&str>) -> Result<chrono_tz::Tz, CliError> {
+    if let Some(name) = explicit {
+        return name
+            .parse::<chrono_tz::Tz>()
+            .map_err(|_| CliError::TimeZone(name.to_owned()));
+    }
+    let from_env = std::env::var("TZ")
+        .ok()
+        .and_then(|z| z.trim_start_matches(':').parse().ok());
+    let from_system = || {
+        std::fs::read_link("/etc/localtime").ok().and_then(|p| {
+            let s = p.to_string_lossy().into_owned();
+            s.split_once("zoneinfo/").and_then(|(_, z)| z.parse().ok())
+        })
+    };
+    Ok(from_env.or_else(from_system).unwrap_or(chrono_tz::UTC))
+}
+
+/// Runs `agentmeter report` and returns what to print.
+///
+/// # Errors
+/// On bad arguments, an unknown zone or an unreadable PATH.
+pub fn run(args: &[String]) -> Result<String, CliError> {
+    let args = args::parse(args)?;
+    if args.help {
+        return Ok(args::USAGE.to_owned());
+    }
+    let tz = resolve_tz(args.tz.as_deref())?;
+    let roots = if args.paths.is_empty() {
+        walk::default_roots()
+    } else {
+        args.paths.clone()
+    };
+    let files = walk::collect(&roots)?;
+    let ledger = read_all(&files)?;
+    let prices = crate::pricing::PriceTable::embedded();
+    let summary = crate::rollup::summarize(&ledger, prices, tz);
+    let report = crate::report::Report::new(&summary, &ledger, &prices.source(), tz.name());
+    if args.json {
+        Ok(serde_json::to_string_pretty(&report)? + "\n")
+    } else {
+        Ok(text::render(&report))
+    }
+}

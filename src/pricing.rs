@@ -40,6 +40,12 @@ impl PriceTable {
         &TABLE
     }
 
+    /// Where the prices come from (e.g. `litellm 1.2.3`).
+    #[must_use]
+    pub fn source(&self) -> String {
+        "none".to_owned()
+    }
+
     /// The cost of one record.
     #[must_use]
     pub fn record_cost(&self, record: &UsageRecord) -> Cost {

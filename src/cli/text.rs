@@ -1,1 +1,222 @@
-//! Text tables for the terminal (stub, being written).
+//! Text tables for the terminal: daily, by model, by agent, and the line report.
+//!
+//! Exact integers with thousands separators (the terminal has room; the dashboard abbreviates),
+//! dollars to the cent, numbers right-aligned so columns compare at a glance.
+
+use std::fmt::Write;
+
+use crate::report::{GroupReport, Report};
+
+/// Renders the whole report as text.
+#[must_use]
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    if report.agents.is_empty() {
+        out.push_str("No agent usage found.\n");
+        out.push_str(
+            "Looked for Claude Code (~/.claude/projects), Codex CLI (~/.codex/sessions) and \
+             Gemini CLI (~/.gemini/tmp) transcripts.\n\n",
+        );
+    } else {
+        section(&mut out, "Daily", &daily_rows(report));
+        section(&mut out, "By model", &model_rows(report));
+        section(&mut out, "By agent", &agent_rows(report));
+    }
+    section(&mut out, "Lines", &line_rows(report));
+    let unpriced: Vec<String> = report
+        .agents
+        .iter()
+        .flat_map(|(a, r)| r.unpriced_models.iter().map(move |m| format!("{m} ({a})")))
+        .collect();
+    if !unpriced.is_empty() {
+        let _ = writeln!(
+            out,
+            "Unpriced models (tokens counted, cost not included): {}",
+            unpriced.join(", ")
+        );
+    }
+    let _ = writeln!(
+        out,
+        "Prices: {}; days in {}.",
+        report.prices, report.time_zone
+    );
+    out
+}
+
+const HEAD: [&str; 6] = [
+    "Input",
+    "Output",
+    "Cache write",
+    "Cache read",
+    "Total",
+    "Cost",
+];
+
+fn figures(g: &GroupReport) -> Vec<String> {
+    vec![
+        thousands(g.tokens.input),
+        thousands(g.tokens.output),
+        thousands(g.tokens.cache_write),
+        thousands(g.tokens.cache_read),
+        thousands(g.tokens.total),
+        dollars(g.cost_usd),
+    ]
+}
+
+fn daily_rows(report: &Report) -> Vec<Vec<String>> {
+    let mut rows = vec![header(&["Date", "Agent", "Model"])];
+    for d in &report.days {
+        let mut row = vec![d.date.clone(), d.agent.to_string(), d.model.clone()];
+        row.extend(figures(&d.totals));
+        rows.push(row);
+    }
+    rows
+}
+
+fn model_rows(report: &Report) -> Vec<Vec<String>> {
+    let mut rows = vec![header(&["Agent", "Model", "Priced as"])];
+    for m in &report.models {
+        let priced = match (&m.priced_as, m.pricing) {
+            (Some(p), kind) => format!("{p} ({})", provenance(kind)),
+            (None, kind) => provenance(kind).to_owned(),
+        };
+        let mut row = vec![m.agent.to_string(), m.model.clone(), priced];
+        row.extend(figures(&m.totals));
+        rows.push(row);
+    }
+    rows
+}
+
+fn agent_rows(report: &Report) -> Vec<Vec<String>> {
+    let mut rows = vec![header(&["Agent", "Sessions"])];
+    for (agent, a) in &report.agents {
+        let mut row = vec![agent.label().to_owned(), thousands(a.sessions)];
+        row.extend(figures(&a.totals));
+        rows.push(row);
+    }
+    let mut total = vec!["Total".to_owned(), String::new()];
+    total.extend(figures(&report.total));
+    rows.push(total);
+    rows
+}
+
+fn line_rows(report: &Report) -> Vec<Vec<String>> {
+    let l = &report.lines;
+    let mut rows = vec![
+        vec!["Read", "Used", "Duplicate", "Ignored", "Malformed"]
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
+        [l.read, l.used, l.duplicate, l.ignored, l.malformed]
+            .iter()
+            .map(|n| thousands(*n))
+            .collect(),
+    ];
+    for f in report.files.iter().filter(|f| f.malformed > 0) {
+        for e in &f.examples {
+            rows.push(vec![format!(
+                "malformed {}:{}: {}",
+                f.path, e.line, e.reason
+            )]);
+        }
+    }
+    for f in report.files.iter().filter(|f| f.agent.is_none()) {
+        rows.push(vec![format!("{} {}", f.format, f.path)]);
+    }
+    rows
+}
+
+fn provenance(p: crate::pricing::Provenance) -> &'static str {
+    use crate::pricing::Provenance;
+    match p {
+        Provenance::Exact => "exact",
+        Provenance::Alias => "alias",
+        Provenance::Family => "approximate",
+        Provenance::Recorded => "recorded",
+        Provenance::Unpriced => "unpriced",
+    }
+}
+
+fn header(first: &[&str]) -> Vec<String> {
+    first
+        .iter()
+        .chain(HEAD.iter())
+        .map(|s| (*s).to_owned())
+        .collect()
+}
+
+/// Prints rows as an aligned table: text columns left, numeric columns right. A row with a
+/// single cell is a note printed as is.
+fn section(out: &mut String, title: &str, rows: &[Vec<String>]) {
+    let _ = writeln!(out, "{title}");
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let mut widths = vec![0usize; cols];
+    for row in rows.iter().filter(|r| r.len() > 1) {
+        for (i, cell) in row.iter().enumerate() {
+            widths[i] = widths[i].max(cell.chars().count());
+        }
+    }
+    for row in rows {
+        if row.len() == 1 {
+            let _ = writeln!(out, "  {}", row[0]);
+            continue;
+        }
+        let mut line = String::from(" ");
+        for (i, cell) in row.iter().enumerate() {
+            let numeric = cell
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_digit() || c == '$');
+            if numeric {
+                let _ = write!(line, " {cell:>w$}", w = widths[i]);
+            } else {
+                let _ = write!(line, " {cell:<w$}", w = widths[i]);
+            }
+        }
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+    out.push('\n');
+}
+
+/// `1234567` -> `1,234,567`.
+#[must_use]
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `1234.5` -> `$1,234.50`.
+#[must_use]
+pub fn dollars(usd: f64) -> String {
+    let cents = (usd * 100.0).round();
+    // Cents of any realistic spend fit u64 exactly; negative costs do not exist.
+    let cents = if cents.is_finite() && cents > 0.0 {
+        cents as u64
+    } else {
+        0
+    };
+    format!("${}.{:02}", thousands(cents / 100), cents % 100)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_numbers_exactly() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_000), "1,000");
+        assert_eq!(thousands(18_924_542), "18,924,542");
+        assert_eq!(dollars(7.864), "$7.86");
+        assert_eq!(dollars(1234.5), "$1,234.50");
+        assert_eq!(dollars(0.004), "$0.00");
+    }
+}
