@@ -2,8 +2,8 @@
 //
 // Why this shape:
 // - The app is a static bundle whose files only change together, at a rebuild. scripts/build
-//   fills __VERSION__ (a hash of every built file) and __PRECACHE__ (every built file except the
-//   demo data), so each build gets its own cache and `activate` drops the previous one.
+//   fills in VERSION (a hash of every built file) and PRECACHE (every built file except the demo
+//   data), so each build gets its own cache and `activate` drops the previous one.
 // - Precached assets (wasm, JS, CSS, icons) are served cache-first: they are immutable within a
 //   version. Navigations / index.html are network-first so a reachable server always delivers the
 //   newest index (and with it a new sw.js check); offline they fall back to the cached copy.
