@@ -42,7 +42,14 @@ pub const AGENT_ROOTS: &[&str] = &[
 ];
 
 /// Folders never worth entering.
-const NEVER_VISIT: &[&str] = &[".git", "node_modules", ".cache", ".npm", ".cargo", ".rustup"];
+const NEVER_VISIT: &[&str] = &[
+    ".git",
+    "node_modules",
+    ".cache",
+    ".npm",
+    ".cargo",
+    ".rustup",
+];
 
 /// True when a folder holding these entry names is a home-like folder (it contains an agent's
 /// dot-folder), so that only [`AGENT_ROOTS`] below it are read.
@@ -104,7 +111,9 @@ pub fn classify(path: &str, head: &[u8]) -> Classification {
         || (name.starts_with("rollout-") && name.ends_with(".jsonl"))
     {
         Some(Format::CodexJsonl)
-    } else if has("\"projectHash\"") || (has("\"sessionId\"") && has("\"messages\"") && !has("\"parentUuid\"")) {
+    } else if has("\"projectHash\"")
+        || (has("\"sessionId\"") && has("\"messages\"") && !has("\"parentUuid\""))
+    {
         if name.ends_with(".jsonl") {
             Some(Format::GeminiJsonl)
         } else {
@@ -168,7 +177,13 @@ fn file_name(path: &str) -> &str {
 fn first_nonblank(head: &[u8]) -> Option<&[u8]> {
     head.split(|b| *b == b'\n')
         .find(|l| !l.iter().all(u8::is_ascii_whitespace))
-        .map(|l| if l.len() > HEAD_BYTES { &l[..HEAD_BYTES] } else { l })
+        .map(|l| {
+            if l.len() > HEAD_BYTES {
+                &l[..HEAD_BYTES]
+            } else {
+                l
+            }
+        })
         .or(if head.iter().all(u8::is_ascii_whitespace) {
             None
         } else {
@@ -209,15 +224,24 @@ mod tests {
     #[test]
     fn recognises_each_agent_by_content_whatever_the_name() {
         assert_eq!(
-            format_of("x/y.jsonl", r#"{"timestamp":"t","type":"session_meta","payload":{}}"#),
+            format_of(
+                "x/y.jsonl",
+                r#"{"timestamp":"t","type":"session_meta","payload":{}}"#
+            ),
             Some(Format::CodexJsonl)
         );
         assert_eq!(
-            format_of("a.json", r#"{"sessionId":"s","projectHash":"h","messages":[]}"#),
+            format_of(
+                "a.json",
+                r#"{"sessionId":"s","projectHash":"h","messages":[]}"#
+            ),
             Some(Format::GeminiJson)
         );
         assert_eq!(
-            format_of("a.jsonl", r#"{"sessionId":"s","projectHash":"h","startTime":"t"}"#),
+            format_of(
+                "a.jsonl",
+                r#"{"sessionId":"s","projectHash":"h","startTime":"t"}"#
+            ),
             Some(Format::GeminiJsonl)
         );
         assert_eq!(

@@ -16,9 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use crate::line_report::{FileReport, LineTotals, Sink};
-use crate::model::{
-    Agent, MessageKey, MessageRecord, ToolCall, ToolKey, UsageKey, UsageRecord,
-};
+use crate::model::{Agent, MessageKey, MessageRecord, ToolCall, ToolKey, UsageKey, UsageRecord};
 
 /// Everything known after reading some files: records by key, and a report per file.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

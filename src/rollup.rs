@@ -144,7 +144,10 @@ pub fn summarize(ledger: &Ledger, prices: &PriceTable, tz: Tz) -> Summary {
 
     for record in ledger.counted_usage() {
         let cost = prices.record_cost(record);
-        let model = record.model.clone().unwrap_or_else(|| UNKNOWN_MODEL.to_owned());
+        let model = record
+            .model
+            .clone()
+            .unwrap_or_else(|| UNKNOWN_MODEL.to_owned());
         let agent = record.key.agent;
         total.add(record, &cost);
 
@@ -154,10 +157,13 @@ pub fn summarize(ledger: &Ledger, prices: &PriceTable, tz: Tz) -> Summary {
             a.unpriced_models.insert(model.clone());
         }
 
-        let date = tz.timestamp_millis_opt(record.timestamp_ms).single().map_or_else(
-            || chrono::DateTime::UNIX_EPOCH.date_naive(),
-            |t| t.date_naive(),
-        );
+        let date = tz
+            .timestamp_millis_opt(record.timestamp_ms)
+            .single()
+            .map_or_else(
+                || chrono::DateTime::UNIX_EPOCH.date_naive(),
+                |t| t.date_naive(),
+            );
         days.entry((date, agent, model.clone()))
             .or_default()
             .add(record, &cost);
@@ -202,13 +208,15 @@ pub fn summarize(ledger: &Ledger, prices: &PriceTable, tz: Tz) -> Summary {
     for call in ledger.tools.values() {
         let agent = call.key.agent;
         let name = call.name.clone().unwrap_or_else(|| "unknown".to_owned());
-        let row = tools.entry((agent, name.clone())).or_insert_with(|| ToolRow {
-            agent,
-            name,
-            calls: 0,
-            errors: 0,
-            total_ms: 0,
-        });
+        let row = tools
+            .entry((agent, name.clone()))
+            .or_insert_with(|| ToolRow {
+                agent,
+                name,
+                calls: 0,
+                errors: 0,
+                total_ms: 0,
+            });
         row.calls += 1;
         row.errors += u64::from(call.is_error);
         if let (Some(a), Some(b)) = (call.start_ms, call.end_ms) {
@@ -225,7 +233,11 @@ pub fn summarize(ledger: &Ledger, prices: &PriceTable, tz: Tz) -> Summary {
     }
 
     let mut sessions: Vec<SessionRow> = sessions.into_values().collect();
-    sessions.sort_by(|a, b| b.last_ms.cmp(&a.last_ms).then_with(|| a.session.cmp(&b.session)));
+    sessions.sort_by(|a, b| {
+        b.last_ms
+            .cmp(&a.last_ms)
+            .then_with(|| a.session.cmp(&b.session))
+    });
 
     Summary {
         total,
