@@ -1,0 +1,224 @@
+// Shared harness for the browser end-to-end tests.
+//
+// Why it looks like this:
+// - playwright-core drives Debian's /usr/bin/chromium (no browser download, registries only);
+//   each test gets a fresh profile through launchPersistentContext, because a plain incognito
+//   context is never "installable" (CDP reports `in-incognito`).
+// - Each test serves dist/ itself (port 0) so it needs nothing running and can cut the server to
+//   prove the offline path.
+// - Every app opened here records every request, CSP violation, console error and uncaught page
+//   error from start to end; `assertClean()` fails the test if any request left the page's
+//   origin or anything was reported (the privacy promise: transcripts never leave the browser).
+// - The expected figures come from the native CLI (`agentmeter report --json`), never from
+//   numbers typed into a test: the page must show exactly the core's Report.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer } from './serve.mjs';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const DIST = process.env.AGENTMETER_DIST ? resolve(process.env.AGENTMETER_DIST) : join(ROOT, 'dist');
+export const DEMO = join(ROOT, 'fixtures', 'demo');
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+export const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+/** Generous: a debug wasm parses the 3.7 MB demo in seconds, but CI machines are shared. */
+export const RESULT_TIMEOUT = 120_000;
+
+const reports = new Map();
+
+/** `agentmeter report --json <dir>` from the native CLI, parsed (cached per directory). */
+export function cliReport(dir) {
+  const key = resolve(dir);
+  if (!reports.has(key)) {
+    const bin = process.env.AGENTMETER_BIN;
+    const out = bin
+      ? execFileSync(bin, ['report', '--json', key], { maxBuffer: 1 << 28 })
+      : execFileSync('cargo', ['run', '-q', '--release', '--bin', 'agentmeter', '--', 'report', '--json', key], {
+          cwd: ROOT,
+          maxBuffer: 1 << 28,
+        });
+    reports.set(key, JSON.parse(out.toString('utf8')));
+  }
+  return reports.get(key);
+}
+
+/** The agents the app knows (rows `agent-<name>`). */
+export const EXPECTED_AGENTS = ['claude', 'codex', 'gemini'];
+
+/** What the page must show for `report` (strings for exact integers, numbers for dollars). */
+export function expectedFigures(report) {
+  const t = report.total.tokens;
+  const ints = {
+    'kpi-tokens-total': t.total,
+    'kpi-input': t.input,
+    'kpi-output': t.output,
+    'kpi-cache-write': t.cache_write,
+    'kpi-cache-read': t.cache_read,
+    'kpi-sessions': report.sessions.length,
+  };
+  for (const key of ['read', 'used', 'duplicate', 'ignored', 'malformed']) {
+    ints[`lines-${key}`] = report.lines[key];
+  }
+  const costs = { 'kpi-cost-total': report.total.cost_usd };
+  for (const [name, agent] of Object.entries(report.agents)) {
+    const a = agent.tokens;
+    Object.assign(ints, {
+      [`agent-${name}`]: a.total,
+      [`agent-${name}-input`]: a.input,
+      [`agent-${name}-output`]: a.output,
+      [`agent-${name}-cache-write`]: a.cache_write,
+      [`agent-${name}-cache-read`]: a.cache_read,
+      [`agent-${name}-total`]: a.total,
+    });
+    costs[`agent-${name}-cost`] = agent.cost_usd;
+  }
+  return { ints, costs };
+}
+
+/** Every `[data-testid][data-value]` on the page. */
+export async function pageFigures(page) {
+  return page.$$eval('[data-testid][data-value]', (els) =>
+    Object.fromEntries(els.map((e) => [e.getAttribute('data-testid'), e.getAttribute('data-value')])),
+  );
+}
+
+/** Waits until the dashboard shows a finished result whose grand total is `total`. */
+export async function waitForResult(page, total) {
+  await page
+    .waitForFunction(
+      (want) => {
+        const q = (id) => document.querySelector(`[data-testid="${id}"]`);
+        if (!q('dashboard')) return false;
+        const p = q('progress');
+        if (p && p.dataset.filesTotal && p.dataset.filesDone !== p.dataset.filesTotal) return false;
+        return q('kpi-tokens-total')?.getAttribute('data-value') === want;
+      },
+      String(total),
+      { timeout: RESULT_TIMEOUT, polling: 250 },
+    )
+    .catch(() => {
+      /* assertFigures below reports what the page shows instead */
+    });
+}
+
+const relClose = (got, want) => Math.abs(got - want) <= 1e-9 * Math.max(1, Math.abs(want));
+
+/** Asserts the page shows exactly the CLI's figures for `report`. */
+export async function assertFigures(page, report, label = '') {
+  const shown = await pageFigures(page);
+  assert.ok(await page.$('[data-testid=dashboard]'), `${label}: no [data-testid=dashboard]`);
+  const { ints, costs } = expectedFigures(report);
+  const mismatches = [];
+  for (const [id, want] of Object.entries(ints)) {
+    const got = shown[id];
+    if (got === undefined || !/^\d+$/.test(got.trim()) || BigInt(got.trim()) !== BigInt(want)) {
+      mismatches.push(`${id}: page ${JSON.stringify(got)} vs CLI ${want}`);
+    }
+  }
+  for (const [id, want] of Object.entries(costs)) {
+    const got = shown[id];
+    if (got === undefined || !Number.isFinite(Number(got)) || !relClose(Number(got), want)) {
+      mismatches.push(`${id}: page ${JSON.stringify(got)} vs CLI ${want}`);
+    }
+  }
+  for (const name of EXPECTED_AGENTS) {
+    if (!(name in report.agents) && shown[`agent-${name}`] !== undefined && shown[`agent-${name}`] !== '0') {
+      mismatches.push(`agent-${name}: page shows ${shown[`agent-${name}`]} but the CLI has no ${name} data`);
+    }
+  }
+  assert.deepEqual(mismatches, [], `${label}: page figures differ from \`agentmeter report --json\``);
+}
+
+/**
+ * Starts a server on dist/ and a fresh Chromium profile; returns the handles plus the recorders.
+ * Call `app.close()` in a `finally`.
+ */
+export async function openApp({ viewport = { width: 1280, height: 900 } } = {}) {
+  assert.ok(existsSync(join(DIST, 'index.html')), 'dist/ is not built: run scripts/build first');
+  const server = await startServer(DIST);
+  const profile = await mkdtemp(join(tmpdir(), 'agentmeter-e2e-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    viewport,
+    serviceWorkers: 'allow',
+  });
+  const app = {
+    server,
+    context,
+    origin: server.origin,
+    requests: [],
+    problems: [],
+    phase: 'online',
+    page: null,
+    async close() {
+      await context.close().catch(() => {});
+      await server.close().catch(() => {});
+      await rm(profile, { recursive: true, force: true }).catch(() => {});
+    },
+  };
+  const note = (kind, text) => app.problems.push({ phase: app.phase, kind, text });
+  context.on('request', (r) => app.requests.push(r.url()));
+  context.on('response', (r) => {
+    if (r.status() >= 400) note('http', `${r.status()} ${r.url()}`);
+  });
+  // CSP violations, reported from the document (and its workers via console) through a binding.
+  await context.exposeBinding('__agentmeterCsp', (_source, v) => note('csp', v));
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      // eslint-disable-next-line no-undef
+      globalThis.__agentmeterCsp?.(`${e.violatedDirective} blocked ${e.blockedURI} (${e.sourceFile}:${e.lineNumber})`);
+    });
+  });
+  const watch = (page) => {
+    page.on('console', (m) => {
+      if (m.type() === 'error') note('console', `${m.text()} [${m.location()?.url ?? ''}]`);
+    });
+    page.on('pageerror', (e) => note('pageerror', String(e?.stack || e)));
+    page.on('dialog', (d) => d.accept().catch(() => {}));
+    page.on('worker', (w) => {
+      if (typeof w.on === 'function') w.on('console', (m) => m.type?.() === 'error' && note('worker console', m.text()));
+    });
+  };
+  context.on('page', watch);
+  app.page = context.pages()[0] ?? (await context.newPage());
+  watch(app.page);
+  return app;
+}
+
+/** Sanity of the reference itself: the demo holds real usage from all three agents. */
+export function assertDemoReport(report) {
+  assert.ok(report.total.tokens.total > 0, 'the CLI finds no tokens in fixtures/demo (parsers missing?)');
+  assert.deepEqual(Object.keys(report.agents).sort(), EXPECTED_AGENTS, 'the CLI must see all three agents in the demo');
+}
+
+/** Loads the app and waits until its inputs exist (the wasm has started). */
+export async function loadApp(app, path = '/') {
+  const response = await app.page.goto(app.origin + path);
+  await app.page.waitForSelector('[data-testid=folder-input]', { state: 'attached', timeout: 60_000 });
+  return response;
+}
+
+/** Fails if any request left the origin, or any CSP violation / console error / page error occurred. */
+export function assertClean(app, { ignore = () => false } = {}) {
+  const foreign = app.requests.filter(
+    (u) => !(u.startsWith(app.origin + '/') || u.startsWith('blob:') || u.startsWith('data:')),
+  );
+  assert.deepEqual(foreign, [], 'requests left the page origin');
+  const problems = app.problems.filter((p) => !ignore(p));
+  assert.deepEqual(problems, [], 'CSP violations, console errors or page errors');
+}
