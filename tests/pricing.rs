@@ -134,6 +134,10 @@ fn dated_and_provider_prefixed_names_are_aliases() {
         ),
         ("us.anthropic.claude-opus-4-6-v1", "claude-opus-4-6"),
         ("Claude-Opus-4-6", "claude-opus-4-6"),
+        (
+            "openrouter/anthropic/claude-sonnet-4.5",
+            "claude-sonnet-4-5",
+        ),
         // A date the table does not know falls back to the undated entry.
         ("claude-sonnet-4-6-20991231", "claude-sonnet-4-6"),
     ];
@@ -148,7 +152,7 @@ fn dated_and_provider_prefixed_names_are_aliases() {
 }
 
 #[test]
-fn retired_models_reach_their_bedrock_alias() {
+fn retired_models_reach_their_bedrock_or_vertex_alias() {
     for (written, entry) in [
         (
             "claude-sonnet-4-20250514",
@@ -158,6 +162,8 @@ fn retired_models_reach_their_bedrock_alias() {
             "claude-opus-4-1-20250805",
             "anthropic.claude-opus-4-1-20250805-v1:0",
         ),
+        // Retired Gemini models survive as Vertex entries.
+        ("gemini-3-pro-preview", "vertex_ai/gemini-3-pro-preview"),
     ] {
         assert!(table().get(written).is_none());
         assert_eq!(found(written), (entry.to_owned(), Provenance::Alias));

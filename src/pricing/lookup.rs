@@ -8,7 +8,8 @@
 //!
 //! 1. **Exact**: the name is a table key.
 //! 2. **Alias**: the name and every key are reduced to a *core* name (lowercase; provider prefixes,
-//!    Bedrock region and `-vN:M` suffix dropped; `@YYYYMMDD` turned into `-YYYYMMDD`). A query
+//!    Bedrock region and `-vN:M` suffix dropped; `@YYYYMMDD` turned into `-YYYYMMDD`; dots in a
+//!    Claude name turned into dashes, as routers write `claude-sonnet-4.5`). A query
 //!    matches a key with the same core, keeping the date (a dated name reaches the entry of that
 //!    date, e.g. the retired `claude-sonnet-4-20250514`, which LiteLLM keeps only as the Bedrock
 //!    entry `anthropic.claude-sonnet-4-20250514-v1:0`). If none, the date is dropped on both sides
@@ -30,7 +31,8 @@ use super::table::ModelPrices;
 use super::Provenance;
 
 /// Prefixes that only say who hosts or routes the model.
-const PREFIXES: [&str; 8] = [
+const PREFIXES: [&str; 9] = [
+    "openrouter/",
     "anthropic/",
     "openai/",
     "gemini/",
@@ -152,6 +154,10 @@ pub fn core_name(model: &str) -> String {
     if let Some(rest) = name.strip_prefix("anthropic.") {
         name = rest.to_owned();
     }
+    // Claude ids use dashes; routers write versions with dots (`claude-sonnet-4.5`).
+    if name.starts_with("claude") {
+        name = name.replace('.', "-");
+    }
     // Bedrock version suffix: `-v1`, `-v1:0`, `-v2:0`.
     if let Some(at) = name.rfind("-v") {
         let tail = &name[at + 2..];
@@ -260,6 +266,10 @@ mod tests {
         assert_eq!(core_name("models/gemini-2.5-pro"), "gemini-2.5-pro");
         assert_eq!(core_name("openai/GPT-5"), "gpt-5");
         assert_eq!(core_name("claude-opus-4-6[1m]"), "claude-opus-4-6");
+        assert_eq!(
+            core_name("openrouter/anthropic/claude-sonnet-4.5"),
+            "claude-sonnet-4-5"
+        );
         // Not a Bedrock suffix.
         assert_eq!(core_name("gpt-5-vision"), "gpt-5-vision");
     }
