@@ -1,7 +1,37 @@
-//! Prices (stub, being written): LiteLLM's price table, snapshotted into `data/prices.json`.
+//! Prices: LiteLLM's price table, snapshotted into `data/prices.json` and compiled in.
+//!
+//! Why a snapshot and not a live fetch: the same transcripts must give the same dollars on every
+//! run, on every machine and in the browser, offline. `scripts/snapshot-prices` refreshes the
+//! file from a LiteLLM release on PyPI and records which one ([`PriceTable::source`]).
+//!
+//! Every cost says how it was obtained ([`Provenance`]): a price from the table under the name the
+//! agent wrote, under an alias, an approximation by model family, a cost the agent recorded
+//! itself, or no price at all. An unknown model is never silently $0: it is [`Provenance::Unpriced`]
+//! and callers count its tokens apart.
+//!
+//! - [`table`]: loading the file into integer picodollar rates;
+//! - [`lookup`]: from a model name as written to a table entry (exact, alias, family);
+//! - [`cost`]: the formula, long-context tiers, fallbacks for missing prices, fast mode.
+
+pub mod cost;
+pub mod lookup;
+pub mod table;
+
+use std::sync::OnceLock;
+
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Tokens, UsageRecord};
+use crate::model::{Agent, UsageRecord};
+
+pub use cost::{FastSource, ResolvedRates};
+pub use table::{ModelPrices, Multiplier, PriceError, Rates, Tier};
+
+/// The snapshot compiled into every build.
+const EMBEDDED_JSON: &str = include_str!("../data/prices.json");
+
+/// The model Codex usage is priced as when the transcript names none (ccusage does the same and
+/// marks it approximate; so do we, with [`Provenance::Family`]).
+pub const CODEX_DEFAULT_MODEL: &str = "gpt-5";
 
 /// How a record's cost was obtained.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -24,36 +54,153 @@ pub enum Provenance {
 pub struct Cost {
     pub pico: u64,
     pub provenance: Provenance,
-    /// The price-table entry used, if any.
+    /// The price-table entry used, if any; fast mode is named in it (`claude-opus-4-6 fast x6`).
     pub priced_as: Option<String>,
+}
+
+impl Cost {
+    fn unpriced() -> Self {
+        Cost {
+            pico: 0,
+            provenance: Provenance::Unpriced,
+            priced_as: None,
+        }
+    }
+}
+
+/// A table entry found for a model name, and how it was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PriceMatch<'a> {
+    pub prices: &'a ModelPrices,
+    /// [`Provenance::Exact`], [`Provenance::Alias`] or [`Provenance::Family`].
+    pub provenance: Provenance,
 }
 
 /// The price table.
 #[derive(Debug, Default)]
-pub struct PriceTable {}
+pub struct PriceTable {
+    source: String,
+    snapshot_date: String,
+    models: Vec<ModelPrices>,
+    index: lookup::Index,
+    load_error: Option<String>,
+}
 
 impl PriceTable {
-    /// The table compiled into the binary.
+    /// The table compiled into the binary, parsed once.
+    ///
+    /// The embedded file is tested to load; should it ever fail, the table is empty (every cost
+    /// [`Provenance::Unpriced`]) and [`PriceTable::load_error`] says why, rather than panicking.
     #[must_use]
     pub fn embedded() -> &'static PriceTable {
-        static TABLE: PriceTable = PriceTable {};
-        &TABLE
+        static TABLE: OnceLock<PriceTable> = OnceLock::new();
+        TABLE.get_or_init(|| {
+            PriceTable::from_json(EMBEDDED_JSON).unwrap_or_else(|e| PriceTable {
+                source: "none".to_owned(),
+                load_error: Some(e.to_string()),
+                ..PriceTable::default()
+            })
+        })
     }
 
-    /// Where the prices come from (e.g. `litellm 1.2.3`).
+    /// Parses a table in the format `scripts/snapshot-prices` writes.
+    pub fn from_json(json: &str) -> Result<PriceTable, PriceError> {
+        let loaded = table::parse(json)?;
+        let index = lookup::Index::new(&loaded.models);
+        Ok(PriceTable {
+            source: loaded.source,
+            snapshot_date: loaded.snapshot_date,
+            models: loaded.models,
+            index,
+            load_error: None,
+        })
+    }
+
+    /// Where the prices come from, e.g. `litellm 1.109.1`.
     #[must_use]
-    pub fn source(&self) -> String {
-        "none".to_owned()
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// The day the snapshot was taken (`YYYY-MM-DD`).
+    #[must_use]
+    pub fn snapshot_date(&self) -> &str {
+        &self.snapshot_date
+    }
+
+    /// Why the embedded table could not be loaded, if it could not.
+    #[must_use]
+    pub fn load_error(&self) -> Option<&str> {
+        self.load_error.as_deref()
+    }
+
+    /// Every entry, sorted by name.
+    #[must_use]
+    pub fn models(&self) -> &[ModelPrices] {
+        &self.models
+    }
+
+    /// The entry named exactly `name`.
+    #[must_use]
+    pub fn get(&self, name: &str) -> Option<&ModelPrices> {
+        self.models
+            .binary_search_by(|m| m.name.as_str().cmp(name))
+            .ok()
+            .and_then(|i| self.models.get(i))
+    }
+
+    /// The entry for a model name as an agent wrote it (see [`lookup`] for the rules).
+    #[must_use]
+    pub fn lookup(&self, model: &str) -> Option<PriceMatch<'_>> {
+        let (i, provenance) = self.index.find(model)?;
+        self.models
+            .get(i)
+            .map(|prices| PriceMatch { prices, provenance })
     }
 
     /// The cost of one record.
     #[must_use]
     pub fn record_cost(&self, record: &UsageRecord) -> Cost {
-        let _ = (&record.tokens, Tokens::default());
+        if let Some(pico) = record.recorded_cost_pico {
+            return Cost {
+                pico,
+                provenance: Provenance::Recorded,
+                priced_as: None,
+            };
+        }
+        let found = match record.model.as_deref() {
+            Some(model) => self.lookup(model),
+            None if record.key.agent == Agent::Codex => {
+                self.get(CODEX_DEFAULT_MODEL).map(|prices| PriceMatch {
+                    prices,
+                    provenance: Provenance::Family,
+                })
+            }
+            None => None,
+        };
+        let Some(found) = found else {
+            return Cost::unpriced();
+        };
+        let prices = found.prices;
+        let standard = prices.tokens_cost_pico(&record.tokens);
+        let (pico, priced_as) = if record.is_fast() {
+            match prices.fast_multiplier() {
+                Some((m, _)) => (m.apply(standard), format!("{} fast x{m}", prices.name)),
+                None => (
+                    standard,
+                    format!(
+                        "{} (fast mode: no fast price known, standard rate)",
+                        prices.name
+                    ),
+                ),
+            }
+        } else {
+            (standard, prices.name.clone())
+        };
         Cost {
-            pico: 0,
-            provenance: Provenance::Unpriced,
-            priced_as: None,
+            pico,
+            provenance: found.provenance,
+            priced_as: Some(priced_as),
         }
     }
 }
