@@ -25,8 +25,8 @@
 //!   dropped for lack of a date.
 //!
 //! Speed: most bytes of a transcript are message text. A line is first scanned with `memmem` for
-//! `"usage"` and `"tool_`; only lines that contain one are deserialized with message content
-//! blocks and progress payloads, the others with everything but the envelope skipped
+//! `"usage"`, `"tool_` and `"agent_progress"`; only lines that contain one are deserialized with
+//! message content blocks and progress payloads, the others with everything but the envelope skipped
 //! ([`serde::de::IgnoredAny`]). Both passes borrow strings from the line; nothing is parsed into
 //! a `serde_json::Value`.
 
@@ -49,6 +49,7 @@ pub struct ClaudeParser {
     ctx: FileContext,
     usage_marker: Finder<'static>,
     tool_marker: Finder<'static>,
+    progress_marker: Finder<'static>,
     /// The last valid timestamp seen, for lines that lack one.
     last_ms: Option<i64>,
 }
@@ -62,13 +63,17 @@ impl ClaudeParser {
             ctx,
             usage_marker: Finder::new(b"\"usage\""),
             tool_marker: Finder::new(b"\"tool_"),
+            progress_marker: Finder::new(b"\"agent_progress\""),
             last_ms: None,
         }
     }
 
-    /// True when the line may carry usage or tool blocks and needs the full read.
+    /// True when the line may carry usage, tool blocks or a subagent record, and needs the
+    /// full read. A false positive (the marker inside message text) only costs time.
     fn needs_full_read(&self, bytes: &[u8]) -> bool {
-        self.usage_marker.find(bytes).is_some() || self.tool_marker.find(bytes).is_some()
+        self.usage_marker.find(bytes).is_some()
+            || self.tool_marker.find(bytes).is_some()
+            || self.progress_marker.find(bytes).is_some()
     }
 
     /// The line's time in ms, falling back to the previous line's.

@@ -61,7 +61,23 @@ pub fn parse_chunked(rel: &str, bytes: &[u8], chunks: &[usize]) -> Sink {
         panic!("{rel} is not classified as a transcript");
     };
     assert_eq!(format, agentmeter::parsers::Format::ClaudeJsonl, "{rel}");
-    let mut parser = FileParser::new(format, ctx);
+    feed(FileParser::new(format, ctx), bytes, chunks)
+}
+
+/// Parses `bytes` with the Claude parser whatever they look like (no classification).
+pub fn parse_as_claude(path: &str, bytes: &[u8], chunks: &[usize]) -> Sink {
+    let ctx = agentmeter::parsers::FileContext {
+        path: path.to_owned(),
+        session_hint: Some("s".to_owned()),
+    };
+    feed(
+        FileParser::new(agentmeter::parsers::Format::ClaudeJsonl, ctx),
+        bytes,
+        chunks,
+    )
+}
+
+fn feed(mut parser: FileParser, bytes: &[u8], chunks: &[usize]) -> Sink {
     if chunks.is_empty() {
         parser.push(bytes);
     } else {
