@@ -171,3 +171,17 @@ fn byte_by_byte_feeding_matches_whole() {
     assert_eq!(whole.tools, bytewise.tools);
     assert_eq!(whole.messages, bytewise.messages);
 }
+
+#[test]
+fn old_flat_subagent_files_take_the_session_from_their_lines() {
+    // Claude Code 1.0.x/2.0.x wrote subagents flat as `<project>/agent-<id>.jsonl`; the path
+    // names no session, so each line's `sessionId` (the parent's) is used.
+    let rel =
+        format!("{SPOTTER}/ae4a77f8-aedd-4bc1-888f-c94edc91af04/subagents/agent-aac57f5.jsonl");
+    let sink = parse_chunked("projects/old/agent-aac57f5.jsonl", &bytes(&rel), &[]);
+    assert!(!sink.usage.is_empty());
+    assert!(sink
+        .usage
+        .iter()
+        .all(|r| r.session == "ae4a77f8-aedd-4bc1-888f-c94edc91af04" && r.is_sidechain));
+}
