@@ -24,11 +24,23 @@
 //! - **Missing timestamps** take the previous line's time (0 before any), so usage is never
 //!   dropped for lack of a date.
 //!
+//! - **Messages** are keyed by the line's `uuid`, so each content-block line of a response is one
+//!   message record; a user line that only returns tool results has [`Role::Tool`].
+//!
+//! Fates: blank lines and valid records without usage are ignored; invalid UTF-8, invalid or
+//! truncated JSON and lines that are not a JSON object are malformed. Valid JSON whose shape is
+//! unexpected (say a negative token count) is malformed only for the record types that carry
+//! usage, messages or tools (`user`, `assistant`, `progress`): any other type is ignored, so a
+//! future record type can never make a file fail.
+//!
 //! Speed: most bytes of a transcript are message text. A line is first scanned with `memmem` for
 //! `"usage"`, `"tool_` and `"agent_progress"`; only lines that contain one are deserialized with
-//! message content blocks and progress payloads, the others with everything but the envelope skipped
-//! ([`serde::de::IgnoredAny`]). Both passes borrow strings from the line; nothing is parsed into
-//! a `serde_json::Value`.
+//! message content blocks and progress payloads, the others with everything but the envelope
+//! skipped ([`serde::de::IgnoredAny`]). Both read borrow strings from the line and never build a
+//! `serde_json::Value`; in a release build this runs at about 1 GB/s on the spotter transcripts,
+//! twice the speed of merely parsing each line into a `Value`.
+//!
+//! [`Role::Tool`]: crate::model::Role::Tool
 
 mod lax;
 mod records;
