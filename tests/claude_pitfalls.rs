@@ -86,7 +86,10 @@ fn progress_mirror_counts_alone_and_collapses_onto_the_subagent_file() {
         expected,
         "mirror not added on top of the subagent file"
     );
-    assert_eq!(counted(&ledger_of(std::slice::from_ref(&subagent))), sub_max);
+    assert_eq!(
+        counted(&ledger_of(std::slice::from_ref(&subagent))),
+        sub_max
+    );
     // Messages collapse by uuid: a mirror carries its subagent line's uuid.
     let uuids = |rel: &str| -> BTreeSet<String> {
         lines_of(rel)
