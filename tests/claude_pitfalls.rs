@@ -269,6 +269,14 @@ fn arbitrary_bytes_never_panic_and_every_line_gets_a_fate() {
     assert_eq!(r.read, samples.len() as u64);
     assert_eq!(r.read, r.candidates + r.ignored + r.malformed);
     assert!(sink.usage.is_empty());
+    // Only `{` (truncated) and `null` (not a record) are malformed: odd shapes inside a record
+    // are skipped, and the BOM-prefixed user line is read.
+    let bad: Vec<u64> = r.examples.iter().map(|i| i.line).collect();
+    assert_eq!(bad, [1, 3]);
+    assert!(sink
+        .messages
+        .iter()
+        .any(|m| m.role == agentmeter::model::Role::User));
 }
 
 #[test]

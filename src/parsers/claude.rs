@@ -210,6 +210,8 @@ impl LineParser for ClaudeParser {
             out.malformed(number, "invalid UTF-8");
             return;
         };
+        // A byte-order mark (an editor's save) is not part of the record.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         if text.trim_start().as_bytes().first() != Some(&b'{') {
             match serde_json::from_str::<serde::de::IgnoredAny>(text) {
                 Ok(_) => out.malformed(number, "not a JSON object"),
