@@ -1,23 +1,236 @@
-//! Claude Code transcripts (stub, being written).
-use crate::line_report::Sink;
-use crate::parsers::{FileContext, LineParser};
+//! Claude Code transcripts: `projects/<enc-cwd>/<session>.jsonl` and subagent files.
+//!
+//! Each line is one JSON record (FORMATS.md section 1). The parser emits *candidates*; the
+//! accounting rules that need more than one line live in the [`crate::ledger::Ledger`]:
+//! one API response is written as one line per content block, each repeating the usage snapshot
+//! (the ledger keeps the largest total per `(message.id, requestId)`, globally, so resumed
+//! sessions that copy history are not counted twice), and sidechain replays are dropped there.
+//!
+//! Decisions this parser makes, and why:
+//! - **`agent_progress` mirrors.** A 2.x main session embeds each subagent assistant message in a
+//!   `progress` line (`data.message`), with the same `message.id`, `requestId`, `uuid` and
+//!   timestamp as the subagent file's own line. Each mirror is emitted as one more candidate with
+//!   those ids: when the subagent file is read too, the two collapse onto one key; when it is not
+//!   (deleted, or not dropped), the mirror is the only record of real spend. Mirrors are marked
+//!   `is_sidechain: true`, because they *are* the subagent's records: the ledger's replay rule
+//!   then treats them exactly like the subagent file's lines (counted unless the same
+//!   `message.id` also exists as a main-thread record with another `requestId`, i.e. a replay),
+//!   instead of a mirror of a replay escaping that rule as a "main-thread" record.
+//! - **Nulls.** ccusage rejects a whole line when some fields are `null` (FORMATS.md 1.4). Here a
+//!   `null` is read as absent: a null `costUSD` leaves the cost to be computed, a null count is 0,
+//!   a null id makes the record unkeyed. Real tokens never disappear because of a null.
+//! - **Synthetic messages** (`message.model == "<synthetic>"`, `isApiErrorMessage: true`) are
+//!   generated locally: neither usage nor messages, and the line is ignored.
+//! - **Missing timestamps** take the previous line's time (0 before any), so usage is never
+//!   dropped for lack of a date.
+//!
+//! - **Messages** are keyed by the line's `uuid`, so each content-block line of a response is one
+//!   message record; a user line that only returns tool results has [`Role::Tool`].
+//!
+//! Fates: blank lines and valid records without usage are ignored; invalid UTF-8, invalid or
+//! truncated JSON and lines that are not a JSON object are malformed. Valid JSON whose shape is
+//! unexpected (say a negative token count) is malformed only for the record types that carry
+//! usage, messages or tools (`user`, `assistant`, `progress`): any other type is ignored, so a
+//! future record type can never make a file fail.
+//!
+//! Speed: most bytes of a transcript are message text. A line is first scanned with `memmem` for
+//! `"usage"`, `"tool_` and `"agent_progress"`; only lines that contain one are deserialized with
+//! message content blocks and progress payloads, the others with everything but the envelope
+//! skipped ([`serde::de::IgnoredAny`]). Both read borrow strings from the line and never build a
+//! `serde_json::Value`; in a release build this runs at about 1 GB/s on the spotter transcripts,
+//! twice the speed of merely parsing each line into a `Value`.
+//!
+//! [`Role::Tool`]: crate::model::Role::Tool
 
-/// Reads `projects/<enc-cwd>/<session>.jsonl` and subagent files.
+mod lax;
+mod records;
+mod schema;
+
+use memchr::memmem::Finder;
+use serde_json::error::Category;
+
+use crate::line_report::{json_reason, Sink};
+use crate::parsers::{is_blank, parse_timestamp_ms, FileContext, LineParser};
+
+use lax::{Content, LaxObj, LaxStr};
+use records::Meta;
+use schema::{Envelope, FullLine, LiteLine, Message, TypeOnly};
+
+/// Reads `projects/<enc-cwd>/<session>.jsonl` and subagent files, line by line.
 pub struct ClaudeParser {
-    #[allow(dead_code)]
     ctx: FileContext,
+    usage_marker: Finder<'static>,
+    tool_marker: Finder<'static>,
+    progress_marker: Finder<'static>,
+    /// The last valid timestamp seen, for lines that lack one.
+    last_ms: Option<i64>,
 }
 
 impl ClaudeParser {
+    /// A parser for the file described by `ctx` (its session comes from `ctx.session_hint`, else
+    /// from each line's `sessionId`).
     #[must_use]
     pub fn new(ctx: FileContext) -> Self {
-        ClaudeParser { ctx }
+        ClaudeParser {
+            ctx,
+            usage_marker: Finder::new(b"\"usage\""),
+            tool_marker: Finder::new(b"\"tool_"),
+            progress_marker: Finder::new(b"\"agent_progress\""),
+            last_ms: None,
+        }
+    }
+
+    /// True when the line may carry usage, tool blocks or a subagent record, and needs the
+    /// full read. A false positive (the marker inside message text) only costs time.
+    fn needs_full_read(&self, bytes: &[u8]) -> bool {
+        self.usage_marker.find(bytes).is_some()
+            || self.tool_marker.find(bytes).is_some()
+            || self.progress_marker.find(bytes).is_some()
+    }
+
+    /// The line's time in ms, falling back to the previous line's.
+    fn time(&mut self, timestamp: &LaxStr<'_>) -> Option<i64> {
+        if let Some(ms) = timestamp.get().and_then(parse_timestamp_ms) {
+            self.last_ms = Some(ms);
+        }
+        self.last_ms
+    }
+
+    fn meta<'l, M, D>(
+        &'l self,
+        env: &'l Envelope<'_, M, D>,
+        timestamp_ms: Option<i64>,
+    ) -> Meta<'l> {
+        Meta {
+            session: self
+                .ctx
+                .session_hint
+                .as_deref()
+                .or_else(|| env.session_id.non_empty())
+                .unwrap_or(&self.ctx.path),
+            project: env.cwd.non_empty(),
+            git_branch: env.git_branch.non_empty(),
+            cli_version: env.version.non_empty(),
+            timestamp_ms,
+        }
+    }
+
+    /// A line read without its message: at most a message record, never usage.
+    fn lite(&mut self, number: u64, line: &LiteLine<'_>, out: &mut Sink) {
+        let ms = self.time(&line.timestamp);
+        let meta = self.meta(line, ms);
+        if let Some(role) = line.kind.get().and_then(|k| records::role(k, None)) {
+            let record = records::message_record(line.uuid.get(), role, &meta, out.source(number));
+            out.message(record);
+        }
+        out.ignored();
+    }
+
+    /// A line read in full: messages, tool calls and at most one usage candidate.
+    fn full(&mut self, number: u64, line: &FullLine<'_>, out: &mut Sink) {
+        let ms = self.time(&line.timestamp);
+        let meta = self.meta(line, ms);
+        let candidate = if line.kind.get() == Some("progress") {
+            let nested = line
+                .data
+                .as_ref()
+                .and_then(LaxObj::get)
+                .filter(|d| d.kind.get() == Some("agent_progress"))
+                .and_then(|d| d.message.as_ref())
+                .and_then(LaxObj::get);
+            nested.and_then(|nested| {
+                let nested_ms = nested.timestamp.get().and_then(parse_timestamp_ms).or(ms);
+                let meta = Meta {
+                    timestamp_ms: nested_ms,
+                    ..self.meta(line, ms)
+                };
+                emit_message_and_tools(nested, &meta, number, out);
+                records::usage_record(nested, &meta, true, out.source(number))
+            })
+        } else {
+            emit_message_and_tools(line, &meta, number, out);
+            let sidechain = line.is_sidechain == Some(true);
+            records::usage_record(line, &meta, sidechain, out.source(number))
+        };
+        match candidate {
+            Some(record) => out.used(record),
+            None => out.ignored(),
+        }
+    }
+
+    /// The fate of a line that did not deserialize.
+    fn unreadable(&self, number: u64, text: &str, err: &serde_json::Error, out: &mut Sink) {
+        if err.classify() != Category::Data {
+            out.malformed(number, json_reason(text.as_bytes(), err));
+            return;
+        }
+        // Valid JSON whose shape is not what we read: an error only for the records that carry
+        // usage, messages or tools; any other record type is just not ours to read.
+        match serde_json::from_str::<TypeOnly<'_>>(text) {
+            Ok(t) => match t.kind.get() {
+                Some(kind @ ("user" | "assistant" | "progress")) => {
+                    out.malformed(number, format!("unexpected `{kind}` record shape: {err}"));
+                }
+                _ => out.ignored(),
+            },
+            Err(_) => out.malformed(number, "not a JSON object"),
+        }
     }
 }
 
-impl LineParser for ClaudeParser {
-    fn line(&mut self, _number: u64, _bytes: &[u8], out: &mut Sink) {
-        out.ignored();
+/// Emits the message record and tool-call halves of a `user`/`assistant` record (top-level or
+/// nested in `agent_progress`). Synthetic messages are not messages.
+fn emit_message_and_tools<D>(
+    env: &Envelope<'_, LaxObj<Message<'_>>, D>,
+    meta: &Meta<'_>,
+    number: u64,
+    out: &mut Sink,
+) {
+    if records::is_synthetic(env) {
+        return;
     }
+    let content = records::message_of(env).map(|m| &m.content);
+    let Some(role) = env.kind.get().and_then(|k| records::role(k, content)) else {
+        return;
+    };
+    let source = out.source(number);
+    if let Some(Content::Blocks(blocks)) = content {
+        records::emit_tools(blocks, meta, &source, out);
+    }
+    out.message(records::message_record(env.uuid.get(), role, meta, source));
+}
+
+impl LineParser for ClaudeParser {
+    fn line(&mut self, number: u64, bytes: &[u8], out: &mut Sink) {
+        if is_blank(bytes) {
+            out.ignored();
+            return;
+        }
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            out.malformed(number, "invalid UTF-8");
+            return;
+        };
+        // A byte-order mark (an editor's save) is not part of the record.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        if text.trim_start().as_bytes().first() != Some(&b'{') {
+            match serde_json::from_str::<serde::de::IgnoredAny>(text) {
+                Ok(_) => out.malformed(number, "not a JSON object"),
+                Err(err) => out.malformed(number, json_reason(bytes, &err)),
+            }
+            return;
+        }
+        if self.needs_full_read(bytes) {
+            match serde_json::from_str::<FullLine<'_>>(text) {
+                Ok(line) => self.full(number, &line, out),
+                Err(err) => self.unreadable(number, text, &err, out),
+            }
+        } else {
+            match serde_json::from_str::<LiteLine<'_>>(text) {
+                Ok(line) => self.lite(number, &line, out),
+                Err(err) => self.unreadable(number, text, &err, out),
+            }
+        }
+    }
+
     fn finish(&mut self, _out: &mut Sink) {}
 }

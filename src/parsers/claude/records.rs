@@ -1,0 +1,196 @@
+//! Turning parsed Claude Code lines into the normalized records of [`crate::model`].
+//!
+//! These functions decide *what* a line means (which tokens, which key, which role); the parser
+//! in [`super`] decides each line's fate. They are shared by top-level lines and the subagent
+//! records nested in `agent_progress` lines, so both produce identical keys and the ledger
+//! collapses them.
+
+use crate::line_report::Sink;
+use crate::model::{
+    Agent, MessageKey, MessageRecord, Role, Source, Tokens, ToolCall, ToolKey, UsageKey,
+    UsageRecord,
+};
+
+use super::lax::{Content, LaxObj};
+use super::schema::{Block, Envelope, Message, Usage};
+
+/// What a record inherits from the file and the outer line rather than from its own fields.
+pub(super) struct Meta<'l> {
+    pub session: &'l str,
+    pub project: Option<&'l str>,
+    pub git_branch: Option<&'l str>,
+    pub cli_version: Option<&'l str>,
+    pub timestamp_ms: Option<i64>,
+}
+
+/// The model that Claude Code writes for messages it generated itself (errors, aborts).
+const SYNTHETIC_MODEL: &str = "<synthetic>";
+
+/// The message of a line, if it is an object.
+pub(super) fn message_of<'m, 'a, D>(
+    env: &'m Envelope<'a, LaxObj<Message<'a>>, D>,
+) -> Option<&'m Message<'a>> {
+    env.message.as_ref().and_then(LaxObj::get)
+}
+
+/// True when the line is a locally generated message (`<synthetic>` model or an API error):
+/// not a model call, so neither usage nor a message.
+pub(super) fn is_synthetic<D>(env: &Envelope<'_, LaxObj<Message<'_>>, D>) -> bool {
+    env.is_api_error_message == Some(true)
+        || message_of(env).and_then(|m| m.model.get()) == Some(SYNTHETIC_MODEL)
+}
+
+/// Normalizes `message.usage`. Claude's `input_tokens` is already uncached input. When the
+/// `cache_creation` split exists it is used (and the aggregate ignored, as ccusage does);
+/// otherwise the aggregate is billed at the 5-minute rate, the only lifetime before the split.
+pub(super) fn tokens(u: &Usage<'_>) -> Tokens {
+    let split =
+        u.cache_creation.as_ref().and_then(LaxObj::get).filter(|c| {
+            c.ephemeral_5m_input_tokens.is_some() || c.ephemeral_1h_input_tokens.is_some()
+        });
+    let (cache_write_5m, cache_write_1h) = match split {
+        Some(c) => (
+            c.ephemeral_5m_input_tokens.unwrap_or(0),
+            c.ephemeral_1h_input_tokens.unwrap_or(0),
+        ),
+        None => (u.cache_creation_input_tokens.unwrap_or(0), 0),
+    };
+    Tokens {
+        input: u.input_tokens.unwrap_or(0),
+        output: u.output_tokens.unwrap_or(0),
+        cache_write_5m,
+        cache_write_1h,
+        cache_read: u.cache_read_input_tokens.unwrap_or(0),
+        reasoning: 0,
+    }
+}
+
+/// A usage candidate for `env`, or `None` when it carries no usage or is synthetic.
+///
+/// Key = (`message.id`, `requestId`); when either is missing or empty the record is unkeyed, so
+/// it is never collapsed with another line.
+pub(super) fn usage_record<D>(
+    env: &Envelope<'_, LaxObj<Message<'_>>, D>,
+    meta: &Meta<'_>,
+    is_sidechain: bool,
+    source: Source,
+) -> Option<UsageRecord> {
+    let message = message_of(env)?;
+    let usage = message.usage.as_ref().and_then(LaxObj::get)?;
+    if is_synthetic(env) {
+        return None;
+    }
+    let key = match (message.id.non_empty(), env.request_id.non_empty()) {
+        (Some(scope), Some(id)) => UsageKey {
+            agent: Agent::Claude,
+            scope: scope.to_owned(),
+            id: id.to_owned(),
+        },
+        _ => UsageKey::unkeyed(Agent::Claude, &source),
+    };
+    Some(UsageRecord {
+        key,
+        timestamp_ms: meta.timestamp_ms.unwrap_or(0),
+        model: message.model.non_empty().map(str::to_owned),
+        tokens: tokens(usage),
+        session: meta.session.to_owned(),
+        project: meta.project.map(str::to_owned),
+        git_branch: meta.git_branch.map(str::to_owned),
+        cli_version: meta.cli_version.map(str::to_owned),
+        is_sidechain,
+        speed: usage.speed.non_empty().map(str::to_owned),
+        recorded_cost_pico: env.cost_usd.and_then(usd_to_pico),
+        source,
+    })
+}
+
+/// Dollars to picodollars, rounded; `None` for a negative or non-finite amount.
+pub(super) fn usd_to_pico(usd: f64) -> Option<u64> {
+    let pico = (usd * 1e12).round();
+    // `as` saturates, and amounts this large are not real costs anyway.
+    (pico.is_finite() && pico >= 0.0).then_some(pico as u64)
+}
+
+/// The role of a `user`/`assistant` record: a user line that only returns tool results is the
+/// tool speaking, not the user.
+pub(super) fn role(kind: &str, content: Option<&Content<Block<'_>>>) -> Option<Role> {
+    match kind {
+        "assistant" => Some(Role::Assistant),
+        "user" => match content {
+            Some(Content::Blocks(blocks))
+                if !blocks.is_empty()
+                    && blocks.iter().all(|b| b.kind.get() == Some("tool_result")) =>
+            {
+                Some(Role::Tool)
+            }
+            _ => Some(Role::User),
+        },
+        _ => None,
+    }
+}
+
+/// A message record keyed by the line's `uuid` (or its place in the file when it has none).
+pub(super) fn message_record(
+    uuid: Option<&str>,
+    role: Role,
+    meta: &Meta<'_>,
+    source: Source,
+) -> MessageRecord {
+    let id = match uuid {
+        Some(u) => u.to_owned(),
+        None => format!("line:{}:{}", source.file, source.line),
+    };
+    MessageRecord {
+        key: MessageKey {
+            agent: Agent::Claude,
+            id,
+        },
+        session: meta.session.to_owned(),
+        role,
+        timestamp_ms: meta.timestamp_ms,
+        source,
+    }
+}
+
+/// Emits the tool-call halves found in content blocks: calls (`tool_use`, and the server-side
+/// `server_tool_use` / `mcp_tool_use`) start at the line's time; results (`tool_result`,
+/// `*_tool_result`) end there. The ledger merges the halves by tool id.
+pub(super) fn emit_tools(blocks: &[Block<'_>], meta: &Meta<'_>, source: &Source, out: &mut Sink) {
+    for block in blocks {
+        let Some(kind) = block.kind.get() else {
+            continue;
+        };
+        let call = if kind.ends_with("tool_use") {
+            block.id.non_empty().map(|id| ToolCall {
+                key: ToolKey {
+                    agent: Agent::Claude,
+                    id: id.to_owned(),
+                },
+                session: meta.session.to_owned(),
+                name: block.name.non_empty().map(str::to_owned),
+                start_ms: meta.timestamp_ms,
+                end_ms: None,
+                is_error: false,
+                source: source.clone(),
+            })
+        } else if kind.ends_with("tool_result") {
+            block.tool_use_id.non_empty().map(|id| ToolCall {
+                key: ToolKey {
+                    agent: Agent::Claude,
+                    id: id.to_owned(),
+                },
+                session: meta.session.to_owned(),
+                name: None,
+                start_ms: None,
+                end_ms: meta.timestamp_ms,
+                is_error: block.is_error == Some(true),
+                source: source.clone(),
+            })
+        } else {
+            None
+        };
+        if let Some(call) = call {
+            out.tool(call);
+        }
+    }
+}
