@@ -156,6 +156,22 @@ fn section(out: &mut String, title: &str, rows: &[Vec<String>]) {
             widths[i] = widths[i].max(cell.chars().count());
         }
     }
+    let is_number = |cell: &String| {
+        cell.chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit() || c == '$')
+    };
+    // A column is numeric when its data cells are: its header then aligns right with them.
+    let numeric: Vec<bool> = (0..cols)
+        .map(|i| {
+            rows.iter()
+                .skip(1)
+                .filter(|r| r.len() > 1)
+                .filter_map(|r| r.get(i))
+                .filter(|c| !c.is_empty())
+                .all(is_number)
+        })
+        .collect();
     for row in rows {
         if row.len() == 1 {
             let _ = writeln!(out, "  {}", row[0]);
@@ -163,11 +179,7 @@ fn section(out: &mut String, title: &str, rows: &[Vec<String>]) {
         }
         let mut line = String::from(" ");
         for (i, cell) in row.iter().enumerate() {
-            let numeric = cell
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_ascii_digit() || c == '$');
-            if numeric {
+            if numeric[i] {
                 let _ = write!(line, " {cell:>w$}", w = widths[i]);
             } else {
                 let _ = write!(line, " {cell:<w$}", w = widths[i]);

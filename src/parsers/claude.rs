@@ -50,6 +50,7 @@ use memchr::memmem::Finder;
 use serde_json::error::Category;
 
 use crate::line_report::{json_reason, Sink};
+use crate::model::Role;
 use crate::parsers::{is_blank, parse_timestamp_ms, FileContext, LineParser};
 
 use lax::{Content, LaxObj, LaxStr};
@@ -197,7 +198,13 @@ fn emit_message_and_tools<D>(
     if let Some(Content::Blocks(blocks)) = content {
         records::emit_tools(blocks, meta, &source, out);
     }
-    out.message(records::message_record(env.uuid.get(), role, meta, source));
+    // One response is written as one line per content block: count it once, by message.id.
+    let response_id = records::message_of(env)
+        .and_then(|m| m.id.non_empty())
+        .filter(|_| role == Role::Assistant)
+        .map(|id| format!("msg:{id}"));
+    let id = response_id.as_deref().or_else(|| env.uuid.get());
+    out.message(records::message_record(id, role, meta, source));
 }
 
 impl LineParser for ClaudeParser {
