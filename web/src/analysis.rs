@@ -1,0 +1,123 @@
+//! From the workers' ledgers to the one `Report` the dashboard draws.
+//!
+//! This is the same pipeline the CLI runs (`Ledger::merge` → `rollup::summarize` with the
+//! embedded price table → `Report::new`), so the page and `agentmeter report --json` print the
+//! same figures. Only the time zone differs by design: the browser's own zone, like the CLI's
+//! system zone.
+
+use std::sync::Arc;
+
+use agentmeter::ledger::Ledger;
+use agentmeter::pricing::PriceTable;
+use agentmeter::report::Report;
+use agentmeter::rollup;
+use chrono_tz::Tz;
+
+/// One finished analysis: the report and the merged ledger it was computed from.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    pub report: Arc<Report>,
+    pub ledger: Arc<Ledger>,
+}
+
+impl PartialEq for Analysis {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.report, &other.report) || self.report == other.report
+    }
+}
+
+impl Analysis {
+    /// Summarizes a merged ledger in zone `tz` with the embedded prices.
+    #[must_use]
+    pub fn from_ledger(ledger: Ledger, tz: Tz) -> Self {
+        let prices = PriceTable::embedded();
+        let summary = rollup::summarize(&ledger, prices, tz);
+        let report = Report::new(&summary, &ledger, &prices.source(), tz.name());
+        Analysis {
+            report: Arc::new(report),
+            ledger: Arc::new(ledger),
+        }
+    }
+
+    /// True when at least one file was read by an agent's parser (a folder of unrelated JSON is
+    /// reported as "no agent data", not drawn as an empty dashboard).
+    #[must_use]
+    pub fn has_agent_data(&self) -> bool {
+        self.report.files.iter().any(|f| f.agent.is_some())
+    }
+}
+
+/// Merges ledgers from any number of workers (order does not matter: the merge law).
+#[must_use]
+pub fn merge_all(ledgers: impl IntoIterator<Item = Ledger>) -> Ledger {
+    let mut merged = Ledger::new();
+    for l in ledgers {
+        merged.merge(l);
+    }
+    merged
+}
+
+/// The browser's IANA zone (`Intl.DateTimeFormat().resolvedOptions().timeZone`), else UTC.
+#[must_use]
+pub fn browser_time_zone() -> Tz {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let options =
+            js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
+                .resolved_options();
+        js_sys::Reflect::get(&options, &"timeZone".into())
+            .ok()
+            .and_then(|v| v.as_string())
+            .and_then(|name| name.parse::<Tz>().ok())
+            .unwrap_or(chrono_tz::UTC)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        chrono_tz::UTC
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use agentmeter::detect::{classify, Classification};
+    use agentmeter::parsers::parse_bytes;
+
+    fn ledger_of(path: &str, text: &str) -> Ledger {
+        let mut l = Ledger::new();
+        match classify(path, text.as_bytes()) {
+            Classification::Parse { format, ctx } => {
+                l.add_file(parse_bytes(format, ctx, text.as_bytes()))
+            }
+            _ => l.note_skipped(path, text.len() as u64, "not a transcript"),
+        }
+        l
+    }
+
+    #[test]
+    fn unrelated_json_is_not_agent_data() {
+        let a = Analysis::from_ledger(ledger_of("x/notes.json", r#"{"a":1}"#), chrono_tz::UTC);
+        assert!(!a.has_agent_data());
+        assert_eq!(a.report.files.len(), 1);
+    }
+
+    #[test]
+    fn a_recognised_transcript_is_agent_data() {
+        let line =
+            r#"{"timestamp":"2025-01-01T00:00:00Z","type":"session_meta","payload":{"id":"t"}}"#;
+        let a = Analysis::from_ledger(ledger_of("rollout-x.jsonl", line), chrono_tz::UTC);
+        assert!(a.has_agent_data());
+        assert_eq!(a.report.lines.read, 1);
+    }
+
+    #[test]
+    fn merging_in_either_order_gives_the_same_report() {
+        let x = ledger_of("a/notes.json", r#"{"a":1}"#);
+        let line =
+            r#"{"timestamp":"2025-01-01T00:00:00Z","type":"session_meta","payload":{"id":"t"}}"#;
+        let y = ledger_of("rollout-x.jsonl", line);
+        let ab = Analysis::from_ledger(merge_all([x.clone(), y.clone()]), chrono_tz::UTC);
+        let ba = Analysis::from_ledger(merge_all([y, x]), chrono_tz::UTC);
+        assert_eq!(ab.report, ba.report);
+    }
+}

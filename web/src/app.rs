@@ -1,0 +1,225 @@
+//! The app shell and its state machine: empty → reading (progress, cancellable) → dashboard, or
+//! "no agent data" when what was dropped holds no transcript.
+//!
+//! State lives in one `Copy` [`Controller`] of signals provided as context, so the drop zone,
+//! the pickers and the header act on it without prop drilling. The previous result stays on
+//! screen while a new folder is read and after a cancel; it is replaced only by a finished
+//! analysis that found agent data.
+
+use agentmeter::ledger::Ledger;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::analysis::{browser_time_zone, merge_all, Analysis};
+use crate::ingest::pool::{Pool, Progress};
+use crate::ingest::Collected;
+use crate::store;
+use crate::ui::dropzone::{DropZone, NoAgentData, ProgressBar};
+use crate::ui::Dashboard;
+
+/// Why the last input produced no dashboard.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NoData {
+    pub seen_files: u64,
+    pub seen_dirs: u64,
+    /// Files that were read (json/jsonl under agent folders) but not recognised.
+    pub read_files: u64,
+    /// A few (path, reason) pairs for what was seen or skipped.
+    pub examples: Vec<(String, String)>,
+}
+
+/// The app's state and actions.
+#[derive(Clone, Copy)]
+pub struct Controller {
+    pub analysis: RwSignal<Option<Analysis>>,
+    pub progress: RwSignal<Option<Progress>>,
+    pub started_ms: RwSignal<f64>,
+    pub no_data: RwSignal<Option<NoData>>,
+    pub error: RwSignal<Option<String>>,
+    pool: StoredValue<Option<Pool>, LocalStorage>,
+    generation: StoredValue<u64>,
+}
+
+impl Controller {
+    /// A fresh controller (no analysis).
+    #[must_use]
+    pub fn new() -> Self {
+        Controller {
+            analysis: RwSignal::new(None),
+            progress: RwSignal::new(None),
+            started_ms: RwSignal::new(0.0),
+            no_data: RwSignal::new(None),
+            error: RwSignal::new(None),
+            pool: StoredValue::new_local(None),
+            generation: StoredValue::new(0),
+        }
+    }
+
+    /// Reads `collected` in workers and shows the result.
+    pub fn run(self, collected: Collected) {
+        self.cancel();
+        self.error.set(None);
+        self.no_data.set(None);
+        if collected.files.is_empty() {
+            self.no_data.set(Some(NoData {
+                seen_files: collected.seen_files,
+                seen_dirs: collected.seen_dirs,
+                read_files: 0,
+                examples: collected
+                    .examples_skipped
+                    .iter()
+                    .map(|p| {
+                        (
+                            p.clone(),
+                            "not read: not a .jsonl/.json file in an agent folder".to_owned(),
+                        )
+                    })
+                    .collect(),
+            }));
+            return;
+        }
+        let generation = self.generation.with_value(|g| g + 1);
+        self.generation.set_value(generation);
+        let current = move || self.generation.with_value(|g| *g == generation);
+        self.started_ms.set(js_sys::Date::now());
+        self.progress.set(Some(Progress {
+            files_total: collected.files.len() as u64,
+            bytes_total: collected.total_bytes(),
+            ..Progress::default()
+        }));
+        let seen = (collected.seen_files, collected.seen_dirs);
+        let on_progress = move |p: Progress| {
+            if current() {
+                self.progress.set(Some(p));
+            }
+        };
+        let on_done = move |result: Result<Vec<Ledger>, String>| {
+            if !current() {
+                return;
+            }
+            // Drop the pool after this message handler has returned (never from inside it).
+            spawn_local(async move {
+                if current() {
+                    self.pool.set_value(None);
+                }
+            });
+            self.progress.set(None);
+            match result {
+                Ok(ledgers) => self.finish(merge_all(ledgers), seen),
+                Err(message) => self.error.set(Some(message)),
+            }
+        };
+        match Pool::start(collected.files, on_progress, on_done) {
+            Ok(pool) => self.pool.set_value(Some(pool)),
+            Err(message) => {
+                self.progress.set(None);
+                self.error.set(Some(message));
+            }
+        }
+    }
+
+    fn finish(self, ledger: Ledger, (seen_files, seen_dirs): (u64, u64)) {
+        let analysis = Analysis::from_ledger(ledger, browser_time_zone());
+        if !analysis.has_agent_data() {
+            let examples = analysis
+                .report
+                .files
+                .iter()
+                .take(8)
+                .map(|f| {
+                    let why = f.format.strip_prefix("skipped: ").unwrap_or(&f.format);
+                    (f.path.clone(), why.to_owned())
+                })
+                .collect();
+            self.no_data.set(Some(NoData {
+                seen_files,
+                seen_dirs,
+                read_files: analysis.report.files.len() as u64,
+                examples,
+            }));
+            return;
+        }
+        self.analysis.set(Some(analysis.clone()));
+        spawn_local(async move {
+            if let Err(e) = store::save(&analysis).await {
+                self.error.set(Some(format!(
+                    "The result is shown but could not be saved: {e}"
+                )));
+            }
+        });
+    }
+
+    /// Stops the running job, if any; the previous result stays.
+    pub fn cancel(self) {
+        self.generation.update_value(|g| *g += 1);
+        if let Some(Some(pool)) = self.pool.try_update_value(Option::take) {
+            pool.cancel();
+        }
+        self.progress.set(None);
+    }
+
+    /// Forgets the shown and the saved analysis.
+    pub fn clear(self) {
+        self.cancel();
+        self.analysis.set(None);
+        self.no_data.set(None);
+        self.error.set(None);
+        spawn_local(async move {
+            if let Err(e) = store::clear().await {
+                self.error
+                    .set(Some(format!("Could not clear saved data: {e}")));
+            }
+        });
+    }
+
+    /// Shows the saved analysis, if nothing else has been shown meanwhile.
+    pub fn restore(self) {
+        spawn_local(async move {
+            if let Some(saved) = store::load().await {
+                if self.analysis.get_untracked().is_none()
+                    && self.progress.get_untracked().is_none()
+                {
+                    self.analysis.set(Some(saved));
+                }
+            }
+        });
+    }
+}
+
+impl Default for Controller {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The whole app.
+#[component]
+pub fn App() -> impl IntoView {
+    let ctl = Controller::new();
+    provide_context(ctl);
+    ctl.restore();
+    let report = move || ctl.analysis.get().map(|a| a.report);
+    view! {
+        <header class="top">
+            <div class="brand">
+                <span class="logo" aria-hidden="true">"◆"</span>
+                <h1>"agentmeter"</h1>
+                <span class="muted small">"token and cost accounting for coding agents — all in your browser"</span>
+            </div>
+            <div class="meta small muted">
+                {move || report().map(|r| format!("Days in {} · prices: {}", r.time_zone, r.prices))}
+            </div>
+            <Show when=move || ctl.analysis.with(Option::is_some)>
+                <button class="ghost" data-testid="clear-button" on:click=move |_| ctl.clear()
+                    title="Remove the analysis from this page and from the browser's storage">"Clear"</button>
+            </Show>
+        </header>
+        <main>
+            <DropZone compact=Signal::derive(move || ctl.analysis.with(Option::is_some)) />
+            <ProgressBar />
+            {move || ctl.error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            <NoAgentData />
+            {move || report().map(|r| view! { <Dashboard report=r /> })}
+        </main>
+    }
+}

@@ -1,0 +1,202 @@
+//! Number formatting for display.
+//!
+//! The dashboard shows short numbers (1.23M tokens, $1,234.56) so that a dense table stays
+//! readable, and puts the exact value in `title` (hover) and `data-value` (tests, copy). Only
+//! display text is shortened here; every figure comes unchanged from the core's `Report`.
+//! Formatting is plain Rust (not `Intl`) so it is the same everywhere and tested natively.
+
+/// A token count shortened to three significant digits: `999`, `12.3K`, `1.23M`, `4.56B`.
+#[must_use]
+pub fn tokens_short(n: u64) -> String {
+    const UNITS: [(f64, &str); 4] = [(1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")];
+    if n < 1000 {
+        return n.to_string();
+    }
+    let x = n as f64;
+    for (i, (scale, unit)) in UNITS.iter().enumerate() {
+        if x >= *scale {
+            let v = x / scale;
+            let text = three_digits(v);
+            // Rounding 999.5K up gives "1000K": show it in the next unit instead.
+            if text == "1000" && i > 0 {
+                let (_, bigger) = UNITS[i - 1];
+                return format!("1.00{bigger}");
+            }
+            return format!("{text}{unit}");
+        }
+    }
+    n.to_string()
+}
+
+/// `v` (>= 1) with three significant digits: 1.23, 12.3, 123.
+fn three_digits(v: f64) -> String {
+    if v < 9.995 {
+        format!("{v:.2}")
+    } else if v < 99.95 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.0}")
+    }
+}
+
+/// An integer with thousands separators: `1,234,567`.
+#[must_use]
+pub fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Dollars for display: `$1,234.56`; amounts below a cent keep four decimals (`$0.0042`) so a
+/// small but real cost never shows as `$0.00`.
+#[must_use]
+pub fn usd(x: f64) -> String {
+    if !x.is_finite() {
+        return "–".to_owned();
+    }
+    let sign = if x < 0.0 { "-" } else { "" };
+    let a = x.abs();
+    if a > 0.0 && a < 0.01 {
+        return format!("{sign}${a:.4}");
+    }
+    let cents = (a * 100.0).round() as u64;
+    format!("{sign}${}.{:02}", grouped(cents / 100), cents % 100)
+}
+
+/// Dollars, exact, for `title` tooltips: every digit the report carries.
+#[must_use]
+pub fn usd_exact(x: f64) -> String {
+    format!("${x}")
+}
+
+/// A ratio (0..=1) as a percentage with one decimal: `87.3%`.
+#[must_use]
+pub fn percent(ratio: f64) -> String {
+    if !ratio.is_finite() {
+        return "–".to_owned();
+    }
+    format!("{:.1}%", ratio * 100.0)
+}
+
+/// The machine-readable form of a number for `data-value`: integers as digits, money as the
+/// shortest decimal that round-trips (the same number the report's JSON holds).
+#[must_use]
+pub fn data_f64(x: f64) -> String {
+    format!("{x}")
+}
+
+/// A session id shortened for a table cell (the full id goes into `title`).
+#[must_use]
+pub fn short_id(id: &str) -> String {
+    let n = id.chars().count();
+    if n <= 14 {
+        id.to_owned()
+    } else {
+        let head: String = id.chars().take(8).collect();
+        let tail: String = id.chars().skip(n - 4).collect();
+        format!("{head}…{tail}")
+    }
+}
+
+/// An RFC 3339 timestamp shown as `YYYY-MM-DD HH:MM` (UTC as stored; the zone is in the header).
+#[must_use]
+pub fn short_time(rfc3339: &str) -> String {
+    match (rfc3339.get(0..10), rfc3339.get(11..16)) {
+        (Some(d), Some(t)) => format!("{d} {t}"),
+        _ => rfc3339.to_owned(),
+    }
+}
+
+/// Bytes for progress text: `512 B`, `3.4 MB`, `1.21 GB` (decimal units, like file managers).
+#[must_use]
+pub fn bytes(n: u64) -> String {
+    if n < 1000 {
+        return format!("{n} B");
+    }
+    let x = n as f64;
+    let (v, unit) = if x >= 1e9 {
+        (x / 1e9, "GB")
+    } else if x >= 1e6 {
+        (x / 1e6, "MB")
+    } else {
+        (x / 1e3, "kB")
+    };
+    format!("{} {unit}", three_digits(v))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_shortened_to_three_significant_digits() {
+        assert_eq!(tokens_short(0), "0");
+        assert_eq!(tokens_short(999), "999");
+        assert_eq!(tokens_short(1000), "1.00K");
+        assert_eq!(tokens_short(12_345), "12.3K");
+        assert_eq!(tokens_short(123_456), "123K");
+        assert_eq!(tokens_short(1_234_567), "1.23M");
+        assert_eq!(tokens_short(4_560_000_000), "4.56B");
+        assert_eq!(tokens_short(2_000_000_000_000), "2.00T");
+    }
+
+    #[test]
+    fn rounding_up_moves_to_the_next_unit() {
+        assert_eq!(tokens_short(999_999), "1.00M");
+        assert_eq!(tokens_short(999_499), "999K");
+    }
+
+    #[test]
+    fn integers_are_grouped_by_thousands() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1000), "1,000");
+        assert_eq!(grouped(1_234_567), "1,234,567");
+        assert_eq!(grouped(u64::MAX), "18,446,744,073,709,551,615");
+    }
+
+    #[test]
+    fn dollars_keep_cents_and_never_hide_small_costs() {
+        assert_eq!(usd(0.0), "$0.00");
+        assert_eq!(usd(1234.5649), "$1,234.56");
+        assert_eq!(usd(1234.565_1), "$1,234.57");
+        assert_eq!(usd(0.0042), "$0.0042");
+        assert_eq!(usd(0.01), "$0.01");
+        assert_eq!(usd(-3.5), "-$3.50");
+        assert_eq!(usd(f64::NAN), "–");
+    }
+
+    #[test]
+    fn data_values_round_trip() {
+        for x in [0.0, 0.1 + 0.2, 1234.5678, 1e-7, 12_345_678.901_234] {
+            assert_eq!(data_f64(x).parse::<f64>().ok(), Some(x));
+        }
+        assert_eq!(data_f64(3.0), "3");
+    }
+
+    #[test]
+    fn percentages_and_ids() {
+        assert_eq!(percent(0.8734), "87.3%");
+        assert_eq!(percent(0.0), "0.0%");
+        assert_eq!(short_id("abc"), "abc");
+        assert_eq!(
+            short_id("0193b7e2-aaaa-bbbb-cccc-1234567890ab"),
+            "0193b7e2…90ab"
+        );
+    }
+
+    #[test]
+    fn times_and_bytes() {
+        assert_eq!(short_time("2025-01-02T03:04:05.000Z"), "2025-01-02 03:04");
+        assert_eq!(short_time("bad"), "bad");
+        assert_eq!(bytes(512), "512 B");
+        assert_eq!(bytes(3_400_000), "3.40 MB");
+        assert_eq!(bytes(1_210_000_000), "1.21 GB");
+    }
+}

@@ -1,0 +1,185 @@
+//! Getting files in: drag & drop, folder and file pickers, the directory picker, the demo data,
+//! and the worker pool that reads them.
+//!
+//! Every entry point ends in the same list of [`InputFile`]s (a `File` and its path relative to
+//! what the user gave us). What is read is pruned the same way the CLI prunes a disk walk: only
+//! `*.jsonl`/`*.json` names, and below a home folder only the agents' transcript roots
+//! ([`agentmeter::detect::should_visit`]), so dropping `~` does not read every JSON file in it.
+
+pub mod demo;
+pub mod drop;
+pub mod picker;
+pub mod pool;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use agentmeter::detect::{is_candidate_name, is_home_like, should_visit};
+
+/// One file to read, with the path the reports show (and Claude's session ids come from).
+#[derive(Clone)]
+pub struct InputFile {
+    pub file: web_sys::File,
+    pub path: String,
+}
+
+/// What the user gave us, before anything is read: the files kept and what was seen.
+#[derive(Clone, Default)]
+pub struct Collected {
+    pub files: Vec<InputFile>,
+    /// Every file name seen (kept or not).
+    pub seen_files: u64,
+    /// Folders entered.
+    pub seen_dirs: u64,
+    /// A few of the names that were not kept, for the "no agent data" message.
+    pub examples_skipped: Vec<String>,
+}
+
+impl Collected {
+    /// Records a file that was seen and not kept.
+    pub fn skip(&mut self, path: &str) {
+        self.seen_files += 1;
+        if self.examples_skipped.len() < 5 {
+            self.examples_skipped.push(path.to_owned());
+        }
+    }
+
+    /// Records a kept file.
+    pub fn keep(&mut self, file: web_sys::File, path: String) {
+        self.seen_files += 1;
+        self.files.push(InputFile { file, path });
+    }
+
+    /// Total bytes of the kept files.
+    #[must_use]
+    pub fn total_bytes(&self) -> u64 {
+        self.files.iter().map(|f| f.file.size() as u64).sum()
+    }
+}
+
+/// How paths below one dropped folder are judged (mirrors the CLI's walk).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scope {
+    /// Prepended to relative paths before `should_visit` (the root's own agent folder name).
+    prefix: String,
+    home_like: bool,
+}
+
+impl Scope {
+    /// The scope of a dropped folder named `root_name` that holds `children`.
+    ///
+    /// A dropped `.claude`/`.codex`/`.gemini` folder is read like a home holding only it, so its
+    /// non-transcript parts (todos, history) are skipped just as below a home.
+    #[must_use]
+    pub fn for_root<'a>(root_name: &str, children: impl IntoIterator<Item = &'a str>) -> Scope {
+        match root_name {
+            ".claude" | ".codex" | ".gemini" => Scope {
+                prefix: format!("{root_name}/"),
+                home_like: true,
+            },
+            _ => Scope {
+                prefix: String::new(),
+                home_like: is_home_like(children),
+            },
+        }
+    }
+
+    /// Whether `rel` (a folder or file path below the root, `/`-separated) is worth visiting.
+    #[must_use]
+    pub fn visit(&self, rel: &str) -> bool {
+        should_visit(&format!("{}{rel}", self.prefix), self.home_like)
+    }
+}
+
+/// Which of these `root/rel/path` paths (as `webkitRelativePath` gives them) to read.
+///
+/// Paths without a folder (plain file picks) are kept when their name is a candidate.
+#[must_use]
+pub fn keep_mask(paths: &[String]) -> Vec<bool> {
+    let mut children: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for p in paths {
+        let mut parts = p.split('/');
+        if let (Some(root), Some(child)) = (parts.next(), parts.next()) {
+            children.entry(root).or_default().insert(child);
+        }
+    }
+    let scopes: BTreeMap<&str, Scope> = children
+        .iter()
+        .map(|(root, kids)| (*root, Scope::for_root(root, kids.iter().copied())))
+        .collect();
+    paths
+        .iter()
+        .map(|p| {
+            if !is_candidate_name(p) {
+                return false;
+            }
+            match p.split_once('/') {
+                Some((root, rel)) => scopes.get(root).is_none_or(|s| s.visit(rel)),
+                None => true,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kept(paths: &[&str]) -> Vec<String> {
+        let owned: Vec<String> = paths.iter().map(|p| (*p).to_owned()).collect();
+        owned
+            .iter()
+            .zip(keep_mask(&owned))
+            .filter(|(_, k)| *k)
+            .map(|(p, _)| p.clone())
+            .collect()
+    }
+
+    #[test]
+    fn a_home_folder_keeps_only_agent_transcripts() {
+        let got = kept(&[
+            "alice/.claude/projects/-home-alice-p/s1.jsonl",
+            "alice/.claude/todos/t.json",
+            "alice/.codex/sessions/2025/01/01/rollout-a.jsonl",
+            "alice/.codex/history.jsonl",
+            "alice/.gemini/tmp/h/chats/session-1.json",
+            "alice/Documents/notes.json",
+            "alice/.bashrc",
+        ]);
+        assert_eq!(
+            got,
+            [
+                "alice/.claude/projects/-home-alice-p/s1.jsonl",
+                "alice/.codex/sessions/2025/01/01/rollout-a.jsonl",
+                "alice/.gemini/tmp/h/chats/session-1.json",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_folder_below_an_agent_root_keeps_every_transcript_name() {
+        let got = kept(&[
+            "projects/-home-alice-p/s1.jsonl",
+            "projects/-home-alice-p/s1/subagents/agent-a.jsonl",
+            "projects/readme.txt",
+            "projects/node_modules/x.json",
+        ]);
+        assert_eq!(
+            got,
+            [
+                "projects/-home-alice-p/s1.jsonl",
+                "projects/-home-alice-p/s1/subagents/agent-a.jsonl",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_dropped_agent_dot_folder_skips_its_non_transcript_parts() {
+        let got = kept(&[".claude/projects/p/s.jsonl", ".claude/todos/t.json"]);
+        assert_eq!(got, [".claude/projects/p/s.jsonl"]);
+    }
+
+    #[test]
+    fn loose_files_are_kept_by_name() {
+        assert_eq!(kept(&["a.jsonl", "b.txt", "c.json"]), ["a.jsonl", "c.json"]);
+    }
+}

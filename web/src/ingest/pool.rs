@@ -1,0 +1,203 @@
+//! The worker pool: the page never parses a transcript itself.
+//!
+//! Files are split between `min(hardwareConcurrency, 4)` module workers (`worker.js`, each with
+//! its own copy of the wasm), largest files first onto the least loaded worker so they finish
+//! together. Each worker returns one ledger; the page merges them, which the merge law makes
+//! exact whatever the split. Cancelling terminates the workers and reports nothing.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use agentmeter::ledger::Ledger;
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::prelude::*;
+use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
+
+use super::InputFile;
+
+/// Files and bytes read so far, over all workers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Progress {
+    pub files_done: u64,
+    pub files_total: u64,
+    pub bytes_done: u64,
+    pub bytes_total: u64,
+}
+
+type DoneFn = Box<dyn FnOnce(Result<Vec<Ledger>, String>)>;
+
+struct Shared {
+    /// Per worker: (files done, bytes done).
+    done: Vec<(u64, u64)>,
+    ledgers: Vec<Option<String>>,
+    totals: Progress,
+    on_progress: Box<dyn Fn(Progress)>,
+    on_done: Option<DoneFn>,
+}
+
+impl Shared {
+    fn progress(&self) -> Progress {
+        Progress {
+            files_done: self.done.iter().map(|d| d.0).sum(),
+            bytes_done: self.done.iter().map(|d| d.1).sum(),
+            ..self.totals
+        }
+    }
+
+    fn fail(&mut self, message: String) {
+        if let Some(done) = self.on_done.take() {
+            done(Err(message));
+        }
+    }
+}
+
+/// Running workers; dropping or [`Pool::cancel`]ling terminates them.
+pub struct Pool {
+    workers: Vec<Worker>,
+    _handlers: Vec<Closure<dyn FnMut(MessageEvent)>>,
+    _error_handlers: Vec<Closure<dyn FnMut(ErrorEvent)>>,
+}
+
+impl Pool {
+    /// Starts reading `files`. `on_progress` is called after every chunk; `on_done` once, with
+    /// every worker's ledger or the first error.
+    ///
+    /// # Errors
+    /// When a worker cannot be created.
+    pub fn start(
+        files: Vec<InputFile>,
+        on_progress: impl Fn(Progress) + 'static,
+        on_done: impl FnOnce(Result<Vec<Ledger>, String>) + 'static,
+    ) -> Result<Pool, String> {
+        let n = worker_count().min(files.len()).max(1);
+        let totals = Progress {
+            files_done: 0,
+            files_total: files.len() as u64,
+            bytes_done: 0,
+            bytes_total: files.iter().map(|f| f.file.size() as u64).sum(),
+        };
+        let shared = Rc::new(RefCell::new(Shared {
+            done: vec![(0, 0); n],
+            ledgers: vec![None; n],
+            totals,
+            on_progress: Box::new(on_progress),
+            on_done: Some(Box::new(on_done)),
+        }));
+        let mut pool = Pool {
+            workers: Vec::new(),
+            _handlers: Vec::new(),
+            _error_handlers: Vec::new(),
+        };
+        for (i, share) in split(files, n).into_iter().enumerate() {
+            let options = WorkerOptions::new();
+            options.set_type(WorkerType::Module);
+            let worker = Worker::new_with_options("./worker.js", &options)
+                .map_err(|e| format!("cannot start a worker: {e:?}"))?;
+            let s = shared.clone();
+            let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+                handle_message(&s, i, &ev.data());
+            });
+            worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+            let s = shared.clone();
+            let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |ev: ErrorEvent| {
+                s.borrow_mut()
+                    .fail(format!("worker failed: {}", ev.message()));
+            });
+            worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+            worker
+                .post_message(&job_message(&share))
+                .map_err(|e| format!("cannot send files to a worker: {e:?}"))?;
+            pool.workers.push(worker);
+            pool._handlers.push(on_message);
+            pool._error_handlers.push(on_error);
+        }
+        Ok(pool)
+    }
+
+    /// Stops every worker now; no result is reported.
+    pub fn cancel(&self) {
+        for w in &self.workers {
+            w.terminate();
+        }
+    }
+}
+
+impl Drop for Pool {
+    fn drop(&mut self) {
+        self.cancel();
+    }
+}
+
+fn handle_message(shared: &Rc<RefCell<Shared>>, i: usize, data: &JsValue) {
+    let get = |k: &str| Reflect::get(data, &k.into()).unwrap_or(JsValue::UNDEFINED);
+    let kind = get("type").as_string().unwrap_or_default();
+    let mut s = shared.borrow_mut();
+    match kind.as_str() {
+        "progress" => {
+            let files = get("filesDone").as_f64().unwrap_or(0.0) as u64;
+            let bytes = get("bytesDone").as_f64().unwrap_or(0.0) as u64;
+            s.done[i] = (files, bytes);
+            let p = s.progress();
+            (s.on_progress)(p);
+        }
+        "done" => {
+            s.ledgers[i] = Some(get("ledger").as_string().unwrap_or_default());
+            if s.ledgers.iter().all(Option::is_some) {
+                let parsed: Result<Vec<Ledger>, String> = s
+                    .ledgers
+                    .iter_mut()
+                    .map(|l| {
+                        let text = l.take().unwrap_or_default();
+                        serde_json::from_str::<Ledger>(&text)
+                            .map_err(|e| format!("a worker sent an unreadable ledger: {e}"))
+                    })
+                    .collect();
+                if let Some(done) = s.on_done.take() {
+                    drop(s);
+                    done(parsed);
+                }
+            }
+        }
+        "error" => {
+            let message = get("message").as_string().unwrap_or_default();
+            s.fail(format!("worker error: {message}"));
+        }
+        _ => {}
+    }
+}
+
+/// `{ files: [{ file, path }, ...] }`, the message `worker.js` expects (Files are cloned by
+/// reference, their bytes are not copied).
+fn job_message(files: &[InputFile]) -> JsValue {
+    let list = Array::new();
+    for f in files {
+        let item = Object::new();
+        let _ = Reflect::set(&item, &"file".into(), &f.file);
+        let _ = Reflect::set(&item, &"path".into(), &f.path.clone().into());
+        list.push(&item);
+    }
+    let msg = Object::new();
+    let _ = Reflect::set(&msg, &"files".into(), &list);
+    msg.into()
+}
+
+/// `min(hardwareConcurrency, 4)`, at least 1.
+fn worker_count() -> usize {
+    let hc = web_sys::window()
+        .map(|w| w.navigator().hardware_concurrency())
+        .unwrap_or(2.0);
+    (hc as usize).clamp(1, 4)
+}
+
+/// Largest first onto the least loaded share (greedy balancing by bytes).
+fn split(mut files: Vec<InputFile>, n: usize) -> Vec<Vec<InputFile>> {
+    files.sort_by(|a, b| b.file.size().total_cmp(&a.file.size()));
+    let mut shares: Vec<(u64, Vec<InputFile>)> = (0..n).map(|_| (0, Vec::new())).collect();
+    for f in files {
+        if let Some(lightest) = shares.iter_mut().min_by_key(|s| s.0) {
+            lightest.0 += f.file.size() as u64;
+            lightest.1.push(f);
+        }
+    }
+    shares.into_iter().map(|s| s.1).collect()
+}

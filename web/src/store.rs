@@ -1,0 +1,101 @@
+//! Keeps the last analysis in IndexedDB so the dashboard is there again when the app reopens.
+//!
+//! One record under one key: the report JSON (what is drawn) and, when it is not too large, the
+//! merged ledger JSON (what a later re-summary or merge needs). Nothing leaves the browser. A
+//! record written by another report version is ignored rather than half-read.
+
+use agentmeter::ledger::Ledger;
+use agentmeter::report::{Report, REPORT_VERSION};
+use js_sys::{Object, Reflect};
+use rexie::{ObjectStore, Rexie, TransactionMode};
+use wasm_bindgen::JsValue;
+
+use crate::analysis::Analysis;
+
+const DB: &str = "agentmeter";
+const STORE: &str = "analyses";
+const KEY: &str = "last";
+/// The merged ledger is stored alongside the report only below this size (JSON bytes).
+const MAX_LEDGER_JSON: usize = 32 * 1024 * 1024;
+
+async fn open() -> Result<Rexie, String> {
+    Rexie::builder(DB)
+        .version(1)
+        .add_object_store(ObjectStore::new(STORE))
+        .build()
+        .await
+        .map_err(|e| format!("IndexedDB: {e}"))
+}
+
+/// Saves `analysis` as the last one.
+///
+/// # Errors
+/// When IndexedDB is unavailable (private mode, quota) — the caller shows it, the result stays on
+/// screen.
+pub async fn save(analysis: &Analysis) -> Result<(), String> {
+    let report = serde_json::to_string(&*analysis.report).map_err(|e| e.to_string())?;
+    let ledger = serde_json::to_string(&*analysis.ledger)
+        .ok()
+        .filter(|l| l.len() <= MAX_LEDGER_JSON);
+    let record = Object::new();
+    let set = |k: &str, v: JsValue| Reflect::set(&record, &k.into(), &v).map(|_| ());
+    set("version", JsValue::from(REPORT_VERSION))
+        .and_then(|()| set("report", JsValue::from(report)))
+        .and_then(|()| set("ledger", ledger.map_or(JsValue::NULL, JsValue::from)))
+        .map_err(|e| format!("{e:?}"))?;
+    let db = open().await?;
+    let tx = db
+        .transaction(&[STORE], TransactionMode::ReadWrite)
+        .map_err(|e| e.to_string())?;
+    let store = tx.store(STORE).map_err(|e| e.to_string())?;
+    store
+        .put(&record, Some(&JsValue::from(KEY)))
+        .await
+        .map_err(|e| e.to_string())?;
+    tx.done().await.map_err(|e| e.to_string())?;
+    db.close();
+    Ok(())
+}
+
+/// The last saved analysis, if any (and readable by this version).
+pub async fn load() -> Option<Analysis> {
+    let db = open().await.ok()?;
+    let tx = db.transaction(&[STORE], TransactionMode::ReadOnly).ok()?;
+    let store = tx.store(STORE).ok()?;
+    let record = store.get(JsValue::from(KEY)).await.ok()??;
+    let _ = tx.done().await;
+    db.close();
+    let get = |k: &str| Reflect::get(&record, &k.into()).ok();
+    let version = get("version").and_then(|v| v.as_f64())?;
+    if version as u32 != REPORT_VERSION {
+        return None;
+    }
+    let report: Report = serde_json::from_str(&get("report")?.as_string()?).ok()?;
+    let ledger: Ledger = get("ledger")
+        .and_then(|v| v.as_string())
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or_default();
+    Some(Analysis {
+        report: report.into(),
+        ledger: ledger.into(),
+    })
+}
+
+/// Forgets the saved analysis.
+///
+/// # Errors
+/// When IndexedDB is unavailable.
+pub async fn clear() -> Result<(), String> {
+    let db = open().await?;
+    let tx = db
+        .transaction(&[STORE], TransactionMode::ReadWrite)
+        .map_err(|e| e.to_string())?;
+    let store = tx.store(STORE).map_err(|e| e.to_string())?;
+    store
+        .delete(JsValue::from(KEY))
+        .await
+        .map_err(|e| e.to_string())?;
+    tx.done().await.map_err(|e| e.to_string())?;
+    db.close();
+    Ok(())
+}

@@ -1,0 +1,182 @@
+//! Getting data in, and what the user sees while it is read: the drop zone with the pickers and
+//! the sample-data button, the progress bar with cancel, and the "no agent data" message.
+//!
+//! The empty state teaches: it says which folder each agent writes on Linux, macOS and Windows,
+//! and that a whole home folder is fine (only the agents' folders below it are read).
+
+use leptos::ev::{DragEvent, Event};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::app::Controller;
+use crate::format::{bytes, grouped};
+use crate::ingest::{demo, drop, picker};
+
+/// Where each agent keeps its transcripts: (agent, Linux/macOS, Windows).
+pub const LOCATIONS: [(&str, &str, &str); 3] = [
+    (
+        "Claude Code",
+        "~/.claude/projects",
+        "%USERPROFILE%\\.claude\\projects",
+    ),
+    (
+        "Codex CLI",
+        "~/.codex/sessions",
+        "%USERPROFILE%\\.codex\\sessions",
+    ),
+    ("Gemini CLI", "~/.gemini/tmp", "%USERPROFILE%\\.gemini\\tmp"),
+];
+
+/// The drop zone, the pickers and the demo button. `compact` once a dashboard is shown.
+#[component]
+pub fn DropZone(#[prop(into)] compact: Signal<bool>) -> impl IntoView {
+    let ctl = expect_context::<Controller>();
+    let over = RwSignal::new(false);
+    let on_drop = move |ev: DragEvent| {
+        ev.prevent_default();
+        over.set(false);
+        // Entries must be taken now: the drop's items die when this handler returns.
+        let (entries, loose) = drop::entries_of(&ev);
+        spawn_local(async move { ctl.run(drop::collect(entries, loose).await) });
+    };
+    let on_input = move |ev: Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        let collected = picker::collect_file_list(input.files());
+        // Reset so choosing the same folder again fires `change` again.
+        input.set_value("");
+        ctl.run(collected);
+    };
+    let on_pick = move |_| {
+        spawn_local(async move {
+            if let Some(collected) = picker::pick_directory().await {
+                ctl.run(collected);
+            }
+        });
+    };
+    let on_demo = move |_| {
+        spawn_local(async move {
+            match demo::fetch_demo().await {
+                Ok(collected) => ctl.run(collected),
+                Err(e) => ctl.error.set(Some(format!("Sample data unavailable: {e}"))),
+            }
+        });
+    };
+    let has_picker = picker::has_directory_picker();
+    view! {
+        <section
+            class="dropzone"
+            class:compact=move || compact.get()
+            class:over=move || over.get()
+            data-testid="drop-zone"
+            aria-label="Drop agent folders here"
+            on:dragenter=move |ev: DragEvent| { ev.prevent_default(); over.set(true); }
+            on:dragover=move |ev: DragEvent| ev.prevent_default()
+            on:dragleave=move |_| over.set(false)
+            on:drop=on_drop
+        >
+            <div class="dz-main">
+                <p class="dz-title">
+                    {move || if compact.get() { "Drop more folders to replace this analysis" } else { "Drop your agent folders here" }}
+                </p>
+                <div class="dz-actions">
+                    <label class="button">
+                        "Choose folder…"
+                        <input type="file" class="visually-hidden" data-testid="folder-input"
+                            prop:webkitdirectory=true multiple=true on:change=on_input />
+                    </label>
+                    <label class="button ghost">
+                        "Choose files…"
+                        <input type="file" class="visually-hidden" data-testid="file-input"
+                            multiple=true accept=".jsonl,.json" on:change=on_input />
+                    </label>
+                    {has_picker.then(|| view! {
+                        <button class="ghost" data-testid="directory-picker" on:click=on_pick>"Open folder (read-only)…"</button>
+                    })}
+                    <button class="ghost" data-testid="demo-button" on:click=on_demo>"Try with sample data"</button>
+                </div>
+            </div>
+            <Show when=move || !compact.get()>
+                <div class="dz-help">
+                    <table class="where">
+                        <thead><tr><th scope="col">"Agent"</th><th scope="col">"Linux / macOS"</th><th scope="col">"Windows"</th></tr></thead>
+                        <tbody>
+                            {LOCATIONS.iter().map(|(agent, unix, win)| view! {
+                                <tr><td>{*agent}</td><td class="mono">{*unix}</td><td class="mono">{*win}</td></tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                    <p class="muted small">
+                        "Drop one of these folders, any folder below one, or your whole home folder: only "
+                        <span class="mono">".claude"</span>", "<span class="mono">".config/claude"</span>", "
+                        <span class="mono">".codex"</span>" and "<span class="mono">".gemini"</span>
+                        " are read below a home. Hidden folders: ⌘⇧. in the macOS Finder, Ctrl+H on Linux, "
+                        "“Hidden items” in Windows Explorer. Files are read in your browser and never uploaded."
+                    </p>
+                </div>
+            </Show>
+        </section>
+    }
+}
+
+/// Progress while workers read, with cancel.
+#[component]
+pub fn ProgressBar() -> impl IntoView {
+    let ctl = expect_context::<Controller>();
+    move || {
+        ctl.progress.get().map(|p| {
+            let elapsed = ((js_sys::Date::now() - ctl.started_ms.get_untracked()) / 1000.0).max(0.001);
+            let rate = p.bytes_done as f64 / elapsed;
+            let eta = if rate > 0.0 && p.bytes_done > 0 {
+                let left = p.bytes_total.saturating_sub(p.bytes_done) as f64 / rate;
+                format!(" · about {}s left", left.ceil() as u64)
+            } else {
+                String::new()
+            };
+            view! {
+                <section class="progress" data-testid="progress" role="status"
+                    data-files-done=p.files_done.to_string() data-files-total=p.files_total.to_string()
+                    data-bytes-done=p.bytes_done.to_string() data-bytes-total=p.bytes_total.to_string()>
+                    <progress max=p.bytes_total.max(1).to_string() value=p.bytes_done.to_string()></progress>
+                    <span class="small">
+                        {format!("{} / {} files · {} / {} · {}/s{eta}",
+                            grouped(p.files_done), grouped(p.files_total),
+                            bytes(p.bytes_done), bytes(p.bytes_total), bytes(rate as u64))}
+                    </span>
+                    <button class="ghost" data-testid="cancel-button" on:click=move |_| ctl.cancel()>"Cancel"</button>
+                </section>
+            }
+        })
+    }
+}
+
+/// The message shown when what was dropped holds no agent transcript.
+#[component]
+pub fn NoAgentData() -> impl IntoView {
+    let ctl = expect_context::<Controller>();
+    move || {
+        ctl.no_data.get().map(|n| {
+            let found = format!(
+                "Found {} files in {} folders; {} looked like transcripts by name, and none was a Claude Code, Codex CLI or Gemini CLI transcript.",
+                grouped(n.seen_files), grouped(n.seen_dirs), grouped(n.read_files)
+            );
+            view! {
+                <section class="notice" data-testid="no-agent-data" role="alert">
+                    <h2>"No agent data in what you dropped"</h2>
+                    <p>{found}</p>
+                    {(!n.examples.is_empty()).then(|| view! {
+                        <ul class="q-list">
+                            {n.examples.into_iter().map(|(path, why)| view! {
+                                <li><span class="mono">{path}</span>" — "{why}</li>
+                            }).collect_view()}
+                        </ul>
+                    })}
+                    <p>
+                        "Drop "<span class="mono">"~/.claude/projects"</span>", "
+                        <span class="mono">"~/.codex/sessions"</span>" or "<span class="mono">"~/.gemini/tmp"</span>
+                        " (on Windows under "<span class="mono">"%USERPROFILE%"</span>"), or your home folder."
+                    </p>
+                </section>
+            }
+        })
+    }
+}
