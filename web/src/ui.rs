@@ -44,12 +44,10 @@ pub fn Dashboard(report: std::sync::Arc<agentmeter::report::Report>) -> impl Int
         <div class="dashboard" data-testid="dashboard">
             <kpis::Kpis report=report.clone() />
             <chart::DailyChart report=report.clone() />
-            <div class="two">
-                <tables::AgentTable report=report.clone() />
-                <quality::Quality report=report.clone() />
-            </div>
+            <tables::AgentTable report=report.clone() />
             <tables::ModelTable report=report.clone() />
-            <sessions::SessionsTable report=report />
+            <sessions::SessionsTable report=report.clone() />
+            <quality::Quality report=report />
         </div>
     }
 }

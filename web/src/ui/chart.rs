@@ -122,8 +122,16 @@ fn option(days: &[Day]) -> serde_json::Value {
         "itemStyle": {"color": cost_color}, "lineStyle": {"width": 2},
         "data": days.iter().map(|d| (d.cost * 100.0).round() / 100.0).collect::<Vec<_>>(),
     }));
+    // Long histories open on their last 90 days; the slider reaches back to the first day.
     let zoom = if days.len() > 45 {
-        json!([{"type": "inside"}, {"type": "slider", "height": 16, "bottom": 6}])
+        let start = dates
+            .get(dates.len().saturating_sub(90))
+            .copied()
+            .unwrap_or_default();
+        json!([
+            {"type": "inside", "startValue": start},
+            {"type": "slider", "height": 16, "bottom": 6, "startValue": start},
+        ])
     } else {
         json!([])
     };

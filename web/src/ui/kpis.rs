@@ -66,7 +66,10 @@ pub fn Kpis(report: Arc<Report>) -> impl IntoView {
                 <div class="kpi-label">"Sessions"</div>
                 <div class="kpi-value" data-testid="kpi-sessions" data-value=sessions.to_string()>
                     {grouped(sessions)}</div>
-                <div class="kpi-sub">{format!("{} agents", report.agents.len())}</div>
+                <div class="kpi-sub">{match report.agents.len() {
+                    1 => "1 agent".to_owned(),
+                    n => format!("{n} agents"),
+                }}</div>
             </div>
             <div class="kpi">
                 <div class="kpi-label">"Cache hit rate"</div>
