@@ -46,6 +46,13 @@ pub fn classify(path: &str, head: &[u8]) -> Classification {
             reason: "empty file".to_owned(),
         };
     };
+    // A pretty-printed document (legacy Gemini `session-*.json`) opens with a lone `{` or `[`:
+    // its markers are on the following lines, so look at the whole head.
+    let first = if matches!(first.trim_ascii(), b"{" | b"[") {
+        head
+    } else {
+        first
+    };
     let has = |marker: &str| memchr::memmem::find(first, marker.as_bytes()).is_some();
     let key_is = |key: &str, value: &str| has_key_value(first, key, value);
 
@@ -54,7 +61,9 @@ pub fn classify(path: &str, head: &[u8]) -> Classification {
         || (name.starts_with("rollout-") && name.ends_with(".jsonl"))
     {
         Some(Format::CodexJsonl)
-    } else if has("\"projectHash\"") || (has("\"sessionId\"") && has("\"messages\"") && !has("\"parentUuid\"")) {
+    } else if has("\"projectHash\"")
+        || (has("\"sessionId\"") && has("\"messages\"") && !has("\"parentUuid\""))
+    {
         if name.ends_with(".jsonl") {
             Some(Format::GeminiJsonl)
         } else {
@@ -118,7 +127,13 @@ fn file_name(path: &str) -> &str {
 fn first_nonblank(head: &[u8]) -> Option<&[u8]> {
     head.split(|b| *b == b'\n')
         .find(|l| !l.iter().all(u8::is_ascii_whitespace))
-        .map(|l| if l.len() > HEAD_BYTES { &l[..HEAD_BYTES] } else { l })
+        .map(|l| {
+            if l.len() > HEAD_BYTES {
+                &l[..HEAD_BYTES]
+            } else {
+                l
+            }
+        })
         .or(if head.iter().all(u8::is_ascii_whitespace) {
             None
         } else {
@@ -159,15 +174,24 @@ mod tests {
     #[test]
     fn recognises_each_agent_by_content_whatever_the_name() {
         assert_eq!(
-            format_of("x/y.jsonl", r#"{"timestamp":"t","type":"session_meta","payload":{}}"#),
+            format_of(
+                "x/y.jsonl",
+                r#"{"timestamp":"t","type":"session_meta","payload":{}}"#
+            ),
             Some(Format::CodexJsonl)
         );
         assert_eq!(
-            format_of("a.json", r#"{"sessionId":"s","projectHash":"h","messages":[]}"#),
+            format_of(
+                "a.json",
+                r#"{"sessionId":"s","projectHash":"h","messages":[]}"#
+            ),
             Some(Format::GeminiJson)
         );
         assert_eq!(
-            format_of("a.jsonl", r#"{"sessionId":"s","projectHash":"h","startTime":"t"}"#),
+            format_of(
+                "a.jsonl",
+                r#"{"sessionId":"s","projectHash":"h","startTime":"t"}"#
+            ),
             Some(Format::GeminiJsonl)
         );
         assert_eq!(
@@ -175,6 +199,16 @@ mod tests {
             Some(Format::ClaudeJsonl)
         );
         assert_eq!(format_of("notes.json", r#"{"a":1}"#), None);
+    }
+
+    #[test]
+    fn a_pretty_printed_gemini_document_is_recognised() {
+        let head = "{\n  \"sessionId\": \"s\",\n  \"projectHash\": \"h\",\n  \"messages\": [\n";
+        assert_eq!(
+            format_of("tmp/h/chats/session-1.json", head),
+            Some(Format::GeminiJson)
+        );
+        assert_eq!(format_of("x.json", "{\n  \"a\": 1\n}"), None);
     }
 
     #[test]
