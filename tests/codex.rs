@@ -34,7 +34,7 @@ fn final_total(rel: &str) -> Tokens {
     let last = records(rel)
         .into_iter()
         .filter(|v| is_token_count(v) && v["payload"]["info"].is_object())
-        .last()
+        .next_back()
         .expect("a token_count");
     let t = &last["payload"]["info"]["total_token_usage"];
     let n = |k: &str| t[k].as_u64().unwrap_or(0);
@@ -86,7 +86,7 @@ fn metadata_comes_from_session_meta_and_turn_context() {
     let meta = &records(REAL)[0]["payload"];
     for r in ledger.counted_usage() {
         assert_eq!(r.model.as_deref(), Some("aide-gpt-5"));
-        assert_eq!(r.session, meta["id"].as_str().unwrap());
+        assert_eq!(r.session, meta["id"].as_str().unwrap_or_default());
         assert_eq!(r.project.as_deref(), meta["cwd"].as_str());
         assert_eq!(r.git_branch.as_deref(), meta["git"]["branch"].as_str());
         assert_eq!(r.cli_version.as_deref(), Some("0.39.0"));
@@ -186,8 +186,7 @@ fn own_part(child: &str) -> Tokens {
         .iter()
         .filter(|v| is_token_count(v))
         .map(|v| v["payload"]["info"]["total_token_usage"].clone())
-        .filter(|t| totals.contains(&t))
-        .last()
+        .rfind(|t| totals.contains(&t))
         .expect("a replayed total");
     let end = totals.last().expect("own calls");
     let d = |k: &str| end[k].as_u64().unwrap_or(0) - replayed[k].as_u64().unwrap_or(0);
