@@ -86,7 +86,12 @@ impl CodexParser {
                 self.lineage = id.to_owned();
             }
             self.cwd = p.cwd.as_deref().map(str::to_owned);
-            self.git_branch = p.git.as_ref().and_then(|g| g.branch.clone());
+            self.git_branch = p
+                .git
+                .as_ref()
+                .and_then(|g| g.get("branch"))
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_owned);
             self.cli_version = p.cli_version.as_deref().map(str::to_owned);
             if let Some(parent) = spawn_parent(p.source.as_ref()) {
                 self.subagent = true;
@@ -157,7 +162,8 @@ impl CodexParser {
                 let model = p
                     .info
                     .as_ref()
-                    .and_then(|i| i.model.clone())
+                    .and_then(|i| i.model.as_deref())
+                    .map(str::to_owned)
                     .or_else(|| p.model.as_deref().map(str::to_owned))
                     .or_else(|| self.model.clone());
                 let record = UsageRecord {
@@ -306,6 +312,43 @@ fn looks_like_uuid(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn parse(text: &str) -> Sink {
+        let ctx = FileContext {
+            path: "r/rollout-x.jsonl".to_owned(),
+            session_hint: None,
+        };
+        crate::parsers::parse_bytes(crate::parsers::Format::CodexJsonl, ctx, text.as_bytes())
+    }
+
+    // A label whose type changed must not turn a usage line into a malformed one.
+    #[test]
+    fn reshaped_labels_do_not_drop_usage() {
+        let sink = parse(concat!(
+            r#"{"timestamp":"2025-01-01T00:00:00Z","type":"turn_context","payload":{"model":{"id":"m"},"cwd":7}}"#,
+            "\n",
+            r#"{"timestamp":"2025-01-01T00:00:01Z","type":"event_msg","payload":{"type":"token_count","status":[1],"info":{"total_token_usage":{"input_tokens":10,"cached_input_tokens":4,"output_tokens":3}}}}"#,
+            "\n",
+        ));
+        assert_eq!(sink.report.malformed, 0);
+        assert_eq!(sink.usage.len(), 1);
+        let t = sink.usage[0].tokens;
+        assert_eq!((t.input, t.cache_read, t.output), (6, 4, 3));
+        assert_eq!(sink.usage[0].model, None);
+    }
+
+    // Unreadable usage is reported, never guessed.
+    #[test]
+    fn an_unreadable_usage_block_is_malformed() {
+        let sink = parse(concat!(
+            r#"{"timestamp":"2025-01-01T00:00:01Z","type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":{"input_tokens":"ten"}}}}"#,
+            "\n",
+        ));
+        assert_eq!(sink.report.malformed, 1);
+        assert!(sink.report.examples[0]
+            .reason
+            .contains("unexpected record shape"));
+    }
 
     #[test]
     fn session_comes_from_the_rollout_name() {

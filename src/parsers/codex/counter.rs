@@ -47,7 +47,7 @@ pub(crate) struct Counter {
 
 impl Counter {
     /// Reads one `token_count` event's `info` (`None` for `info: null`).
-    pub fn step(&mut self, info: Option<&Info>) -> Step {
+    pub fn step(&mut self, info: Option<&Info<'_>>) -> Step {
         let Some(info) = info else {
             return Step::Ignored;
         };
@@ -101,7 +101,7 @@ mod tests {
         }
     }
 
-    fn info(total: Option<Usage>, last: Option<Usage>) -> Info {
+    fn info(total: Option<Usage>, last: Option<Usage>) -> Info<'static> {
         Info {
             total_token_usage: total,
             last_token_usage: last,

@@ -3,12 +3,16 @@
 //! One [`Record`] type reads a JSONL line and a message of a legacy document alike: a message
 //! record (string `id`), the JSONL metadata line (`sessionId`, `projectHash`, `kind`), a `$set`
 //! update or a `$rewindTo` marker. Only what a figure needs is declared; message content,
-//! thoughts and tool results are skipped by serde without being kept.
+//! thoughts and tool results are skipped by serde without being kept. Labels are read leniently
+//! ([`crate::parsers::lenient`]); a message id and a `tokens` block are strict, so a record whose
+//! identity or usage cannot be read is reported as malformed rather than guessed.
 
 use std::borrow::Cow;
 
 use serde::Deserialize;
 use serde_json::Value;
+
+use crate::parsers::lenient::opt_str;
 
 /// One JSONL line, or one message of a legacy `.json` document.
 #[derive(Debug, Default, Deserialize)]
@@ -16,27 +20,27 @@ use serde_json::Value;
 pub(crate) struct Record<'a> {
     #[serde(borrow, default)]
     pub id: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "opt_str")]
     pub timestamp: Option<Cow<'a, str>>,
     /// `user`, `gemini`, `info`, `error`, `warning`.
-    #[serde(rename = "type", borrow, default)]
+    #[serde(rename = "type", borrow, default, deserialize_with = "opt_str")]
     pub kind: Option<Cow<'a, str>>,
     /// Absent or `null` until the response's usage metadata arrives.
     #[serde(default)]
     pub tokens: Option<GeminiTokens>,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "opt_str")]
     pub model: Option<Cow<'a, str>>,
-    #[serde(default)]
-    pub tool_calls: Option<Vec<GeminiToolCall>>,
+    #[serde(borrow, default)]
+    pub tool_calls: Option<Vec<GeminiToolCall<'a>>>,
     // The metadata line.
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "opt_str")]
     pub session_id: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "opt_str")]
     pub project_hash: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "opt_str")]
     pub start_time: Option<Cow<'a, str>>,
     /// `main` or `subagent`.
-    #[serde(rename = "kind", borrow, default)]
+    #[serde(rename = "kind", borrow, default, deserialize_with = "opt_str")]
     pub session_kind: Option<Cow<'a, str>>,
     /// `{"$set": {...}}`: a metadata update, or with `messages` a checkpoint of the whole table.
     #[serde(rename = "$set", default)]
@@ -58,13 +62,13 @@ pub(crate) struct SetBody {
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Document<'a> {
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "opt_str")]
     pub session_id: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "opt_str")]
     pub project_hash: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "opt_str")]
     pub start_time: Option<Cow<'a, str>>,
-    #[serde(rename = "kind", borrow, default)]
+    #[serde(rename = "kind", borrow, default, deserialize_with = "opt_str")]
     pub session_kind: Option<Cow<'a, str>>,
     #[serde(default)]
     pub messages: Option<Vec<Value>>,
@@ -88,14 +92,14 @@ pub(crate) struct GeminiTokens {
 
 /// One entry of `toolCalls`.
 #[derive(Debug, Default, Clone, Deserialize)]
-pub(crate) struct GeminiToolCall {
-    #[serde(default)]
-    pub id: Option<String>,
-    #[serde(default)]
-    pub name: Option<String>,
+pub(crate) struct GeminiToolCall<'a> {
+    #[serde(borrow, default, deserialize_with = "opt_str")]
+    pub id: Option<Cow<'a, str>>,
+    #[serde(borrow, default, deserialize_with = "opt_str")]
+    pub name: Option<Cow<'a, str>>,
     /// `success`, `error`, `cancelled`, ...
-    #[serde(default)]
-    pub status: Option<String>,
-    #[serde(default)]
-    pub timestamp: Option<String>,
+    #[serde(borrow, default, deserialize_with = "opt_str")]
+    pub status: Option<Cow<'a, str>>,
+    #[serde(borrow, default, deserialize_with = "opt_str")]
+    pub timestamp: Option<Cow<'a, str>>,
 }

@@ -105,7 +105,7 @@ impl Table {
             self.tools.insert(
                 tool_id.to_owned(),
                 Tool {
-                    name: call.name.clone(),
+                    name: call.name.as_deref().map(str::to_owned),
                     start_ms: call
                         .timestamp
                         .as_deref()
