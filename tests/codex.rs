@@ -33,8 +33,7 @@ fn is_token_count(v: &Value) -> bool {
 fn final_total(rel: &str) -> Tokens {
     let last = records(rel)
         .into_iter()
-        .filter(|v| is_token_count(v) && v["payload"]["info"].is_object())
-        .next_back()
+        .rfind(|v| is_token_count(v) && v["payload"]["info"].is_object())
         .expect("a token_count");
     let t = &last["payload"]["info"]["total_token_usage"];
     let n = |k: &str| t[k].as_u64().unwrap_or(0);

@@ -12,6 +12,15 @@
 //! from the parent's total; keyed by `(lineage root, total tuple)`, the replayed part maps onto the
 //! parent file's own keys, while the child's own calls land on totals the parent never reached.
 //!
+//! The known limit: two sibling threads that continue the same history and each make a call
+//! with exactly the same four counters (input, cached, output, reasoning) land on the same key and
+//! count once. Thread identity cannot break the tie, because a replayed copy does not say which
+//! thread originally made a call (a grandchild replays its parent's own calls too).
+//!
+//! The first event of a file is billed from `last_token_usage` when present (FORMATS.md 2.3),
+//! not from its total: in a file that starts mid-lineage the total also holds calls that belong
+//! to another file. In an ordinary file both are equal.
+//!
 //! A counter that goes *down* restarted (a child thread that starts from zero after the replay).
 //! The call is then billed from `last_token_usage` and the following keys move to a new segment
 //! scope named after the total where the restart happened, which every copy of the same history

@@ -114,10 +114,39 @@ pub(crate) fn role(p: &Payload<'_>) -> Option<Role> {
     }
 }
 
-/// A stable (not per-process randomised) hash of a message's role and content.
+/// A stable hash of a message's role and content: not randomised per process, and independent
+/// of how `serde_json` orders object keys in this build (object keys are hashed sorted), so the
+/// CLI and the browser app key the same message alike.
 pub(crate) fn content_hash(role: &str, content: Option<&Value>) -> u64 {
-    let body = content.map(Value::to_string).unwrap_or_default();
-    fnv1a(fnv1a(FNV_OFFSET, role.as_bytes()), body.as_bytes())
+    let h = fnv1a(FNV_OFFSET, role.as_bytes());
+    match content {
+        Some(v) => hash_value(h, v),
+        None => h,
+    }
+}
+
+fn hash_value(h: u64, v: &Value) -> u64 {
+    match v {
+        Value::Null => fnv1a(h, b"n"),
+        Value::Bool(b) => fnv1a(h, if *b { b"t" } else { b"f" }),
+        Value::Number(n) => fnv1a(fnv1a(h, b"#"), n.to_string().as_bytes()),
+        Value::String(s) => fnv1a(fnv1a(fnv1a(h, b"\""), s.as_bytes()), b"\""),
+        Value::Array(items) => {
+            let h = items
+                .iter()
+                .fold(fnv1a(h, b"["), |h, item| hash_value(h, item));
+            fnv1a(h, b"]")
+        }
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            let h = keys.into_iter().fold(fnv1a(h, b"{"), |h, k| {
+                let h = fnv1a(fnv1a(h, k.as_bytes()), b":");
+                map.get(k).map_or(h, |v| hash_value(h, v))
+            });
+            fnv1a(h, b"}")
+        }
+    }
 }
 
 /// A message record keyed by `lineage/hash/occurrence`.
