@@ -11,7 +11,9 @@
 //! `response_item` or token_count (the oldest replayed ancestor), else the `thread_spawn` parent,
 //! else the file's own id. Parent and child then key the replayed calls identically and the
 //! ledger keeps one copy; calls of a subagent file are marked `is_sidechain`, so a tie between a
-//! parent's record and its replay goes to the parent's.
+//! parent's record and its replay goes to the parent's. A fork that replays history with neither
+//! its parent's `session_meta` nor a `thread_spawn` source cannot be tied to its parent; its
+//! replayed calls then count again (no such file has been seen; see FORMATS.md 2.4).
 //!
 //! **Fates.** token_count: a new call is used; an unchanged total is a duplicate; `info: null`
 //! and an all-zero delta are ignored (a valid snapshot that bills nothing, not a repeat of one).
