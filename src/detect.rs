@@ -103,6 +103,13 @@ pub fn classify(path: &str, head: &[u8]) -> Classification {
             reason: "empty file".to_owned(),
         };
     };
+    // A pretty-printed document (legacy Gemini `session-*.json`) opens with a lone `{` or `[`:
+    // its markers are on the following lines, so look at the whole head.
+    let first = if matches!(first.trim_ascii(), b"{" | b"[") {
+        head
+    } else {
+        first
+    };
     let has = |marker: &str| memchr::memmem::find(first, marker.as_bytes()).is_some();
     let key_is = |key: &str, value: &str| has_key_value(first, key, value);
 
@@ -249,6 +256,16 @@ mod tests {
             Some(Format::ClaudeJsonl)
         );
         assert_eq!(format_of("notes.json", r#"{"a":1}"#), None);
+    }
+
+    #[test]
+    fn a_pretty_printed_gemini_document_is_recognised() {
+        let head = "{\n  \"sessionId\": \"s\",\n  \"projectHash\": \"h\",\n  \"messages\": [\n";
+        assert_eq!(
+            format_of("tmp/h/chats/session-1.json", head),
+            Some(Format::GeminiJson)
+        );
+        assert_eq!(format_of("x.json", "{\n  \"a\": 1\n}"), None);
     }
 
     #[test]

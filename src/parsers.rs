@@ -11,6 +11,7 @@
 pub mod claude;
 pub mod codex;
 pub mod gemini;
+mod lenient;
 
 use serde::{Deserialize, Serialize};
 

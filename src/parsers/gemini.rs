@@ -1,43 +1,43 @@
-//! Gemini CLI chats (stub, being written).
-use crate::line_report::Sink;
-use crate::parsers::{FileContext, LineParser};
+//! Gemini CLI chats under `~/.gemini/tmp/<project>/chats/`, FORMATS.md section 3.
+//!
+//! Two formats carry the same messages: the legacy single document `session-*.json`, rewritten
+//! in place ([`GeminiJsonParser`]), and the current append-only log `*.jsonl`, replayed
+//! ([`GeminiJsonlParser`]). Usage is per message: only `type: "gemini"` messages with `tokens`
+//! bill anything, keyed by (session id, message id). A legacy `.json` that a newer CLI migrated to
+//! a `.jsonl` beside it therefore yields the same keys twice, and the ledger keeps one copy.
+//!
+//! Both parsers fill a [`table::Table`] of message writes and resolve it at the end of the file,
+//! because a JSONL message is re-appended each time it changes and only the last usage-bearing
+//! write of an id is final.
 
-/// Reads current `chats/*.jsonl` logs.
-pub struct GeminiJsonlParser {
-    #[allow(dead_code)]
-    ctx: FileContext,
+mod json;
+mod jsonl;
+mod records;
+mod table;
+
+pub use json::GeminiJsonParser;
+pub use jsonl::GeminiJsonlParser;
+
+use crate::line_report::json_reason;
+
+/// The session a Gemini file's name implies, used only when the file names none inside: the
+/// stem, which a migrated `.jsonl` shares with its legacy `.json`.
+fn session_from_path(path: &str) -> String {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let stem = name
+        .strip_suffix(".jsonl")
+        .or_else(|| name.strip_suffix(".json"));
+    stem.unwrap_or(name).to_owned()
 }
 
-impl GeminiJsonlParser {
-    #[must_use]
-    pub fn new(ctx: FileContext) -> Self {
-        GeminiJsonlParser { ctx }
+/// Why JSON could not be read: not JSON at all, or JSON of an unexpected shape.
+fn shape_reason(bytes: &[u8], err: &serde_json::Error) -> String {
+    if std::str::from_utf8(bytes).is_err() {
+        return json_reason(bytes, err);
     }
-}
-
-impl LineParser for GeminiJsonlParser {
-    fn line(&mut self, _number: u64, _bytes: &[u8], out: &mut Sink) {
-        out.ignored();
+    match serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
+        Ok(_) if bytes.trim_ascii_start().first() != Some(&b'{') => "not a JSON object".to_owned(),
+        Ok(_) => format!("unexpected record shape: {err}"),
+        Err(inner) => json_reason(bytes, &inner),
     }
-    fn finish(&mut self, _out: &mut Sink) {}
-}
-
-/// Reads legacy `chats/session-*.json` documents.
-pub struct GeminiJsonParser {
-    #[allow(dead_code)]
-    ctx: FileContext,
-}
-
-impl GeminiJsonParser {
-    #[must_use]
-    pub fn new(ctx: FileContext) -> Self {
-        GeminiJsonParser { ctx }
-    }
-}
-
-impl LineParser for GeminiJsonParser {
-    fn line(&mut self, _number: u64, _bytes: &[u8], out: &mut Sink) {
-        out.ignored();
-    }
-    fn finish(&mut self, _out: &mut Sink) {}
 }
