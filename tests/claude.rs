@@ -132,8 +132,32 @@ fn messages_have_roles_and_tool_results_are_tool_messages() {
     let roles: BTreeSet<_> = sink.messages.iter().map(|m| m.role).collect();
     assert!(roles.contains(&Role::User) && roles.contains(&Role::Assistant));
     assert!(roles.contains(&Role::Tool));
-    let uuids: BTreeSet<_> = sink.messages.iter().map(|m| m.key.id.as_str()).collect();
-    assert_eq!(uuids.len(), sink.messages.len(), "one message per uuid");
+    // A response split over several content-block lines is one assistant message: the distinct
+    // assistant keys are exactly the distinct message ids of the usage records.
+    let assistant: BTreeSet<_> = sink
+        .messages
+        .iter()
+        .filter(|m| m.role == Role::Assistant)
+        .map(|m| m.key.id.clone())
+        .collect();
+    let responses: BTreeSet<_> = sink
+        .usage
+        .iter()
+        .map(|u| format!("msg:{}", u.key.scope))
+        .collect();
+    assert_eq!(assistant, responses, "one assistant message per response");
+    let others: Vec<_> = sink
+        .messages
+        .iter()
+        .filter(|m| m.role != Role::Assistant)
+        .map(|m| m.key.id.as_str())
+        .collect();
+    let distinct: BTreeSet<_> = others.iter().collect();
+    assert_eq!(
+        distinct.len(),
+        others.len(),
+        "one user/tool message per uuid"
+    );
     let results = sink.tools.iter().filter(|t| t.end_ms.is_some()).count();
     let tool_msgs = sink
         .messages
