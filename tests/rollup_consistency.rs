@@ -31,7 +31,11 @@ fn sum<'a>(rows: impl Iterator<Item = &'a Totals>) -> (Tokens, u64, u64) {
 fn check(s: &Summary) {
     let total = (s.total.tokens, s.total.cost_pico, s.total.calls);
     assert_eq!(sum(s.days.iter().map(|d| &d.totals)), total, "by day");
-    assert_eq!(sum(s.sessions.iter().map(|x| &x.totals)), total, "by session");
+    assert_eq!(
+        sum(s.sessions.iter().map(|x| &x.totals)),
+        total,
+        "by session"
+    );
     assert_eq!(sum(s.models.iter().map(|m| &m.totals)), total, "by model");
     assert_eq!(sum(s.agents.values().map(|a| &a.totals)), total, "by agent");
 }
@@ -42,7 +46,10 @@ fn every_grouping_sums_to_the_same_total_in_every_zone() {
     let prices = PriceTable::embedded();
     let utc = summarize(&ledger, prices, chrono_tz::UTC);
     check(&utc);
-    for zone in [chrono_tz::Pacific::Kiritimati, chrono_tz::America::Los_Angeles] {
+    for zone in [
+        chrono_tz::Pacific::Kiritimati,
+        chrono_tz::America::Los_Angeles,
+    ] {
         let s = summarize(&ledger, prices, zone);
         check(&s);
         assert_eq!(s.total, utc.total, "the zone moves days, not tokens");
