@@ -27,7 +27,7 @@ pub async fn fetch_demo() -> Result<Collected, String> {
         serde_json::from_str(&text).map_err(|e| format!("demo/index.json: {e}"))?;
     let mut out = Collected::default();
     for (path, keep) in paths.iter().zip(keep_mask(&paths)) {
-        if !keep {
+        if !keep || path == "index.json" {
             out.skip(path);
             continue;
         }

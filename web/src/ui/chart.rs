@@ -122,15 +122,18 @@ fn option(days: &[Day]) -> serde_json::Value {
         "itemStyle": {"color": cost_color}, "lineStyle": {"width": 2},
         "data": days.iter().map(|d| (d.cost * 100.0).round() / 100.0).collect::<Vec<_>>(),
     }));
-    // Long histories open on their last 90 days; the slider reaches back to the first day.
-    let zoom = if days.len() > 45 {
+    // Long histories open on their last 180 days; the slider reaches back to the first day.
+    let zoom = if days.len() > 60 {
         let start = dates
-            .get(dates.len().saturating_sub(90))
+            .get(dates.len().saturating_sub(180))
             .copied()
             .unwrap_or_default();
         json!([
             {"type": "inside", "startValue": start},
-            {"type": "slider", "height": 16, "bottom": 6, "startValue": start},
+            {"type": "slider", "height": 16, "bottom": 6, "startValue": start,
+             "borderColor": grid, "backgroundColor": "transparent", "fillerColor": "rgba(127,127,127,0.18)",
+             "dataBackground": {"lineStyle": {"color": grid}, "areaStyle": {"color": grid}},
+             "textStyle": {"color": fg}},
         ])
     } else {
         json!([])
@@ -141,7 +144,7 @@ fn option(days: &[Day]) -> serde_json::Value {
         "textStyle": {"color": fg, "fontFamily": "inherit"},
         "legend": {"top": 0, "left": 0, "itemWidth": 12, "itemHeight": 8, "textStyle": {"color": fg}},
         "tooltip": {"trigger": "axis", "renderMode": "richText", "axisPointer": {"type": "shadow"}},
-        "grid": {"left": 8, "right": 8, "top": 32, "bottom": if days.len() > 45 { 40 } else { 8 }, "containLabel": true},
+        "grid": {"left": 8, "right": 8, "top": 32, "bottom": if days.len() > 60 { 40 } else { 8 }, "containLabel": true},
         "xAxis": {"type": "category", "data": dates, "axisLine": {"lineStyle": {"color": grid}},
                   "axisLabel": {"color": fg}},
         "yAxis": [

@@ -156,7 +156,7 @@ pub fn NoAgentData() -> impl IntoView {
     move || {
         ctl.no_data.get().map(|n| {
             let found = format!(
-                "Found {} files in {} folders; {} looked like transcripts by name, and none was a Claude Code, Codex CLI or Gemini CLI transcript.",
+                "Found {} files in {} folders. {} of them were .jsonl/.json files where agents write, and none is a Claude Code, Codex CLI or Gemini CLI transcript.",
                 grouped(n.seen_files), grouped(n.seen_dirs), grouped(n.read_files)
             );
             view! {

@@ -154,7 +154,7 @@ fn row(s: SessionReport) -> impl IntoView {
         <tr data-testid="session-row" data-agent=agent data-session=s.session.clone()>
             <td><span class=format!("dot a-{agent}")></span>{s.agent.label()}</td>
             <td class="mono" title=s.session.clone()>{short_id(&s.session)}</td>
-            <td title=project>{project_short}</td>
+            <td class="clip" title=project>{project_short}</td>
             <td class="mono" title=s.start.clone()>{short_time(&s.start)}</td>
             <td class="mono" title=s.end.clone()>{short_time(&s.end)}</td>
             <td class="mono small">{s.models.join(", ")}</td>
