@@ -151,7 +151,7 @@ pub fn run(args: &[String]) -> Result<String, CliError> {
     let ledger = read_all(&files)?;
     let prices = crate::pricing::PriceTable::embedded();
     let summary = crate::rollup::summarize(&ledger, prices, tz);
-    let report = crate::report::Report::new(&summary, &ledger, &prices.source(), tz.name());
+    let report = crate::report::Report::new(&summary, &ledger, prices.source(), tz.name());
     if args.json {
         Ok(serde_json::to_string_pretty(&report)? + "\n")
     } else {

@@ -228,7 +228,7 @@ pub fn summarize(ledger: &Ledger, prices: &PriceTable, tz: Tz) -> Summary {
         }
     }
 
-    for ((agent, _), _) in &sessions {
+    for (agent, _) in sessions.keys() {
         agents.entry(*agent).or_default().sessions += 1;
     }
 

@@ -134,7 +134,7 @@ fn hash_value(h: u64, v: &Value) -> u64 {
         Value::Array(items) => {
             let h = items
                 .iter()
-                .fold(fnv1a(h, b"["), |h, item| hash_value(h, item));
+                .fold(fnv1a(h, b"["), hash_value);
             fnv1a(h, b"]")
         }
         Value::Object(map) => {
