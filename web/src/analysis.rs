@@ -32,7 +32,7 @@ impl Analysis {
     pub fn from_ledger(ledger: Ledger, tz: Tz) -> Self {
         let prices = PriceTable::embedded();
         let summary = rollup::summarize(&ledger, prices, tz);
-        let report = Report::new(&summary, &ledger, &prices.source(), tz.name());
+        let report = Report::new(&summary, &ledger, prices.source(), tz.name());
         Analysis {
             report: Arc::new(report),
             ledger: Arc::new(ledger),

@@ -165,7 +165,7 @@ mod tests {
     fn dollars_keep_cents_and_never_hide_small_costs() {
         assert_eq!(usd(0.0), "$0.00");
         assert_eq!(usd(1234.5649), "$1,234.56");
-        assert_eq!(usd(1234.565_1), "$1,234.57");
+        assert_eq!(usd(1_234.565_1), "$1,234.57");
         assert_eq!(usd(0.0042), "$0.0042");
         assert_eq!(usd(0.01), "$0.01");
         assert_eq!(usd(-3.5), "-$3.50");

@@ -5,6 +5,7 @@
 //! fixtures-real `claude-code-log-devdocs/assistant/assistant.jsonl`) with token counts chosen
 //! here, so the expected totals are sums of the numbers below, not figures copied from a run.
 #![cfg(target_arch = "wasm32")]
+#![allow(clippy::unwrap_used)]
 
 use agentmeter_web::analysis::Analysis;
 use agentmeter_web::ui::Dashboard;

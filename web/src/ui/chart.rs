@@ -34,6 +34,9 @@ extern "C" {
     fn dispose(this: &ECharts);
 }
 
+/// A resize observer and the callback it calls (kept alive together).
+type Observer = (web_sys::ResizeObserver, Closure<dyn FnMut()>);
+
 /// One day summed over agents and models.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Day {
@@ -211,10 +214,7 @@ pub fn DailyChart(report: Arc<Report>) -> impl IntoView {
     let host = NodeRef::<Div>::new();
     let chart_days = days.clone();
     let chart: StoredValue<Option<ECharts>, LocalStorage> = StoredValue::new_local(None);
-    let observer: StoredValue<
-        Option<(web_sys::ResizeObserver, Closure<dyn FnMut()>)>,
-        LocalStorage,
-    > = StoredValue::new_local(None);
+    let observer: StoredValue<Option<Observer>, LocalStorage> = StoredValue::new_local(None);
     host.on_load(move |el| {
         let el: web_sys::HtmlElement = el.unchecked_into();
         // Without the vendored script (e.g. in unit tests) the table below is the chart.
