@@ -32,6 +32,18 @@ pub struct Collected {
     pub seen_dirs: u64,
     /// A few of the names that were not kept, for the "no agent data" message.
     pub examples_skipped: Vec<String>,
+    paths: BTreeSet<String>,
+}
+
+/// `path`, or `dropped-N/path` for the smallest N >= 2 not yet in `taken`.
+fn unique_path(taken: &BTreeSet<String>, path: String) -> String {
+    if !taken.contains(&path) {
+        return path;
+    }
+    (2..)
+        .map(|n| format!("dropped-{n}/{path}"))
+        .find(|p| !taken.contains(p))
+        .unwrap_or(path)
 }
 
 impl Collected {
@@ -43,9 +55,14 @@ impl Collected {
         }
     }
 
-    /// Records a kept file.
+    /// Records a kept file. Paths must be unique (the ledger keys file reports and identity-less
+    /// lines by path), so a second file under a taken path, e.g. two loose `session.jsonl`
+    /// dropped from different folders, is put under a `dropped-2/` pseudo-folder, keeping its
+    /// name (Claude's session id is the file stem).
     pub fn keep(&mut self, file: web_sys::File, path: String) {
         self.seen_files += 1;
+        let path = unique_path(&self.paths, path);
+        self.paths.insert(path.clone());
         self.files.push(InputFile { file, path });
     }
 
@@ -176,6 +193,17 @@ mod tests {
     fn a_dropped_agent_dot_folder_skips_its_non_transcript_parts() {
         let got = kept(&[".claude/projects/p/s.jsonl", ".claude/todos/t.json"]);
         assert_eq!(got, [".claude/projects/p/s.jsonl"]);
+    }
+
+    #[test]
+    fn repeated_paths_get_a_pseudo_folder_and_keep_their_name() {
+        let mut taken = BTreeSet::new();
+        for _ in 0..3 {
+            let p = unique_path(&taken, "s.jsonl".to_owned());
+            taken.insert(p);
+        }
+        let got: Vec<&str> = taken.iter().map(String::as_str).collect();
+        assert_eq!(got, ["dropped-2/s.jsonl", "dropped-3/s.jsonl", "s.jsonl"]);
     }
 
     #[test]

@@ -36,6 +36,8 @@ extern "C" {
 
 /// A resize observer and the callback it calls (kept alive together).
 type Observer = (web_sys::ResizeObserver, Closure<dyn FnMut()>);
+/// The colour-scheme media query and its change listener.
+type ThemeListener = (web_sys::MediaQueryList, Closure<dyn FnMut()>);
 
 /// One day summed over agents and models.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -215,6 +217,7 @@ pub fn DailyChart(report: Arc<Report>) -> impl IntoView {
     let chart_days = days.clone();
     let chart: StoredValue<Option<ECharts>, LocalStorage> = StoredValue::new_local(None);
     let observer: StoredValue<Option<Observer>, LocalStorage> = StoredValue::new_local(None);
+    let theme: StoredValue<Option<ThemeListener>, LocalStorage> = StoredValue::new_local(None);
     host.on_load(move |el| {
         let el: web_sys::HtmlElement = el.unchecked_into();
         // Without the vendored script (e.g. in unit tests) the table below is the chart.
@@ -236,8 +239,28 @@ pub fn DailyChart(report: Arc<Report>) -> impl IntoView {
             obs.observe(&el);
             observer.set_value(Some((obs, on_resize)));
         }
+        // Follow a light/dark switch: the option's colours come from the CSS variables.
+        let theme_days = chart_days.clone();
+        let on_theme = Closure::<dyn FnMut()>::new(move || {
+            chart.with_value(|c| {
+                if let (Some(c), Some(opt)) = (c, js_option(&theme_days)) {
+                    let _ = c.set_option(&opt);
+                }
+            });
+        });
+        if let Some(mq) = web_sys::window()
+            .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+        {
+            let _ =
+                mq.add_event_listener_with_callback("change", on_theme.as_ref().unchecked_ref());
+            theme.set_value(Some((mq, on_theme)));
+        }
     });
     on_cleanup(move || {
+        if let Some(Some((mq, callback))) = theme.try_update_value(Option::take) {
+            let _ =
+                mq.remove_event_listener_with_callback("change", callback.as_ref().unchecked_ref());
+        }
         if let Some(Some((obs, _callback))) = observer.try_update_value(Option::take) {
             obs.disconnect();
         }
