@@ -5,16 +5,19 @@
 // Everything that decides a number (classification, parsing, the ledger) is Rust; this file only
 // moves bytes and posts progress.
 //
-// In:  { files: [{ file: File, path: string }, ...] }
+// In:  { files: [{ file: File, path: string }, ...], module?: WebAssembly.Module }
 // Out: { type: 'progress', filesDone, bytesDone } after every chunk and file,
 //      { type: 'done', ledger: string /* Ledger as JSON */ } at the end,
 //      { type: 'error', message } if the wasm cannot start.
 import init, { LedgerBuilder, head_bytes } from './pkg/agentmeter_web.js';
 
 const CHUNK = 8 * 1024 * 1024;
-const ready = init();
+let ready = null;
 
 self.onmessage = async (event) => {
+  // The page sends its compiled WebAssembly.Module, so the worker skips a fetch and a compile.
+  const { module } = event.data;
+  if (!ready) ready = module ? init({ module_or_path: module }) : init();
   try {
     await ready;
   } catch (err) {

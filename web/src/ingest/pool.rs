@@ -166,8 +166,8 @@ fn handle_message(shared: &Rc<RefCell<Shared>>, i: usize, data: &JsValue) {
     }
 }
 
-/// `{ files: [{ file, path }, ...] }`, the message `worker.js` expects (Files are cloned by
-/// reference, their bytes are not copied).
+/// `{ files: [{ file, path }, ...], module }`, the message `worker.js` expects (Files are cloned
+/// by reference, their bytes are not copied).
 fn job_message(files: &[InputFile]) -> JsValue {
     let list = Array::new();
     for f in files {
@@ -178,6 +178,9 @@ fn job_message(files: &[InputFile]) -> JsValue {
     }
     let msg = Object::new();
     let _ = Reflect::set(&msg, &"files".into(), &list);
+    // The page's own compiled module: the worker instantiates it instead of fetching and
+    // compiling the .wasm again.
+    let _ = Reflect::set(&msg, &"module".into(), &wasm_bindgen::module());
     msg.into()
 }
 
