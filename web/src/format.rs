@@ -130,6 +130,20 @@ pub fn bytes(n: u64) -> String {
     format!("{} {unit}", three_digits(v))
 }
 
+/// A duration for tables: `850 ms`, `12.3 s`, `4 min 05 s`, `2 h 07 min`.
+#[must_use]
+pub fn duration_ms(ms: u64) -> String {
+    if ms < 1000 {
+        format!("{ms} ms")
+    } else if ms < 60_000 {
+        format!("{:.1} s", ms as f64 / 1000.0)
+    } else if ms < 3_600_000 {
+        format!("{} min {:02} s", ms / 60_000, (ms / 1000) % 60)
+    } else {
+        format!("{} h {:02} min", ms / 3_600_000, (ms / 60_000) % 60)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,6 +203,14 @@ mod tests {
             short_id("0193b7e2-aaaa-bbbb-cccc-1234567890ab"),
             "0193b7e2…90ab"
         );
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(duration_ms(850), "850 ms");
+        assert_eq!(duration_ms(12_345), "12.3 s");
+        assert_eq!(duration_ms(245_000), "4 min 05 s");
+        assert_eq!(duration_ms(7_620_000), "2 h 07 min");
     }
 
     #[test]

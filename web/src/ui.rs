@@ -47,7 +47,10 @@ pub fn Dashboard(report: std::sync::Arc<agentmeter::report::Report>) -> impl Int
             <tables::AgentTable report=report.clone() />
             <tables::ModelTable report=report.clone() />
             <sessions::SessionsTable report=report.clone() />
-            <quality::Quality report=report />
+            <div class="two">
+                <tables::ToolTable report=report.clone() />
+                <quality::Quality report=report />
+            </div>
         </div>
     }
 }

@@ -148,3 +148,47 @@ pub fn ModelTable(report: Arc<Report>) -> impl IntoView {
         </section>
     }
 }
+
+/// Tool calls per (agent, tool), most used first.
+#[component]
+pub fn ToolTable(report: Arc<Report>) -> impl IntoView {
+    let mut tools = report.tools.clone();
+    tools.sort_by(|a, b| b.calls.cmp(&a.calls).then_with(|| a.name.cmp(&b.name)));
+    let count = tools.len();
+    let rows = tools
+        .into_iter()
+        .map(|t| {
+            let rate = if t.calls == 0 { 0.0 } else { t.errors as f64 / t.calls as f64 };
+            view! {
+                <tr data-testid="tool-row">
+                    <td><span class=format!("dot a-{}", t.agent.as_str())></span>{t.agent.label()}</td>
+                    <td class="mono">{t.name.clone()}</td>
+                    {count_td(t.calls)}
+                    {count_td(t.errors)}
+                    <td class="num" data-value=data_f64(rate)>{percent(rate)}</td>
+                    <td class="num" data-value=t.total_ms.to_string()>{crate::format::duration_ms(t.total_ms)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="panel" aria-labelledby="tools-h">
+            <h2 id="tools-h">"Tool calls" <span class="muted">{format!(" ({count} tools)")}</span></h2>
+            <div class="scroll tall">
+                <table class="grid" data-testid="tools-table">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Agent"</th>
+                            <th scope="col">"Tool"</th>
+                            <th scope="col" class="num">"Calls"</th>
+                            <th scope="col" class="num">"Errors"</th>
+                            <th scope="col" class="num">"Error rate"</th>
+                            <th scope="col" class="num" title="Sum of call-to-result times where both are known">"Time"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
