@@ -28,6 +28,15 @@ pub struct NoData {
     pub examples: Vec<(String, String)>,
 }
 
+const NOT_READ: &str = "not opened: not a .jsonl/.json file, or outside the agent folders";
+
+/// What the user gave, kept for the "no agent data" message.
+struct Seen {
+    files: u64,
+    dirs: u64,
+    not_read: Vec<String>,
+}
+
 /// The app's state and actions.
 #[derive(Clone, Copy)]
 pub struct Controller {
@@ -36,6 +45,8 @@ pub struct Controller {
     pub started_ms: RwSignal<f64>,
     pub no_data: RwSignal<Option<NoData>>,
     pub error: RwSignal<Option<String>>,
+    /// Merge the next input into the shown analysis instead of replacing it.
+    pub add_mode: RwSignal<bool>,
     pool: StoredValue<Option<Pool>, LocalStorage>,
     generation: StoredValue<u64>,
 }
@@ -50,6 +61,7 @@ impl Controller {
             started_ms: RwSignal::new(0.0),
             no_data: RwSignal::new(None),
             error: RwSignal::new(None),
+            add_mode: RwSignal::new(false),
             pool: StoredValue::new_local(None),
             generation: StoredValue::new(0),
         }
@@ -68,12 +80,7 @@ impl Controller {
                 examples: collected
                     .examples_skipped
                     .iter()
-                    .map(|p| {
-                        (
-                            p.clone(),
-                            "not read: not a .jsonl/.json file in an agent folder".to_owned(),
-                        )
-                    })
+                    .map(|p| (p.clone(), NOT_READ.to_owned()))
                     .collect(),
             }));
             return;
@@ -87,12 +94,21 @@ impl Controller {
             bytes_total: collected.total_bytes(),
             ..Progress::default()
         }));
-        let seen = (collected.seen_files, collected.seen_dirs);
+        let seen = Seen {
+            files: collected.seen_files,
+            dirs: collected.seen_dirs,
+            not_read: collected.examples_skipped.clone(),
+        };
         let on_progress = move |p: Progress| {
             if current() {
                 self.progress.set(Some(p));
             }
         };
+        // In add mode the shown analysis's ledger joins the merge: the merge law makes adding a
+        // folder twice a no-op and the order of additions irrelevant.
+        let base = self
+            .mergeable_ledger()
+            .filter(|_| self.add_mode.get_untracked());
         let on_done = move |result: Result<Vec<Ledger>, String>| {
             if !current() {
                 return;
@@ -105,7 +121,19 @@ impl Controller {
             });
             self.progress.set(None);
             match result {
-                Ok(ledgers) => self.finish(merge_all(ledgers), seen),
+                Ok(ledgers) => {
+                    let fresh = merge_all(ledgers);
+                    let fresh_has_agent = fresh.files.values().any(|f| f.agent.is_some());
+                    match base.as_deref() {
+                        // Input without agent data is reported as such, never merged silently.
+                        Some(base) if fresh_has_agent => {
+                            let mut all = base.clone();
+                            all.merge(fresh);
+                            self.finish(all, seen);
+                        }
+                        _ => self.finish(fresh, seen),
+                    }
+                }
                 Err(message) => self.error.set(Some(message)),
             }
         };
@@ -118,24 +146,23 @@ impl Controller {
         }
     }
 
-    fn finish(self, ledger: Ledger, (seen_files, seen_dirs): (u64, u64)) {
+    fn finish(self, ledger: Ledger, seen: Seen) {
         let analysis = Analysis::from_ledger(ledger, browser_time_zone());
         if !analysis.has_agent_data() {
-            let examples = analysis
-                .report
-                .files
+            let opened = analysis.report.files.iter().take(8).map(|f| {
+                let why = f.format.strip_prefix("skipped: ").unwrap_or(&f.format);
+                (f.path.clone(), why.to_owned())
+            });
+            let not_read = seen
+                .not_read
                 .iter()
-                .take(8)
-                .map(|f| {
-                    let why = f.format.strip_prefix("skipped: ").unwrap_or(&f.format);
-                    (f.path.clone(), why.to_owned())
-                })
-                .collect();
+                .take(4)
+                .map(|p| (p.clone(), NOT_READ.to_owned()));
             self.no_data.set(Some(NoData {
-                seen_files,
-                seen_dirs,
+                seen_files: seen.files,
+                seen_dirs: seen.dirs,
                 read_files: analysis.report.files.len() as u64,
-                examples,
+                examples: opened.chain(not_read).collect(),
             }));
             return;
         }
@@ -147,6 +174,15 @@ impl Controller {
                 )));
             }
         });
+    }
+
+    /// The shown analysis's ledger, when it is there to merge into (an analysis restored from
+    /// storage has none if its ledger was too large to keep).
+    #[must_use]
+    pub fn mergeable_ledger(self) -> Option<std::sync::Arc<Ledger>> {
+        self.analysis
+            .with_untracked(|a| a.as_ref().map(|a| a.ledger.clone()))
+            .filter(|l| !l.files.is_empty())
     }
 
     /// Stops the running job, if any; the previous result stays.
@@ -162,6 +198,7 @@ impl Controller {
     pub fn clear(self) {
         self.cancel();
         self.analysis.set(None);
+        self.add_mode.set(false);
         self.no_data.set(None);
         self.error.set(None);
         spawn_local(async move {

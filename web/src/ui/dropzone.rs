@@ -76,7 +76,11 @@ pub fn DropZone(#[prop(into)] compact: Signal<bool>) -> impl IntoView {
         >
             <div class="dz-main">
                 <p class="dz-title">
-                    {move || if compact.get() { "Drop more folders to replace this analysis" } else { "Drop your agent folders here" }}
+                    {move || match (compact.get(), ctl.add_mode.get()) {
+                        (false, _) => "Drop your agent folders here",
+                        (true, false) => "Drop more folders to replace this analysis",
+                        (true, true) => "Drop more folders to add them to this analysis",
+                    }}
                 </p>
                 <div class="dz-actions">
                     <label class="button">
@@ -93,6 +97,13 @@ pub fn DropZone(#[prop(into)] compact: Signal<bool>) -> impl IntoView {
                         <button class="ghost" data-testid="directory-picker" on:click=on_pick>"Open folder (read-only)…"</button>
                     })}
                     <button class="ghost" data-testid="demo-button" on:click=on_demo>"Try with sample data"</button>
+                    <Show when=move || compact.get() && ctl.analysis.with(|a| a.as_ref().is_some_and(|a| !a.ledger.files.is_empty()))>
+                        <label class="check" title="Merge the next folder into this analysis (adding the same files twice changes nothing)">
+                            <input type="checkbox" data-testid="add-mode" prop:checked=move || ctl.add_mode.get()
+                                on:change=move |ev| ctl.add_mode.set(event_target_checked(&ev)) />
+                            "Add to this analysis"
+                        </label>
+                    </Show>
                 </div>
             </div>
             <Show when=move || !compact.get()>
