@@ -57,6 +57,21 @@ pub fn merge_all(ledgers: impl IntoIterator<Item = Ledger>) -> Ledger {
     merged
 }
 
+/// What a new input becomes in "add to this analysis" mode: merged into `base` when it holds
+/// agent data, or left alone (so that it is reported as "no agent data", never merged silently).
+#[must_use]
+pub fn combine(base: Option<&Ledger>, fresh: Ledger) -> Ledger {
+    let fresh_has_agent = fresh.files.values().any(|f| f.agent.is_some());
+    match base {
+        Some(base) if fresh_has_agent => {
+            let mut all = base.clone();
+            all.merge(fresh);
+            all
+        }
+        _ => fresh,
+    }
+}
+
 /// The browser's IANA zone (`Intl.DateTimeFormat().resolvedOptions().timeZone`), else UTC.
 #[must_use]
 pub fn browser_time_zone() -> Tz {
@@ -108,6 +123,29 @@ mod tests {
         let a = Analysis::from_ledger(ledger_of("rollout-x.jsonl", line), chrono_tz::UTC);
         assert!(a.has_agent_data());
         assert_eq!(a.report.lines.read, 1);
+    }
+
+    const CODEX: &str =
+        r#"{"timestamp":"2025-01-01T00:00:00Z","type":"session_meta","payload":{"id":"t"}}"#;
+
+    #[test]
+    fn adding_merges_agent_data_and_is_idempotent() {
+        let base = ledger_of("a/rollout-1.jsonl", CODEX);
+        let other = ledger_of("b/rollout-2.jsonl", CODEX);
+        let added = combine(Some(&base), other.clone());
+        assert_eq!(added.files.len(), 2);
+        assert_eq!(added, merge_all([base.clone(), other.clone()]));
+        // Adding the same files again changes nothing.
+        assert_eq!(combine(Some(&added), other), added);
+        assert_eq!(combine(Some(&added), base), added);
+    }
+
+    #[test]
+    fn adding_input_without_agent_data_keeps_it_apart() {
+        let base = ledger_of("a/rollout-1.jsonl", CODEX);
+        let notes = ledger_of("x/notes.json", r#"{"a":1}"#);
+        assert_eq!(combine(Some(&base), notes.clone()), notes);
+        assert_eq!(combine(None, base.clone()), base);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use agentmeter::ledger::Ledger;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::analysis::{browser_time_zone, merge_all, Analysis};
+use crate::analysis::{browser_time_zone, combine, merge_all, Analysis};
 use crate::ingest::pool::{Pool, Progress};
 use crate::ingest::Collected;
 use crate::store;
@@ -121,19 +121,7 @@ impl Controller {
             });
             self.progress.set(None);
             match result {
-                Ok(ledgers) => {
-                    let fresh = merge_all(ledgers);
-                    let fresh_has_agent = fresh.files.values().any(|f| f.agent.is_some());
-                    match base.as_deref() {
-                        // Input without agent data is reported as such, never merged silently.
-                        Some(base) if fresh_has_agent => {
-                            let mut all = base.clone();
-                            all.merge(fresh);
-                            self.finish(all, seen);
-                        }
-                        _ => self.finish(fresh, seen),
-                    }
-                }
+                Ok(ledgers) => self.finish(combine(base.as_deref(), merge_all(ledgers)), seen),
                 Err(message) => self.error.set(Some(message)),
             }
         };
