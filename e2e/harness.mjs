@@ -156,9 +156,9 @@ export async function assertFigures(page, report, label = '') {
  * Starts a server on dist/ and a fresh Chromium profile; returns the handles plus the recorders.
  * Call `app.close()` in a `finally`.
  */
-export async function openApp({ viewport = { width: 1280, height: 900 } } = {}) {
-  assert.ok(existsSync(join(DIST, 'index.html')), 'dist/ is not built: run scripts/build first');
-  const server = await startServer(DIST);
+export async function openApp({ viewport = { width: 1280, height: 900 }, dist = DIST } = {}) {
+  assert.ok(existsSync(join(dist, 'index.html')), `${dist} is not built: run scripts/build first`);
+  const server = await startServer(dist);
   const profile = await mkdtemp(join(tmpdir(), 'agentmeter-e2e-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
