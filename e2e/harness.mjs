@@ -12,7 +12,7 @@
 // - The expected figures come from the native CLI (`agentmeter report --json`), never from
 //   numbers typed into a test: the page must show exactly the core's Report.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -153,12 +153,41 @@ export async function assertFigures(page, report, label = '') {
 }
 
 /**
+ * `python3 -m http.server` on `dir` (set AGENTMETER_E2E_PYTHON=1 to run the suite against it and
+ * check the README's claim that any plain static server will do).
+ */
+async function startPythonServer(dir) {
+  const child = spawn('python3', ['-u', '-m', 'http.server', '0', '--bind', '127.0.0.1', '--directory', dir], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const port = await new Promise((ok, fail) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/port (\d+)/);
+      if (m) ok(Number(m[1]));
+    });
+    child.once('exit', (code) => fail(new Error(`python3 -m http.server exited (${code})`)));
+  });
+  const exited = new Promise((ok) => child.once('exit', ok));
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    port,
+    requests: [],
+    close: async () => {
+      if (child.exitCode === null) child.kill();
+      await exited;
+    },
+  };
+}
+
+/**
  * Starts a server on dist/ and a fresh Chromium profile; returns the handles plus the recorders.
  * Call `app.close()` in a `finally`.
  */
 export async function openApp({ viewport = { width: 1280, height: 900 }, dist = DIST } = {}) {
   assert.ok(existsSync(join(dist, 'index.html')), `${dist} is not built: run scripts/build first`);
-  const server = await startServer(dist);
+  const server = process.env.AGENTMETER_E2E_PYTHON ? await startPythonServer(dist) : await startServer(dist);
   const profile = await mkdtemp(join(tmpdir(), 'agentmeter-e2e-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
