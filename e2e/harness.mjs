@@ -186,7 +186,8 @@ async function startPythonServer(dir) {
  * Call `app.close()` in a `finally`.
  */
 export async function openApp({ viewport = { width: 1280, height: 900 }, dist = DIST } = {}) {
-  assert.ok(existsSync(join(dist, 'index.html')), `${dist} is not built: run scripts/build first`);
+  assert.ok(existsSync(join(DIST, 'index.html')), 'dist/ is not built: run scripts/build first');
+  assert.ok(existsSync(dist), `${dist} does not exist`);
   const server = process.env.AGENTMETER_E2E_PYTHON ? await startPythonServer(dist) : await startServer(dist);
   const profile = await mkdtemp(join(tmpdir(), 'agentmeter-e2e-'));
   const context = await chromium.launchPersistentContext(profile, {
