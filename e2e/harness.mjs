@@ -72,7 +72,7 @@ export function expectedFigures(report) {
   for (const key of ['read', 'used', 'duplicate', 'ignored', 'malformed']) {
     ints[`lines-${key}`] = report.lines[key];
   }
-  const costs = { 'kpi-cost-total': report.total.cost_usd };
+  const costs = { 'kpi-cost-total': report.total.cost_usd, 'kpi-cache-hit-rate': report.total.cache_hit_rate };
   for (const [name, agent] of Object.entries(report.agents)) {
     const a = agent.tokens;
     Object.assign(ints, {
