@@ -13,11 +13,15 @@ def _rate(amount, secs):
     return amount / secs if secs else float("nan")
 
 
+def _cpu(t):
+    return (t.get("user") or 0) + (t.get("system") or 0)
+
+
 def _time_row(label, t, size, lines, rss):
     return (
         f"| {label} | {t['median']:.3f} s | {t['min']:.3f} / {t['max']:.3f} s | "
         f"{_rate(_mb(size), t['median']):,.0f} MB/s | {_rate(lines, t['median']) / 1e6:,.2f} M lines/s | "
-        f"{rss:,.0f} MiB | {t['runs']} |"
+        f"{_cpu(t):.3f} s | {rss:,.0f} MiB | {t['runs']} |"
     )
 
 
@@ -37,6 +41,12 @@ def _differences(ours, theirs):
             if a[key] != b[key]:
                 pct = (b[key] - a[key]) / a[key] * 100 if a[key] else float("inf")
                 diffs.append(f"{label} {b[key] - a[key]:+,} ({pct:+.2f}%)")
+        reasoning = a.get("reasoning", 0)
+        if a["output"] - b["output"] == reasoning and reasoning:
+            diffs.append(f"the output gap is exactly agentmeter's {reasoning:,} reasoning (thinking) tokens, "
+                         "which agentmeter counts in output (they are billed as output) and ccusage lists apart")
+        if b.get("ccusage_total") == a["total"] and a["total"] != b["total"]:
+            diffs.append("ccusage's own totalTokens equals agentmeter's total")
         cost = b["cost"] - ours[name]["cost_usd"]
         if abs(cost) > 0.005:
             diffs.append(f"cost {cost:+,.2f} USD")
@@ -88,14 +98,15 @@ def markdown(res):
     w("## Native CLI\n")
     w("`hyperfine --warmup 1` (warm page cache, JSON written to /dev/null); peak RSS is the median of 3 runs "
       "of `/usr/bin/time -v`. MB/s counts corpus bytes, lines/s counts lines read.\n")
-    w("| run | median wall | min / max | throughput | lines | peak RSS | runs |")
-    w("|---|---|---|---|---|---|---|")
+    w("| run | median wall | min / max | throughput | lines | CPU time (user+sys, mean) | peak RSS | runs |")
+    w("|---|---|---|---|---|---|---|---|")
     w(_time_row(f"all CPUs ({m['nproc']} threads)", n["all"], c["bytes"], lines_read, n["rss_all_mib"]))
     w(_time_row("one CPU (`taskset -c 0`)", n["one"], c["bytes"], lines_read, n["rss_one_mib"]))
     speedup = n["one"]["median"] / n["all"]["median"] if n["all"]["median"] else float("nan")
-    w(f"\nSpeed-up from parallel reading: {speedup:.2f}x on {m['nproc']} CPUs. The CLI sizes its reader "
+    w(f"\nParallel speed-up (median wall, one CPU ÷ all CPUs): {speedup:.2f}x on {m['nproc']} CPUs. The CLI sizes its reader "
       "pool with `std::thread::available_parallelism()` (capped at 8), which honours the CPU affinity "
-      "mask, so `taskset -c 0` gives exactly one reader thread.\n")
+      "mask, so `taskset -c 0` gives exactly one reader thread. On a shared machine the wall times scatter "
+      "(see min / max); the CPU time column is the steadier figure.\n")
     w("Commands:\n")
     w("```sh\ncargo build --release\n" + n["commands"]["all"] + "\n" + n["commands"]["one"] + "\n```\n")
 
@@ -109,12 +120,13 @@ def markdown(res):
             w(f"{cc['version']} from npm (the Rust rewrite; native linux-x64 binary), same corpus, "
               f"`hyperfine --warmup 1`, {t['runs']} runs:\n")
             w("```sh\n" + cc["command"] + "\n```\n")
-            w("| tool | median wall | min / max | throughput | peak RSS |\n|---|---|---|---|---|")
+            w("| tool | median wall | min / max | throughput | CPU time (user+sys, mean) | peak RSS |")
+            w("|---|---|---|---|---|---|")
             w(f"| agentmeter (all CPUs) | {n['all']['median']:.3f} s | {n['all']['min']:.3f} / "
               f"{n['all']['max']:.3f} s | {_rate(_mb(c['bytes']), n['all']['median']):,.0f} MB/s | "
-              f"{n['rss_all_mib']:,.0f} MiB |")
+              f"{_cpu(n['all']):.3f} s | {n['rss_all_mib']:,.0f} MiB |")
             w(f"| ccusage daily | {t['median']:.3f} s | {t['min']:.3f} / {t['max']:.3f} s | "
-              f"{_rate(_mb(c['bytes']), t['median']):,.0f} MB/s | {cc['rss_mib']:,.0f} MiB |\n")
+              f"{_rate(_mb(c['bytes']), t['median']):,.0f} MB/s | {_cpu(t):.3f} s | {cc['rss_mib']:,.0f} MiB |\n")
             w("Totals side by side (tokens; ccusage's own `totalTokens` in the last column, which for Gemini "
               "adds thoughts on top):\n")
             w("| agent | tool | input | output | cache write | cache read | in+out+cw+cr | ccusage totalTokens | cost |")
@@ -149,10 +161,20 @@ def markdown(res):
           "`setInputFiles` on `[data-testid=folder-input]` (the whole corpus folder) until "
           "`[data-testid=dashboard]` shows `kpi-tokens-total` equal to the CLI's total.\n")
         w("```sh\nscripts/build\n" + b["command"] + "\n```\n")
-        w("| runs | median | min / max | throughput | lines |\n|---|---|---|---|---|")
+        w("| runs | median | min / max | throughput | lines | peak RSS (Chromium tree) |")
+        w("|---|---|---|---|---|---|")
         w(f"| {len(b['times'])} | {b['median']:.2f} s | {min(b['times']):.2f} / {max(b['times']):.2f} s | "
           f"{_rate(_mb(c['bytes']), b['median']):,.0f} MB/s | "
-          f"{_rate(lines_read, b['median']) / 1e6:,.2f} M lines/s |\n")
+          f"{_rate(lines_read, b['median']) / 1e6:,.2f} M lines/s | {b['peak_rss_mib']:,.0f} MiB |\n")
+        w(f"Of that, `setInputFiles` itself (Playwright handing the {c['files']:,} file paths to the input) took "
+          + ", ".join(f"{x:.2f}" for x in b["set_input_files_seconds"]) + " s. Peak RSS sums every process of "
+          "the Chromium tree sampled from /proc every 200 ms (shared pages counted once per process, so an "
+          "upper bound). Native CLI on the same corpus for scale: "
+          f"{n['all']['median']:.2f} s (the browser takes {b['median'] / n['all']['median']:.1f}x as long).\n")
+        mism = b.get("mismatches") or {}
+        w("Figures on the page vs the CLI (tokens total, cost, lines read/used/duplicate/ignored/malformed): "
+          + ("all equal." if not mism else "DIFFERENT: " + ", ".join(f"{k} page {v[1]} vs CLI {v[0]}" for k, v in mism.items()))
+          + (f" Page errors: {'; '.join(b['errors'])}" if b.get("errors") else "") + "\n")
         if b.get("note"):
             w(b["note"] + "\n")
     return "\n".join(out).rstrip() + "\n"
