@@ -87,6 +87,10 @@ def markdown(res):
       f"{lines_read:,} lines read by the CLI ({rep['lines']['used']:,} used, "
       f"{rep['lines']['duplicate']:,} duplicate, {rep['lines']['ignored']:,} ignored, "
       f"{rep['lines']['malformed']:,} malformed)")
+    if c.get("agents"):
+        w("- per agent: " + ", ".join(
+            f"{k} {v['files']:,} files (~{_mb(v['src_bytes'] * c['copies']):,.0f} MB)"
+            for k, v in sorted(c["agents"].items())))
     w(f"- report: {rep['tokens_total']:,} tokens, ${rep['cost_usd']:,.2f} "
       f"({', '.join(f'{k} {v:,}' for k, v in sorted(rep['agents'].items()))})\n")
     s = res["soundness"]
