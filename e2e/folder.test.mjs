@@ -1,7 +1,7 @@
 // The main promise: drop a folder, see exactly the CLI's numbers; they survive a reload
 // (IndexedDB); a folder without agent data says so instead of showing an empty dashboard.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -23,9 +23,40 @@ test('a folder dropped through the folder input shows the CLI totals, also after
   const app = await openApp();
   try {
     await loadApp(app);
+    // Watch the progress hook for the whole run (it may live for a split second only).
+    await app.page.evaluate(() => {
+      const seen = [];
+      globalThis.__agentmeterProgress = seen;
+      const grab = () => {
+        const p = document.querySelector('[data-testid=progress]');
+        const d = p?.dataset;
+        if (d && ['filesTotal', 'bytesTotal', 'filesDone', 'bytesDone'].every((k) => d[k] !== undefined)) {
+          seen.push({ ...d });
+        }
+      };
+      new MutationObserver(grab).observe(document.body, { subtree: true, childList: true, attributes: true });
+    });
     await app.page.setInputFiles('[data-testid=folder-input]', DEMO);
     await waitForResult(app.page, report.total.tokens.total);
     await assertFigures(app.page, report, 'after the folder input');
+
+    // Progress announced every transcript file and every byte of them up front, and never ran
+    // backwards or past the end (its last frame may be skipped when the result replaces it).
+    const files = (await readdir(DEMO, { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
+    let bytes = 0;
+    for (const f of files) bytes += (await stat(join(f.parentPath ?? f.path, f.name))).size;
+    const seen = (await app.page.evaluate(() => globalThis.__agentmeterProgress)).map((p) =>
+      [p.filesTotal, p.bytesTotal, p.filesDone, p.bytesDone].map(Number),
+    );
+    assert.ok(seen.length > 0, 'no [data-testid=progress] was ever shown');
+    for (const [filesTotal, bytesTotal] of seen) {
+      assert.deepEqual([filesTotal, bytesTotal], [files.length, bytes], 'progress totals (files, bytes)');
+    }
+    for (let i = 0; i < seen.length; i++) {
+      const [, , filesDone, bytesDone] = seen[i];
+      assert.ok(filesDone <= files.length && bytesDone <= bytes, `progress past the end: ${seen[i]}`);
+      if (i > 0) assert.ok(filesDone >= seen[i - 1][2] && bytesDone >= seen[i - 1][3], 'progress ran backwards');
+    }
 
     await app.page.reload();
     await app.page.waitForSelector('[data-testid=dashboard]', { timeout: RESULT_TIMEOUT });
