@@ -89,3 +89,28 @@ test('a folder without agent data shows no-agent-data and no dashboard', async (
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('clear forgets the shown and the saved analysis', async () => {
+  const report = cliReport(DEMO);
+  const app = await openApp();
+  try {
+    await loadApp(app);
+    await app.page.click('[data-testid=demo-button]');
+    await waitForResult(app.page, report.total.tokens.total);
+    await assertFigures(app.page, report, 'demo');
+    // Saved: a reload restores it.
+    await app.page.reload();
+    await app.page.waitForSelector('[data-testid=dashboard]', { timeout: RESULT_TIMEOUT });
+
+    await app.page.click('[data-testid=clear-button]');
+    await app.page.waitForSelector('[data-testid=dashboard]', { state: 'detached', timeout: 30_000 });
+    await app.page.reload();
+    await app.page.waitForSelector('[data-testid=demo-button]', { timeout: 60_000 });
+    // Restoring took well under a second above; give it ample time to (wrongly) come back.
+    await app.page.waitForTimeout(3000);
+    assert.equal(await app.page.locator('[data-testid=dashboard]').count(), 0, 'the cleared analysis came back');
+    assertClean(app);
+  } finally {
+    await app.close();
+  }
+});
