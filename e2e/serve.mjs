@@ -101,6 +101,11 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     console.error('usage: node e2e/serve.mjs [--port N] [--host H] DIR');
     process.exit(2);
   }
-  const srv = await startServer(dir, { port, host });
-  console.log(`Serving ${resolve(dir)} at ${srv.origin}/`);
+  try {
+    const srv = await startServer(dir, { port, host });
+    console.log(`Serving ${resolve(dir)} at ${srv.origin}/`);
+  } catch (err) {
+    console.error(err?.code === 'EADDRINUSE' ? `port ${port} is in use: pick another with --port N` : String(err));
+    process.exit(1);
+  }
 }
