@@ -132,9 +132,7 @@ fn hash_value(h: u64, v: &Value) -> u64 {
         Value::Number(n) => fnv1a(fnv1a(h, b"#"), n.to_string().as_bytes()),
         Value::String(s) => fnv1a(fnv1a(fnv1a(h, b"\""), s.as_bytes()), b"\""),
         Value::Array(items) => {
-            let h = items
-                .iter()
-                .fold(fnv1a(h, b"["), hash_value);
+            let h = items.iter().fold(fnv1a(h, b"["), hash_value);
             fnv1a(h, b"]")
         }
         Value::Object(map) => {
