@@ -110,7 +110,12 @@ def markdown(res):
     w(f"\nParallel speed-up (median wall, one CPU ÷ all CPUs): {speedup:.2f}x on {m['nproc']} CPUs. The CLI sizes its reader "
       "pool with `std::thread::available_parallelism()` (capped at 8), which honours the CPU affinity "
       "mask, so `taskset -c 0` gives exactly one reader thread. On a shared machine the wall times scatter "
-      "(see min / max); the CPU time column is the steadier figure.\n")
+      "(see min / max); the CPU time column is the steadier figure."
+      + ("" if "other_load" not in n["all"] else
+         " While these runs went on, other processes used "
+         f"{n['all']['other_load'] * 100:.0f}% of the machine's CPU capacity (from /proc/stat, minus the "
+         "benchmark's own CPU time), so the parallel figure is only as good as the cores that were free.")
+      + "\n")
     w("Commands:\n")
     w("```sh\ncargo build --release\n" + n["commands"]["all"] + "\n" + n["commands"]["one"] + "\n```\n")
 
@@ -131,6 +136,10 @@ def markdown(res):
               f"{_cpu(n['all']):.3f} s | {n['rss_all_mib']:,.0f} MiB |")
             w(f"| ccusage daily | {t['median']:.3f} s | {t['min']:.3f} / {t['max']:.3f} s | "
               f"{_rate(_mb(c['bytes']), t['median']):,.0f} MB/s | {_cpu(t):.3f} s | {cc['rss_mib']:,.0f} MiB |\n")
+            if "other_load" in t:
+                w(f"Other processes used {t['other_load'] * 100:.0f}% of the machine's CPU during the ccusage "
+                  "runs. The two tools are measured one after the other, not interleaved, so on this shared "
+                  "machine compare CPU time first.\n")
             w("Totals side by side (tokens; ccusage's own `totalTokens` in the last column, which for Gemini "
               "adds thoughts on top):\n")
             w("| agent | tool | input | output | cache write | cache read | in+out+cw+cr | ccusage totalTokens | cost |")
