@@ -5,7 +5,7 @@
 
 use std::fmt::Write;
 
-use crate::report::{GroupReport, Report};
+use crate::report::{thousands, GroupReport, Report};
 
 /// Renders the whole report as text.
 #[must_use]
@@ -188,20 +188,6 @@ fn section(out: &mut String, title: &str, rows: &[Vec<String>]) {
         let _ = writeln!(out, "{}", line.trim_end());
     }
     out.push('\n');
-}
-
-/// `1234567` -> `1,234,567`.
-#[must_use]
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// `1234.5` -> `$1,234.50`.

@@ -42,15 +42,7 @@ fn three_digits(v: f64) -> String {
 /// An integer with thousands separators: `1,234,567`.
 #[must_use]
 pub fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    agentmeter::report::thousands(n)
 }
 
 /// Dollars for display: `$1,234.56`; amounts below a cent keep four decimals (`$0.0042`) so a
