@@ -88,6 +88,41 @@ pub fn should_visit(rel_path: &str, home_like: bool) -> bool {
     })
 }
 
+/// How paths below one given or dropped folder are judged; the CLI's walk and the browser's
+/// folder drop and pickers share it, so both read exactly the same files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VisitScope {
+    /// Prepended to relative paths before [`should_visit`] (the root's own agent folder name).
+    prefix: String,
+    home_like: bool,
+}
+
+impl VisitScope {
+    /// The scope of a folder named `root_name` that holds `children`.
+    ///
+    /// A `.claude`/`.codex`/`.gemini` folder itself is read like a home holding only it, so its
+    /// non-transcript parts (todos, history) are skipped just as below a home.
+    #[must_use]
+    pub fn for_root<'a>(root_name: &str, children: impl IntoIterator<Item = &'a str>) -> Self {
+        match root_name {
+            ".claude" | ".codex" | ".gemini" => VisitScope {
+                prefix: format!("{root_name}/"),
+                home_like: true,
+            },
+            _ => VisitScope {
+                prefix: String::new(),
+                home_like: is_home_like(children),
+            },
+        }
+    }
+
+    /// Whether `rel` (a folder or file path below the root, `/`-separated) is worth visiting.
+    #[must_use]
+    pub fn visit(&self, rel: &str) -> bool {
+        should_visit(&format!("{}{rel}", self.prefix), self.home_like)
+    }
+}
+
 /// Classifies the file at `path` (any `/` or `\` separated path) from its first bytes.
 #[must_use]
 pub fn classify(path: &str, head: &[u8]) -> Classification {

@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use super::CliError;
-use crate::detect::{is_candidate_name, is_home_like, should_visit};
+use crate::detect::{is_candidate_name, VisitScope};
 
 /// A file to read: where it is, and the path shown in reports and used for session ids.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -72,18 +72,12 @@ pub fn collect(roots: &[PathBuf]) -> Result<Vec<FoundFile>, CliError> {
                 display: root.display().to_string(),
             });
         } else {
-            // `~/.claude` itself is read like a home that holds only `.claude`.
             let name = root.file_name().map(|n| n.to_string_lossy().into_owned());
-            let scope = match name.as_deref() {
-                Some(n @ (".claude" | ".codex" | ".gemini")) => Scope {
-                    prefix: format!("{n}/"),
-                    home_like: true,
-                },
-                _ => Scope {
-                    prefix: String::new(),
-                    home_like: is_home_like(child_names(root)?.iter().map(String::as_str)),
-                },
-            };
+            let children = child_names(root)?;
+            let scope = VisitScope::for_root(
+                name.as_deref().unwrap_or_default(),
+                children.iter().map(String::as_str),
+            );
             walk(root, "", &scope, &mut out)?;
         }
     }
@@ -103,14 +97,12 @@ fn child_names(dir: &Path) -> Result<Vec<String>, CliError> {
         .collect())
 }
 
-/// How paths below one root are judged.
-struct Scope {
-    /// Prepended to relative paths before [`should_visit`] (the root's own agent folder name).
-    prefix: String,
-    home_like: bool,
-}
-
-fn walk(root: &Path, rel: &str, scope: &Scope, out: &mut Vec<FoundFile>) -> Result<(), CliError> {
+fn walk(
+    root: &Path,
+    rel: &str,
+    scope: &VisitScope,
+    out: &mut Vec<FoundFile>,
+) -> Result<(), CliError> {
     let dir = if rel.is_empty() {
         root.to_path_buf()
     } else {
@@ -122,7 +114,7 @@ fn walk(root: &Path, rel: &str, scope: &Scope, out: &mut Vec<FoundFile>) -> Resu
         } else {
             format!("{rel}/{name}")
         };
-        if !should_visit(&format!("{}{child_rel}", scope.prefix), scope.home_like) {
+        if !scope.visit(&child_rel) {
             continue;
         }
         let path = root.join(&child_rel);

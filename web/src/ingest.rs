@@ -13,7 +13,7 @@ pub mod pool;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use agentmeter::detect::{is_candidate_name, is_home_like, should_visit};
+use agentmeter::detect::is_candidate_name;
 
 /// One file to read, with the path the reports show (and Claude's session ids come from).
 #[derive(Clone)]
@@ -73,39 +73,8 @@ impl Collected {
     }
 }
 
-/// How paths below one dropped folder are judged (mirrors the CLI's walk).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Scope {
-    /// Prepended to relative paths before `should_visit` (the root's own agent folder name).
-    prefix: String,
-    home_like: bool,
-}
-
-impl Scope {
-    /// The scope of a dropped folder named `root_name` that holds `children`.
-    ///
-    /// A dropped `.claude`/`.codex`/`.gemini` folder is read like a home holding only it, so its
-    /// non-transcript parts (todos, history) are skipped just as below a home.
-    #[must_use]
-    pub fn for_root<'a>(root_name: &str, children: impl IntoIterator<Item = &'a str>) -> Scope {
-        match root_name {
-            ".claude" | ".codex" | ".gemini" => Scope {
-                prefix: format!("{root_name}/"),
-                home_like: true,
-            },
-            _ => Scope {
-                prefix: String::new(),
-                home_like: is_home_like(children),
-            },
-        }
-    }
-
-    /// Whether `rel` (a folder or file path below the root, `/`-separated) is worth visiting.
-    #[must_use]
-    pub fn visit(&self, rel: &str) -> bool {
-        should_visit(&format!("{}{rel}", self.prefix), self.home_like)
-    }
-}
+/// How paths below one dropped folder are judged: the core's rule, shared with the CLI walk.
+pub use agentmeter::detect::VisitScope as Scope;
 
 /// Which of these `root/rel/path` paths (as `webkitRelativePath` gives them) to read.
 ///
