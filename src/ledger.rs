@@ -188,6 +188,10 @@ pub fn prefer_usage(a: &UsageRecord, b: &UsageRecord) -> Ordering {
         .then_with(|| b.source.cmp(&a.source))
         .then_with(|| b.timestamp_ms.cmp(&a.timestamp_ms))
         .then_with(|| {
+            // The same record met again (a re-import, a merge with itself): nothing to choose.
+            if a == b {
+                return Ordering::Equal;
+            }
             // Last resort for records that differ only in content: compare their JSON form.
             let ja = serde_json::to_string(a).unwrap_or_default();
             let jb = serde_json::to_string(b).unwrap_or_default();
