@@ -220,6 +220,12 @@ fn merge_tool(a: &ToolCall, b: &ToolCall) -> ToolCall {
         start_ms: pick_min(first.start_ms, second.start_ms),
         end_ms: pick_max(first.end_ms, second.end_ms),
         is_error: first.is_error || second.is_error,
+        input_hash: first.input_hash.or(second.input_hash),
+        target: first.target.clone().or_else(|| second.target.clone()),
+        result_bytes: match (first.result_bytes, second.result_bytes) {
+            (Some(x), Some(y)) => Some(x.max(y)),
+            (x, y) => x.or(y),
+        },
         source: first.source.clone(),
     }
 }

@@ -189,6 +189,17 @@ pub struct ToolCall {
     pub start_ms: Option<i64>,
     pub end_ms: Option<i64>,
     pub is_error: bool,
+    /// A stable hash ([`content_hash`]) of the call's input as written (the JSON of Claude's
+    /// `input`, Codex's `arguments` string, Gemini's `args`): equal inputs, equal hashes. Lets the
+    /// retry detector see "called again with identical input" without keeping the input.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_hash: Option<u64>,
+    /// The file a file tool read or wrote (its path as the agent wrote it), for re-read analysis.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// Size in bytes of the result the tool returned (its text as written), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result_bytes: Option<u64>,
     pub source: Source,
 }
 
@@ -216,5 +227,39 @@ pub struct MessageRecord {
     pub session: String,
     pub role: Role,
     pub timestamp_ms: Option<i64>,
+    /// A user prompt's length in words (whitespace-separated), for prompts the user typed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub words: Option<u32>,
+    /// A user prompt's first [`PREVIEW_CHARS`] characters, shown as a session's first prompt and as
+    /// evidence. Only user prompts keep text; it is displayed as text, never as HTML.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preview: Option<String>,
+    /// The record marks a context compaction (Claude `system/compact_boundary`, Codex
+    /// `compacted`): one per compaction the agent performed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub compaction: bool,
     pub source: Source,
+}
+
+/// How many characters of a user prompt a [`MessageRecord`] keeps.
+pub const PREVIEW_CHARS: usize = 160;
+
+/// A prompt's word count and preview: `(words, first PREVIEW_CHARS characters)`.
+#[must_use]
+pub fn prompt_summary(text: &str) -> (u32, String) {
+    let words = u32::try_from(text.split_whitespace().count()).unwrap_or(u32::MAX);
+    let preview: String = text.trim().chars().take(PREVIEW_CHARS).collect();
+    (words, preview)
+}
+
+/// FNV-1a, 64 bit: a stable, platform-independent hash of bytes (tool inputs). Not a security
+/// hash; collisions only make two different inputs look identical to the retry detector.
+#[must_use]
+pub fn content_hash(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
 }

@@ -148,6 +148,9 @@ pub(super) fn message_record(
         session: meta.session.to_owned(),
         role,
         timestamp_ms: meta.timestamp_ms,
+        words: None,
+        preview: None,
+        compaction: false,
         source,
     }
 }
@@ -171,6 +174,9 @@ pub(super) fn emit_tools(blocks: &[Block<'_>], meta: &Meta<'_>, source: &Source,
                 start_ms: meta.timestamp_ms,
                 end_ms: None,
                 is_error: false,
+                input_hash: None,
+                target: None,
+                result_bytes: None,
                 source: source.clone(),
             })
         } else if kind.ends_with("tool_result") {
@@ -184,6 +190,9 @@ pub(super) fn emit_tools(blocks: &[Block<'_>], meta: &Meta<'_>, source: &Source,
                 start_ms: None,
                 end_ms: meta.timestamp_ms,
                 is_error: block.is_error == Some(true),
+                input_hash: None,
+                target: None,
+                result_bytes: None,
                 source: source.clone(),
             })
         } else {

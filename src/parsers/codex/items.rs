@@ -30,6 +30,9 @@ pub(crate) fn call_start(
         end_ms: None,
         // A custom tool call can carry its own terminal status.
         is_error: matches!(p.status.as_deref(), Some("failed" | "error" | "incomplete")),
+        input_hash: None,
+        target: None,
+        result_bytes: None,
         source,
     })
 }
@@ -51,6 +54,9 @@ pub(crate) fn call_end(
         start_ms: None,
         end_ms: ts,
         is_error,
+        input_hash: None,
+        target: None,
+        result_bytes: None,
         source,
     })
 }
@@ -165,6 +171,9 @@ pub(crate) fn message(
         session: session.to_owned(),
         role,
         timestamp_ms: ts,
+        words: None,
+        preview: None,
+        compaction: false,
         source,
     }
 }

@@ -183,6 +183,9 @@ impl Table {
                 session: session.to_owned(),
                 role,
                 timestamp_ms: latest.ts,
+                words: None,
+                preview: None,
+                compaction: false,
                 source,
             });
         }
@@ -202,6 +205,9 @@ impl Table {
                 start_ms: tool.start_ms,
                 end_ms: None,
                 is_error: tool.is_error,
+                input_hash: None,
+                target: None,
+                result_bytes: None,
                 source,
             });
         }
