@@ -156,8 +156,15 @@ pub fn run(args: &[String]) -> Result<String, CliError> {
     let files = walk::collect(&roots)?;
     let ledger = read_all(&files)?;
     let prices = crate::pricing::PriceTable::embedded();
-    let summary = crate::rollup::summarize(&ledger, prices, tz);
-    let report = crate::report::Report::new(&summary, &ledger, prices.source(), tz.name());
+    let analysis = crate::analysis::Analysis::new(
+        &ledger,
+        &crate::filter::Filter::default(),
+        prices,
+        tz,
+        chrono::Utc::now().timestamp_millis(),
+    );
+    let insights = crate::insights::detect(&analysis);
+    let report = crate::report::Report::new(&analysis, &insights, &ledger, prices.source());
     let out = if args.json {
         serde_json::to_string_pretty(&report)? + "\n"
     } else {

@@ -18,7 +18,10 @@
 //! assert_eq!(ledger.line_totals().read, 1);
 //! ```
 
+pub mod analysis;
 pub mod detect;
+pub mod filter;
+pub mod insights;
 pub mod ledger;
 pub mod line_report;
 pub mod lines;
@@ -27,6 +30,7 @@ pub mod parsers;
 pub mod pricing;
 pub mod report;
 pub mod rollup;
+pub mod tool_category;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;

@@ -1,17 +1,22 @@
 //! The report: the one JSON shape the CLI prints with `--json` and the browser app draws.
 //!
-//! Built from a [`Summary`]; dollars appear only here, at the edge (internally money is integer
+//! Built from an [`Analysis`]; dollars appear only here, at the edge (internally money is integer
 //! picodollars). `input` is uncached input and `output` includes reasoning, for every agent.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub mod analytics;
+
+use crate::analysis::Analysis;
+use crate::filter::Filter;
+use crate::insights::{Insight, InsightReport, NotCovered};
 use crate::ledger::Ledger;
 use crate::line_report::{FileReport, LineTotals};
 use crate::model::{Agent, Tokens};
 use crate::pricing::Provenance;
-use crate::rollup::{Summary, Totals};
+use crate::rollup::Totals;
 
 /// Token counts as reported.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -140,19 +145,33 @@ pub struct Report {
     pub lines: LineTotals,
     /// Per-file line reports (skipped files included, with the reason in `format`).
     pub files: Vec<FileReport>,
+    /// The filter every figure above and below was computed with (the line report excepted).
+    pub filter: Filter,
+    #[serde(flatten)]
+    pub analytics: analytics::Analytics,
+    pub insights: Vec<Insight>,
+    /// Detectors that could not look at an agent's data, and why.
+    pub insights_not_covered: Vec<NotCovered>,
 }
 
 /// The current report format version.
-pub const REPORT_VERSION: u32 = 1;
+pub const REPORT_VERSION: u32 = 2;
 
 impl Report {
-    /// Builds the report from a summary and the ledger it was computed from.
+    /// Builds the report of an analysis and its insights. `ledger` is the unfiltered ledger (for
+    /// the per-file line reports).
     #[must_use]
-    pub fn new(summary: &Summary, ledger: &Ledger, prices: &str, time_zone: &str) -> Self {
+    pub fn new(
+        analysis: &Analysis,
+        insights: &InsightReport,
+        ledger: &Ledger,
+        prices: &str,
+    ) -> Self {
+        let summary = &analysis.summary;
         Report {
             version: REPORT_VERSION,
             prices: prices.to_owned(),
-            time_zone: time_zone.to_owned(),
+            time_zone: analysis.tz.name().to_owned(),
             total: (&summary.total).into(),
             agents: summary
                 .agents
@@ -221,11 +240,15 @@ impl Report {
                 .collect(),
             lines: summary.lines,
             files: ledger.files.values().cloned().collect(),
+            filter: analysis.filter.clone(),
+            analytics: analysis.into(),
+            insights: insights.insights.clone(),
+            insights_not_covered: insights.not_covered.clone(),
         }
     }
 }
 
-fn rfc3339(ms: i64) -> String {
+pub(crate) fn rfc3339(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms)
         .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
         .unwrap_or_default()

@@ -41,6 +41,25 @@ impl Totals {
         }
     }
 
+    /// Adds one priced call of an [`crate::analysis::Analysis`].
+    pub fn add_call(&mut self, call: &crate::analysis::Call) {
+        self.tokens.add(&call.tokens);
+        self.calls += 1;
+        if call.priced {
+            self.cost_pico = self.cost_pico.saturating_add(call.cost_pico);
+        } else {
+            self.unpriced_tokens += call.tokens.total();
+        }
+    }
+
+    /// Adds another sum.
+    pub fn add_totals(&mut self, other: &Totals) {
+        self.tokens.add(&other.tokens);
+        self.calls += other.calls;
+        self.cost_pico = self.cost_pico.saturating_add(other.cost_pico);
+        self.unpriced_tokens += other.unpriced_tokens;
+    }
+
     /// Cost in US dollars.
     #[must_use]
     pub fn cost_usd(&self) -> f64 {

@@ -7,10 +7,12 @@
 
 use std::sync::Arc;
 
+use agentmeter::analysis::Analysis as CoreAnalysis;
+use agentmeter::filter::Filter;
+use agentmeter::insights;
 use agentmeter::ledger::Ledger;
 use agentmeter::pricing::PriceTable;
 use agentmeter::report::Report;
-use agentmeter::rollup;
 use chrono_tz::Tz;
 
 /// One finished analysis: the report and the merged ledger it was computed from.
@@ -31,8 +33,10 @@ impl Analysis {
     #[must_use]
     pub fn from_ledger(ledger: Ledger, tz: Tz) -> Self {
         let prices = PriceTable::embedded();
-        let summary = rollup::summarize(&ledger, prices, tz);
-        let report = Report::new(&summary, &ledger, prices.source(), tz.name());
+        let now = js_now_ms();
+        let analysis = CoreAnalysis::new(&ledger, &Filter::default(), prices, tz, now);
+        let insights = insights::detect(&analysis);
+        let report = Report::new(&analysis, &insights, &ledger, prices.source());
         Analysis {
             report: Arc::new(report),
             ledger: Arc::new(ledger),
@@ -69,6 +73,19 @@ pub fn combine(base: Option<&Ledger>, fresh: Ledger) -> Ledger {
             all
         }
         _ => fresh,
+    }
+}
+
+/// The present, in milliseconds since the epoch.
+#[must_use]
+pub fn js_now_ms() -> i64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        js_sys::Date::now() as i64
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        chrono::Utc::now().timestamp_millis()
     }
 }
 

@@ -1,0 +1,136 @@
+//! Answers, not just totals: one filtered analysis that every reader shares.
+//!
+//! `ledger -> Filter -> Analysis -> insights`: the CLI commands, the JSON report and every
+//! browser view read this one value, so a figure cannot differ between two places that show it.
+//! Each family of figures has its own module; all of them are sums over the same priced calls
+//! ([`calls::priced_calls`]) of the same filtered ledger, so every grouping reconciles with the
+//! totals (property-tested in `tests/analysis_law.rs`).
+
+pub mod activity;
+pub mod blocks;
+pub mod calls;
+pub mod drivers;
+pub mod kpis;
+pub mod models;
+pub mod periods;
+pub mod projects;
+pub mod session_detail;
+pub mod sessions;
+pub mod tools;
+
+use chrono_tz::Tz;
+
+use crate::filter::Filter;
+use crate::ledger::Ledger;
+use crate::line_report::LineTotals;
+use crate::pricing::PriceTable;
+use crate::rollup::{summarize, Summary};
+
+pub use activity::Activity;
+pub use blocks::UsageBlock;
+pub use calls::Call;
+pub use drivers::CostDrivers;
+pub use kpis::Kpis;
+pub use models::ModelComparison;
+pub use periods::{Granularity, PeriodRow};
+pub use projects::ProjectRow;
+pub use session_detail::SessionDetail;
+pub use sessions::{SessionFacts, Sessions};
+pub use tools::ToolHealth;
+
+/// Everything computed for one filter.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    pub filter: Filter,
+    pub tz: Tz,
+    /// "Now", for the active usage block (milliseconds since the epoch).
+    pub now_ms: i64,
+    /// The filtered ledger (counted calls that pass, their sessions' tools and messages).
+    pub ledger: Ledger,
+    /// Its calls, priced, in time order.
+    pub calls: Vec<Call>,
+    /// The rollups by agent, day, model, session and tool (as before the analytics).
+    pub summary: Summary,
+    pub sessions: Sessions,
+    pub kpis: Kpis,
+    /// The same figures for the previous period of the same length, when a range is set.
+    pub previous: Option<Kpis>,
+    pub days: Vec<PeriodRow>,
+    pub weeks: Vec<PeriodRow>,
+    pub months: Vec<PeriodRow>,
+    pub projects: Vec<ProjectRow>,
+    pub model_comparison: Vec<ModelComparison>,
+    pub tool_health: Vec<ToolHealth>,
+    pub activity: Activity,
+    pub blocks: Vec<UsageBlock>,
+    pub drivers: CostDrivers,
+    /// The line report of the whole, unfiltered ledger (it is about files, not filters).
+    pub lines: LineTotals,
+}
+
+impl Analysis {
+    /// Analyses `ledger` restricted by `filter`, with days in `tz` and `now_ms` as the present.
+    #[must_use]
+    pub fn new(ledger: &Ledger, filter: &Filter, prices: &PriceTable, tz: Tz, now_ms: i64) -> Self {
+        let filtered = filter.apply(ledger, tz);
+        let calls = calls::priced_calls(&filtered, prices);
+        let mut summary = summarize(&filtered, prices, tz);
+        let lines = ledger.line_totals();
+        summary.lines = lines;
+        let sessions = sessions::sessions(&calls, &filtered);
+        let kpis = kpis::kpis(&calls, &sessions, &filtered, tz);
+        let previous = filter.previous_period(kpis.last_day).map(|prev| {
+            let l = prev.apply(ledger, tz);
+            let c = calls::priced_calls(&l, prices);
+            let s = sessions::sessions(&c, &l);
+            kpis::kpis(&c, &s, &l, tz)
+        });
+        let projects = projects::projects(&calls, &sessions, &filtered);
+        let model_comparison = models::compare(&calls, &sessions);
+        let drivers = drivers::drivers(
+            &sessions,
+            &projects,
+            &model_comparison,
+            kpis.totals.cost_pico,
+        );
+        Analysis {
+            filter: filter.clone(),
+            tz,
+            now_ms,
+            days: periods::by_period(&calls, Granularity::Day, tz),
+            weeks: periods::by_period(&calls, Granularity::Week, tz),
+            months: periods::by_period(&calls, Granularity::Month, tz),
+            tool_health: tools::health(&filtered),
+            activity: activity::activity(&calls, &filtered, tz),
+            blocks: blocks::blocks(&calls, now_ms),
+            projects,
+            model_comparison,
+            drivers,
+            kpis,
+            previous,
+            sessions,
+            summary,
+            calls,
+            ledger: filtered,
+            lines,
+        }
+    }
+
+    /// The detail of one session, if it is in the analysis.
+    #[must_use]
+    pub fn session_detail(
+        &self,
+        agent: crate::model::Agent,
+        session: &str,
+    ) -> Option<SessionDetail> {
+        let facts = self.sessions.get(&(agent, session.to_owned()))?;
+        Some(session_detail::detail(facts, &self.calls, &self.ledger))
+    }
+
+    /// Finds a session by id alone (any agent), for the CLI's `session --id`.
+    #[must_use]
+    pub fn find_session(&self, session: &str) -> Option<SessionDetail> {
+        let (agent, _) = self.sessions.keys().find(|(_, s)| s == session)?;
+        self.session_detail(*agent, session)
+    }
+}

@@ -1,0 +1,55 @@
+//! The filtered model calls, priced once and put in time order: the input of every figure that
+//! needs calls one by one (blocks, activity, model comparison, session timelines, insights).
+
+use crate::ledger::Ledger;
+use crate::model::{Agent, Tokens};
+use crate::pricing::{PriceTable, Provenance};
+use crate::rollup::UNKNOWN_MODEL;
+
+/// One counted model call with its cost.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Call {
+    pub agent: Agent,
+    pub session: String,
+    pub model: String,
+    pub project: Option<String>,
+    pub timestamp_ms: i64,
+    pub tokens: Tokens,
+    /// Cost in picodollars (0 when unpriced).
+    pub cost_pico: u64,
+    pub priced: bool,
+}
+
+impl Call {
+    /// The context the model read on this call: input + cache writes + cache reads.
+    #[must_use]
+    pub fn context(&self) -> u64 {
+        self.tokens.prompt()
+    }
+}
+
+/// The counted calls of `ledger`, priced with `prices`, ordered by time (then agent, session).
+#[must_use]
+pub fn priced_calls(ledger: &Ledger, prices: &PriceTable) -> Vec<Call> {
+    let mut calls: Vec<Call> = ledger
+        .counted_usage()
+        .map(|r| {
+            let cost = prices.record_cost(r);
+            let priced = cost.provenance != Provenance::Unpriced;
+            Call {
+                agent: r.key.agent,
+                session: r.session.clone(),
+                model: r.model.clone().unwrap_or_else(|| UNKNOWN_MODEL.to_owned()),
+                project: r.project.clone().filter(|p| !p.is_empty()),
+                timestamp_ms: r.timestamp_ms,
+                tokens: r.tokens,
+                cost_pico: if priced { cost.pico } else { 0 },
+                priced,
+            }
+        })
+        .collect();
+    calls.sort_by(|a, b| {
+        (a.timestamp_ms, a.agent, &a.session).cmp(&(b.timestamp_ms, b.agent, &b.session))
+    });
+    calls
+}

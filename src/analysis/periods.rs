@@ -1,0 +1,116 @@
+//! Rollups by calendar period: day, ISO week and month, in the report's time zone.
+//!
+//! One row per period (all agents and models together, with the lists of both), so the CLI's
+//! `daily`/`weekly`/`monthly` tables and the dashboard's trend chart read the same rows. The
+//! per-(day, agent, model) cells stay in [`crate::rollup::Summary::days`].
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{Datelike, NaiveDate};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+
+use crate::filter::day_of;
+use crate::model::Agent;
+use crate::rollup::Totals;
+
+use super::calls::Call;
+
+/// The length of a period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Granularity {
+    Day,
+    Week,
+    Month,
+}
+
+impl Granularity {
+    /// The first day of the period holding `day`, and the period's label
+    /// (`2026-02-03`, ISO week `2026-W06`, month `2026-02`).
+    #[must_use]
+    pub fn period_of(self, day: NaiveDate) -> (NaiveDate, String) {
+        match self {
+            Granularity::Day => (day, day.format("%Y-%m-%d").to_string()),
+            Granularity::Week => {
+                let week = day.iso_week();
+                let start =
+                    NaiveDate::from_isoywd_opt(week.year(), week.week(), chrono::Weekday::Mon)
+                        .unwrap_or(day);
+                (start, format!("{}-W{:02}", week.year(), week.week()))
+            }
+            Granularity::Month => {
+                let start = day.with_day(1).unwrap_or(day);
+                (start, day.format("%Y-%m").to_string())
+            }
+        }
+    }
+}
+
+/// One period's totals.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PeriodRow {
+    /// `2026-02-03`, `2026-W06` or `2026-02`.
+    pub period: String,
+    /// The period's first day.
+    pub start: NaiveDate,
+    pub agents: BTreeSet<Agent>,
+    pub models: BTreeSet<String>,
+    /// Distinct sessions with a call in the period.
+    pub sessions: u64,
+    pub totals: Totals,
+}
+
+/// Sums `calls` by period of `granularity`, oldest first.
+#[must_use]
+pub fn by_period(calls: &[Call], granularity: Granularity, tz: Tz) -> Vec<PeriodRow> {
+    let mut rows: BTreeMap<NaiveDate, (PeriodRow, BTreeSet<(Agent, &str)>)> = BTreeMap::new();
+    for call in calls {
+        let (start, period) = granularity.period_of(day_of(call.timestamp_ms, tz));
+        let (row, sessions) = rows.entry(start).or_insert_with(|| {
+            (
+                PeriodRow {
+                    period,
+                    start,
+                    agents: BTreeSet::new(),
+                    models: BTreeSet::new(),
+                    sessions: 0,
+                    totals: Totals::default(),
+                },
+                BTreeSet::new(),
+            )
+        });
+        row.agents.insert(call.agent);
+        row.models.insert(call.model.clone());
+        sessions.insert((call.agent, call.session.as_str()));
+        row.totals.add_call(call);
+    }
+    rows.into_values()
+        .map(|(mut row, sessions)| {
+            row.sessions = sessions.len() as u64;
+            row
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_weeks_and_months() {
+        let d = |s: &str| s.parse::<NaiveDate>().expect("date");
+        assert_eq!(
+            Granularity::Week.period_of(d("2026-01-01")),
+            (d("2025-12-29"), "2026-W01".to_owned())
+        );
+        assert_eq!(
+            Granularity::Week.period_of(d("2027-01-03")),
+            (d("2026-12-28"), "2026-W53".to_owned())
+        );
+        assert_eq!(
+            Granularity::Month.period_of(d("2026-02-28")),
+            (d("2026-02-01"), "2026-02".to_owned())
+        );
+    }
+}

@@ -1,0 +1,94 @@
+//! One session opened up: its calls in time order with their context size, its tool calls with
+//! their results, its compactions and its first prompt.
+
+use serde::{Deserialize, Serialize};
+
+use crate::ledger::Ledger;
+use crate::model::{Agent, Tokens};
+
+use super::calls::Call;
+use super::sessions::SessionFacts;
+
+/// One model call of the session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimelineCall {
+    pub timestamp_ms: i64,
+    pub model: String,
+    pub tokens: Tokens,
+    pub cost_pico: u64,
+    pub priced: bool,
+    /// input + cache writes + cache reads: what the model read.
+    pub context: u64,
+}
+
+/// One tool call of the session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionTool {
+    pub id: String,
+    pub name: String,
+    pub start_ms: Option<i64>,
+    pub duration_ms: Option<u64>,
+    pub is_error: bool,
+    pub target: Option<String>,
+    pub result_bytes: Option<u64>,
+}
+
+/// The whole session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionDetail {
+    pub facts: SessionFacts,
+    pub calls: Vec<TimelineCall>,
+    pub tools: Vec<SessionTool>,
+    /// Times of the compactions, in order (`None` for one without a timestamp).
+    pub compactions: Vec<Option<i64>>,
+}
+
+/// The detail of session `session` of `agent`, from the analysis' calls and filtered ledger.
+#[must_use]
+pub fn detail(facts: &SessionFacts, calls: &[Call], ledger: &Ledger) -> SessionDetail {
+    let agent: Agent = facts.agent;
+    let mine = |a: Agent, s: &str| a == agent && s == facts.session;
+    let timeline = calls
+        .iter()
+        .filter(|c| mine(c.agent, &c.session))
+        .map(|c| TimelineCall {
+            timestamp_ms: c.timestamp_ms,
+            model: c.model.clone(),
+            tokens: c.tokens,
+            cost_pico: c.cost_pico,
+            priced: c.priced,
+            context: c.context(),
+        })
+        .collect();
+    let mut tools: Vec<SessionTool> = ledger
+        .tools
+        .values()
+        .filter(|t| mine(t.key.agent, &t.session))
+        .map(|t| SessionTool {
+            id: t.key.id.clone(),
+            name: t.name.clone().unwrap_or_else(|| "unknown".to_owned()),
+            start_ms: t.start_ms,
+            duration_ms: match (t.start_ms, t.end_ms) {
+                (Some(s), Some(e)) => u64::try_from(e - s).ok(),
+                _ => None,
+            },
+            is_error: t.is_error,
+            target: t.target.clone(),
+            result_bytes: t.result_bytes,
+        })
+        .collect();
+    tools.sort_by(|a, b| (a.start_ms, &a.id).cmp(&(b.start_ms, &b.id)));
+    let mut compactions: Vec<Option<i64>> = ledger
+        .messages
+        .values()
+        .filter(|m| m.compaction && mine(m.key.agent, &m.session))
+        .map(|m| m.timestamp_ms)
+        .collect();
+    compactions.sort();
+    SessionDetail {
+        facts: facts.clone(),
+        calls: timeline,
+        tools,
+        compactions,
+    }
+}

@@ -1,0 +1,108 @@
+//! What is known about each session of the filtered ledger: its span (from every timestamped
+//! model call and message in it), its cost, its calls and its first prompt.
+//!
+//! A session's duration is last minus first timestamp over its model calls and messages; a
+//! session with one timestamp lasts 0 ms. Sessions are keyed by (agent, session id): two agents
+//! never share a session.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::ledger::Ledger;
+use crate::model::{Agent, Role};
+use crate::rollup::Totals;
+
+use super::calls::Call;
+
+/// One session's facts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionFacts {
+    pub agent: Agent,
+    pub session: String,
+    pub project: Option<String>,
+    pub first_ms: i64,
+    pub last_ms: i64,
+    pub totals: Totals,
+    pub user_messages: u64,
+    pub assistant_messages: u64,
+    pub compactions: u64,
+    /// The first user prompt's preview (by time), if the agent records prompt text.
+    pub first_prompt: Option<String>,
+    first_prompt_ms: Option<i64>,
+}
+
+impl SessionFacts {
+    /// Last minus first timestamp, in milliseconds.
+    #[must_use]
+    pub fn duration_ms(&self) -> u64 {
+        u64::try_from(self.last_ms - self.first_ms).unwrap_or(0)
+    }
+}
+
+/// Sessions keyed by (agent, id).
+pub type Sessions = BTreeMap<(Agent, String), SessionFacts>;
+
+/// The sessions that have at least one model call in `calls`, with their messages from `ledger`.
+#[must_use]
+pub fn sessions(calls: &[Call], ledger: &Ledger) -> Sessions {
+    let mut out: Sessions = BTreeMap::new();
+    for call in calls {
+        let s = out
+            .entry((call.agent, call.session.clone()))
+            .or_insert_with(|| SessionFacts {
+                agent: call.agent,
+                session: call.session.clone(),
+                project: None,
+                first_ms: call.timestamp_ms,
+                last_ms: call.timestamp_ms,
+                totals: Totals::default(),
+                user_messages: 0,
+                assistant_messages: 0,
+                compactions: 0,
+                first_prompt: None,
+                first_prompt_ms: None,
+            });
+        s.first_ms = s.first_ms.min(call.timestamp_ms);
+        s.last_ms = s.last_ms.max(call.timestamp_ms);
+        if s.project.is_none() {
+            s.project.clone_from(&call.project);
+        }
+        s.totals.add_call(call);
+    }
+    for m in ledger.messages.values() {
+        let Some(s) = out.get_mut(&(m.key.agent, m.session.clone())) else {
+            continue;
+        };
+        if let Some(ms) = m.timestamp_ms {
+            s.first_ms = s.first_ms.min(ms);
+            s.last_ms = s.last_ms.max(ms);
+        }
+        match m.role {
+            Role::User => s.user_messages += 1,
+            Role::Assistant => s.assistant_messages += 1,
+            Role::System | Role::Tool => {}
+        }
+        if m.compaction {
+            s.compactions += 1;
+        }
+        if let Some(preview) = &m.preview {
+            let ms = m.timestamp_ms.unwrap_or(i64::MAX);
+            if s.first_prompt_ms.is_none_or(|first| ms < first) {
+                s.first_prompt = Some(preview.clone());
+                s.first_prompt_ms = Some(ms);
+            }
+        }
+    }
+    out
+}
+
+/// The median of `values` (the lower middle for an even count), 0 for none.
+#[must_use]
+pub fn median(values: &mut [u64]) -> u64 {
+    if values.is_empty() {
+        return 0;
+    }
+    values.sort_unstable();
+    values[(values.len() - 1) / 2]
+}

@@ -1,0 +1,45 @@
+//! Which agent formats record which fields: the detectors' "not covered" list comes from here.
+
+use crate::model::Agent;
+
+/// A record field a detector may need.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// The file a file tool read or wrote (`ToolCall::target`).
+    ToolTarget,
+    /// The size of a tool's result (`ToolCall::result_bytes`).
+    ToolResultSize,
+    /// A hash of the tool's input (`ToolCall::input_hash`).
+    ToolInput,
+    /// Timestamps on both halves of a tool call.
+    ToolTiming,
+    /// Compaction markers (`MessageRecord::compaction`).
+    Compactions,
+    /// The text of user prompts (`MessageRecord::words`).
+    PromptText,
+}
+
+impl Field {
+    /// The name shown in reports.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Field::ToolTarget => "tool target file",
+            Field::ToolResultSize => "tool result size",
+            Field::ToolInput => "tool input",
+            Field::ToolTiming => "tool timing",
+            Field::Compactions => "compaction markers",
+            Field::PromptText => "prompt text",
+        }
+    }
+}
+
+/// True when `agent`'s format records `field` (see `docs/analytics-fields.md`).
+#[must_use]
+pub fn records(agent: Agent, field: Field) -> bool {
+    match (agent, field) {
+        (Agent::Codex, Field::ToolTarget) => false,
+        (Agent::Gemini, Field::Compactions) => false,
+        _ => true,
+    }
+}
