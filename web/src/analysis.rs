@@ -1,8 +1,8 @@
 //! From the workers' ledgers to the one `Report` the dashboard draws.
 //!
-//! This is the same pipeline the CLI runs (`Ledger::merge` → `rollup::summarize` with the
-//! embedded price table → `Report::new`), so the page and `agentmeter report --json` print the
-//! same figures. Only the time zone differs by design: the browser's own zone, like the CLI's
+//! This is the same pipeline the CLI runs (`Ledger::merge` → `Filter` → core `Analysis` with the
+//! embedded price table → insights → `Report::new`), so the page and `agentmeter report --json`
+//! with the same filters print the same figures. Only the time zone differs by design: the browser's own zone, like the CLI's
 //! system zone.
 
 use std::sync::Arc;
@@ -15,11 +15,14 @@ use agentmeter::pricing::PriceTable;
 use agentmeter::report::Report;
 use chrono_tz::Tz;
 
-/// One finished analysis: the report and the merged ledger it was computed from.
+/// One finished analysis: the report, the merged (unfiltered) ledger it was computed from, and
+/// the core analysis (filtered calls, sessions, ...) the views read beyond the report.
 #[derive(Debug, Clone)]
 pub struct Analysis {
     pub report: Arc<Report>,
     pub ledger: Arc<Ledger>,
+    /// `None` for an analysis restored from storage before it is recomputed.
+    pub core: Option<Arc<CoreAnalysis>>,
 }
 
 impl PartialEq for Analysis {
@@ -32,14 +35,21 @@ impl Analysis {
     /// Summarizes a merged ledger in zone `tz` with the embedded prices.
     #[must_use]
     pub fn from_ledger(ledger: Ledger, tz: Tz) -> Self {
+        Self::filtered(Arc::new(ledger), &Filter::default(), tz)
+    }
+
+    /// Analyses `ledger` restricted by `filter` (the URL's filters) in zone `tz`.
+    #[must_use]
+    pub fn filtered(ledger: Arc<Ledger>, filter: &Filter, tz: Tz) -> Self {
         let prices = PriceTable::embedded();
         let now = js_now_ms();
-        let analysis = CoreAnalysis::new(&ledger, &Filter::default(), prices, tz, now);
+        let analysis = CoreAnalysis::new(&ledger, filter, prices, tz, now);
         let insights = insights::detect(&analysis);
         let report = Report::new(&analysis, &insights, &ledger, prices.source());
         Analysis {
             report: Arc::new(report),
-            ledger: Arc::new(ledger),
+            ledger,
+            core: Some(Arc::new(analysis)),
         }
     }
 

@@ -78,6 +78,7 @@ pub async fn load() -> Option<Analysis> {
     Some(Analysis {
         report: report.into(),
         ledger: ledger.into(),
+        core: None,
     })
 }
 
