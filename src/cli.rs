@@ -1,9 +1,11 @@
-//! The native command line: `agentmeter report [--json] [--tz ZONE] [PATH...]`.
+//! The native command line: `agentmeter <command> [--json] [--tz ZONE] [filters] [PATH...]`.
 //!
 //! Thin on purpose: it finds files ([`walk`]), feeds them to the same parsers the browser worker
 //! uses, and prints the same [`crate::report::Report`] as JSON or as text tables ([`text`]).
 
 pub mod args;
+pub mod commands;
+pub mod tables;
 pub mod text;
 pub mod walk;
 
@@ -138,7 +140,7 @@ pub fn resolve_tz(explicit: Option<&str>) -> Result<chrono_tz::Tz, CliError> {
     Ok(from_env.or_else(from_system).unwrap_or(chrono_tz::UTC))
 }
 
-/// Runs `agentmeter report` and returns what to print.
+/// Runs the CLI and returns what to print.
 ///
 /// # Errors
 /// On bad arguments, an unknown zone or an unreadable PATH.
@@ -156,22 +158,25 @@ pub fn run(args: &[String]) -> Result<String, CliError> {
     let files = walk::collect(&roots)?;
     let ledger = read_all(&files)?;
     let prices = crate::pricing::PriceTable::embedded();
-    let analysis = crate::analysis::Analysis::new(
-        &ledger,
-        &crate::filter::Filter::default(),
-        prices,
-        tz,
-        chrono::Utc::now().timestamp_millis(),
-    );
+    let analysis = crate::analysis::Analysis::new(&ledger, &args.filter, prices, tz, now_ms());
     let insights = crate::insights::detect(&analysis);
     let report = crate::report::Report::new(&analysis, &insights, &ledger, prices.source());
-    let out = if args.json {
-        serde_json::to_string_pretty(&report)? + "\n"
-    } else {
-        text::render(&report)
-    };
+    let out = commands::render(&args, &report, &analysis, &insights)?;
     // The process ends right after printing: freeing millions of records one by one would be
     // close to half of the single-threaded tail of a run (measured with perf, BENCHMARKS.md).
     std::mem::forget(ledger);
+    std::mem::forget(analysis);
     Ok(out)
+}
+
+/// "Now" for the active usage block: the clock, or `AGENTMETER_NOW` (RFC 3339) so tests and
+/// reproductions can pin it.
+fn now_ms() -> i64 {
+    std::env::var("AGENTMETER_NOW")
+        .ok()
+        .and_then(|s| chrono::DateTime::parse_from_rfc3339(&s).ok())
+        .map_or_else(
+            || chrono::Utc::now().timestamp_millis(),
+            |t| t.timestamp_millis(),
+        )
 }

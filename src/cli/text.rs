@@ -52,7 +52,7 @@ const HEAD: [&str; 6] = [
     "Cost",
 ];
 
-fn figures(g: &GroupReport) -> Vec<String> {
+pub(super) fn figures(g: &GroupReport) -> Vec<String> {
     vec![
         thousands(g.tokens.input),
         thousands(g.tokens.output),
@@ -137,7 +137,7 @@ fn provenance(p: crate::pricing::Provenance) -> &'static str {
     }
 }
 
-fn header(first: &[&str]) -> Vec<String> {
+pub(super) fn header(first: &[&str]) -> Vec<String> {
     first
         .iter()
         .chain(HEAD.iter())
@@ -147,7 +147,7 @@ fn header(first: &[&str]) -> Vec<String> {
 
 /// Prints rows as an aligned table: text columns left, numeric columns right. A row with a
 /// single cell is a note printed as is.
-fn section(out: &mut String, title: &str, rows: &[Vec<String>]) {
+pub(super) fn section(out: &mut String, title: &str, rows: &[Vec<String>]) {
     let _ = writeln!(out, "{title}");
     let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
     let mut widths = vec![0usize; cols];
