@@ -7,8 +7,14 @@
 //! field the detector needs, [`detect`] lists that (detector, agent) pair in
 //! [`InsightReport::not_covered`] instead of silently ignoring the agent.
 
+pub mod common;
 pub mod coverage;
+pub mod file_rereads;
 pub mod thresholds;
+pub mod tool_failures;
+
+#[cfg(test)]
+pub(crate) mod fixture;
 
 use serde::{Deserialize, Serialize};
 
@@ -69,7 +75,18 @@ pub struct Detector {
 }
 
 /// Every detector, in the order their findings are listed (before sorting by severity).
-pub const DETECTORS: &[Detector] = &[];
+pub const DETECTORS: &[Detector] = &[
+    Detector {
+        id: tool_failures::ID,
+        needs: &[],
+        run: tool_failures::run,
+    },
+    Detector {
+        id: file_rereads::ID,
+        needs: &[Field::ToolTarget, Field::ToolResultSize],
+        run: file_rereads::run,
+    },
+];
 
 /// Runs every detector over `analysis`: insights sorted by severity (critical first), then id.
 #[must_use]
