@@ -7,11 +7,15 @@
 //! field the detector needs, [`detect`] lists that (detector, agent) pair in
 //! [`InsightReport::not_covered`] instead of silently ignoring the agent.
 
+pub mod cache_regression;
 pub mod common;
+pub mod compaction_storm;
 pub mod coverage;
 pub mod file_rereads;
+pub mod retry_waste;
 pub mod thresholds;
 pub mod tool_failures;
+pub mod turn_escalation;
 
 #[cfg(test)]
 pub(crate) mod fixture;
@@ -85,6 +89,26 @@ pub const DETECTORS: &[Detector] = &[
         id: file_rereads::ID,
         needs: &[Field::ToolTarget, Field::ToolResultSize],
         run: file_rereads::run,
+    },
+    Detector {
+        id: retry_waste::ID,
+        needs: &[Field::ToolInput],
+        run: retry_waste::run,
+    },
+    Detector {
+        id: turn_escalation::ID,
+        needs: &[],
+        run: turn_escalation::run,
+    },
+    Detector {
+        id: compaction_storm::ID,
+        needs: &[Field::Compactions],
+        run: compaction_storm::run,
+    },
+    Detector {
+        id: cache_regression::ID,
+        needs: &[],
+        run: cache_regression::run,
     },
 ];
 
