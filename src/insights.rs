@@ -10,12 +10,15 @@
 pub mod cache_regression;
 pub mod common;
 pub mod compaction_storm;
+pub mod concentration;
 pub mod coverage;
 pub mod file_rereads;
 pub mod retry_waste;
+pub mod small_turns;
 pub mod thresholds;
 pub mod tool_failures;
 pub mod turn_escalation;
+pub mod vague_prompts;
 
 #[cfg(test)]
 pub(crate) mod fixture;
@@ -109,6 +112,21 @@ pub const DETECTORS: &[Detector] = &[
         id: cache_regression::ID,
         needs: &[],
         run: cache_regression::run,
+    },
+    Detector {
+        id: vague_prompts::ID,
+        needs: &[Field::PromptText],
+        run: vague_prompts::run,
+    },
+    Detector {
+        id: concentration::ID,
+        needs: &[],
+        run: concentration::run,
+    },
+    Detector {
+        id: small_turns::ID,
+        needs: &[],
+        run: small_turns::run,
     },
 ];
 
