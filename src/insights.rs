@@ -12,7 +12,9 @@ pub mod common;
 pub mod compaction_storm;
 pub mod concentration;
 pub mod coverage;
+pub mod day_pattern;
 pub mod file_rereads;
+pub mod marathon_sessions;
 pub mod retry_waste;
 pub mod small_turns;
 pub mod thresholds;
@@ -127,6 +129,16 @@ pub const DETECTORS: &[Detector] = &[
         id: small_turns::ID,
         needs: &[],
         run: small_turns::run,
+    },
+    Detector {
+        id: marathon_sessions::ID,
+        needs: &[],
+        run: marathon_sessions::run,
+    },
+    Detector {
+        id: day_pattern::ID,
+        needs: &[],
+        run: day_pattern::run,
     },
 ];
 
