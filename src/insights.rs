@@ -24,6 +24,8 @@ pub mod vague_prompts;
 
 #[cfg(test)]
 pub(crate) mod fixture;
+#[cfg(test)]
+mod law;
 
 use serde::{Deserialize, Serialize};
 

@@ -27,7 +27,7 @@ pub fn run(analysis: &Analysis) -> Vec<Insight> {
         .filter(|s| s.compactions >= COMPACTION_STORM_MIN)
         .collect();
     // Sessions iterate in key order, so equal counts stay in a stable order.
-    found.sort_by(|a, b| b.compactions.cmp(&a.compactions));
+    found.sort_by_key(|s| std::cmp::Reverse(s.compactions));
     found
         .into_iter()
         .take(MAX_INSIGHTS_PER_DETECTOR)

@@ -35,7 +35,7 @@ pub fn run(analysis: &Analysis) -> Vec<Insight> {
     if marathons.is_empty() {
         return Vec::new();
     }
-    marathons.sort_by(|a, b| b.totals.cost_pico.cmp(&a.totals.cost_pico));
+    marathons.sort_by_key(|s| std::cmp::Reverse(s.totals.cost_pico));
     let cost = marathons
         .iter()
         .fold(0u64, |s, m| s.saturating_add(m.totals.cost_pico));

@@ -165,7 +165,7 @@ mod tests {
             t.input_hash = Some(hash);
             t
         };
-        let mut calls = vec![
+        let mut calls = [
             mk("a", 0, true, 1),
             mk("b", 1, false, 2), // changed input after a failure
             mk("c", 2, false, 2), // same input after a success

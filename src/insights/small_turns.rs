@@ -83,8 +83,8 @@ pub fn run(analysis: &Analysis) -> Vec<Insight> {
             .insert(m.name.as_str(), m);
     }
     families
-        .into_iter()
-        .filter_map(|(_, models)| {
+        .into_values()
+        .filter_map(|models| {
             let mut ranked: Vec<&ModelPrices> = models.into_values().collect();
             ranked.sort_by(|a, b| price(b).cmp(&price(a)).then_with(|| a.name.cmp(&b.name)));
             let expensive = *ranked.first()?;
