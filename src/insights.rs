@@ -6,6 +6,10 @@
 //! [`thresholds`]. A detector never guesses: when an agent present in the data does not record a
 //! field the detector needs, [`detect`] lists that (detector, agent) pair in
 //! [`InsightReport::not_covered`] instead of silently ignoring the agent.
+//!
+//! The rule, figure and thresholds of each detector are written up in `docs/insights.md`. Shared
+//! formatting lives in [`common`]; the tests build ledgers by hand (`fixture`), so each detector
+//! is pinned to its rule rather than to what a parser happens to fill.
 
 pub mod cache_regression;
 pub mod common;
