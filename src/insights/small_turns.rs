@@ -74,6 +74,15 @@ pub fn run(analysis: &Analysis) -> Vec<Insight> {
         .filter(|c| c.priced)
         .filter_map(|c| Some((c, table.lookup(&c.model)?.prices)))
         .collect();
+    // The name the user's agent wrote for each price entry (the alphabetically first, when several
+    // names resolve to one entry): the insight speaks of models as the user knows them.
+    let mut shown: BTreeMap<&str, &str> = BTreeMap::new();
+    for (c, m) in &priced {
+        let name = shown.entry(m.name.as_str()).or_insert(c.model.as_str());
+        if c.model.as_str() < *name {
+            *name = c.model.as_str();
+        }
+    }
     // family -> entry name -> entry
     let mut families: BTreeMap<String, BTreeMap<&str, &ModelPrices>> = BTreeMap::new();
     for (_, m) in &priced {
@@ -90,8 +99,16 @@ pub fn run(analysis: &Analysis) -> Vec<Insight> {
             let expensive = *ranked.first()?;
             let cheaper = *ranked.iter().find(|m| price(m) < price(expensive))?;
             let saving = saving(&priced, expensive, cheaper);
-            (saving.pico >= SMALL_TURN_MIN_SAVING_PICO)
-                .then(|| insight(expensive, cheaper, &saving))
+            (saving.pico >= SMALL_TURN_MIN_SAVING_PICO).then(|| {
+                let name = |m: &ModelPrices| {
+                    shown
+                        .get(m.name.as_str())
+                        .copied()
+                        .unwrap_or(m.name.as_str())
+                        .to_owned()
+                };
+                insight(&name(expensive), &name(cheaper), &saving)
+            })
         })
         .collect()
 }
@@ -122,10 +139,10 @@ fn saving<'a>(
     s
 }
 
-fn insight(expensive: &ModelPrices, cheaper: &ModelPrices, s: &Saving<'_>) -> Insight {
+fn insight(expensive: &str, cheaper: &str, s: &Saving<'_>) -> Insight {
     let mut sessions: Vec<(&(Agent, &str), &u64)> = s.by_session.iter().collect();
     sessions.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
-    let mut evidence = vec![expensive.name.clone(), cheaper.name.clone()];
+    let mut evidence = vec![expensive.to_owned(), cheaper.to_owned()];
     evidence.extend(
         sessions
             .iter()
@@ -139,9 +156,9 @@ fn insight(expensive: &ModelPrices, cheaper: &ModelPrices, s: &Saving<'_>) -> In
             "{} on {} (at most {SMALL_TURN_MAX_OUTPUT} output tokens) would have cost {} less \
              on {}",
             plural(s.calls, "small turn"),
-            expensive.name,
+            expensive,
             dollars(s.pico),
-            cheaper.name
+            cheaper
         ),
         figure: pico_to_usd(s.pico),
         unit: "usd".to_owned(),
@@ -151,8 +168,8 @@ fn insight(expensive: &ModelPrices, cheaper: &ModelPrices, s: &Saving<'_>) -> In
              edits, tool-driven steps) on {c}, which you already use: switch models in the \
              session (`/model` in Claude Code and Codex, `--model` when starting one), or \
              delegate routine work to a subagent configured with {c}.",
-            e = expensive.name,
-            c = cheaper.name
+            e = expensive,
+            c = cheaper
         ),
     }
 }
