@@ -127,7 +127,10 @@ impl FileParser {
 
 fn feed(parser: &mut dyn LineParser, sink: &mut Sink, line: Line<'_>) {
     match line {
-        Line::Text { number, bytes } => parser.line(number, bytes, sink),
+        Line::Text { number, bytes } => match std::str::from_utf8(bytes) {
+            Ok(_) => parser.line(number, bytes, sink),
+            Err(_) => repaired_line(parser, sink, number, bytes),
+        },
         Line::TooLong { number, len } => sink.malformed(
             number,
             format!(
@@ -135,6 +138,25 @@ fn feed(parser: &mut dyn LineParser, sink: &mut Sink, line: Line<'_>) {
                 crate::lines::MAX_LINE_BYTES >> 20
             ),
         ),
+    }
+}
+
+/// A line that is not valid UTF-8 (a write cut inside a character, a Latin-1 paste into a
+/// prompt) is read with each invalid sequence replaced by U+FFFD: the damage is nearly always in
+/// message text, which no figure reads, and the line's usage numbers are intact. The line keeps
+/// the fate the parser gives it and is noted as repaired; if it is malformed anyway, its reason
+/// says the bytes were invalid too.
+fn repaired_line(parser: &mut dyn LineParser, sink: &mut Sink, number: u64, bytes: &[u8]) {
+    const WHAT: &str = "invalid UTF-8";
+    let text = String::from_utf8_lossy(bytes);
+    let malformed = sink.report.malformed;
+    parser.line(number, text.as_bytes(), sink);
+    if sink.report.malformed > malformed {
+        if let Some(issue) = sink.report.examples.last_mut().filter(|i| i.line == number) {
+            issue.reason = format!("{WHAT}; {}", issue.reason);
+        }
+    } else {
+        sink.repaired(number, format!("{WHAT} replaced with U+FFFD"));
     }
 }
 
