@@ -1,5 +1,6 @@
 //! Command-line arguments, parsed by hand: three flags do not justify a parser crate.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 use super::CliError;
@@ -32,28 +33,39 @@ pub struct ReportArgs {
 
 /// Parses `args` (without the program name).
 ///
+/// Arguments arrive as `OsString`s: a PATH need not be UTF-8 (any byte but NUL and `/` is a valid
+/// file name), and is kept as it came. Commands and options must be UTF-8.
+///
 /// # Errors
-/// On an unknown command or flag, or a flag missing its value.
-pub fn parse(args: &[String]) -> Result<ReportArgs, CliError> {
+/// On an unknown command or flag, a flag missing its value, or a non-UTF-8 command or option.
+pub fn parse(args: &[OsString]) -> Result<ReportArgs, CliError> {
     let mut out = ReportArgs::default();
     let mut it = args.iter();
-    match it.next().map(String::as_str) {
-        Some("report") => {}
-        Some("-h" | "--help" | "help") | None => {
+    match it.next().map(|a| a.to_str()) {
+        Some(Some("report")) => {}
+        Some(Some("-h" | "--help" | "help")) | None => {
             out.help = true;
             return Ok(out);
         }
         Some(other) => {
             return Err(CliError::Usage(format!(
-                "unknown command {other:?}; try `agentmeter report`"
+                "unknown command {:?}; try `agentmeter report`",
+                other.unwrap_or("(not UTF-8)")
             )))
         }
     }
     while let Some(arg) = it.next() {
-        match arg.as_str() {
+        let Some(text) = arg.to_str() else {
+            out.paths.push(PathBuf::from(arg));
+            continue;
+        };
+        match text {
             "--json" => out.json = true,
-            "--tz" => match it.next() {
-                Some(z) => out.tz = Some(z.clone()),
+            "--tz" => match it.next().map(|z| z.to_str()) {
+                Some(Some(z)) => out.tz = Some(z.to_owned()),
+                Some(None) => {
+                    return Err(CliError::Usage("--tz needs a UTF-8 zone name".to_owned()))
+                }
                 None => return Err(CliError::Usage("--tz needs a zone name".to_owned())),
             },
             "-h" | "--help" => out.help = true,
@@ -61,7 +73,7 @@ pub fn parse(args: &[String]) -> Result<ReportArgs, CliError> {
             s if s.starts_with('-') && s != "-" => {
                 return Err(CliError::Usage(format!("unknown option {s:?}")))
             }
-            s => out.paths.push(PathBuf::from(s)),
+            _ => out.paths.push(PathBuf::from(arg)),
         }
     }
     Ok(out)
