@@ -15,8 +15,9 @@
 //! - **Nothing aborts the walk**: an unreadable folder, a dangling link, a FIFO or device with a
 //!   transcript's name is listed with the reason ([`FoundFile::skip`]); only a PATH that does not
 //!   exist at all is an error. A FIFO is never opened (opening one blocks).
-//! - **Names need not be UTF-8**: paths stay `OsString`s; the display form escapes invalid bytes
-//!   as `\xNN` ([`display_path`]) so that two such names never share a report.
+//! - **Names need not be UTF-8**: paths stay `OsString`s and are opened as they are; reports
+//!   show them lossily ([`display_path`]), numbered when two names would look alike, so that
+//!   they never share a report.
 
 use std::collections::{BTreeSet, HashSet};
 use std::fs::Metadata;
@@ -258,27 +259,12 @@ fn dedupe(mut found: Vec<FoundFile>) -> Vec<FoundFile> {
     out
 }
 
-/// `path` as shown in reports: UTF-8 as is, any byte that is not valid UTF-8 as `\xNN`, so two
-/// names that differ only in such bytes stay two names.
+/// `path` as shown in reports: lossily, each byte sequence that is not UTF-8 shown as U+FFFD.
+/// Two names that differ only in such bytes look alike; [`dedupe`] numbers the later ones so
+/// that they still get a report each.
 #[must_use]
 pub fn display_path(path: &Path) -> String {
-    #[cfg(unix)]
-    {
-        use std::fmt::Write;
-        use std::os::unix::ffi::OsStrExt;
-        let mut out = String::new();
-        for chunk in path.as_os_str().as_bytes().utf8_chunks() {
-            out.push_str(chunk.valid());
-            for b in chunk.invalid() {
-                let _ = write!(out, "\\x{b:02X}");
-            }
-        }
-        out
-    }
-    #[cfg(not(unix))]
-    {
-        path.display().to_string()
-    }
+    path.display().to_string()
 }
 
 fn unreadable(err: &std::io::Error) -> String {
