@@ -238,7 +238,7 @@ impl LineParser for ClaudeParser {
             return;
         }
         let Ok(text) = std::str::from_utf8(bytes) else {
-            out.malformed(number, "invalid UTF-8");
+            crate::parsers::repaired_line(self, number, bytes, out);
             return;
         };
         // A byte-order mark (an editor's save) is not part of the record.
@@ -264,4 +264,8 @@ impl LineParser for ClaudeParser {
     }
 
     fn finish(&mut self, _out: &mut Sink) {}
+
+    fn checks_utf8(&self) -> bool {
+        true
+    }
 }
