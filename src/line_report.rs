@@ -5,7 +5,9 @@
 //! sources: a parser may know a line repeats an earlier one in the same file (a Codex token count
 //! re-emitted unchanged, a Gemini message re-appended), and the ledger collapses candidates that
 //! share a key across lines and files. [`LineTotals`] adds both up so that
-//! `read = used + duplicate + ignored + malformed` always holds.
+//! `read = used + duplicate + ignored + malformed` always holds. A line kept after a repair
+//! (invalid UTF-8 replaced, a count clamped) keeps its fate and is also noted
+//! ([`FileReport::repaired`]), so no repair is silent.
 
 use serde::{Deserialize, Serialize};
 

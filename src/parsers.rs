@@ -75,7 +75,7 @@ pub trait LineParser {
     fn finish(&mut self, out: &mut Sink);
 
     /// True when [`LineParser::line`] checks UTF-8 itself and passes an invalid line to
-    /// [`repaired_line`]; every other parser gets each line checked before it sees it. (Checking
+    /// `repaired_line`; every other parser gets each line checked before it sees it. (Checking
     /// twice costs about a tenth of the Claude parser's speed.)
     fn checks_utf8(&self) -> bool {
         false

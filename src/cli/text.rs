@@ -155,6 +155,14 @@ fn line_rows(report: &Report) -> Vec<Vec<String>> {
             )]);
         }
     }
+    for f in report.files.iter().filter(|f| f.repaired > 0) {
+        for n in &f.notes {
+            rows.push(vec![format!(
+                "repaired {}:{}: {}",
+                f.path, n.line, n.reason
+            )]);
+        }
+    }
     for f in report.files.iter().filter(|f| f.agent.is_none()) {
         rows.push(vec![format!("{} {}", f.format, f.path)]);
     }

@@ -27,8 +27,12 @@
 //! - **Messages** are keyed by the line's `uuid`, so each content-block line of a response is one
 //!   message record; a user line that only returns tool results has [`Role::Tool`].
 //!
-//! Fates: blank lines and valid records without usage are ignored; invalid UTF-8, invalid or
-//! truncated JSON and lines that are not a JSON object are malformed. Valid JSON whose shape is
+//! - **Lines without ids** (no `message.id` or `requestId`) are keyed by their content
+//!   ([`UsageKey::by_content`]), so a copy of the file read under another path counts nothing more.
+//!
+//! Fates: blank lines and valid records without usage are ignored; invalid or truncated JSON,
+//! lines that are not a JSON object and a `message.usage` that is not an object are malformed. A
+//! line that is not valid UTF-8 is read with U+FFFD in place of the bad bytes and noted. Valid JSON whose shape is
 //! unexpected (say a negative token count) is malformed only for the record types that carry
 //! usage, messages or tools (`user`, `assistant`, `progress`): any other type is ignored, so a
 //! future record type can never make a file fail.

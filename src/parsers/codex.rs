@@ -17,6 +17,8 @@
 //!
 //! **Fates.** token_count: a new call is used; an unchanged total is a duplicate; `info: null`
 //! and an all-zero delta are ignored (a valid snapshot that bills nothing, not a repeat of one).
+//! A call with more cached than input tokens is kept with cached clamped to input, and noted
+//! (docs/accounting.md).
 //! Every other readable line is ignored, including every line of the pre-envelope format (mid
 //! 2025), which has no usage at all but still yields messages and tool calls. Lines that are not
 //! JSON objects or that have no `type` are malformed.
