@@ -217,3 +217,60 @@ fn a_report_that_cannot_be_written_is_a_failure() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_home_whose_agent_folders_are_links_is_read_and_a_fifo_path_never_blocks() {
+    use std::os::unix::fs::symlink;
+    let root = std::env::temp_dir().join(format!("agentmeter-links-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let elsewhere = root.join("disk/claude-data/projects/p");
+    std::fs::create_dir_all(&elsewhere).expect("folder");
+    std::fs::create_dir_all(root.join("home")).expect("folder");
+    let line = r#"{"parentUuid":null,"isSidechain":false,"sessionId":"s","type":"assistant","timestamp":"2026-02-12T14:12:00.000Z","requestId":"r1","message":{"id":"m1","model":"claude-opus-4-6","usage":{"input_tokens":3,"output_tokens":7}}}"#;
+    std::fs::write(elsewhere.join("s.jsonl"), format!("{line}\n")).expect("file");
+    symlink(root.join("disk/claude-data"), root.join("home/.claude")).expect("link");
+    let fifo = root.join("pipe.jsonl");
+    let made = Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success());
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_agentmeter"))
+        .args(["report", "--json", "home"])
+        .args(made.then_some("pipe.jsonl"))
+        .current_dir(&root)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the CLI runs");
+    // A FIFO opened for reading would block until a writer came: give up after 30 s.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while child.try_wait().expect("waits").is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the CLI blocked");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().expect("output");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(n(&report["total"]["tokens"], "total"), 10, "{report}");
+    assert_eq!(
+        report["files"][0]["path"],
+        "home/.claude/projects/p/s.jsonl"
+    );
+    if made {
+        assert_eq!(report["files"][1]["path"], "pipe.jsonl");
+        assert_eq!(
+            report["files"][1]["format"],
+            "skipped: not a regular file (FIFO)"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&root);
+}
