@@ -9,6 +9,7 @@ pub mod tables;
 pub mod text;
 pub mod walk;
 
+use std::ffi::OsString;
 use std::io::Read;
 use std::path::Path;
 
@@ -35,21 +36,42 @@ pub enum CliError {
     Json(#[from] serde_json::Error),
 }
 
-/// Reads one file from disk into `ledger`, whatever it contains.
-///
-/// # Errors
-/// Only when the file cannot be opened or read; its contents never cause an error.
-pub fn read_file_into(ledger: &mut Ledger, path: &Path, display: &str) -> Result<(), CliError> {
-    let io = |source| CliError::Io {
-        path: display.to_owned(),
-        source,
+/// Reads one file from disk into `ledger`, whatever it contains. A file that cannot be read
+/// (permission denied, not a regular file, an I/O error part way) is listed in the ledger with
+/// the reason, never half counted, and never stops the run.
+pub fn read_file_into(ledger: &mut Ledger, path: &Path, display: &str) {
+    if let Err(skip) = read_file(ledger, path, display) {
+        ledger.note_skipped(display, skip.bytes, &skip.reason);
+    }
+}
+
+/// Why a file was listed without being read, and how large it is.
+struct Unread {
+    reason: String,
+    bytes: u64,
+}
+
+fn read_file(ledger: &mut Ledger, path: &Path, display: &str) -> Result<(), Unread> {
+    let unreadable = |bytes: u64| {
+        move |err: std::io::Error| Unread {
+            reason: format!("unreadable: {}", io_reason(&err)),
+            bytes,
+        }
     };
-    let mut file = std::fs::File::open(path).map_err(io)?;
-    let size = file.metadata().map_err(io)?.len();
+    // Checked before opening: opening a FIFO would block until a writer appears.
+    let meta = std::fs::metadata(path).map_err(unreadable(0))?;
+    let size = meta.len();
+    if !meta.is_file() {
+        return Err(Unread {
+            reason: "not a regular file".to_owned(),
+            bytes: 0,
+        });
+    }
+    let mut file = std::fs::File::open(path).map_err(unreadable(size))?;
     let mut head = vec![0u8; HEAD_BYTES];
     let mut filled = 0;
     while filled < head.len() {
-        let n = file.read(&mut head[filled..]).map_err(io)?;
+        let n = file.read(&mut head[filled..]).map_err(unreadable(size))?;
         if n == 0 {
             break;
         }
@@ -62,7 +84,7 @@ pub fn read_file_into(ledger: &mut Ledger, path: &Path, display: &str) -> Result
             parser.push(&head);
             let mut buf = vec![0u8; 1 << 20];
             loop {
-                let n = file.read(&mut buf).map_err(io)?;
+                let n = file.read(&mut buf).map_err(unreadable(size))?;
                 if n == 0 {
                     break;
                 }
@@ -76,10 +98,30 @@ pub fn read_file_into(ledger: &mut Ledger, path: &Path, display: &str) -> Result
     Ok(())
 }
 
-/// Reads every file in parallel (one ledger per thread, merged by the merge law).
+/// A short, lowercase reason for an I/O error, as listed in file reports
+/// (`unreadable: permission denied`).
+#[must_use]
+pub fn io_reason(err: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match err.kind() {
+        ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        ErrorKind::NotFound => "not found (a dangling link, or removed while reading)".to_owned(),
+        _ => {
+            let text = err.to_string();
+            // `Is a directory (os error 21)` -> `is a directory (os error 21)`.
+            let mut chars = text.chars();
+            chars.next().map_or(text.clone(), |c| {
+                c.to_lowercase().chain(chars).collect::<String>()
+            })
+        }
+    }
+}
+
+/// Reads every file in parallel (one ledger per thread, merged by the merge law); entries the
+/// walk could not read are listed with their reason.
 ///
 /// # Errors
-/// When a file cannot be read.
+/// Only if a reader thread panicked.
 pub fn read_all(files: &[walk::FoundFile]) -> Result<Ledger, CliError> {
     let threads = std::thread::available_parallelism()
         .map_or(1, std::num::NonZeroUsize::get)
@@ -91,7 +133,10 @@ pub fn read_all(files: &[walk::FoundFile]) -> Result<Ledger, CliError> {
                 scope.spawn(move || {
                     let mut ledger = Ledger::new();
                     for f in files.iter().skip(t).step_by(threads) {
-                        read_file_into(&mut ledger, &f.path, &f.display)?;
+                        match &f.skip {
+                            None => read_file_into(&mut ledger, &f.path, &f.display),
+                            Some(reason) => ledger.note_skipped(&f.display, 0, reason),
+                        }
                     }
                     Ok(ledger)
                 })
@@ -143,8 +188,8 @@ pub fn resolve_tz(explicit: Option<&str>) -> Result<chrono_tz::Tz, CliError> {
 /// Runs the CLI and returns what to print.
 ///
 /// # Errors
-/// On bad arguments, an unknown zone or an unreadable PATH.
-pub fn run(args: &[String]) -> Result<String, CliError> {
+/// On bad arguments, an unknown zone or a PATH that does not exist.
+pub fn run(args: &[OsString]) -> Result<String, CliError> {
     let args = args::parse(args)?;
     if args.help {
         return Ok(args::USAGE.to_owned());

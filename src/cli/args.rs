@@ -1,6 +1,7 @@
 //! Command-line arguments, parsed by hand: a command, a few flags and paths do not justify a
 //! parser crate (and keep the binary small and quick to build).
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
@@ -107,12 +108,20 @@ fn parse_agent(s: &str) -> Result<Agent, CliError> {
 
 /// Parses `args` (without the program name).
 ///
+/// Arguments arrive as `OsString`s: a PATH need not be UTF-8 (any byte but NUL and `/` is a valid
+/// file name) and is kept as it came. Commands, options and their values must be UTF-8.
+///
 /// # Errors
 /// On an unknown command or flag, a flag missing its value, or a bad value.
-pub fn parse(args: &[String]) -> Result<ReportArgs, CliError> {
+pub fn parse(args: &[OsString]) -> Result<ReportArgs, CliError> {
     let mut out = ReportArgs::default();
     let mut it = args.iter();
-    match it.next().map(String::as_str) {
+    let utf8 = |a: &OsString| {
+        a.to_str()
+            .map(str::to_owned)
+            .ok_or_else(|| CliError::Usage(format!("{} is not valid UTF-8", a.to_string_lossy())))
+    };
+    match it.next().map(utf8).transpose()?.as_deref() {
         Some("-h" | "--help" | "help") | None => {
             out.help = true;
             return Ok(out);
@@ -126,16 +135,24 @@ pub fn parse(args: &[String]) -> Result<ReportArgs, CliError> {
             }
         },
     }
-    while let Some(arg) = it.next() {
+    while let Some(raw) = it.next() {
+        let Some(arg) = raw.to_str() else {
+            out.paths.push(PathBuf::from(raw));
+            continue;
+        };
         let (flag, inline) = match arg.split_once('=') {
             Some((f, v)) if f.starts_with("--") => (f, Some(v.to_owned())),
-            _ => (arg.as_str(), None),
+            _ => (arg, None),
         };
         let mut value = |name: &str| -> Result<String, CliError> {
-            inline
-                .clone()
-                .or_else(|| it.next().cloned())
-                .ok_or_else(|| CliError::Usage(format!("{name} needs a value")))
+            match inline.clone() {
+                Some(v) => Ok(v),
+                None => it
+                    .next()
+                    .map(utf8)
+                    .transpose()?
+                    .ok_or_else(|| CliError::Usage(format!("{name} needs a value"))),
+            }
         };
         match flag {
             "--json" => out.json = true,
@@ -151,7 +168,7 @@ pub fn parse(args: &[String]) -> Result<ReportArgs, CliError> {
             s if s.starts_with('-') && s != "-" => {
                 return Err(CliError::Usage(format!("unknown option {s:?}")))
             }
-            s => out.paths.push(PathBuf::from(s)),
+            _ => out.paths.push(PathBuf::from(raw)),
         }
     }
     if let (Some(s), Some(u)) = (out.filter.since, out.filter.until) {
@@ -166,8 +183,8 @@ pub fn parse(args: &[String]) -> Result<ReportArgs, CliError> {
 mod tests {
     use super::*;
 
-    fn args(s: &str) -> Vec<String> {
-        s.split_whitespace().map(str::to_owned).collect()
+    fn args(s: &str) -> Vec<OsString> {
+        s.split_whitespace().map(OsString::from).collect()
     }
 
     #[test]

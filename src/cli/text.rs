@@ -2,7 +2,13 @@
 //!
 //! Exact integers with thousands separators (the terminal has room; the dashboard abbreviates),
 //! dollars to the cent, numbers right-aligned so columns compare at a glance.
+//!
+//! Model names, session ids, paths and malformed-line reasons come from transcripts and file
+//! names, which anyone can write: an escape sequence in a model name could recolour, retitle or
+//! rewrite the user's terminal. Every cell and every line printed passes through
+//! [`terminal_safe`], once, in [`section`] and [`render`].
 
+use std::borrow::Cow;
 use std::fmt::Write;
 
 use crate::report::{thousands, GroupReport, Report};
@@ -32,15 +38,44 @@ pub fn render(report: &Report) -> String {
         let _ = writeln!(
             out,
             "Unpriced models (tokens counted, cost not included): {}",
-            unpriced.join(", ")
+            terminal_safe(&unpriced.join(", "))
         );
     }
     let _ = writeln!(
         out,
         "Prices: {}; days in {}.",
-        report.prices, report.time_zone
+        terminal_safe(&report.prices),
+        terminal_safe(&report.time_zone)
     );
     out
+}
+
+/// `text` with every character that a terminal would act on instead of print shown escaped as
+/// `\u{..}`: C0 controls (ESC, BEL, CR, LF, TAB, NUL...), DEL, C1 controls (U+0080-U+009F,
+/// CSI among them), the line and paragraph separators, and the bidirectional overrides and
+/// isolates that can make text display in another order than it reads.
+#[must_use]
+pub fn terminal_safe(text: &str) -> Cow<'_, str> {
+    fn unsafe_char(c: char) -> bool {
+        c.is_control()
+            || matches!(
+                c,
+                '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}'
+                    | '\u{2066}'..='\u{2069}'
+            )
+    }
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 const HEAD: [&str; 6] = [
@@ -120,6 +155,14 @@ fn line_rows(report: &Report) -> Vec<Vec<String>> {
             )]);
         }
     }
+    for f in report.files.iter().filter(|f| f.repaired > 0) {
+        for n in &f.notes {
+            rows.push(vec![format!(
+                "repaired {}:{}: {}",
+                f.path, n.line, n.reason
+            )]);
+        }
+    }
     for f in report.files.iter().filter(|f| f.agent.is_none()) {
         rows.push(vec![format!("{} {}", f.format, f.path)]);
     }
@@ -149,6 +192,15 @@ pub(super) fn header(first: &[&str]) -> Vec<String> {
 /// single cell is a note printed as is.
 pub(super) fn section(out: &mut String, title: &str, rows: &[Vec<String>]) {
     let _ = writeln!(out, "{title}");
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|cell| terminal_safe(cell).into_owned())
+                .collect()
+        })
+        .collect();
+    let rows = rows.as_slice();
     let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
     let mut widths = vec![0usize; cols];
     for row in rows.iter().filter(|r| r.len() > 1) {
@@ -206,6 +258,32 @@ pub fn dollars(usd: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn terminal_control_characters_are_shown_escaped() {
+        assert_eq!(terminal_safe("claude-opus-4-6"), "claude-opus-4-6");
+        assert!(matches!(terminal_safe("plain"), Cow::Borrowed(_)));
+        assert_eq!(
+            terminal_safe("m\u{1b}]0;pwned\u{7}\r\n\u{9b}2J\u{202e}x"),
+            "m\\u{1b}]0;pwned\\u{7}\\u{d}\\u{a}\\u{9b}2J\\u{202e}x"
+        );
+    }
+
+    #[test]
+    fn every_table_cell_is_sanitized() {
+        let mut out = String::new();
+        section(
+            &mut out,
+            "T",
+            &[
+                vec!["Model".into(), "Total".into()],
+                vec!["evil\u{1b}[2J".into(), "1".into()],
+                vec!["note \u{7} with bell".into()],
+            ],
+        );
+        assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
+        assert!(out.contains("evil\\u{1b}[2J"), "{out}");
+    }
 
     #[test]
     fn formats_numbers_exactly() {

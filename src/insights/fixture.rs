@@ -71,6 +71,7 @@ pub fn tool(agent: Agent, session: &str, id: &str, name: &str, ms: i64, error: b
     ToolCall {
         key: ToolKey {
             agent,
+            session: session.to_owned(),
             id: id.to_owned(),
         },
         session: session.to_owned(),
