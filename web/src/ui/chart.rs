@@ -356,25 +356,19 @@ mod tests {
     }
 
     fn daily_of(days: Vec<DayReport>) -> Vec<Day> {
-        let report = Report {
-            version: 1,
-            prices: String::new(),
-            time_zone: "UTC".to_owned(),
-            total: GroupReport {
-                tokens: TokenReport::default(),
-                cost_usd: 0.0,
-                calls: 0,
-                unpriced_tokens: 0,
-                cache_hit_rate: 0.0,
-            },
-            agents: Default::default(),
-            days,
-            models: vec![],
-            sessions: vec![],
-            tools: vec![],
-            lines: Default::default(),
-            files: vec![],
-        };
+        // A real (empty) report, with the days under test put in.
+        let ledger = agentmeter::ledger::Ledger::new();
+        let prices = agentmeter::pricing::PriceTable::embedded();
+        let analysis = agentmeter::analysis::Analysis::new(
+            &ledger,
+            &agentmeter::filter::Filter::default(),
+            prices,
+            chrono_tz::UTC,
+            0,
+        );
+        let insights = agentmeter::insights::InsightReport::default();
+        let mut report = Report::new(&analysis, &insights, &ledger, prices.source());
+        report.days = days;
         daily(&report)
     }
 }
