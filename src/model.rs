@@ -18,11 +18,40 @@ pub enum Agent {
     Claude,
     Codex,
     Gemini,
+    Copilot,
+    #[serde(rename = "opencode")]
+    OpenCode,
+    Qwen,
+    Amp,
+    Kimi,
+    Droid,
+    Pi,
+    Crush,
+    Codebuff,
+    Goose,
+    Cline,
+    Roo,
 }
 
 impl Agent {
     /// Every agent, in display order.
-    pub const ALL: [Agent; 3] = [Agent::Claude, Agent::Codex, Agent::Gemini];
+    pub const ALL: [Agent; 15] = [
+        Agent::Claude,
+        Agent::Codex,
+        Agent::Gemini,
+        Agent::Copilot,
+        Agent::OpenCode,
+        Agent::Qwen,
+        Agent::Amp,
+        Agent::Kimi,
+        Agent::Droid,
+        Agent::Pi,
+        Agent::Crush,
+        Agent::Codebuff,
+        Agent::Goose,
+        Agent::Cline,
+        Agent::Roo,
+    ];
 
     /// The lowercase name used in JSON, the CLI and `data-testid` hooks.
     #[must_use]
@@ -31,6 +60,18 @@ impl Agent {
             Agent::Claude => "claude",
             Agent::Codex => "codex",
             Agent::Gemini => "gemini",
+            Agent::Copilot => "copilot",
+            Agent::OpenCode => "opencode",
+            Agent::Qwen => "qwen",
+            Agent::Amp => "amp",
+            Agent::Kimi => "kimi",
+            Agent::Droid => "droid",
+            Agent::Pi => "pi",
+            Agent::Crush => "crush",
+            Agent::Codebuff => "codebuff",
+            Agent::Goose => "goose",
+            Agent::Cline => "cline",
+            Agent::Roo => "roo",
         }
     }
 
@@ -41,6 +82,18 @@ impl Agent {
             Agent::Claude => "Claude Code",
             Agent::Codex => "Codex CLI",
             Agent::Gemini => "Gemini CLI",
+            Agent::Copilot => "Copilot CLI",
+            Agent::OpenCode => "OpenCode",
+            Agent::Qwen => "Qwen Code",
+            Agent::Amp => "Amp",
+            Agent::Kimi => "Kimi CLI",
+            Agent::Droid => "Factory Droid",
+            Agent::Pi => "pi",
+            Agent::Crush => "Crush",
+            Agent::Codebuff => "Codebuff",
+            Agent::Goose => "Goose",
+            Agent::Cline => "Cline",
+            Agent::Roo => "Roo Code",
         }
     }
 }

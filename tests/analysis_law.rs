@@ -258,7 +258,7 @@ proptest! {
     /// equal the data restricted by hand.
     #[test]
     fn every_grouping_reconciles_under_any_filter(
-        start in 0i64..260, len in 0i64..260, agents in 0u8..8, model_pick in 0usize..12,
+        start in 0i64..260, len in 0i64..260, agents in 0u8..16, model_pick in 0usize..12,
         zone in 0usize..4, use_range in any::<bool>(),
     ) {
         let ledger = demo_cached();
@@ -271,7 +271,7 @@ proptest! {
             f.since = base.checked_add_days(chrono::Days::new(start as u64));
             f.until = f.since.and_then(|s| s.checked_add_days(chrono::Days::new(len as u64)));
         }
-        f.agents = Agent::ALL.iter().enumerate().filter(|(i, _)| agents & (1 << i) != 0)
+        f.agents = Agent::ALL.iter().take(4).enumerate().filter(|(i, _)| agents & (1 << i) != 0)
             .map(|(_, a)| *a).collect();
         let models: Vec<String> = ledger.usage.values().filter_map(|r| r.model.clone()).collect();
         if model_pick < models.len() && model_pick % 3 == 0 {
