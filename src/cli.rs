@@ -185,14 +185,39 @@ pub fn resolve_tz(explicit: Option<&str>) -> Result<chrono_tz::Tz, CliError> {
     Ok(from_env.or_else(from_system).unwrap_or(chrono_tz::UTC))
 }
 
+/// What a run produced: the text to print and whether any agent usage was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub text: String,
+    /// False when no file of the scanned folders held agent usage (exit status 3).
+    pub found: bool,
+}
+
 /// Runs the CLI and returns what to print.
 ///
 /// # Errors
 /// On bad arguments, an unknown zone or a PATH that does not exist.
 pub fn run(args: &[OsString]) -> Result<String, CliError> {
+    run_outcome(args).map(|o| o.text)
+}
+
+/// Runs the CLI: the text to print and whether usage was found.
+///
+/// # Errors
+/// On bad arguments, an unknown zone or a PATH that does not exist.
+pub fn run_outcome(args: &[OsString]) -> Result<Outcome, CliError> {
     let args = args::parse(args)?;
     if args.help {
-        return Ok(args::USAGE.to_owned());
+        return Ok(Outcome {
+            text: args::USAGE.to_owned(),
+            found: true,
+        });
+    }
+    if args.version {
+        return Ok(Outcome {
+            text: format!("agentmeter {}\n", env!("CARGO_PKG_VERSION")),
+            found: true,
+        });
     }
     let tz = resolve_tz(args.tz.as_deref())?;
     let roots = if args.paths.is_empty() {
@@ -200,18 +225,26 @@ pub fn run(args: &[OsString]) -> Result<String, CliError> {
     } else {
         args.paths.clone()
     };
-    let files = walk::collect(&roots)?;
+    let files = if args.paths.is_empty() {
+        walk::collect(&walk::existing(roots.clone()))?
+    } else {
+        walk::collect(&roots)?
+    };
     let ledger = read_all(&files)?;
     let prices = crate::pricing::PriceTable::embedded();
     let analysis = crate::analysis::Analysis::new(&ledger, &args.filter, prices, tz, now_ms());
     let insights = crate::insights::detect(&analysis);
     let report = crate::report::Report::new(&analysis, &insights, &ledger, prices.source());
-    let out = commands::render(&args, &report, &analysis, &insights)?;
+    let found = ledger.files.values().any(|f| f.agent.is_some()) && !ledger.usage.is_empty();
+    let mut text = commands::render(&args, &report, &analysis, &insights)?;
+    if !found && !args.json {
+        text.push_str(&text::nothing_found(&roots, args.paths.is_empty()));
+    }
     // The process ends right after printing: freeing millions of records one by one would be
     // close to half of the single-threaded tail of a run (measured with perf, BENCHMARKS.md).
     std::mem::forget(ledger);
     std::mem::forget(analysis);
-    Ok(out)
+    Ok(Outcome { text, found })
 }
 
 /// "Now" for the active usage block: the clock, or `AGENTMETER_NOW` (RFC 3339) so tests and

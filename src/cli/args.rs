@@ -40,6 +40,15 @@ OPTIONS:
     --source S          only files whose path starts with S; repeatable
     --id ID             (session) the session to show
     -h, --help          print this help
+    -V, --version       print the version
+
+EXIT STATUS:
+    0  the report was printed          1  the report could not be written (disk full, ...)
+    2  bad arguments or a PATH that does not exist
+    3  the report was printed, but no agent usage was found in the scanned folders
+  141  the reader stopped early (`agentmeter report | head`)
+
+Text output is coloured on a terminal unless NO_COLOR is set; --json never is.
 ";
 
 /// What to print.
@@ -84,6 +93,7 @@ pub struct ReportArgs {
     pub id: Option<String>,
     pub paths: Vec<PathBuf>,
     pub help: bool,
+    pub version: bool,
 }
 
 /// A `--since`/`--until` day: `2026-02-01` or `20260201`.
@@ -126,6 +136,10 @@ pub fn parse(args: &[OsString]) -> Result<ReportArgs, CliError> {
             out.help = true;
             return Ok(out);
         }
+        Some("-V" | "--version" | "version") => {
+            out.version = true;
+            return Ok(out);
+        }
         Some(name) => match Command::parse(name) {
             Some(c) => out.command = c,
             None => {
@@ -157,6 +171,7 @@ pub fn parse(args: &[OsString]) -> Result<ReportArgs, CliError> {
         match flag {
             "--json" => out.json = true,
             "-h" | "--help" => out.help = true,
+            "-V" | "--version" => out.version = true,
             "--tz" => out.tz = Some(value("--tz")?),
             "--since" => out.filter.since = Some(parse_day("--since", &value("--since")?)?),
             "--until" => out.filter.until = Some(parse_day("--until", &value("--until")?)?),

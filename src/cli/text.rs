@@ -10,20 +10,53 @@
 
 use std::borrow::Cow;
 use std::fmt::Write;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::report::{thousands, GroupReport, Report};
+
+/// Whether section titles are printed bold: set once by the binary (a terminal, no `NO_COLOR`).
+/// A process-wide switch rather than a parameter of every table function: it is a property of
+/// where the output goes, not of what is printed, and only the binary sets it.
+static COLOR: AtomicBool = AtomicBool::new(false);
+
+/// Turns colour on or off for the text tables.
+pub fn set_color(on: bool) {
+    COLOR.store(on, Ordering::Relaxed);
+}
+
+/// The note printed when no agent usage was found: the folders actually scanned, and where each
+/// agent keeps its files.
+#[must_use]
+pub fn nothing_found(scanned: &[PathBuf], defaults: bool) -> String {
+    let mut out = String::from("No agent usage found.\n");
+    out.push_str(if defaults {
+        "Scanned the default folders:\n"
+    } else {
+        "Scanned:\n"
+    });
+    for root in scanned {
+        let state = if root.exists() {
+            ""
+        } else {
+            "  (does not exist)"
+        };
+        let _ = writeln!(out, "  {}{state}", terminal_safe(&root.to_string_lossy()));
+    }
+    out.push_str(
+        "Claude Code keeps sessions in ~/.claude/projects or ~/.config/claude/projects, Codex CLI in \
+         ~/.codex/sessions and ~/.codex/archived_sessions, Gemini CLI in ~/.gemini/tmp \
+         (on Windows, the same folders under %USERPROFILE%). Give a folder as PATH to read \
+         another place.\n",
+    );
+    out
+}
 
 /// Renders the whole report as text.
 #[must_use]
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
-    if report.agents.is_empty() {
-        out.push_str("No agent usage found.\n");
-        out.push_str(
-            "Looked for Claude Code (~/.claude/projects), Codex CLI (~/.codex/sessions) and \
-             Gemini CLI (~/.gemini/tmp) transcripts.\n\n",
-        );
-    } else {
+    if !report.agents.is_empty() {
         section(&mut out, "Daily", &daily_rows(report));
         section(&mut out, "By model", &model_rows(report));
         section(&mut out, "By agent", &agent_rows(report));
@@ -100,11 +133,29 @@ pub(super) fn figures(g: &GroupReport) -> Vec<String> {
 
 fn daily_rows(report: &Report) -> Vec<Vec<String>> {
     let mut rows = vec![header(&["Date", "Agent", "Model"])];
-    for d in &report.days {
-        let mut row = vec![d.date.clone(), d.agent.to_string(), d.model.clone()];
-        row.extend(figures(&d.totals));
-        rows.push(row);
+    let days = &report.analytics.day_totals;
+    for (date, group) in report
+        .days
+        .chunk_by(|a, b| a.date == b.date)
+        .map(|g| (&g[0].date, g))
+    {
+        for d in group {
+            let mut row = vec![d.date.clone(), d.agent.to_string(), d.model.clone()];
+            row.extend(figures(&d.totals));
+            rows.push(row);
+        }
+        // A subtotal where a day has several rows.
+        if group.len() > 1 {
+            if let Some(day) = days.iter().find(|p| &p.period == date) {
+                let mut row = vec![String::new(), String::new(), format!("{date} subtotal")];
+                row.extend(figures(&day.totals));
+                rows.push(row);
+            }
+        }
     }
+    let mut total = vec!["Total".to_owned(), String::new(), String::new()];
+    total.extend(figures(&report.total));
+    rows.push(total);
     rows
 }
 
@@ -125,7 +176,7 @@ fn model_rows(report: &Report) -> Vec<Vec<String>> {
 fn agent_rows(report: &Report) -> Vec<Vec<String>> {
     let mut rows = vec![header(&["Agent", "Sessions"])];
     for (agent, a) in &report.agents {
-        let mut row = vec![agent.label().to_owned(), thousands(a.sessions)];
+        let mut row = vec![agent.to_string(), thousands(a.sessions)];
         row.extend(figures(&a.totals));
         rows.push(row);
     }
@@ -191,7 +242,11 @@ pub(super) fn header(first: &[&str]) -> Vec<String> {
 /// Prints rows as an aligned table: text columns left, numeric columns right. A row with a
 /// single cell is a note printed as is.
 pub(super) fn section(out: &mut String, title: &str, rows: &[Vec<String>]) {
-    let _ = writeln!(out, "{title}");
+    if COLOR.load(Ordering::Relaxed) {
+        let _ = writeln!(out, "\u{1b}[1m{title}\u{1b}[0m");
+    } else {
+        let _ = writeln!(out, "{title}");
+    }
     let rows: Vec<Vec<String>> = rows
         .iter()
         .map(|row| {

@@ -88,6 +88,12 @@ pub fn default_roots() -> Vec<PathBuf> {
         )),
         None => roots.extend(home.map(|h| h.join(".gemini/tmp"))),
     }
+    roots
+}
+
+/// The default folders that exist (the others are named in the "nothing found" note).
+#[must_use]
+pub fn existing(roots: Vec<PathBuf>) -> Vec<PathBuf> {
     roots.into_iter().filter(|r| r.is_dir()).collect()
 }
 
