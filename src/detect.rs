@@ -149,7 +149,9 @@ pub fn classify(path: &str, head: &[u8]) -> Classification {
     let has = |marker: &str| memchr::memmem::find(first, marker.as_bytes()).is_some();
     let key_is = |key: &str, value: &str| has_key_value(first, key, value);
 
-    let format = if key_is("type", "session_meta")
+    let format = if let Some(format) = agents_a_format(first, name) {
+        Some(format)
+    } else if key_is("type", "session_meta")
         || (has("\"payload\"") && has("\"timestamp\"") && key_is("type", "turn_context"))
         || (name.starts_with("rollout-") && name.ends_with(".jsonl"))
     {
@@ -188,9 +190,43 @@ pub fn classify(path: &str, head: &[u8]) -> Classification {
             what: "Gemini prompt log (no token usage)".to_owned(),
         },
         None => Classification::Unrecognized {
-            reason: "not a Claude Code, Codex or Gemini CLI transcript".to_owned(),
+            reason: "not a transcript of any supported agent".to_owned(),
         },
     }
+}
+
+// Copilot CLI, Qwen Code, Amp, Kimi CLI: recognised before the others, whose markers some of
+// them share (Qwen Code records carry Claude's `parentUuid`).
+
+/// The format of a Copilot CLI, Qwen Code, Amp or Kimi CLI file, from its first line (or, for a
+/// pretty-printed document, its head).
+fn agents_a_format(first: &[u8], name: &str) -> Option<Format> {
+    let has = |marker: &str| memchr::memmem::find(first, marker.as_bytes()).is_some();
+    // Copilot CLI events: `{type: "session.start", data, id, timestamp, parentId}`.
+    let copilot_event = ["session.", "user.", "assistant.", "tool.", "system."]
+        .iter()
+        .any(|p| has_key_value_prefix(first, "type", p));
+    if copilot_event && has("\"data\"") && has("\"parentId\"") {
+        return Some(Format::CopilotJsonl);
+    }
+    // Copilot CLI 2025 history: `{sessionId, startTime, chatMessages, timeline}`.
+    if has("\"sessionId\"") && (has("\"timeline\"") || has("\"chatMessages\"")) {
+        return Some(Format::CopilotHistoryJson);
+    }
+    None
+}
+
+/// Looks for `"key": "<prefix>...` with any whitespace around the colon.
+fn has_key_value_prefix(hay: &[u8], key: &str, prefix: &str) -> bool {
+    let needle = format!("\"{key}\"");
+    let want = format!("\"{prefix}");
+    memchr::memmem::find_iter(hay, needle.as_bytes()).any(|at| {
+        let rest = trim_start(&hay[at + needle.len()..]);
+        match rest.strip_prefix(b":") {
+            Some(after) => trim_start(after).starts_with(want.as_bytes()),
+            None => false,
+        }
+    })
 }
 
 /// File signatures of binary formats that end up under agent folders (pasted images, archives,

@@ -12,6 +12,8 @@ pub mod claude;
 pub mod codex;
 pub mod gemini;
 mod lenient;
+// Copilot CLI, Qwen Code, Amp, Kimi CLI.
+pub mod copilot;
 
 use serde::{Deserialize, Serialize};
 
@@ -31,6 +33,11 @@ pub enum Format {
     GeminiJson,
     /// Gemini CLI current append-only `chats/*.jsonl`.
     GeminiJsonl,
+    // Copilot CLI, Qwen Code, Amp, Kimi CLI.
+    /// Copilot CLI event log `session-state/<id>/events.jsonl`.
+    CopilotJsonl,
+    /// Copilot CLI 2025 history document `history-session-state/session_*.json` (no tokens).
+    CopilotHistoryJson,
 }
 
 impl Format {
@@ -41,6 +48,8 @@ impl Format {
             Format::ClaudeJsonl => Agent::Claude,
             Format::CodexJsonl => Agent::Codex,
             Format::GeminiJson | Format::GeminiJsonl => Agent::Gemini,
+            // Copilot CLI, Qwen Code, Amp, Kimi CLI.
+            Format::CopilotJsonl | Format::CopilotHistoryJson => Agent::Copilot,
         }
     }
 
@@ -52,6 +61,9 @@ impl Format {
             Format::CodexJsonl => "codex-jsonl",
             Format::GeminiJson => "gemini-json",
             Format::GeminiJsonl => "gemini-jsonl",
+            // Copilot CLI, Qwen Code, Amp, Kimi CLI.
+            Format::CopilotJsonl => "copilot-jsonl",
+            Format::CopilotHistoryJson => "copilot-history-json",
         }
     }
 }
@@ -99,6 +111,9 @@ impl FileParser {
             Format::CodexJsonl => Box::new(codex::CodexParser::new(ctx)),
             Format::GeminiJson => Box::new(gemini::GeminiJsonParser::new(ctx)),
             Format::GeminiJsonl => Box::new(gemini::GeminiJsonlParser::new(ctx)),
+            // Copilot CLI, Qwen Code, Amp, Kimi CLI.
+            Format::CopilotJsonl => Box::new(copilot::CopilotEventsParser::new(ctx)),
+            Format::CopilotHistoryJson => Box::new(copilot::CopilotHistoryParser::new(ctx)),
         };
         FileParser {
             splitter: LineSplitter::default(),
