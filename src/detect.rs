@@ -213,7 +213,26 @@ fn agents_a_format(first: &[u8], name: &str) -> Option<Format> {
     if has("\"sessionId\"") && (has("\"timeline\"") || has("\"chatMessages\"")) {
         return Some(Format::CopilotHistoryJson);
     }
+    // Qwen Code: Claude-like `uuid`/`parentUuid`/`sessionId` records whose content is Gemini's
+    // (`message.parts`), or a record only Qwen writes (`usageMetadata`, `systemPayload`); Claude
+    // Code's records carry `userType`, Qwen Code's never do.
+    if has("\"parentUuid\"")
+        && has("\"sessionId\"")
+        && !has("\"userType\"")
+        && (has_key(first, "parts")
+            || has_key(first, "usageMetadata")
+            || has_key(first, "systemPayload"))
+    {
+        return Some(Format::QwenJsonl);
+    }
     None
+}
+
+/// Looks for `"key":` (a key, not the same word inside a string) with any whitespace.
+fn has_key(hay: &[u8], key: &str) -> bool {
+    let needle = format!("\"{key}\"");
+    memchr::memmem::find_iter(hay, needle.as_bytes())
+        .any(|at| trim_start(&hay[at + needle.len()..]).starts_with(b":"))
 }
 
 /// Looks for `"key": "<prefix>...` with any whitespace around the colon.

@@ -14,6 +14,7 @@ pub mod gemini;
 mod lenient;
 // Copilot CLI, Qwen Code, Amp, Kimi CLI.
 pub mod copilot;
+pub mod qwen;
 
 use serde::{Deserialize, Serialize};
 
@@ -38,6 +39,8 @@ pub enum Format {
     CopilotJsonl,
     /// Copilot CLI 2025 history document `history-session-state/session_*.json` (no tokens).
     CopilotHistoryJson,
+    /// Qwen Code `projects/<cwd>/chats/<session>.jsonl`.
+    QwenJsonl,
 }
 
 impl Format {
@@ -50,6 +53,7 @@ impl Format {
             Format::GeminiJson | Format::GeminiJsonl => Agent::Gemini,
             // Copilot CLI, Qwen Code, Amp, Kimi CLI.
             Format::CopilotJsonl | Format::CopilotHistoryJson => Agent::Copilot,
+            Format::QwenJsonl => Agent::Qwen,
         }
     }
 
@@ -64,6 +68,7 @@ impl Format {
             // Copilot CLI, Qwen Code, Amp, Kimi CLI.
             Format::CopilotJsonl => "copilot-jsonl",
             Format::CopilotHistoryJson => "copilot-history-json",
+            Format::QwenJsonl => "qwen-jsonl",
         }
     }
 }
@@ -114,6 +119,7 @@ impl FileParser {
             // Copilot CLI, Qwen Code, Amp, Kimi CLI.
             Format::CopilotJsonl => Box::new(copilot::CopilotEventsParser::new(ctx)),
             Format::CopilotHistoryJson => Box::new(copilot::CopilotHistoryParser::new(ctx)),
+            Format::QwenJsonl => Box::new(qwen::QwenParser::new(ctx)),
         };
         FileParser {
             splitter: LineSplitter::default(),
