@@ -213,6 +213,12 @@ fn agents_a_format(first: &[u8], name: &str) -> Option<Format> {
     if has("\"sessionId\"") && (has("\"timeline\"") || has("\"chatMessages\"")) {
         return Some(Format::CopilotHistoryJson);
     }
+    // Amp: one thread document, `{v, id: "T-<uuid>", created, messages, usageLedger}`.
+    if has_key_value_prefix(first, "id", "T-")
+        && (has_key(first, "messages") || has_key(first, "usageLedger"))
+    {
+        return Some(Format::AmpJson);
+    }
     // Qwen Code: Claude-like `uuid`/`parentUuid`/`sessionId` records whose content is Gemini's
     // (`message.parts`), or a record only Qwen writes (`usageMetadata`, `systemPayload`); Claude
     // Code's records carry `userType`, Qwen Code's never do.

@@ -13,6 +13,7 @@ pub mod codex;
 pub mod gemini;
 mod lenient;
 // Copilot CLI, Qwen Code, Amp, Kimi CLI.
+pub mod amp;
 pub mod copilot;
 pub mod qwen;
 
@@ -41,6 +42,8 @@ pub enum Format {
     CopilotHistoryJson,
     /// Qwen Code `projects/<cwd>/chats/<session>.jsonl`.
     QwenJsonl,
+    /// Amp `threads/T-<uuid>.json` (one document per thread).
+    AmpJson,
 }
 
 impl Format {
@@ -54,6 +57,7 @@ impl Format {
             // Copilot CLI, Qwen Code, Amp, Kimi CLI.
             Format::CopilotJsonl | Format::CopilotHistoryJson => Agent::Copilot,
             Format::QwenJsonl => Agent::Qwen,
+            Format::AmpJson => Agent::Amp,
         }
     }
 
@@ -69,6 +73,7 @@ impl Format {
             Format::CopilotJsonl => "copilot-jsonl",
             Format::CopilotHistoryJson => "copilot-history-json",
             Format::QwenJsonl => "qwen-jsonl",
+            Format::AmpJson => "amp-json",
         }
     }
 }
@@ -120,6 +125,7 @@ impl FileParser {
             Format::CopilotJsonl => Box::new(copilot::CopilotEventsParser::new(ctx)),
             Format::CopilotHistoryJson => Box::new(copilot::CopilotHistoryParser::new(ctx)),
             Format::QwenJsonl => Box::new(qwen::QwenParser::new(ctx)),
+            Format::AmpJson => Box::new(amp::AmpParser::new(ctx)),
         };
         FileParser {
             splitter: LineSplitter::default(),
