@@ -149,7 +149,7 @@ pub fn classify(path: &str, head: &[u8]) -> Classification {
     let has = |marker: &str| memchr::memmem::find(first, marker.as_bytes()).is_some();
     let key_is = |key: &str, value: &str| has_key_value(first, key, value);
 
-    let format = if let Some(format) = agents_a_format(first, name) {
+    let format = if let Some(format) = agents_a_format(first) {
         Some(format)
     } else if key_is("type", "session_meta")
         || (has("\"payload\"") && has("\"timestamp\"") && key_is("type", "turn_context"))
@@ -200,7 +200,7 @@ pub fn classify(path: &str, head: &[u8]) -> Classification {
 
 /// The format of a Copilot CLI, Qwen Code, Amp or Kimi CLI file, from its first line (or, for a
 /// pretty-printed document, its head).
-fn agents_a_format(first: &[u8], name: &str) -> Option<Format> {
+fn agents_a_format(first: &[u8]) -> Option<Format> {
     let has = |marker: &str| memchr::memmem::find(first, marker.as_bytes()).is_some();
     // Copilot CLI events: `{type: "session.start", data, id, timestamp, parentId}`.
     let copilot_event = ["session.", "user.", "assistant.", "tool.", "system."]
@@ -212,6 +212,22 @@ fn agents_a_format(first: &[u8], name: &str) -> Option<Format> {
     // Copilot CLI 2025 history: `{sessionId, startTime, chatMessages, timeline}`.
     if has("\"sessionId\"") && (has("\"timeline\"") || has("\"chatMessages\"")) {
         return Some(Format::CopilotHistoryJson);
+    }
+    // Kimi CLI wire log: a `{"type": "metadata", "protocol_version"}` header, or (before 2026) a
+    // first record `{"timestamp": <seconds>, "message": {"type": "TurnBegin", "payload"}}`.
+    let kimi_first = [
+        "TurnBegin",
+        "StepBegin",
+        "StatusUpdate",
+        "SteerInput",
+        "CompactionBegin",
+    ]
+    .iter()
+    .any(|t| has_key_value(first, "type", t));
+    if (has_key_value(first, "type", "metadata") && has_key(first, "protocol_version"))
+        || (kimi_first && has_key(first, "message") && has_key(first, "payload"))
+    {
+        return Some(Format::KimiWireJsonl);
     }
     // Amp: one thread document, `{v, id: "T-<uuid>", created, messages, usageLedger}`.
     if has_key_value_prefix(first, "id", "T-")

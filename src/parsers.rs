@@ -15,6 +15,7 @@ mod lenient;
 // Copilot CLI, Qwen Code, Amp, Kimi CLI.
 pub mod amp;
 pub mod copilot;
+pub mod kimi;
 pub mod qwen;
 
 use serde::{Deserialize, Serialize};
@@ -44,6 +45,8 @@ pub enum Format {
     QwenJsonl,
     /// Amp `threads/T-<uuid>.json` (one document per thread).
     AmpJson,
+    /// Kimi CLI `sessions/<work dir hash>/<session>/wire.jsonl`.
+    KimiWireJsonl,
 }
 
 impl Format {
@@ -58,6 +61,7 @@ impl Format {
             Format::CopilotJsonl | Format::CopilotHistoryJson => Agent::Copilot,
             Format::QwenJsonl => Agent::Qwen,
             Format::AmpJson => Agent::Amp,
+            Format::KimiWireJsonl => Agent::Kimi,
         }
     }
 
@@ -74,6 +78,7 @@ impl Format {
             Format::CopilotHistoryJson => "copilot-history-json",
             Format::QwenJsonl => "qwen-jsonl",
             Format::AmpJson => "amp-json",
+            Format::KimiWireJsonl => "kimi-wire-jsonl",
         }
     }
 }
@@ -126,6 +131,7 @@ impl FileParser {
             Format::CopilotHistoryJson => Box::new(copilot::CopilotHistoryParser::new(ctx)),
             Format::QwenJsonl => Box::new(qwen::QwenParser::new(ctx)),
             Format::AmpJson => Box::new(amp::AmpParser::new(ctx)),
+            Format::KimiWireJsonl => Box::new(kimi::KimiParser::new(ctx)),
         };
         FileParser {
             splitter: LineSplitter::default(),
