@@ -39,7 +39,18 @@ pub const AGENT_ROOTS: &[&str] = &[
     ".codex/sessions",
     ".codex/archived_sessions",
     ".gemini/tmp",
+    // Copilot CLI, Qwen Code, Amp, Kimi CLI.
+    ".copilot/session-state",
+    ".copilot/history-session-state",
+    ".qwen/projects",
+    ".qwen/tmp",
+    ".local/share/amp/threads",
+    ".kimi/sessions",
 ];
+
+/// The dot-folders of Copilot CLI, Qwen Code and Kimi CLI, and Amp's `.local`: a path through one
+/// must continue into that agent's root, like a path through `.claude`.
+const AGENTS_A_DOT_FOLDERS: [&str; 4] = [".copilot", ".qwen", ".kimi", ".local"];
 
 /// Folders never worth entering.
 const NEVER_VISIT: &[&str] = &[
@@ -55,9 +66,12 @@ const NEVER_VISIT: &[&str] = &[
 /// dot-folder), so that only [`AGENT_ROOTS`] below it are read.
 #[must_use]
 pub fn is_home_like<'a>(child_names: impl IntoIterator<Item = &'a str>) -> bool {
-    child_names
-        .into_iter()
-        .any(|n| matches!(n, ".claude" | ".codex" | ".gemini"))
+    child_names.into_iter().any(|n| {
+        matches!(
+            n,
+            ".claude" | ".codex" | ".gemini" | ".copilot" | ".qwen" | ".kimi"
+        )
+    })
 }
 
 /// Whether a path (relative to the dropped or given folder, `/`-separated) is worth visiting.
@@ -74,10 +88,10 @@ pub fn should_visit(rel_path: &str, home_like: bool) -> bool {
     if parts.iter().any(|p| NEVER_VISIT.contains(p)) {
         return false;
     }
-    let Some(start) = parts
-        .iter()
-        .position(|p| matches!(*p, ".claude" | ".codex" | ".gemini" | ".config"))
-    else {
+    let Some(start) = parts.iter().position(|p| {
+        matches!(*p, ".claude" | ".codex" | ".gemini" | ".config")
+            || AGENTS_A_DOT_FOLDERS.contains(p)
+    }) else {
         return !home_like;
     };
     let rest = &parts[start..];
@@ -105,7 +119,7 @@ impl VisitScope {
     #[must_use]
     pub fn for_root<'a>(root_name: &str, children: impl IntoIterator<Item = &'a str>) -> Self {
         match root_name {
-            ".claude" | ".codex" | ".gemini" => VisitScope {
+            ".claude" | ".codex" | ".gemini" | ".copilot" | ".qwen" | ".kimi" => VisitScope {
                 prefix: format!("{root_name}/"),
                 home_like: true,
             },
@@ -494,6 +508,28 @@ mod tests {
         assert!(should_visit("Documents/notes.json", false));
         assert!(should_visit("-home-u-proj/s.jsonl", false));
         assert!(!should_visit("proj/node_modules/x.json", false));
+    }
+
+    #[test]
+    fn copilot_qwen_amp_and_kimi_roots_are_visited_below_a_home() {
+        assert!(is_home_like([".bashrc", ".copilot"]));
+        assert!(is_home_like([".qwen"]) && is_home_like([".kimi"]));
+        assert!(should_visit(".copilot/session-state/s/events.jsonl", true));
+        assert!(should_visit(
+            ".copilot/history-session-state/session_1.json",
+            true
+        ));
+        assert!(!should_visit(".copilot/config.json", true));
+        assert!(should_visit(".qwen/projects/-home-u/chats/s.jsonl", true));
+        assert!(should_visit(".qwen/tmp/h/chats/s.jsonl", true));
+        assert!(!should_visit(".qwen/settings.json", true));
+        assert!(should_visit(".local/share/amp/threads/T-1.json", true));
+        assert!(!should_visit(".local/share/other/x.json", true));
+        assert!(should_visit(".kimi/sessions/h/s/wire.jsonl", true));
+        assert!(!should_visit(".kimi/kimi.json", true));
+        let scope = VisitScope::for_root(".copilot", ["session-state", "config.json"]);
+        assert!(scope.visit("session-state/s/events.jsonl"));
+        assert!(!scope.visit("config.json"));
     }
 
     #[test]
