@@ -203,8 +203,13 @@ pub fn classify(path: &str, head: &[u8]) -> Classification {
         None if name == "logs.json" => Classification::Known {
             what: "Gemini prompt log (no token usage)".to_owned(),
         },
-        None => Classification::Unrecognized {
-            reason: "not a transcript of any supported agent".to_owned(),
+        None => match agents_a_known(first) {
+            Some(what) => Classification::Known {
+                what: what.to_owned(),
+            },
+            None => Classification::Unrecognized {
+                reason: "not a transcript of any supported agent".to_owned(),
+            },
         },
     }
 }
@@ -262,6 +267,22 @@ fn agents_a_format(first: &[u8]) -> Option<Format> {
         return Some(Format::QwenJsonl);
     }
     None
+}
+
+/// Files that sit beside Kimi CLI's wire logs in every session folder and carry no usage.
+fn agents_a_known(first: &[u8]) -> Option<&'static str> {
+    let has = |marker: &str| memchr::memmem::find(first, marker.as_bytes()).is_some();
+    if has_key(first, "role")
+        && (has("\"_system_prompt\"") || has("\"_checkpoint\"") || has("\"_usage\""))
+    {
+        Some("Kimi CLI context (no token usage)")
+    } else if has_key(first, "approval") && has_key(first, "plan_mode") {
+        Some("Kimi CLI session state (no token usage)")
+    } else if has_key(first, "launch_spec") && has_key(first, "subagent_type") {
+        Some("Kimi CLI subagent record (no token usage)")
+    } else {
+        None
+    }
 }
 
 /// Looks for `"key":` (a key, not the same word inside a string) with any whitespace.
@@ -527,6 +548,18 @@ mod tests {
         assert!(!should_visit(".local/share/other/x.json", true));
         assert!(should_visit(".kimi/sessions/h/s/wire.jsonl", true));
         assert!(!should_visit(".kimi/kimi.json", true));
+        let known = |head: &str| {
+            matches!(
+                classify("s/x.json", head.as_bytes()),
+                Classification::Known { .. }
+            )
+        };
+        assert!(known(
+            r#"{"role": "_system_prompt", "content": "You are Kimi"}"#
+        ));
+        assert!(known(
+            "{\n  \"version\": 1,\n  \"approval\": {},\n  \"plan_mode\": false\n}"
+        ));
         let scope = VisitScope::for_root(".copilot", ["session-state", "config.json"]);
         assert!(scope.visit("session-state/s/events.jsonl"));
         assert!(!scope.visit("config.json"));
