@@ -12,8 +12,16 @@
 // - Peak memory is sampled from /proc for the Chromium process tree (summed RSS; shared pages
 //   count once per process, so it is an upper bound).
 //
+// - Per-stage profile: the app records marks and durations into `window.__agentmeterProfile`
+//   (web/src/ingest/profile.rs; the workers time themselves with performance.now() and send
+//   their part with their result). This script adds the input's change event and the moment the
+//   expected total reached the DOM (MutationObserver) and the next frame, and prints each run's
+//   profile. `--deep` also times line splitting apart in the workers (every chunk is split
+//   twice, so deep runs are slower: their stage split is used, never their total).
+//
 // Usage: node bench/browser.mjs --dist dist --corpus /tmp/agentmeter-bench --expect N [--runs 3]
-// Prints one JSON object on stdout: {times:[s...], median, figures, peak_rss_mib, ...}.
+//                               [--deep]
+// Prints one JSON object on stdout: {times:[s...], median, figures, peak_rss_mib, profiles, ...}.
 import { createServer } from 'node:http';
 import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -50,8 +58,12 @@ const MIME = {
 };
 
 function parseArgs(argv) {
-  const out = { runs: 3, timeout: 600 };
-  for (let i = 0; i < argv.length; i += 2) out[argv[i].replace(/^--/, '')] = argv[i + 1];
+  const out = { runs: 3, timeout: 600, deep: false };
+  for (let i = 0; i < argv.length; i++) {
+    const k = argv[i].replace(/^--/, '');
+    if (k === 'deep') out.deep = true;
+    else out[k] = argv[++i];
+  }
   for (const k of ['dist', 'corpus', 'expect']) if (!out[k]) throw new Error(`--${k} is required`);
   out.runs = Number(out.runs);
   out.timeout = Number(out.timeout);
@@ -108,6 +120,43 @@ function treeRssKib(profile) {
   return total;
 }
 
+/** CPU seconds (user+sys) used so far by each process of the tree, by Chromium process type. */
+function treeCpu(profile) {
+  const hz = 100; // USER_HZ: /proc reports clock ticks of 1/100 s on Linux
+  const procs = new Map();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const cmd = readFileSync(`/proc/${name}/cmdline`, 'utf8');
+      const type = (cmd.match(/--type=([a-z-]+)/) || [0, 'browser'])[1];
+      procs.set(Number(name), { ppid: Number(f[1]), cpu: (Number(f[11]) + Number(f[12])) / hz, type, root: cmd.includes(profile) });
+    } catch {
+      /* the process ended while we looked */
+    }
+  }
+  const inTree = (pid, depth = 0) => {
+    const p = procs.get(pid);
+    if (!p || depth > 20) return false;
+    return p.root || inTree(p.ppid, depth + 1);
+  };
+  const out = new Map();
+  for (const [pid, p] of procs) if (inTree(pid)) out.set(pid, p);
+  return out;
+}
+
+/** CPU seconds each process type used between two treeCpu snapshots. */
+function cpuDelta(before, after) {
+  const by = {};
+  for (const [pid, p] of after) {
+    const d = p.cpu - (before.get(pid)?.cpu ?? 0);
+    by[p.type] = (by[p.type] ?? 0) + d;
+  }
+  by.total = Object.values(by).reduce((a, b) => a + b, 0);
+  return by;
+}
+
 async function oneRun(base, opts) {
   const profile = await mkdtemp(join(tmpdir(), 'agentmeter-bench-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
@@ -126,6 +175,31 @@ async function oneRun(base, opts) {
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
     await page.goto(base, { waitUntil: 'load' });
     await page.waitForSelector('[data-testid=folder-input]', { state: 'attached', timeout: 60_000 });
+    // Page-side marks on the page's own clock (the app's profile uses the same one): when the
+    // input's change event fired, when the expected total reached the DOM, and the next frame.
+    await page.evaluate(
+      ({ want, deep }) => {
+        const clock = () => performance.timeOrigin + performance.now();
+        const marks = (window.__benchMarks = {});
+        if (deep) window.__agentmeterProfileDeep = true;
+        document.addEventListener('change', () => (marks.change ??= clock()), true);
+        const seen = () => {
+          const v = document.querySelector('[data-testid="kpi-tokens-total"]')?.getAttribute('data-value');
+          if (v === want && marks.drawn === undefined) {
+            marks.drawn = clock();
+            requestAnimationFrame(() => (marks.frame = clock()));
+          }
+        };
+        new MutationObserver(seen).observe(document.body, {
+          subtree: true,
+          childList: true,
+          attributes: true,
+          attributeFilter: ['data-value'],
+        });
+      },
+      { want: String(opts.expect), deep: Boolean(opts.deep) },
+    );
+    const cpu0 = treeCpu(profile);
     const t0 = performance.now();
     await page.setInputFiles('[data-testid=folder-input]', opts.corpus);
     const tFiles = performance.now();
@@ -162,8 +236,15 @@ async function oneRun(base, opts) {
           `(is dist/ built from the same sources as the CLI?): ${JSON.stringify(figures)}`,
       );
     }
+    const cpu = cpuDelta(cpu0, treeCpu(profile));
     peak = Math.max(peak, treeRssKib(profile));
+    // Give the frame mark and the IndexedDB save a moment, then read the app's profile.
+    await page.waitForFunction(() => window.__benchMarks?.frame !== undefined, null, { timeout: 5_000 }).catch(() => {});
+    await page.waitForTimeout(300);
+    const prof = await page.evaluate(() => ({ app: window.__agentmeterProfile ?? null, bench: window.__benchMarks }));
     return {
+      profile: prof,
+      cpu_seconds: cpu,
       seconds: (t1 - t0) / 1000,
       set_input_files_seconds: (tFiles - t0) / 1000,
       figures,
@@ -178,6 +259,65 @@ async function oneRun(base, opts) {
   }
 }
 
+/**
+ * One run's profile as stages in milliseconds. Wall stages follow the critical path from the
+ * input's change event to the frame after the total was drawn; worker stages are CPU time
+ * measured inside each worker (performance.now() deltas), summed over the workers, with the
+ * slowest worker's wall time beside them.
+ */
+function stages(prof) {
+  const app = prof?.app;
+  const bench = prof?.bench ?? {};
+  if (!app) return null;
+  const m = app.marks ?? {};
+  const t = app.times ?? {};
+  const w = app.workers ?? [];
+  const sum = (k) => w.reduce((a, x) => a + (x[k] ?? 0), 0);
+  const max = (f) => (w.length ? Math.max(...w.map(f)) : 0);
+  const lastReceived = max((x) => x.t_received);
+  return {
+    wall: {
+      collect: m.collect_end - bench.change,
+      to_pool: m.pool_start - m.collect_end,
+      worker_startup: max((x) => x.t_ready) - m.pool_start,
+      workers_parse: max((x) => x.t_parsed) - m.pool_start,
+      worker_serialize: max((x) => x.t_serialized - x.t_parsed),
+      post_to_page: max((x) => x.t_received - x.t_posted),
+      page_after_last_result: (m.analysis_start ?? 0) - lastReceived,
+      analysis: m.analysis_end - m.analysis_start,
+      render: bench.drawn - m.analysis_end,
+      frame: bench.frame - bench.drawn,
+      total_change_to_frame: bench.frame - bench.change,
+    },
+    worker_cpu: {
+      workers: w.length,
+      files: sum('files'),
+      chunks: sum('chunks'),
+      messages: sum('messages'),
+      read: sum('read_ms'),
+      copy_into_wasm: sum('copy_ms'),
+      classify: sum('classify_ms'),
+      split: sum('split_ms'),
+      parse: sum('parse_ms'),
+      ledger_insert: sum('ledger_ms'),
+      progress_posts: sum('progress_ms'),
+      serialize: w.reduce((a, x) => a + (x.t_serialized - x.t_parsed), 0),
+      result_bytes: sum('result_bytes'),
+      heap_bytes_max: max((x) => x.heap_bytes ?? 0),
+    },
+    page: {
+      decode: t.decode_ms ?? 0,
+      merge: t.merge_ms ?? 0,
+      analysis_core: t.analysis_core_ms ?? 0,
+      analysis_insights: t.analysis_insights_ms ?? 0,
+      analysis_report: t.analysis_report_ms ?? 0,
+      save_serialize: t.save_serialize_ms ?? 0,
+      save_before_drawn: m.save_serialized !== undefined && m.save_serialized < bench.drawn,
+      heap_bytes: app.values?.page_heap_bytes ?? 0,
+    },
+  };
+}
+
 const opts = parseArgs(process.argv.slice(2));
 const dist = resolve(opts.dist);
 const server = await serve(dist);
@@ -187,6 +327,7 @@ try {
   for (let i = 0; i < opts.runs; i++) {
     const r = await oneRun(base, opts);
     process.stderr.write(`browser run ${i + 1}/${opts.runs}: ${r.seconds.toFixed(2)} s\n`);
+    process.stderr.write(`${JSON.stringify(stages(r.profile))}\ncpu s: ${JSON.stringify(r.cpu_seconds)}\n`);
     runs.push(r);
   }
 } finally {
@@ -202,6 +343,10 @@ process.stdout.write(
     times,
     median,
     set_input_files_seconds: runs.map((r) => r.set_input_files_seconds),
+    profiles: runs.map((r) => r.profile),
+    cpu_seconds: runs.map((r) => r.cpu_seconds),
+    stages: runs.map((r) => stages(r.profile)),
+    deep: opts.deep,
     peak_rss_mib: Math.max(...runs.map((r) => r.peak_rss_mib)),
     figures: last.figures,
     errors: [...new Set(runs.flatMap((r) => r.errors))].slice(0, 20),

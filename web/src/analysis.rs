@@ -15,6 +15,8 @@ use agentmeter::pricing::PriceTable;
 use agentmeter::report::Report;
 use chrono_tz::Tz;
 
+use crate::ingest::profile;
+
 /// One finished analysis: the report, the merged (unfiltered) ledger it was computed from, and
 /// the core analysis (filtered calls, sessions, ...) the views read beyond the report.
 #[derive(Debug, Clone)]
@@ -41,11 +43,18 @@ impl Analysis {
     /// Analyses `ledger` restricted by `filter` (the URL's filters) in zone `tz`.
     #[must_use]
     pub fn filtered(ledger: Arc<Ledger>, filter: &Filter, tz: Tz) -> Self {
+        profile::mark("analysis_start");
         let prices = PriceTable::embedded();
         let now = js_now_ms();
-        let analysis = CoreAnalysis::new(&ledger, filter, prices, tz, now);
-        let insights = insights::detect(&analysis);
-        let report = Report::new(&analysis, &insights, &ledger, prices.source());
+        let analysis = profile::timed("analysis_core_ms", || {
+            CoreAnalysis::new(&ledger, filter, prices, tz, now)
+        });
+        let insights = profile::timed("analysis_insights_ms", || insights::detect(&analysis));
+        let report = profile::timed("analysis_report_ms", || {
+            Report::new(&analysis, &insights, &ledger, prices.source())
+        });
+        profile::mark("analysis_end");
+        profile::value("page_heap_bytes", profile::wasm_memory_bytes());
         Analysis {
             report: Arc::new(report),
             ledger,
@@ -64,11 +73,13 @@ impl Analysis {
 /// Merges ledgers from any number of workers (order does not matter: the merge law).
 #[must_use]
 pub fn merge_all(ledgers: impl IntoIterator<Item = Ledger>) -> Ledger {
-    let mut merged = Ledger::new();
-    for l in ledgers {
-        merged.merge(l);
-    }
-    merged
+    profile::timed("merge_ms", || {
+        let mut merged = Ledger::new();
+        for l in ledgers {
+            merged.merge(l);
+        }
+        merged
+    })
 }
 
 /// What a new input becomes in "add to this analysis" mode: merged into `base` when it holds

@@ -33,10 +33,13 @@ async fn open() -> Result<Rexie, String> {
 /// When IndexedDB is unavailable (private mode, quota) — the caller shows it, the result stays on
 /// screen.
 pub async fn save(analysis: &Analysis) -> Result<(), String> {
+    let t0 = crate::ingest::profile::now();
     let report = serde_json::to_string(&*analysis.report).map_err(|e| e.to_string())?;
     let ledger = serde_json::to_string(&*analysis.ledger)
         .ok()
         .filter(|l| l.len() <= MAX_LEDGER_JSON);
+    crate::ingest::profile::add_time("save_serialize_ms", crate::ingest::profile::now() - t0);
+    crate::ingest::profile::mark("save_serialized");
     let record = Object::new();
     let set = |k: &str, v: JsValue| Reflect::set(&record, &k.into(), &v).map(|_| ());
     set("version", JsValue::from(REPORT_VERSION))

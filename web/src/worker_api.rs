@@ -8,6 +8,7 @@
 
 use agentmeter::detect::{self, Classification};
 use agentmeter::ledger::Ledger;
+use agentmeter::lines::{Line, LineSplitter};
 use agentmeter::parsers::FileParser;
 use wasm_bindgen::prelude::*;
 
@@ -31,6 +32,12 @@ pub fn is_candidate_name(path: &str) -> bool {
 pub struct LedgerBuilder {
     ledger: Ledger,
     current: Option<FileParser>,
+    /// Bytes the worker wrote straight into wasm memory ([`LedgerBuilder::stage`]): one buffer
+    /// reused for every chunk, so a chunk costs one copy and no allocation.
+    staged: Vec<u8>,
+    /// Profiling only ([`LedgerBuilder::split_staged`]): a splitter run on its own, to tell the
+    /// time spent cutting lines from the time spent parsing them.
+    split_probe: Option<LineSplitter>,
 }
 
 #[wasm_bindgen]
@@ -47,23 +54,57 @@ impl LedgerBuilder {
     /// after it, then call [`finish_file`](Self::finish_file). Otherwise the file is listed in the
     /// ledger as skipped, with the reason, and nothing more is needed.
     pub fn begin(&mut self, path: &str, head: &[u8], size: f64) -> bool {
-        self.current = None;
-        match detect::classify(path, head) {
-            Classification::Parse { format, ctx } => {
-                let mut parser = FileParser::new(format, ctx);
-                parser.push(head);
-                self.current = Some(parser);
-                true
-            }
-            Classification::Known { what } => {
-                self.ledger.note_skipped(path, size_u64(size), &what);
-                false
-            }
-            Classification::Unrecognized { reason } => {
-                self.ledger.note_skipped(path, size_u64(size), &reason);
-                false
-            }
+        let parse = self.classify(path, head, size);
+        if let Some(parser) = self.current.as_mut() {
+            parser.push(head);
         }
+        parse
+    }
+
+    /// Makes room for `len` bytes and returns where they start in wasm memory: the worker copies
+    /// a chunk there itself (`new Uint8Array(memory.buffer, ptr, len).set(chunk)`), then calls
+    /// [`begin_staged`](Self::begin_staged) or [`push_staged`](Self::push_staged). The pointer
+    /// is valid until the next call into the module (memory may grow and move the buffer's view).
+    pub fn stage(&mut self, len: usize) -> usize {
+        if self.staged.len() < len {
+            self.staged.resize(len, 0);
+        }
+        self.staged.as_ptr() as usize
+    }
+
+    /// [`begin`](Self::begin) on the first `len` staged bytes, without parsing them: when it
+    /// returns true the caller pushes the same bytes with [`push_staged`](Self::push_staged)
+    /// (so classification and parsing are timed apart).
+    pub fn begin_staged(&mut self, path: &str, len: usize, size: f64) -> bool {
+        let head = std::mem::take(&mut self.staged);
+        let end = len.min(head.len());
+        let parse = self.classify(path, &head[..end], size);
+        self.staged = head;
+        if self.split_probe.is_some() {
+            self.split_probe = Some(LineSplitter::default());
+        }
+        parse
+    }
+
+    /// Feeds the first `len` staged bytes to the current file.
+    pub fn push_staged(&mut self, len: usize) {
+        if let Some(parser) = self.current.as_mut() {
+            parser.push(&self.staged[..len.min(self.staged.len())]);
+        }
+    }
+
+    /// Profiling only: splits the first `len` staged bytes into lines and drops them, returning
+    /// how many lines were completed (the caller times it; the real parse splits again).
+    pub fn split_staged(&mut self, len: usize) -> f64 {
+        let probe = self.split_probe.get_or_insert_with(LineSplitter::default);
+        let mut lines = 0u64;
+        probe.push(
+            &self.staged[..len.min(self.staged.len())],
+            &mut |_: Line<'_>| {
+                lines += 1;
+            },
+        );
+        lines as f64
     }
 
     /// Feeds the next chunk of the current file (any size; lines may span chunks).
@@ -106,6 +147,25 @@ fn size_u64(size: f64) -> u64 {
 }
 
 impl LedgerBuilder {
+    /// Classifies a file from its head: opens its parser (true), or lists it as skipped.
+    fn classify(&mut self, path: &str, head: &[u8], size: f64) -> bool {
+        self.current = None;
+        match detect::classify(path, head) {
+            Classification::Parse { format, ctx } => {
+                self.current = Some(FileParser::new(format, ctx));
+                true
+            }
+            Classification::Known { what } => {
+                self.ledger.note_skipped(path, size_u64(size), &what);
+                false
+            }
+            Classification::Unrecognized { reason } => {
+                self.ledger.note_skipped(path, size_u64(size), &reason);
+                false
+            }
+        }
+    }
+
     /// The ledger built so far (native use and tests).
     #[must_use]
     pub fn ledger(&self) -> &Ledger {

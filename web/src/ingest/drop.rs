@@ -12,7 +12,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{DragEvent, FileSystemDirectoryEntry, FileSystemEntry, FileSystemFileEntry};
 
-use super::{Collected, Scope};
+use super::{profile, Collected, Scope};
 use agentmeter::detect::is_candidate_name;
 
 /// Everything dropped, as entries (call inside the `drop` handler, before any `.await`).
@@ -54,6 +54,8 @@ pub fn entries_of(ev: &DragEvent) -> (Vec<FileSystemEntry>, Vec<web_sys::File>) 
 
 /// Walks dropped entries into a [`Collected`] list of candidate files.
 pub async fn collect(entries: Vec<FileSystemEntry>, loose: Vec<web_sys::File>) -> Collected {
+    profile::reset();
+    profile::mark("collect_start");
     let mut out = Collected::default();
     for file in loose {
         let name = file.name();
@@ -83,6 +85,7 @@ pub async fn collect(entries: Vec<FileSystemEntry>, loose: Vec<web_sys::File>) -
             }
         }
     }
+    profile::mark("collect_end");
     out
 }
 

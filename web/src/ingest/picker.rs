@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::FileList;
 
-use super::{keep_mask, Collected, Scope};
+use super::{keep_mask, profile, Collected, Scope};
 use agentmeter::detect::is_candidate_name;
 
 #[wasm_bindgen]
@@ -39,6 +39,8 @@ extern "C" {
 /// The files of an `<input type=file>` (with `webkitdirectory`, paths are `root/...`).
 #[must_use]
 pub fn collect_file_list(list: Option<FileList>) -> Collected {
+    profile::reset();
+    profile::mark("collect_start");
     let mut out = Collected::default();
     let Some(list) = list else { return out };
     let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
@@ -65,6 +67,7 @@ pub fn collect_file_list(list: Option<FileList>) -> Collected {
             out.skip(path);
         }
     }
+    profile::mark("collect_end");
     out
 }
 
@@ -85,6 +88,8 @@ pub async fn pick_directory() -> Option<Collected> {
         .ok()?;
     let promise: Promise = picker.call0(&window).ok()?.dyn_into().ok()?;
     let root: FsHandle = JsFuture::from(promise).await.ok()?.unchecked_into();
+    profile::reset();
+    profile::mark("collect_start");
     let mut out = Collected::default();
     let root_name = root.name();
     let top = list(&root).await;
@@ -116,6 +121,7 @@ pub async fn pick_directory() -> Option<Collected> {
             }
         }
     }
+    profile::mark("collect_end");
     Some(out)
 }
 

@@ -13,7 +13,7 @@ use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
 
-use super::InputFile;
+use super::{profile, InputFile};
 
 /// Files and bytes read so far, over all workers.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -69,7 +69,9 @@ impl Pool {
         on_progress: impl Fn(Progress) + 'static,
         on_done: impl FnOnce(Result<Vec<Ledger>, String>) + 'static,
     ) -> Result<Pool, String> {
+        profile::mark("pool_start");
         let n = worker_count().min(files.len()).max(1);
+        profile::value("workers", n as f64);
         let totals = Progress {
             files_done: 0,
             files_total: files.len() as u64,
@@ -104,6 +106,7 @@ impl Pool {
                     .fail(format!("worker failed: {}", ev.message()));
             });
             worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+            profile::mark("workers_spawned");
             worker
                 .post_message(&job_message(&share))
                 .map_err(|e| format!("cannot send files to a worker: {e:?}"))?;
@@ -141,17 +144,24 @@ fn handle_message(shared: &Rc<RefCell<Shared>>, i: usize, data: &JsValue) {
             (s.on_progress)(p);
         }
         "done" => {
+            let received = profile::now();
+            let p = get("profile");
+            if p.is_object() {
+                let _ = Reflect::set(&p, &"t_received".into(), &received.into());
+                profile::worker(&p);
+            }
             s.ledgers[i] = Some(get("ledger").as_string().unwrap_or_default());
             if s.ledgers.iter().all(Option::is_some) {
-                let parsed: Result<Vec<Ledger>, String> = s
-                    .ledgers
-                    .iter_mut()
-                    .map(|l| {
-                        let text = l.take().unwrap_or_default();
-                        serde_json::from_str::<Ledger>(&text)
-                            .map_err(|e| format!("a worker sent an unreadable ledger: {e}"))
-                    })
-                    .collect();
+                let parsed: Result<Vec<Ledger>, String> = profile::timed("decode_ms", || {
+                    s.ledgers
+                        .iter_mut()
+                        .map(|l| {
+                            let text = l.take().unwrap_or_default();
+                            serde_json::from_str::<Ledger>(&text)
+                                .map_err(|e| format!("a worker sent an unreadable ledger: {e}"))
+                        })
+                        .collect()
+                });
                 if let Some(done) = s.on_done.take() {
                     drop(s);
                     done(parsed);
@@ -181,6 +191,13 @@ fn job_message(files: &[InputFile]) -> JsValue {
     // The page's own compiled module: the worker instantiates it instead of fetching and
     // compiling the .wasm again.
     let _ = Reflect::set(&msg, &"module".into(), &wasm_bindgen::module());
+    // The benchmark's deep profile (bench/browser.mjs sets the global): workers also time line
+    // splitting on its own, which costs a second split of every chunk.
+    let deep = Reflect::get(&js_sys::global(), &"__agentmeterProfileDeep".into())
+        .ok()
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false);
+    let _ = Reflect::set(&msg, &"deep".into(), &deep.into());
     msg.into()
 }
 
