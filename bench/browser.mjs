@@ -306,7 +306,8 @@ function stages(prof) {
       heap_bytes_max: max((x) => x.heap_bytes ?? 0),
     },
     page: {
-      decode: t.decode_ms ?? 0,
+      decode: t.decode_ms ?? 0, // JSON results (before the wire form)
+      decode_merge: t.decode_merge_ms ?? 0, // wire form: decoded and merged as each arrives
       merge: t.merge_ms ?? 0,
       analysis_core: t.analysis_core_ms ?? 0,
       analysis_insights: t.analysis_insights_ms ?? 0,

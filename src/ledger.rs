@@ -10,6 +10,8 @@
 //! File reports are keyed by path, so re-adding a file replaces its report instead of counting
 //! its lines twice.
 
+pub mod wire;
+
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -63,7 +65,13 @@ impl Ledger {
     }
 
     /// Merges another ledger into this one (the merge law).
-    pub fn merge(&mut self, other: Ledger) {
+    ///
+    /// The smaller ledger is inserted into the larger one: the law makes the result the same
+    /// either way, and inserting fewer records is what costs less.
+    pub fn merge(&mut self, mut other: Ledger) {
+        if other.record_count() > self.record_count() {
+            std::mem::swap(self, &mut other);
+        }
         for (_, record) in other.usage {
             self.insert_usage(record);
         }
@@ -76,6 +84,12 @@ impl Ledger {
         for (_, report) in other.files {
             self.insert_report(report);
         }
+    }
+
+    /// How many records and file reports the ledger holds.
+    #[must_use]
+    pub fn record_count(&self) -> usize {
+        self.usage.len() + self.tools.len() + self.messages.len() + self.files.len()
     }
 
     /// Inserts one usage candidate, keeping the preferred record for its key.

@@ -59,13 +59,23 @@ impl LineSplitter {
     }
 
     /// Feeds the next chunk, calling `f` for each line it completes.
+    ///
+    /// A line that lies whole inside `chunk` is handed over as a slice of it; only a line cut by
+    /// a chunk boundary is copied (into the carry). Copying every line cost about a tenth of the
+    /// CLI's time (perf: `memmove` at 10 %), for bytes that were already in memory.
     pub fn push(&mut self, mut chunk: &[u8], f: &mut dyn FnMut(Line<'_>)) {
         while !chunk.is_empty() {
             match memchr::memchr(b'\n', chunk) {
                 Some(at) => {
                     let (head, rest) = chunk.split_at(at);
-                    self.take_part(head);
-                    self.complete(f);
+                    if self.carry.is_empty() && self.skipping.is_none() && head.len() <= self.limit
+                    {
+                        let number = self.next_number();
+                        deliver(number, head, f);
+                    } else {
+                        self.take_part(head);
+                        self.complete(f);
+                    }
                     chunk = &rest[1..];
                 }
                 None => {
@@ -102,25 +112,34 @@ impl LineSplitter {
         self.carry.extend_from_slice(part);
     }
 
-    fn complete(&mut self, f: &mut dyn FnMut(Line<'_>)) {
+    fn next_number(&mut self) -> u64 {
         let number = self.number;
         self.number += 1;
+        number
+    }
+
+    fn complete(&mut self, f: &mut dyn FnMut(Line<'_>)) {
+        let number = self.next_number();
         if let Some(len) = self.skipping.take() {
             f(Line::TooLong { number, len });
             return;
         }
-        let mut bytes = self.carry.as_slice();
-        if let Some(stripped) = bytes.strip_suffix(b"\r") {
-            bytes = stripped;
-        }
-        // A byte-order mark (an editor's or a Windows tool's save) opens the file, not its first
-        // record: every format reads line 1 without it.
-        if number == 1 {
-            bytes = strip_bom(bytes);
-        }
-        f(Line::Text { number, bytes });
+        deliver(number, &self.carry, f);
         self.carry.clear();
     }
+}
+
+/// Hands line `number` to `f`, without its `\r` and, on line 1, without a byte-order mark.
+fn deliver(number: u64, mut bytes: &[u8], f: &mut dyn FnMut(Line<'_>)) {
+    if let Some(stripped) = bytes.strip_suffix(b"\r") {
+        bytes = stripped;
+    }
+    // A byte-order mark (an editor's or a Windows tool's save) opens the file, not its first
+    // record: every format reads line 1 without it.
+    if number == 1 {
+        bytes = strip_bom(bytes);
+    }
+    f(Line::Text { number, bytes });
 }
 
 #[cfg(test)]
@@ -174,5 +193,48 @@ mod tests {
             split(&[b"12", b"345678", b"9\nok\n"], 4),
             vec!["1:too long 9", "2:ok"]
         );
+    }
+
+    /// What the lines of `input` are, by definition: cut at `\n`, a last line without one still
+    /// a line, `\r` before the `\n` dropped, a BOM dropped from line 1, over-long lines reported.
+    fn reference(input: &[u8], limit: usize) -> Vec<String> {
+        let mut pieces: Vec<&[u8]> = input.split(|b| *b == b'\n').collect();
+        if pieces.last().is_some_and(|p| p.is_empty()) {
+            pieces.pop();
+        }
+        pieces
+            .iter()
+            .enumerate()
+            .map(|(i, raw)| {
+                let number = i + 1;
+                if raw.len() > limit {
+                    return format!("{number}:too long {}", raw.len());
+                }
+                let mut bytes = raw.strip_suffix(b"\r").unwrap_or(raw);
+                if number == 1 {
+                    bytes = strip_bom(bytes);
+                }
+                format!("{number}:{}", String::from_utf8_lossy(bytes))
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_chunking_gives_the_lines_of_the_whole(
+            input in proptest::collection::vec(
+                proptest::sample::select(vec![b'a', b'b', b'\n', b'\r', 0xEF, 0xBB, 0xBF]),
+                0..80,
+            ),
+            cuts in proptest::collection::vec(0usize..80, 0..6),
+            limit in 1usize..12,
+        ) {
+            let mut points: Vec<usize> = cuts.into_iter().filter(|c| *c <= input.len()).collect();
+            points.push(0);
+            points.push(input.len());
+            points.sort_unstable();
+            let chunks: Vec<&[u8]> = points.windows(2).map(|w| &input[w[0]..w[1]]).collect();
+            proptest::prop_assert_eq!(split(&chunks, limit), reference(&input, limit));
+        }
     }
 }

@@ -1,23 +1,49 @@
 // Parsing worker (module worker): reads Files in slices and feeds them to the wasm LedgerBuilder.
 //
-// FileReaderSync exists only in workers and reads a Blob slice synchronously, so a file of any
-// size is streamed through wasm in CHUNK-sized pieces without ever being held whole in memory.
-// Each slice is copied once, straight into a staging buffer inside wasm memory
-// (LedgerBuilder.stage), so no allocation happens per chunk. Everything that decides a number
-// (classification, parsing, the ledger) is Rust; this file only moves bytes, posts progress and
-// times itself: the per-stage profile (`profile` in the 'done' message) is what bench/browser.mjs
-// reports, measured with performance.now() inside this worker.
+// Why it is built like this (each point was measured, see BENCHMARKS.md "Browser import profile"):
+// - Reading, not parsing, was the largest cost: a synchronous FileReaderSync read leaves the
+//   worker idle while the browser process fetches the bytes. Reads are now asynchronous
+//   (Blob.arrayBuffer()) and issued ahead: while the wasm parses one slice, the next ones (up to
+//   AHEAD_BYTES, and of the next files too) are already being read, so reading and parsing overlap.
+// - A file of at most CHUNK bytes is read in one slice (its head is the slice's first bytes), so
+//   a small file costs one read, not two; larger files are streamed in CHUNK-sized slices and
+//   never held whole in memory.
+// - Each slice is copied once, straight into a staging buffer inside wasm memory
+//   (LedgerBuilder.stage): no allocation per slice.
+// - Progress is posted at most every PROGRESS_MS (the page redraws on each message), not per
+//   slice and file: with thousands of small files the messages cost more than the parsing.
+// - The result is the ledger's binary wire form (Ledger::to_wire), posted as a transferred
+//   ArrayBuffer: nothing is copied by the post, and the page decodes it in one pass.
+// Everything that decides a number (classification, parsing, the ledger) is Rust; this file only
+// moves bytes, posts progress and times itself: `profile` in the 'done' message holds
+// performance.now() deltas measured inside this worker, read by bench/browser.mjs.
 //
 // In:  { files: [{ file: File, path: string }, ...], module?: WebAssembly.Module, deep?: bool }
-//      (deep: also time line splitting on its own, which splits every chunk twice: profiling only)
-// Out: { type: 'progress', filesDone, bytesDone } after every chunk and file,
-//      { type: 'done', ledger: string /* Ledger as JSON */, profile } at the end,
+//      (deep: also time line splitting on its own, which splits every slice twice: profiling only)
+// Out: { type: 'progress', filesDone, bytesDone } at most every PROGRESS_MS, and once at the end,
+//      { type: 'done', ledger: Uint8Array /* Ledger::to_wire, buffer transferred */, profile },
 //      { type: 'error', message } if the wasm cannot start.
 import init, { LedgerBuilder, head_bytes } from './pkg/agentmeter_web.js';
 
 const CHUNK = 8 * 1024 * 1024;
+const AHEAD_BYTES = 3 * CHUNK;
+const AHEAD_READS = 32;
+const PROGRESS_MS = 100;
 const clock = () => performance.timeOrigin + performance.now();
 let ready = null;
+
+/** The slices to read, in order: [from, to) of each file, the first one holding the head. */
+function* slices(files) {
+  for (let i = 0; i < files.length; i++) {
+    const size = files[i].file.size;
+    let from = 0;
+    do {
+      const to = Math.min(size, from + CHUNK);
+      yield { index: i, from, to, first: from === 0, last: to >= size };
+      from = to;
+    } while (from < size);
+  }
+}
 
 self.onmessage = async (event) => {
   const tStart = clock();
@@ -33,7 +59,6 @@ self.onmessage = async (event) => {
   }
   const tReady = clock();
   const files = event.data.files || [];
-  const reader = new FileReaderSync();
   const builder = new LedgerBuilder();
   const HEAD = head_bytes();
   const p = {
@@ -52,23 +77,14 @@ self.onmessage = async (event) => {
   };
   let filesDone = 0;
   let bytesDone = 0;
-  const progress = (within) => {
+  let lastProgress = -Infinity;
+  const progress = (within, force) => {
     const t = performance.now();
+    if (!force && t - lastProgress < PROGRESS_MS) return;
+    lastProgress = t;
     self.postMessage({ type: 'progress', filesDone, bytesDone: bytesDone + within });
     p.messages += 1;
     p.progress_ms += performance.now() - t;
-  };
-  // Reads file.slice(from, to) into the staging buffer; returns its length.
-  const stage = (file, from, to) => {
-    let t = performance.now();
-    const bytes = new Uint8Array(reader.readAsArrayBuffer(file.slice(from, to)));
-    const t1 = performance.now();
-    p.read_ms += t1 - t;
-    const ptr = builder.stage(bytes.length);
-    new Uint8Array(wasm.memory.buffer, ptr, bytes.length).set(bytes);
-    p.copy_ms += performance.now() - t1;
-    p.chunks += 1;
-    return bytes.length;
   };
   const push = (len) => {
     let t = performance.now();
@@ -82,40 +98,96 @@ self.onmessage = async (event) => {
     p.parse_ms += performance.now() - t;
   };
 
-  for (const { file, path } of files) {
-    try {
-      const len = stage(file, 0, HEAD);
-      let t = performance.now();
-      const parse = builder.begin_staged(path, len, file.size);
-      p.classify_ms += performance.now() - t;
-      if (parse) {
-        push(len);
-        let offset = len;
-        progress(offset);
-        while (offset < file.size) {
-          const n = stage(file, offset, offset + CHUNK);
-          if (n === 0) break;
-          push(n);
-          offset += n;
-          progress(offset);
-        }
-        t = performance.now();
-        builder.finish_file();
-        p.ledger_ms += performance.now() - t;
+  // Reads in flight, oldest first; a read's promise settles to the bytes or to the error. The
+  // slices after a file's first one wait until that file is classified (`wanted`), so a large
+  // file that is not a transcript costs one slice, not a full read.
+  const plan = slices(files);
+  const inFlight = [];
+  const wanted = new Map(); // file index -> true (parse it) / false (skipped or failed)
+  let held = null;
+  let aheadBytes = 0;
+  const fill = () => {
+    while (inFlight.length < AHEAD_READS && (aheadBytes < AHEAD_BYTES || inFlight.length === 0)) {
+      if (!held) {
+        const next = plan.next();
+        if (next.done) return;
+        held = next.value;
       }
-    } catch (err) {
-      builder.abort_file(path, file.size, `cannot read the file: ${err && err.name ? err.name : err}`);
+      const s = held;
+      if (!s.first && !wanted.has(s.index)) return; // wait for the file's classification
+      held = null;
+      if (!s.first && !wanted.get(s.index)) {
+        if (s.last) {
+          filesDone += 1;
+          bytesDone += files[s.index].file.size;
+        }
+        continue;
+      }
+      const { file } = files[s.index];
+      s.bytes = file
+        .slice(s.from, s.to)
+        .arrayBuffer()
+        .then(
+          (buf) => ({ buf }),
+          (err) => ({ err }),
+        );
+      aheadBytes += s.to - s.from;
+      inFlight.push(s);
     }
-    filesDone += 1;
-    bytesDone += file.size;
-    progress(0);
+  };
+
+  fill();
+  while (inFlight.length > 0) {
+    const s = inFlight.shift();
+    let t = performance.now();
+    const { buf, err } = await s.bytes;
+    p.read_ms += performance.now() - t;
+    aheadBytes -= s.to - s.from;
+    const { file, path } = files[s.index];
+    if (wanted.get(s.index) !== false) {
+      if (err) {
+        builder.abort_file(path, file.size, `cannot read the file: ${err && err.name ? err.name : err}`);
+        wanted.set(s.index, false);
+      } else {
+        t = performance.now();
+        const len = buf.byteLength;
+        const ptr = builder.stage(len);
+        new Uint8Array(wasm.memory.buffer, ptr, len).set(new Uint8Array(buf));
+        p.copy_ms += performance.now() - t;
+        p.chunks += 1;
+        if (s.first) {
+          t = performance.now();
+          wanted.set(s.index, builder.begin_staged(path, Math.min(len, HEAD), file.size));
+          p.classify_ms += performance.now() - t;
+        }
+        if (wanted.get(s.index)) {
+          push(len);
+          if (s.last) {
+            t = performance.now();
+            builder.finish_file();
+            p.ledger_ms += performance.now() - t;
+          }
+        }
+      }
+    }
+    // Issue the next reads before this slice's bookkeeping (and before the next await).
+    fill();
+    if (s.last) {
+      wanted.delete(s.index);
+      filesDone += 1;
+      bytesDone += file.size;
+      progress(0, false);
+    } else {
+      progress(s.to, false);
+    }
   }
+  progress(0, true);
   p.t_parsed = clock();
-  const ledger = builder.to_json();
+  const ledger = builder.to_wire();
   p.t_serialized = clock();
-  p.result_bytes = ledger.length;
+  p.result_bytes = ledger.byteLength;
   builder.free();
   p.heap_bytes = wasm.memory.buffer.byteLength;
   p.t_posted = clock();
-  self.postMessage({ type: 'done', ledger, profile: p });
+  self.postMessage({ type: 'done', ledger, profile: p }, [ledger.buffer]);
 };

@@ -8,7 +8,8 @@ use agentmeter::ledger::Ledger;
 use agentmeter::report::{Report, REPORT_VERSION};
 use js_sys::{Object, Reflect};
 use rexie::{ObjectStore, Rexie, TransactionMode};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::Closure;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::analysis::Analysis;
 
@@ -33,6 +34,9 @@ async fn open() -> Result<Rexie, String> {
 /// When IndexedDB is unavailable (private mode, quota) — the caller shows it, the result stays on
 /// screen.
 pub async fn save(analysis: &Analysis) -> Result<(), String> {
+    // Serializing a large analysis takes a while (hundreds of ms for 500 MB of transcripts):
+    // let the dashboard be drawn first.
+    after_paint().await;
     let t0 = crate::ingest::profile::now();
     let report = serde_json::to_string(&*analysis.report).map_err(|e| e.to_string())?;
     let ledger = serde_json::to_string(&*analysis.ledger)
@@ -58,6 +62,24 @@ pub async fn save(analysis: &Analysis) -> Result<(), String> {
     tx.done().await.map_err(|e| e.to_string())?;
     db.close();
     Ok(())
+}
+
+/// Resolves once the browser has drawn a frame (a frame callback, then a task), or after 250 ms
+/// when no frame comes (a hidden tab draws none).
+async fn after_paint() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let promise = js_sys::Promise::new(&mut |resolve: js_sys::Function, _| {
+        let w = window.clone();
+        let r = resolve.clone();
+        let after_frame = Closure::once_into_js(move || {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&r, 0);
+        });
+        let _ = window.request_animation_frame(after_frame.unchecked_ref());
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 250);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 /// The last saved analysis, if any (and readable by this version).

@@ -3,8 +3,10 @@
 //! The worker owns the I/O loop (`Blob.slice` + `FileReaderSync`, which only exists in workers)
 //! and this module owns everything that decides a number: [`detect::classify`] on the first
 //! 64 KiB, one [`FileParser`] fed chunk by chunk (lines cut by a chunk boundary are carried over
-//! by the core), and one [`Ledger`] per worker. The worker posts the ledger as JSON; the page
-//! merges the workers' ledgers with [`Ledger::merge`], whose law makes the split irrelevant.
+//! by the core), and one [`Ledger`] per worker. The worker posts the ledger in its binary wire
+//! form ([`Ledger::to_wire`], a transferred `ArrayBuffer`, so the post copies nothing); the page
+//! merges each worker's ledger as it arrives with [`Ledger::merge_wire`], whose law makes the
+//! split and the arrival order irrelevant.
 
 use agentmeter::detect::{self, Classification};
 use agentmeter::ledger::Ledger;
@@ -126,6 +128,13 @@ impl LedgerBuilder {
     pub fn abort_file(&mut self, path: &str, size: f64, reason: &str) {
         self.current = None;
         self.ledger.note_skipped(path, size_u64(size), reason);
+    }
+
+    /// The ledger so far in its binary wire form ([`Ledger::to_wire`]): what the worker posts
+    /// (as a transferred buffer) and the page merges with [`Ledger::merge_wire`].
+    #[must_use]
+    pub fn to_wire(&self) -> Vec<u8> {
+        self.ledger.to_wire()
     }
 
     /// The ledger so far, as JSON (the page deserializes and merges it).

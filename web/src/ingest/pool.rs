@@ -2,14 +2,17 @@
 //!
 //! Files are split between `min(hardwareConcurrency, 4)` module workers (`worker.js`, each with
 //! its own copy of the wasm), largest files first onto the least loaded worker so they finish
-//! together. Each worker returns one ledger; the page merges them, which the merge law makes
-//! exact whatever the split. Cancelling terminates the workers and reports nothing.
+//! together. Each worker returns one ledger in its binary wire form (a transferred buffer), and
+//! the page merges it as soon as it arrives ([`Ledger::merge_wire`]), while the other workers are
+//! still reading: the merge law makes the result exact whatever the split and the arrival order,
+//! and only the last worker's merge is left when the last one finishes. Cancelling terminates
+//! the workers and reports nothing.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use agentmeter::ledger::Ledger;
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
 
@@ -29,7 +32,10 @@ type DoneFn = Box<dyn FnOnce(Result<Vec<Ledger>, String>)>;
 struct Shared {
     /// Per worker: (files done, bytes done).
     done: Vec<(u64, u64)>,
-    ledgers: Vec<Option<String>>,
+    /// Which workers have sent their ledger.
+    finished: Vec<bool>,
+    /// The ledgers received so far, merged.
+    merged: Ledger,
     totals: Progress,
     on_progress: Box<dyn Fn(Progress)>,
     on_done: Option<DoneFn>,
@@ -59,8 +65,8 @@ pub struct Pool {
 }
 
 impl Pool {
-    /// Starts reading `files`. `on_progress` is called after every chunk; `on_done` once, with
-    /// every worker's ledger or the first error.
+    /// Starts reading `files`. `on_progress` is called as workers report progress; `on_done`
+    /// once, with the workers' ledgers already merged (one ledger) or the first error.
     ///
     /// # Errors
     /// When a worker cannot be created.
@@ -80,7 +86,8 @@ impl Pool {
         };
         let shared = Rc::new(RefCell::new(Shared {
             done: vec![(0, 0); n],
-            ledgers: vec![None; n],
+            finished: vec![false; n],
+            merged: Ledger::new(),
             totals,
             on_progress: Box::new(on_progress),
             on_done: Some(Box::new(on_done)),
@@ -150,21 +157,23 @@ fn handle_message(shared: &Rc<RefCell<Shared>>, i: usize, data: &JsValue) {
                 let _ = Reflect::set(&p, &"t_received".into(), &received.into());
                 profile::worker(&p);
             }
-            s.ledgers[i] = Some(get("ledger").as_string().unwrap_or_default());
-            if s.ledgers.iter().all(Option::is_some) {
-                let parsed: Result<Vec<Ledger>, String> = profile::timed("decode_ms", || {
-                    s.ledgers
-                        .iter_mut()
-                        .map(|l| {
-                            let text = l.take().unwrap_or_default();
-                            serde_json::from_str::<Ledger>(&text)
-                                .map_err(|e| format!("a worker sent an unreadable ledger: {e}"))
-                        })
-                        .collect()
-                });
+            let bytes = get("ledger");
+            let Some(bytes) = bytes.dyn_ref::<Uint8Array>() else {
+                s.fail("a worker sent no ledger".to_owned());
+                return;
+            };
+            let bytes = bytes.to_vec();
+            let merged = profile::timed("decode_merge_ms", || s.merged.merge_wire(&bytes));
+            if let Err(e) = merged {
+                s.fail(format!("a worker sent an unreadable ledger: {e}"));
+                return;
+            }
+            s.finished[i] = true;
+            if s.finished.iter().all(|f| *f) {
+                let ledger = std::mem::take(&mut s.merged);
                 if let Some(done) = s.on_done.take() {
                     drop(s);
-                    done(parsed);
+                    done(Ok(vec![ledger]));
                 }
             }
         }

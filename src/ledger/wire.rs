@@ -1,0 +1,623 @@
+//! A compact binary form of a [`Ledger`], for moving ledgers between threads and processes.
+//!
+//! Why not JSON: a browser worker hands its ledger to the page once per import, and for a
+//! 500 MB corpus the JSON was ~70 MB that took seconds to write in the worker and to read on the
+//! page. Why not a serde binary format (`postcard`, `bincode`): those are not self-describing, so
+//! they cannot read back the model's `skip_serializing_if` fields (kept for the JSON forms), and
+//! they would repeat every session, path and model name on every record. This form writes each
+//! such string once in a table and refers to it by number, which is what makes it small: the
+//! same ledger is a fraction of its JSON size and encodes and decodes in a single pass.
+//!
+//! Layout: `MAGIC`, then the string table (count, then each string as length + UTF-8 bytes),
+//! then four sections (usage records, tool calls, messages, file reports), each a count followed
+//! by the records. Integers are LEB128 varints (signed ones zigzag-encoded), `f64` is 8 bytes
+//! little-endian, an `Option` is a 0/1 tag before its value. Strings that repeat (sessions,
+//! paths, models, projects, branches, versions) go through the table; strings unique to a record
+//! (message and request ids, reasons) are written inline.
+//!
+//! Every struct is taken apart and rebuilt with all its fields named, so a field added to the
+//! model is a compile error here until it is carried, never a silently dropped value. Decoding
+//! never panics: bad input is a [`WireError`]. Decoded records are inserted with the ledger's own
+//! insert rules, so [`Ledger::merge_wire`] is exactly [`Ledger::merge`] of the decoded ledger,
+//! and the merge law holds for encoded ledgers merged in any order (`tests/wire.rs`).
+
+use std::collections::HashMap;
+
+use crate::line_report::{FileReport, Issue};
+use crate::model::{
+    Agent, MessageKey, MessageRecord, Role, Source, Tokens, ToolCall, ToolKey, UsageKey,
+    UsageRecord,
+};
+
+use super::Ledger;
+
+/// The first bytes of every encoded ledger (format name and version).
+pub const MAGIC: &[u8; 4] = b"AML1";
+
+/// Why bytes could not be read as a ledger.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not an encoded ledger: {0}")]
+pub struct WireError(String);
+
+fn err<T>(what: &str) -> Result<T, WireError> {
+    Err(WireError(what.to_owned()))
+}
+
+impl Ledger {
+    /// The ledger in its binary wire form (see the [module docs](self)).
+    #[must_use]
+    pub fn to_wire(&self) -> Vec<u8> {
+        let mut e = Encoder::default();
+        e.count(self.usage.len());
+        for r in self.usage.values() {
+            e.usage(r);
+        }
+        e.count(self.tools.len());
+        for t in self.tools.values() {
+            e.tool(t);
+        }
+        e.count(self.messages.len());
+        for m in self.messages.values() {
+            e.message(m);
+        }
+        e.count(self.files.len());
+        for f in self.files.values() {
+            e.file(f);
+        }
+        e.finish()
+    }
+
+    /// Reads a ledger written by [`Ledger::to_wire`].
+    ///
+    /// # Errors
+    /// When `bytes` are not a complete encoded ledger of this version.
+    pub fn from_wire(bytes: &[u8]) -> Result<Ledger, WireError> {
+        let mut ledger = Ledger::new();
+        ledger.merge_wire(bytes)?;
+        Ok(ledger)
+    }
+
+    /// Merges an encoded ledger into this one: the same result as
+    /// `self.merge(Ledger::from_wire(bytes)?)`, without building the intermediate maps.
+    ///
+    /// # Errors
+    /// When `bytes` are not a complete encoded ledger; `self` is then unchanged (the bytes are
+    /// read whole before anything is inserted).
+    pub fn merge_wire(&mut self, bytes: &[u8]) -> Result<(), WireError> {
+        let parts = Decoder::new(bytes)?.parts()?;
+        for r in parts.usage {
+            self.insert_usage(r);
+        }
+        for t in parts.tools {
+            self.insert_tool(t);
+        }
+        for m in parts.messages {
+            self.insert_message(m);
+        }
+        for f in parts.files {
+            self.insert_report(f);
+        }
+        Ok(())
+    }
+}
+
+/// Records read from the wire, before insertion.
+struct Parts {
+    usage: Vec<UsageRecord>,
+    tools: Vec<ToolCall>,
+    messages: Vec<MessageRecord>,
+    files: Vec<FileReport>,
+}
+
+#[derive(Default)]
+struct Encoder<'a> {
+    body: Vec<u8>,
+    ids: HashMap<&'a str, u32>,
+    table: Vec<&'a str>,
+}
+
+impl<'a> Encoder<'a> {
+    fn finish(self) -> Vec<u8> {
+        let table_len: usize = self.table.iter().map(|s| s.len() + 5).sum();
+        let mut out = Vec::with_capacity(MAGIC.len() + 10 + table_len + self.body.len());
+        out.extend_from_slice(MAGIC);
+        put_varint(&mut out, self.table.len() as u64);
+        for s in &self.table {
+            put_varint(&mut out, s.len() as u64);
+            out.extend_from_slice(s.as_bytes());
+        }
+        out.extend_from_slice(&self.body);
+        out
+    }
+
+    fn count(&mut self, n: usize) {
+        put_varint(&mut self.body, n as u64);
+    }
+
+    fn u64(&mut self, v: u64) {
+        put_varint(&mut self.body, v);
+    }
+
+    fn i64(&mut self, v: i64) {
+        // zigzag: small magnitudes of either sign stay short
+        put_varint(&mut self.body, ((v << 1) ^ (v >> 63)) as u64);
+    }
+
+    fn bool(&mut self, v: bool) {
+        self.body.push(u8::from(v));
+    }
+
+    fn opt<T: Copy>(&mut self, v: Option<T>, f: impl FnOnce(&mut Self, T)) {
+        match v {
+            None => self.body.push(0),
+            Some(x) => {
+                self.body.push(1);
+                f(self, x);
+            }
+        }
+    }
+
+    /// A string that repeats across records: written once in the table, referred to by number.
+    fn shared(&mut self, s: &'a str) {
+        let next = self.table.len() as u32;
+        let id = *self.ids.entry(s).or_insert(next);
+        if id == next {
+            self.table.push(s);
+        }
+        put_varint(&mut self.body, u64::from(id));
+    }
+
+    fn shared_opt(&mut self, s: Option<&'a str>) {
+        self.opt(s, Self::shared);
+    }
+
+    /// A string unique to its record: written in place.
+    fn inline(&mut self, s: &str) {
+        put_varint(&mut self.body, s.len() as u64);
+        self.body.extend_from_slice(s.as_bytes());
+    }
+
+    fn inline_opt(&mut self, s: Option<&str>) {
+        self.opt(s, |e, s| e.inline(s));
+    }
+
+    fn agent(&mut self, a: Agent) {
+        let i = Agent::ALL.iter().position(|x| *x == a).unwrap_or(0);
+        self.body.push(i as u8);
+    }
+
+    fn source(&mut self, s: &'a Source) {
+        let Source { file, line } = s;
+        self.shared(file);
+        self.u64(*line);
+    }
+
+    fn usage(&mut self, r: &'a UsageRecord) {
+        let UsageRecord {
+            key: UsageKey { agent, scope, id },
+            timestamp_ms,
+            model,
+            tokens:
+                Tokens {
+                    input,
+                    output,
+                    cache_write_5m,
+                    cache_write_1h,
+                    cache_read,
+                    reasoning,
+                },
+            session,
+            project,
+            git_branch,
+            cli_version,
+            is_sidechain,
+            speed,
+            recorded_cost_pico,
+            premium_requests,
+            source,
+        } = r;
+        self.agent(*agent);
+        // A Codex scope is its thread (shared by many calls); a Claude scope is a message id.
+        self.shared(scope);
+        self.inline(id);
+        self.i64(*timestamp_ms);
+        self.shared_opt(model.as_deref());
+        for n in [
+            input,
+            output,
+            cache_write_5m,
+            cache_write_1h,
+            cache_read,
+            reasoning,
+        ] {
+            self.u64(*n);
+        }
+        self.shared(session);
+        self.shared_opt(project.as_deref());
+        self.shared_opt(git_branch.as_deref());
+        self.shared_opt(cli_version.as_deref());
+        self.bool(*is_sidechain);
+        self.shared_opt(speed.as_deref());
+        self.opt(*recorded_cost_pico, Self::u64);
+        self.opt(*premium_requests, |e, v| {
+            e.body.extend_from_slice(&v.to_le_bytes());
+        });
+        self.source(source);
+    }
+
+    fn tool(&mut self, t: &'a ToolCall) {
+        let ToolCall {
+            key:
+                ToolKey {
+                    agent,
+                    session: key_session,
+                    id,
+                },
+            session,
+            name,
+            start_ms,
+            end_ms,
+            is_error,
+            input_hash,
+            target,
+            result_bytes,
+            source,
+        } = t;
+        self.agent(*agent);
+        self.shared(key_session);
+        self.inline(id);
+        self.shared(session);
+        self.shared_opt(name.as_deref());
+        self.opt(*start_ms, Self::i64);
+        self.opt(*end_ms, Self::i64);
+        self.bool(*is_error);
+        self.opt(*input_hash, Self::u64);
+        self.shared_opt(target.as_deref());
+        self.opt(*result_bytes, Self::u64);
+        self.source(source);
+    }
+
+    fn message(&mut self, m: &'a MessageRecord) {
+        let MessageRecord {
+            key: MessageKey { agent, id },
+            session,
+            role,
+            timestamp_ms,
+            words,
+            preview,
+            compaction,
+            source,
+        } = m;
+        self.agent(*agent);
+        self.inline(id);
+        self.shared(session);
+        self.body.push(match role {
+            Role::User => 0,
+            Role::Assistant => 1,
+            Role::System => 2,
+            Role::Tool => 3,
+        });
+        self.opt(*timestamp_ms, Self::i64);
+        self.opt(*words, |e, w| e.u64(u64::from(w)));
+        self.inline_opt(preview.as_deref());
+        self.bool(*compaction);
+        self.source(source);
+    }
+
+    fn issues(&mut self, list: &[Issue]) {
+        self.count(list.len());
+        for Issue { line, reason } in list {
+            self.u64(*line);
+            self.inline(reason);
+        }
+    }
+
+    fn file(&mut self, f: &'a FileReport) {
+        let FileReport {
+            path,
+            agent,
+            format,
+            bytes,
+            read,
+            candidates,
+            duplicate_in_file,
+            ignored,
+            malformed,
+            examples,
+            repaired,
+            notes,
+        } = f;
+        self.shared(path);
+        self.opt(*agent, Self::agent);
+        self.shared(format);
+        for n in [
+            bytes,
+            read,
+            candidates,
+            duplicate_in_file,
+            ignored,
+            malformed,
+            repaired,
+        ] {
+            self.u64(*n);
+        }
+        self.issues(examples);
+        self.issues(notes);
+    }
+}
+
+fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+struct Decoder<'a> {
+    buf: &'a [u8],
+    pos: usize,
+    table: Vec<&'a str>,
+}
+
+impl<'a> Decoder<'a> {
+    fn new(buf: &'a [u8]) -> Result<Self, WireError> {
+        let Some(rest) = buf.strip_prefix(MAGIC) else {
+            return err("wrong magic (another format or version)");
+        };
+        let mut d = Decoder {
+            buf: rest,
+            pos: 0,
+            table: Vec::new(),
+        };
+        let n = d.count()?;
+        d.table.reserve(n);
+        for _ in 0..n {
+            let s = d.str()?;
+            d.table.push(s);
+        }
+        Ok(d)
+    }
+
+    fn parts(mut self) -> Result<Parts, WireError> {
+        let n = self.count()?;
+        let mut usage = Vec::with_capacity(n);
+        for _ in 0..n {
+            usage.push(self.usage()?);
+        }
+        let n = self.count()?;
+        let mut tools = Vec::with_capacity(n);
+        for _ in 0..n {
+            tools.push(self.tool()?);
+        }
+        let n = self.count()?;
+        let mut messages = Vec::with_capacity(n);
+        for _ in 0..n {
+            messages.push(self.message()?);
+        }
+        let n = self.count()?;
+        let mut files = Vec::with_capacity(n);
+        for _ in 0..n {
+            files.push(self.file()?);
+        }
+        if self.pos != self.buf.len() {
+            return err("trailing bytes");
+        }
+        Ok(Parts {
+            usage,
+            tools,
+            messages,
+            files,
+        })
+    }
+
+    fn byte(&mut self) -> Result<u8, WireError> {
+        let Some(&b) = self.buf.get(self.pos) else {
+            return err("truncated");
+        };
+        self.pos += 1;
+        Ok(b)
+    }
+
+    fn u64(&mut self) -> Result<u64, WireError> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let b = self.byte()?;
+            v |= u64::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                return Ok(v);
+            }
+        }
+        err("varint too long")
+    }
+
+    fn i64(&mut self) -> Result<i64, WireError> {
+        let v = self.u64()?;
+        Ok(((v >> 1) as i64) ^ -((v & 1) as i64))
+    }
+
+    /// A count of items still to read; each takes at least one byte, which bounds allocations
+    /// by the input's size.
+    fn count(&mut self) -> Result<usize, WireError> {
+        let n = self.u64()?;
+        match usize::try_from(n) {
+            Ok(n) if n <= self.buf.len() - self.pos => Ok(n),
+            _ => err("count larger than the input"),
+        }
+    }
+
+    fn bool(&mut self) -> Result<bool, WireError> {
+        match self.byte()? {
+            0 => Ok(false),
+            1 => Ok(true),
+            _ => err("bad boolean"),
+        }
+    }
+
+    fn opt<T>(
+        &mut self,
+        f: impl FnOnce(&mut Self) -> Result<T, WireError>,
+    ) -> Result<Option<T>, WireError> {
+        if self.bool()? {
+            f(self).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
+    fn str(&mut self) -> Result<&'a str, WireError> {
+        let len = self.count()?;
+        let bytes = &self.buf[self.pos..self.pos + len];
+        self.pos += len;
+        std::str::from_utf8(bytes).or_else(|_| err("invalid UTF-8"))
+    }
+
+    fn inline(&mut self) -> Result<String, WireError> {
+        self.str().map(str::to_owned)
+    }
+
+    fn shared(&mut self) -> Result<String, WireError> {
+        let id = self.u64()?;
+        match usize::try_from(id).ok().and_then(|i| self.table.get(i)) {
+            Some(s) => Ok((*s).to_owned()),
+            None => err("string number out of range"),
+        }
+    }
+
+    fn agent(&mut self) -> Result<Agent, WireError> {
+        match Agent::ALL.get(usize::from(self.byte()?)) {
+            Some(a) => Ok(*a),
+            None => err("unknown agent"),
+        }
+    }
+
+    fn source(&mut self) -> Result<Source, WireError> {
+        Ok(Source {
+            file: self.shared()?,
+            line: self.u64()?,
+        })
+    }
+
+    fn usage(&mut self) -> Result<UsageRecord, WireError> {
+        Ok(UsageRecord {
+            key: UsageKey {
+                agent: self.agent()?,
+                scope: self.shared()?,
+                id: self.inline()?,
+            },
+            timestamp_ms: self.i64()?,
+            model: self.opt(Self::shared)?,
+            tokens: Tokens {
+                input: self.u64()?,
+                output: self.u64()?,
+                cache_write_5m: self.u64()?,
+                cache_write_1h: self.u64()?,
+                cache_read: self.u64()?,
+                reasoning: self.u64()?,
+            },
+            session: self.shared()?,
+            project: self.opt(Self::shared)?,
+            git_branch: self.opt(Self::shared)?,
+            cli_version: self.opt(Self::shared)?,
+            is_sidechain: self.bool()?,
+            speed: self.opt(Self::shared)?,
+            recorded_cost_pico: self.opt(Self::u64)?,
+            premium_requests: self.opt(|d| {
+                let end = d.pos + 8;
+                let Some(b) = d.buf.get(d.pos..end) else {
+                    return err("truncated");
+                };
+                d.pos = end;
+                let mut a = [0u8; 8];
+                a.copy_from_slice(b);
+                Ok(f64::from_le_bytes(a))
+            })?,
+            source: self.source()?,
+        })
+    }
+
+    fn tool(&mut self) -> Result<ToolCall, WireError> {
+        Ok(ToolCall {
+            key: ToolKey {
+                agent: self.agent()?,
+                session: self.shared()?,
+                id: self.inline()?,
+            },
+            session: self.shared()?,
+            name: self.opt(Self::shared)?,
+            start_ms: self.opt(Self::i64)?,
+            end_ms: self.opt(Self::i64)?,
+            is_error: self.bool()?,
+            input_hash: self.opt(Self::u64)?,
+            target: self.opt(Self::shared)?,
+            result_bytes: self.opt(Self::u64)?,
+            source: self.source()?,
+        })
+    }
+
+    fn message(&mut self) -> Result<MessageRecord, WireError> {
+        Ok(MessageRecord {
+            key: MessageKey {
+                agent: self.agent()?,
+                id: self.inline()?,
+            },
+            session: self.shared()?,
+            role: match self.byte()? {
+                0 => Role::User,
+                1 => Role::Assistant,
+                2 => Role::System,
+                3 => Role::Tool,
+                _ => return err("unknown role"),
+            },
+            timestamp_ms: self.opt(Self::i64)?,
+            words: self.opt(|d| {
+                let w = d.u64()?;
+                u32::try_from(w).or_else(|_| err("word count out of range"))
+            })?,
+            preview: self.opt(Self::inline)?,
+            compaction: self.bool()?,
+            source: self.source()?,
+        })
+    }
+
+    fn issues(&mut self) -> Result<Vec<Issue>, WireError> {
+        let n = self.count()?;
+        let mut out = Vec::with_capacity(n);
+        for _ in 0..n {
+            out.push(Issue {
+                line: self.u64()?,
+                reason: self.inline()?,
+            });
+        }
+        Ok(out)
+    }
+
+    fn file(&mut self) -> Result<FileReport, WireError> {
+        let path = self.shared()?;
+        let agent = self.opt(Self::agent)?;
+        let format = self.shared()?;
+        let [bytes, read, candidates, duplicate_in_file, ignored, malformed, repaired] = [
+            self.u64()?,
+            self.u64()?,
+            self.u64()?,
+            self.u64()?,
+            self.u64()?,
+            self.u64()?,
+            self.u64()?,
+        ];
+        Ok(FileReport {
+            path,
+            agent,
+            format,
+            bytes,
+            read,
+            candidates,
+            duplicate_in_file,
+            ignored,
+            malformed,
+            examples: self.issues()?,
+            repaired,
+            notes: self.issues()?,
+        })
+    }
+}
