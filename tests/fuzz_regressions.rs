@@ -25,7 +25,10 @@ fn path_for(selector: u8) -> &'static str {
 }
 
 fn artifact(name: &str) -> Vec<u8> {
-    let path = format!("{}/tests/fuzz_regressions/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/fuzz_regressions/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 

@@ -9,5 +9,10 @@ use agentmeter::parsers::Format;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    fuzz_support::check_format(Format::ClaudeJsonl, "projects/-home-u-proj/0d9e1c52-aaaa-4bbb-8ccc-000000000001.jsonl", Some("0d9e1c52-aaaa-4bbb-8ccc-000000000001"), data);
+    fuzz_support::check_format(
+        Format::ClaudeJsonl,
+        "projects/-home-u-proj/0d9e1c52-aaaa-4bbb-8ccc-000000000001.jsonl",
+        Some("0d9e1c52-aaaa-4bbb-8ccc-000000000001"),
+        data,
+    );
 });

@@ -9,5 +9,10 @@ use agentmeter::parsers::Format;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    fuzz_support::check_format(Format::GeminiJson, "tmp/ab14fe39/chats/session-2025-10-05T07-11-eefc44a3.json", None, data);
+    fuzz_support::check_format(
+        Format::GeminiJson,
+        "tmp/ab14fe39/chats/session-2025-10-05T07-11-eefc44a3.json",
+        None,
+        data,
+    );
 });

@@ -9,5 +9,10 @@ use agentmeter::parsers::Format;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    fuzz_support::check_format(Format::GeminiJsonl, "tmp/9da8b3df/chats/session-2026-04-23T12-52-0ab84937.jsonl", None, data);
+    fuzz_support::check_format(
+        Format::GeminiJsonl,
+        "tmp/9da8b3df/chats/session-2026-04-23T12-52-0ab84937.jsonl",
+        None,
+        data,
+    );
 });

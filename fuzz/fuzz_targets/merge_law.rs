@@ -32,7 +32,11 @@ fuzz_target!(|data: &[u8]| {
 
     let ab = merged(&a, &b);
     let ba = merged(&b, &a);
-    assert_eq!(ab.line_totals(), ba.line_totals(), "a+b and b+a count lines differently");
+    assert_eq!(
+        ab.line_totals(),
+        ba.line_totals(),
+        "a+b and b+a count lines differently"
+    );
     assert_eq!(ab, ba, "a+b != b+a");
     // One path read twice with different contents keeps one report but the records of both
     // readings (a grown file's old records are a subset of its new ones, so real re-reads still

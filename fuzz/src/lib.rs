@@ -144,7 +144,10 @@ pub fn assert_ledger_balanced(ledger: &Ledger) {
         "line totals do not balance: {t:?}"
     );
     let candidates: u64 = ledger.files.values().map(|f| f.candidates).sum();
-    assert!(t.used <= candidates, "more used lines than candidates: {t:?}");
+    assert!(
+        t.used <= candidates,
+        "more used lines than candidates: {t:?}"
+    );
 }
 
 /// Two parses of the same bytes produced the same records and report.
@@ -152,7 +155,10 @@ pub fn assert_same_output(whole: &Sink, chunked: &Sink) {
     assert_eq!(whole.report, chunked.report, "chunking changed the report");
     assert_eq!(whole.usage, chunked.usage, "chunking changed usage records");
     assert_eq!(whole.tools, chunked.tools, "chunking changed tool calls");
-    assert_eq!(whole.messages, chunked.messages, "chunking changed messages");
+    assert_eq!(
+        whole.messages, chunked.messages,
+        "chunking changed messages"
+    );
 }
 
 /// The body of a per-format target: parse `data` with `format` at `path` (with the session the
