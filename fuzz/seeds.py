@@ -99,6 +99,7 @@ def per_format():
     return {
         "claude_jsonl": {
             "short": jsonl(*lines(CLAUDE, 1, 2, 5, 6)),
+            "prompt": jsonl(*lines(CLAUDE, 4, 5)),
             "tools": jsonl(*lines(TOOLS, 5, 11, 13)),
             "malformed": (FIX / "claude/derived/malformed.jsonl").read_bytes(),
             "sidechain": (FIX / "claude/devdocs/assistant_sidechain.jsonl").read_bytes(),
@@ -157,6 +158,9 @@ def main():
         "same-file-twice": b"55" + f["gemini_jsonl"]["chat"] + b"\xff" + f["gemini_jsonl"]["chat"],
         "gemini-migrated": b"45" + f["gemini_json"]["document"] + b"\xff"
                            + f["gemini_jsonl"]["chat"],
+        # One path rewritten in place: same line, same message id, another prompt (merge ties).
+        "same-path-rewritten": b"00" + jsonl(*lines(CLAUDE, 4)) + b"\xff"
+                               + jsonl(lines(CLAUDE, 4)[0].replace(b'"content":"', b'"content":"Now ')),
         "skipped-and-parsed": b"00" + b"not json\n" + b"\xff" + f["claude_jsonl"]["tools"],
     }
     for target, seeds in corpus.items():
