@@ -148,6 +148,7 @@ def main():
     mixed["codex-name-only"] = b"3a" + b'{"what":"ever"}\n'
     corpus["classify_and_parse"] = mixed
     f = formats
+    prompt = lines(CLAUDE, 4)[0]
     corpus["merge_law"] = {
         "claude-and-subagent": b"01" + jsonl(*lines(CLAUDE, 2, 5)) + b"\xff"
                                + f["claude_jsonl"]["sidechain"],
@@ -159,8 +160,8 @@ def main():
         "gemini-migrated": b"45" + f["gemini_json"]["document"] + b"\xff"
                            + f["gemini_jsonl"]["chat"],
         # One path rewritten in place: same line, same message id, another prompt (merge ties).
-        "same-path-rewritten": b"00" + jsonl(*lines(CLAUDE, 4)) + b"\xff"
-                               + jsonl(lines(CLAUDE, 4)[0].replace(b'"content":"', b'"content":"Now ')),
+        "same-path-rewritten": b"00" + jsonl(prompt) + b"\xff"
+                               + jsonl(prompt.replace(b'"content":"', b'"content":"Now ')),
         "skipped-and-parsed": b"00" + b"not json\n" + b"\xff" + f["claude_jsonl"]["tools"],
     }
     for target, seeds in corpus.items():
