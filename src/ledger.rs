@@ -118,10 +118,10 @@ impl Ledger {
 
     fn insert_report(&mut self, report: FileReport) {
         match self.files.get_mut(&report.path) {
-            // The same path read twice: keep the larger reading (a file that grew), so that
-            // re-adding is idempotent and the choice does not depend on order.
+            // The same path read twice: keep the preferred reading, so that re-adding is
+            // idempotent and the choice does not depend on order.
             Some(kept) => {
-                if (report.bytes, report.read) > (kept.bytes, kept.read) {
+                if prefer_report(&report, kept) == Ordering::Greater {
                     *kept = report;
                 }
             }
@@ -220,6 +220,23 @@ pub fn prefer_usage(a: &UsageRecord, b: &UsageRecord) -> Ordering {
             let jb = serde_json::to_string(b).unwrap_or_default();
             jb.cmp(&ja)
         })
+}
+
+/// The total order between two readings of one path; `Greater` means `a` wins.
+///
+/// The larger reading wins (a file that grew). Two readings of the same size and line count can
+/// still differ (a file rewritten in place between scans, a file skipped for another reason), and
+/// keeping whichever came first made `a + b` differ from `b + a` (found by the `merge_law` fuzz
+/// target), so such ties are broken on content, as [`prefer_usage`] breaks its own.
+fn prefer_report(a: &FileReport, b: &FileReport) -> Ordering {
+    (a.bytes, a.read).cmp(&(b.bytes, b.read)).then_with(|| {
+        if a == b {
+            return Ordering::Equal;
+        }
+        let ja = serde_json::to_string(a).unwrap_or_default();
+        let jb = serde_json::to_string(b).unwrap_or_default();
+        ja.cmp(&jb)
+    })
 }
 
 /// Two halves of one tool call (the call and its result) merge field by field.
