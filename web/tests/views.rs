@@ -183,10 +183,21 @@ async fn sessions_view_pages_by_fifty() {
         one(&host, "[data-testid='sessions-view-table-range']").text_content().unwrap(),
         "1–50 of 120"
     );
+    let next = one(&host, "[data-testid='sessions-view-table-next']");
+    assert!(!next.has_attribute("disabled"));
+    assert_eq!(next.text_content().unwrap(), "Next");
     click(&host, "[data-testid='sessions-view-table-next']");
     leptos::task::tick().await;
+    let range = || {
+        one(&host, "[data-testid='sessions-view-table-range']")
+            .text_content()
+            .unwrap()
+    };
+    assert_eq!(range(), "51–100 of 120");
+    assert_eq!(attr(&one(&host, "tbody tr"), "data-testid"), "session-row-s-050");
     click(&host, "[data-testid='sessions-view-table-next']");
     leptos::task::tick().await;
+    assert_eq!(range(), "101–120 of 120");
     assert_eq!(all(&host, "tbody tr").len(), 20);
     let next = one(&host, "[data-testid='sessions-view-table-next']");
     assert!(next.has_attribute("disabled"));

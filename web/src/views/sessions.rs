@@ -266,7 +266,7 @@ pub fn table<T: Send + Sync + 'static>(spec: Table<T>, rows: Arc<Vec<T>>) -> imp
                         {format!("{first}–{last} of {}", grouped(shown() as u64))}
                     </span>
                     <button type="button" class="ghost" data-testid=format!("{testid}-next")
-                        disabled=move || current() + 1 >= pages()
+                        disabled=move || { current() + 1 >= pages() }
                         on:click=move |_| page.set(current() + 1)>"Next"</button>
                 </nav>
             }
