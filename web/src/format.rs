@@ -23,7 +23,12 @@ fn localized(style: intl::Style, value: impl FnOnce() -> wasm_bindgen::JsValue) 
 pub fn tokens_short(n: u64) -> String {
     #[cfg(target_arch = "wasm32")]
     if let Some(s) = localized(intl::Style::Compact, || (n as f64).into()) {
-        return s;
+        // Some locales do not abbreviate thousands (German: `432.000` for 431,823): a rounded
+        // figure without a unit would pass for an exact one, so show the exact one instead.
+        if n < 1000 || s.chars().any(char::is_alphabetic) {
+            return s;
+        }
+        return grouped(n);
     }
     const UNITS: [(f64, &str); 4] = [(1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")];
     if n < 1000 {

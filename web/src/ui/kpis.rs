@@ -114,7 +114,7 @@ pub fn Kpis(report: Arc<Report>) -> impl IntoView {
             <div class="kpi" data-testid="kpi-cache-hit" data-value=data_f64(hit)>
                 <div class="kpi-label">"Cache hit rate"</div>
                 <div class="kpi-value" data-testid="kpi-cache-hit-rate" data-value=data_f64(hit)
-                    title=data_f64(hit)>{percent(hit)}</div>
+                    title=format!("{:.4} %", hit * 100.0)>{percent(hit)}</div>
                 <div class="kpi-sub">
                     {change("cache_hit_rate").map(|c| {
                         let (t, class) = change_text(c);
