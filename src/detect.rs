@@ -128,11 +128,12 @@ impl VisitScope {
 pub fn classify(path: &str, head: &[u8]) -> Classification {
     let path = path.replace('\\', "/");
     let name = file_name(&path);
-    if head.contains(&0) {
+    if let Some(what) = binary_kind(head) {
         return Classification::Unrecognized {
-            reason: "binary file (contains NUL bytes)".to_owned(),
+            reason: format!("binary file ({what})"),
         };
     }
+    let head = crate::lines::strip_bom(head);
     let Some(first) = first_nonblank(head) else {
         return Classification::Unrecognized {
             reason: "empty file".to_owned(),
@@ -190,6 +191,41 @@ pub fn classify(path: &str, head: &[u8]) -> Classification {
             reason: "not a Claude Code, Codex or Gemini CLI transcript".to_owned(),
         },
     }
+}
+
+/// File signatures of binary formats that end up under agent folders (pasted images, archives,
+/// databases); a file opening with one is never a transcript, whatever its name.
+const MAGIC: &[(&[u8], &str)] = &[
+    (b"\x89PNG\r\n\x1a\n", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF87a", "GIF image"),
+    (b"GIF89a", "GIF image"),
+    (b"%PDF-", "PDF document"),
+    (b"PK\x03\x04", "zip archive"),
+    (b"\x1f\x8b", "gzip data"),
+    (b"(\xb5/\xfd", "zstd data"),
+    (b"SQLite format 3\0", "SQLite database"),
+    (b"\x7fELF", "executable"),
+];
+
+/// Why `head` is binary data rather than text, if it is.
+///
+/// A transcript is JSON text, but one stray byte (a NUL from a crashed write, a control byte
+/// pasted into a prompt) must cost at most its own line, which the parser then reports as
+/// malformed. So a file is binary only when it opens with a known binary signature, or when more
+/// than one byte in ten is a control byte that text never holds (NUL and the other C0 controls
+/// but tab, newline, form feed, carriage return and escape): what images, archives and zeroed
+/// blocks look like.
+#[must_use]
+pub fn binary_kind(head: &[u8]) -> Option<&'static str> {
+    if let Some((_, what)) = MAGIC.iter().find(|(magic, _)| head.starts_with(magic)) {
+        return Some(what);
+    }
+    let control = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | 0x0c | b'\r' | 0x1b))
+        .count();
+    (control > 0 && control * 10 > head.len()).then_some("mostly NUL and control bytes")
 }
 
 /// The session a path implies: Claude subagent files belong to the folder above `subagents/`;
@@ -294,6 +330,55 @@ mod tests {
     }
 
     #[test]
+    fn a_stray_nul_or_control_byte_does_not_make_a_transcript_binary() {
+        let mut head = br#"{"parentUuid":null,"isSidechain":false,"sessionId":"s","x":"a"#.to_vec();
+        head.extend_from_slice(b"\0\x07\"}\n");
+        head.extend_from_slice(br#"{"parentUuid":"p","isSidechain":false}"#);
+        assert_eq!(
+            format_of_bytes("p/s.jsonl", &head),
+            Some(Format::ClaudeJsonl)
+        );
+        assert_eq!(format_of_bytes("p/s.jsonl", b"\0"), None);
+    }
+
+    #[test]
+    fn a_bom_does_not_hide_any_format() {
+        let bom = |s: &str| [b"\xEF\xBB\xBF", s.as_bytes()].concat();
+        let cases = [
+            (
+                "a.json",
+                "{\n  \"sessionId\": \"s\",\n  \"projectHash\": \"h\",\n  \"messages\": []\n}",
+                Format::GeminiJson,
+            ),
+            (
+                "a.jsonl",
+                r#"{"sessionId":"s","projectHash":"h"}"#,
+                Format::GeminiJsonl,
+            ),
+            (
+                "x.jsonl",
+                r#"{"timestamp":"t","type":"session_meta","payload":{}}"#,
+                Format::CodexJsonl,
+            ),
+            (
+                "p/s.jsonl",
+                r#"{"parentUuid":null,"isSidechain":false}"#,
+                Format::ClaudeJsonl,
+            ),
+        ];
+        for (path, text, format) in cases {
+            assert_eq!(format_of_bytes(path, &bom(text)), Some(format), "{path}");
+        }
+    }
+
+    fn format_of_bytes(path: &str, head: &[u8]) -> Option<Format> {
+        match classify(path, head) {
+            Classification::Parse { format, .. } => Some(format),
+            _ => None,
+        }
+    }
+
+    #[test]
     fn a_pretty_printed_gemini_document_is_recognised() {
         let head = "{\n  \"sessionId\": \"s\",\n  \"projectHash\": \"h\",\n  \"messages\": [\n";
         assert_eq!(
@@ -336,10 +421,21 @@ mod tests {
 
     #[test]
     fn binary_and_empty_files_are_named_not_parsed() {
-        assert!(matches!(
-            classify("a.jsonl", b"\x00\x01\x02"),
-            Classification::Unrecognized { .. }
-        ));
+        let reason = |head: &[u8]| match classify("a.jsonl", head) {
+            Classification::Unrecognized { reason } => reason,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            reason(b"\x00\x01\x02"),
+            "binary file (mostly NUL and control bytes)"
+        );
+        assert_eq!(
+            reason(&[0u8; 4096]),
+            "binary file (mostly NUL and control bytes)"
+        );
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        png.extend_from_slice(br#"{"parentUuid":null,"sessionId":"s","isSidechain":false}"#);
+        assert_eq!(reason(&png), "binary file (PNG image)");
         assert!(matches!(
             classify("a.jsonl", b"  \n"),
             Classification::Unrecognized { .. }

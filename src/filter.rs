@@ -14,6 +14,7 @@
 //!   time is in the range and their session has at least one model call that passes the other
 //!   criteria. With a date range, a tool call or message without a timestamp cannot be placed and
 //!   is left out.
+//! - A tool call copied into a resumed session is one call ([`Ledger::distinct_tools`]).
 //! - The line report is about files, not about a filter: it is never filtered.
 
 use std::collections::BTreeSet;
@@ -120,9 +121,10 @@ impl Filter {
             Some(ms) => self.time_in_range(ms, tz),
             None => self.since.is_none() && self.until.is_none(),
         };
-        for (k, t) in &ledger.tools {
-            if session_ok(k.agent, &t.session) && time_ok(t.start_ms.or(t.end_ms)) {
-                out.tools.insert(k.clone(), t.clone());
+        // One call per tool id: a resumed session's copy of a call is not a second call.
+        for t in ledger.distinct_tools() {
+            if session_ok(t.key.agent, &t.session) && time_ok(t.start_ms.or(t.end_ms)) {
+                out.tools.insert(t.key.clone(), t.clone());
             }
         }
         for (k, m) in &ledger.messages {

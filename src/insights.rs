@@ -6,9 +6,30 @@
 //! [`thresholds`]. A detector never guesses: when an agent present in the data does not record a
 //! field the detector needs, [`detect`] lists that (detector, agent) pair in
 //! [`InsightReport::not_covered`] instead of silently ignoring the agent.
+//!
+//! The rule, figure and thresholds of each detector are written up in `docs/insights.md`. Shared
+//! formatting lives in [`common`]; the tests build ledgers by hand (`fixture`), so each detector
+//! is pinned to its rule rather than to what a parser happens to fill.
 
+pub mod cache_regression;
+pub mod common;
+pub mod compaction_storm;
+pub mod concentration;
 pub mod coverage;
+pub mod day_pattern;
+pub mod file_rereads;
+pub mod marathon_sessions;
+pub mod retry_waste;
+pub mod small_turns;
 pub mod thresholds;
+pub mod tool_failures;
+pub mod turn_escalation;
+pub mod vague_prompts;
+
+#[cfg(test)]
+pub(crate) mod fixture;
+#[cfg(test)]
+mod law;
 
 use serde::{Deserialize, Serialize};
 
@@ -69,7 +90,63 @@ pub struct Detector {
 }
 
 /// Every detector, in the order their findings are listed (before sorting by severity).
-pub const DETECTORS: &[Detector] = &[];
+pub const DETECTORS: &[Detector] = &[
+    Detector {
+        id: tool_failures::ID,
+        needs: &[],
+        run: tool_failures::run,
+    },
+    Detector {
+        id: file_rereads::ID,
+        needs: &[Field::ToolTarget, Field::ToolResultSize],
+        run: file_rereads::run,
+    },
+    Detector {
+        id: retry_waste::ID,
+        needs: &[Field::ToolInput],
+        run: retry_waste::run,
+    },
+    Detector {
+        id: turn_escalation::ID,
+        needs: &[],
+        run: turn_escalation::run,
+    },
+    Detector {
+        id: compaction_storm::ID,
+        needs: &[Field::Compactions],
+        run: compaction_storm::run,
+    },
+    Detector {
+        id: cache_regression::ID,
+        needs: &[],
+        run: cache_regression::run,
+    },
+    Detector {
+        id: vague_prompts::ID,
+        needs: &[Field::PromptText],
+        run: vague_prompts::run,
+    },
+    Detector {
+        id: concentration::ID,
+        needs: &[],
+        run: concentration::run,
+    },
+    Detector {
+        id: small_turns::ID,
+        needs: &[],
+        run: small_turns::run,
+    },
+    Detector {
+        id: marathon_sessions::ID,
+        needs: &[],
+        run: marathon_sessions::run,
+    },
+    Detector {
+        id: day_pattern::ID,
+        needs: &[],
+        run: day_pattern::run,
+    },
+];
 
 /// Runs every detector over `analysis`: insights sorted by severity (critical first), then id.
 #[must_use]

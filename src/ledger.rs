@@ -154,6 +154,29 @@ impl Ledger {
             .filter(move |r| !shadowed.contains(&r.key))
     }
 
+    /// One tool call per `(agent, call id)`: the calls that count.
+    ///
+    /// [`ToolKey`] pairs a call with its result only within one session, so a call copied into
+    /// another session (a resumed Claude session copies its history under a new `sessionId`)
+    /// is a second, complete pair with the same id. It is still one call: of the copies, the one
+    /// read first (smallest source) represents it, as the id-only key did before sessions were
+    /// part of it. A hostile file that reuses another session's ids therefore never pairs a
+    /// call with a foreign result, and never adds calls either.
+    pub fn distinct_tools(&self) -> impl Iterator<Item = &ToolCall> {
+        let mut first: BTreeMap<(Agent, &str), &ToolCall> = BTreeMap::new();
+        for call in self.tools.values() {
+            first
+                .entry((call.key.agent, call.key.id.as_str()))
+                .and_modify(|kept| {
+                    if call.source < kept.source {
+                        *kept = call;
+                    }
+                })
+                .or_insert(call);
+        }
+        first.into_values()
+    }
+
     /// The line report over all files: `read = used + duplicate + ignored + malformed`.
     #[must_use]
     pub fn line_totals(&self) -> LineTotals {

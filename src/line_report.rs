@@ -5,7 +5,9 @@
 //! sources: a parser may know a line repeats an earlier one in the same file (a Codex token count
 //! re-emitted unchanged, a Gemini message re-appended), and the ledger collapses candidates that
 //! share a key across lines and files. [`LineTotals`] adds both up so that
-//! `read = used + duplicate + ignored + malformed` always holds.
+//! `read = used + duplicate + ignored + malformed` always holds. A line kept after a repair
+//! (invalid UTF-8 replaced, a count clamped) keeps its fate and is also noted
+//! ([`FileReport::repaired`]), so no repair is silent.
 
 use serde::{Deserialize, Serialize};
 
@@ -42,6 +44,17 @@ pub struct FileReport {
     pub malformed: u64,
     /// The first [`MAX_EXAMPLES`] malformed lines.
     pub examples: Vec<Issue>,
+    /// Lines kept (their fate is not malformed) after a repair: invalid UTF-8 replaced, a count
+    /// clamped. Not a fate of its own: each is also counted as used, duplicate or ignored.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub repaired: u64,
+    /// The first [`MAX_EXAMPLES`] repaired lines, with what was repaired.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<Issue>,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// Lines summed over files after the merge, the report users see.
@@ -87,8 +100,16 @@ impl Sink {
         }
     }
 
-    /// A line (or document unit) that produced `record`.
+    /// A line (or document unit) that produced `record`; malformed instead when a count is
+    /// beyond any real call ([`crate::model::MAX_TOKENS_PER_CALL`]).
     pub fn used(&mut self, record: UsageRecord) {
+        if let Some((field, n)) = record.tokens.out_of_range() {
+            self.malformed(
+                record.source.line,
+                format!("{field} count {n} is beyond any real call (more than 10^15 tokens)"),
+            );
+            return;
+        }
         self.report.read += 1;
         self.report.candidates += 1;
         self.usage.push(record);
@@ -118,6 +139,21 @@ impl Sink {
         }
     }
 
+    /// A line that was kept after a repair (does not change the line's fate; see
+    /// [`FileReport::repaired`]). Several repairs of one line count once.
+    pub fn repaired(&mut self, line: u64, what: impl Into<String>) {
+        if self.report.notes.last().is_some_and(|n| n.line == line) {
+            return;
+        }
+        self.report.repaired += 1;
+        if self.report.notes.len() < MAX_EXAMPLES {
+            self.report.notes.push(Issue {
+                line,
+                reason: what.into(),
+            });
+        }
+    }
+
     /// A tool call seen on some line (does not change the line's fate).
     pub fn tool(&mut self, call: ToolCall) {
         self.tools.push(call);
@@ -134,6 +170,9 @@ impl Sink {
 pub fn json_reason(bytes: &[u8], err: &serde_json::Error) -> String {
     if std::str::from_utf8(bytes).is_err() {
         return "invalid UTF-8".to_owned();
+    }
+    if bytes.contains(&0) {
+        return "contains a NUL byte (invalid JSON)".to_owned();
     }
     if err.is_eof() {
         return "truncated JSON (line ends mid-record)".to_owned();

@@ -4,11 +4,21 @@
 //! `read`), so a line can be cut anywhere, even inside a multi-byte UTF-8 sequence. The splitter
 //! carries the unfinished tail into the next chunk; feeding a file whole or byte by byte yields
 //! the same lines. Lines longer than [`MAX_LINE_BYTES`] are not buffered: they are reported as
-//! [`Line::TooLong`] once, and their bytes are skipped up to the next newline.
+//! [`Line::TooLong`] once, and their bytes are skipped up to the next newline. A UTF-8
+//! byte-order mark at the start of the file is dropped here, once for every format.
 
 /// The longest line kept in memory. Real transcripts have lines of a few MiB (pasted images);
 /// anything beyond this is counted as malformed instead of exhausting a browser tab's memory.
 pub const MAX_LINE_BYTES: usize = 64 * 1024 * 1024;
+
+/// The UTF-8 byte-order mark.
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// `bytes` without a leading UTF-8 byte-order mark.
+#[must_use]
+pub fn strip_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(BOM).unwrap_or(bytes)
+}
 
 /// One line handed to a parser.
 #[derive(Debug, PartialEq, Eq)]
@@ -103,6 +113,11 @@ impl LineSplitter {
         if let Some(stripped) = bytes.strip_suffix(b"\r") {
             bytes = stripped;
         }
+        // A byte-order mark (an editor's or a Windows tool's save) opens the file, not its first
+        // record: every format reads line 1 without it.
+        if number == 1 {
+            bytes = strip_bom(bytes);
+        }
         f(Line::Text { number, bytes });
         self.carry.clear();
     }
@@ -135,6 +150,16 @@ mod tests {
         assert_eq!(
             split(&[b"ab", b"c\r\nde", b"f\n\ng"], 100),
             vec!["1:abc", "2:def", "3:", "4:g"]
+        );
+    }
+
+    #[test]
+    fn a_bom_opening_the_file_is_not_part_of_line_one_however_it_is_chunked() {
+        let whole = split(&[b"\xEF\xBB\xBF{}\r\n\xEF\xBB\xBFx"], 100);
+        assert_eq!(whole, vec!["1:{}", "2:\u{feff}x"]);
+        assert_eq!(
+            split(&[b"\xEF", b"\xBB", b"\xBF{}\r\n\xEF\xBB\xBFx"], 100),
+            whole
         );
     }
 

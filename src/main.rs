@@ -1,20 +1,52 @@
 //! The `agentmeter` binary: argument handling and exit codes; everything else is the library.
+//!
+//! Exit codes: 0 after printing the report; 3 after printing it when no agent usage was found
+//! (so scripts can tell "nothing there" from "zero spend"); 2 on bad arguments or a PATH that
+//! does not exist; 1 when the report cannot be written (a full disk, a closed terminal). A reader that stops early
+//! (`agentmeter report | head`) ends the run quietly with 141, what a shell reports for a
+//! program stopped by SIGPIPE, so a pipeline with `pipefail` still sees that output was cut.
 
-use std::io::Write;
+use std::ffi::OsString;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
+use agentmeter::cli::text::terminal_safe;
+
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match agentmeter::cli::run(&args) {
-        Ok(text) => {
+    let args: Vec<OsString> = std::env::args_os().skip(1).collect();
+    let color = use_color();
+    agentmeter::cli::text::set_color(color);
+    match agentmeter::cli::run_outcome(&args) {
+        Ok(outcome) => {
             let mut out = std::io::stdout().lock();
-            // A closed pipe (`agentmeter report | head`) is not an error worth a message.
-            let _ = out.write_all(text.as_bytes());
-            ExitCode::SUCCESS
+            match out
+                .write_all(outcome.text.as_bytes())
+                .and_then(|()| out.flush())
+            {
+                Ok(()) if outcome.found => ExitCode::SUCCESS,
+                Ok(()) => ExitCode::from(3),
+                Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(141),
+                Err(err) => {
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "agentmeter: cannot write the report: {err}"
+                    );
+                    ExitCode::from(1)
+                }
+            }
         }
         Err(err) => {
-            let _ = writeln!(std::io::stderr(), "agentmeter: {err}");
+            let message = err.to_string();
+            let _ = writeln!(std::io::stderr(), "agentmeter: {}", terminal_safe(&message));
             ExitCode::from(2)
         }
     }
+}
+
+/// Colour only on a terminal, never with `NO_COLOR` set (any value, see no-color.org) or a dumb
+/// terminal.
+fn use_color() -> bool {
+    std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
 }

@@ -18,11 +18,40 @@ pub enum Agent {
     Claude,
     Codex,
     Gemini,
+    Copilot,
+    #[serde(rename = "opencode")]
+    OpenCode,
+    Qwen,
+    Amp,
+    Kimi,
+    Droid,
+    Pi,
+    Crush,
+    Codebuff,
+    Goose,
+    Cline,
+    Roo,
 }
 
 impl Agent {
     /// Every agent, in display order.
-    pub const ALL: [Agent; 3] = [Agent::Claude, Agent::Codex, Agent::Gemini];
+    pub const ALL: [Agent; 15] = [
+        Agent::Claude,
+        Agent::Codex,
+        Agent::Gemini,
+        Agent::Copilot,
+        Agent::OpenCode,
+        Agent::Qwen,
+        Agent::Amp,
+        Agent::Kimi,
+        Agent::Droid,
+        Agent::Pi,
+        Agent::Crush,
+        Agent::Codebuff,
+        Agent::Goose,
+        Agent::Cline,
+        Agent::Roo,
+    ];
 
     /// The lowercase name used in JSON, the CLI and `data-testid` hooks.
     #[must_use]
@@ -31,6 +60,18 @@ impl Agent {
             Agent::Claude => "claude",
             Agent::Codex => "codex",
             Agent::Gemini => "gemini",
+            Agent::Copilot => "copilot",
+            Agent::OpenCode => "opencode",
+            Agent::Qwen => "qwen",
+            Agent::Amp => "amp",
+            Agent::Kimi => "kimi",
+            Agent::Droid => "droid",
+            Agent::Pi => "pi",
+            Agent::Crush => "crush",
+            Agent::Codebuff => "codebuff",
+            Agent::Goose => "goose",
+            Agent::Cline => "cline",
+            Agent::Roo => "roo",
         }
     }
 
@@ -41,6 +82,18 @@ impl Agent {
             Agent::Claude => "Claude Code",
             Agent::Codex => "Codex CLI",
             Agent::Gemini => "Gemini CLI",
+            Agent::Copilot => "Copilot CLI",
+            Agent::OpenCode => "OpenCode",
+            Agent::Qwen => "Qwen Code",
+            Agent::Amp => "Amp",
+            Agent::Kimi => "Kimi CLI",
+            Agent::Droid => "Factory Droid",
+            Agent::Pi => "pi",
+            Agent::Crush => "Crush",
+            Agent::Codebuff => "Codebuff",
+            Agent::Goose => "Goose",
+            Agent::Cline => "Cline",
+            Agent::Roo => "Roo Code",
         }
     }
 }
@@ -50,6 +103,11 @@ impl std::fmt::Display for Agent {
         f.write_str(self.as_str())
     }
 }
+
+/// The largest count of any one kind a single model call may carry: 10^15 tokens, a billion
+/// times the largest context window in use. Anything above is a corrupt or hostile line, and
+/// bounding each call keeps every later sum far from `u64` overflow.
+pub const MAX_TOKENS_PER_CALL: u64 = 1_000_000_000_000_000;
 
 /// Token counts of one model call (or a sum of them), in non-overlapping kinds.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,19 +130,40 @@ impl Tokens {
     /// All cache writes, whatever their lifetime.
     #[must_use]
     pub fn cache_write(&self) -> u64 {
-        self.cache_write_5m + self.cache_write_1h
+        self.cache_write_5m.saturating_add(self.cache_write_1h)
     }
 
     /// Every billable token: input + output + cache writes + cache reads.
+    ///
+    /// Sums saturate instead of wrapping: one call's counts are bounded by
+    /// [`MAX_TOKENS_PER_CALL`] when they are read, but sums over many calls are not.
     #[must_use]
     pub fn total(&self) -> u64 {
-        self.input + self.output + self.cache_write() + self.cache_read
+        self.prompt().saturating_add(self.output)
     }
 
     /// Prompt-side tokens (everything the model read): input + cache writes + cache reads.
     #[must_use]
     pub fn prompt(&self) -> u64 {
-        self.input + self.cache_write() + self.cache_read
+        self.input
+            .saturating_add(self.cache_write())
+            .saturating_add(self.cache_read)
+    }
+
+    /// The first count above [`MAX_TOKENS_PER_CALL`], as `(field, value)`: such a call cannot
+    /// be real, so the line that carries it is malformed rather than summed.
+    #[must_use]
+    pub fn out_of_range(&self) -> Option<(&'static str, u64)> {
+        [
+            ("input", self.input),
+            ("output", self.output),
+            ("cache_write_5m", self.cache_write_5m),
+            ("cache_write_1h", self.cache_write_1h),
+            ("cache_read", self.cache_read),
+            ("reasoning", self.reasoning),
+        ]
+        .into_iter()
+        .find(|(_, n)| *n > MAX_TOKENS_PER_CALL)
     }
 
     /// True when every count is zero.
@@ -117,8 +196,9 @@ pub struct Source {
 /// - Claude: `scope` = `message.id`, `id` = `requestId` (the sidechain-replay rule groups by scope);
 /// - Codex: `scope` = the thread the call belongs to, `id` = its place in the cumulative counter;
 /// - Gemini: `scope` = session id, `id` = message id;
-/// - a line that carries no identity gets `scope` = `"line:" + file`, `id` = its line number, so it
-///   is never collapsed with anything but itself.
+/// - a line that carries no identity is keyed by its content ([`UsageKey::by_content`]), so the
+///   same line met in a copy of its file collapses, and repeats within one file do not;
+/// - [`UsageKey::unkeyed`] keys a record by file and line (tests, and records built by hand).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct UsageKey {
     pub agent: Agent,
@@ -134,6 +214,40 @@ impl UsageKey {
             agent,
             scope: format!("line:{}", source.file),
             id: source.line.to_string(),
+        }
+    }
+
+    /// True when this is the [`UsageKey::unkeyed`] key of `source` (checked without allocating).
+    #[must_use]
+    pub fn is_unkeyed_at(&self, source: &Source) -> bool {
+        self.scope.strip_prefix("line:") == Some(source.file.as_str())
+            && self.id.parse::<u64>() == Ok(source.line)
+    }
+
+    /// The key of a usage line that names no call (Claude without `message.id` or `requestId`):
+    /// its session, its time, a hash of the line's bytes, and how many identical lines of the
+    /// same session came before it in the file (`occurrence`, from 1).
+    ///
+    /// Why this is sound (docs/accounting.md, "Lines without ids"): a copy of a file (a folder
+    /// dropped twice under two names, one file reached through two paths) repeats each line with
+    /// its position among identical lines, so it yields the same keys and counts once. Within one
+    /// file, a line written twice gets occurrences 1 and 2 and counts twice, as it did when
+    /// lines were keyed by position. The hash covers every byte of the line, so two lines that
+    /// differ anywhere (a uuid, a timestamp, one digit of usage) never collapse.
+    #[must_use]
+    pub fn by_content(
+        agent: Agent,
+        session: &str,
+        timestamp_ms: i64,
+        line: &[u8],
+        occurrence: u32,
+    ) -> Self {
+        UsageKey {
+            agent,
+            // All of it in the scope: the sidechain-replay rule groups Claude records by scope, and
+            // only identical lines (identical `isSidechain`) may share one.
+            scope: format!("nokey:{session}:{timestamp_ms}:{:016x}", content_hash(line)),
+            id: occurrence.to_string(),
         }
     }
 }
@@ -170,10 +284,19 @@ impl UsageRecord {
     }
 }
 
-/// The identity of one tool call (the agent's own call id).
+/// The identity of one tool call: the agent's own call id, **within the session it belongs to**.
+///
+/// A call's result is matched to the call by this key, so the id alone is not enough: call ids
+/// are only unique within a session (Gemini's are short counters), and two files that reuse ids
+/// (a copied or hand-edited rollout) must not pair one session's call with another's result
+/// (measured: a 4-call tool summed to 2,183 hours that way). `session` is the session as the
+/// parser keys it: Claude the path-derived session (a subagent file shares its parent's), Codex
+/// the lineage root (a fork replays its parent's calls under the parent's ids), Gemini the
+/// session id.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct ToolKey {
     pub agent: Agent,
+    pub session: String,
     pub id: String,
 }
 

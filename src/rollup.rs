@@ -35,7 +35,7 @@ impl Totals {
         self.tokens.add(&record.tokens);
         self.calls += 1;
         if cost.provenance == Provenance::Unpriced {
-            self.unpriced_tokens += record.tokens.total();
+            self.unpriced_tokens = self.unpriced_tokens.saturating_add(record.tokens.total());
         } else {
             self.cost_pico = self.cost_pico.saturating_add(cost.pico);
         }
@@ -224,7 +224,7 @@ pub fn summarize(ledger: &Ledger, prices: &PriceTable, tz: Tz) -> Summary {
     }
 
     let mut tools: BTreeMap<(Agent, String), ToolRow> = BTreeMap::new();
-    for call in ledger.tools.values() {
+    for call in ledger.distinct_tools() {
         let agent = call.key.agent;
         let name = call.name.clone().unwrap_or_else(|| "unknown".to_owned());
         let row = tools
@@ -239,7 +239,8 @@ pub fn summarize(ledger: &Ledger, prices: &PriceTable, tz: Tz) -> Summary {
         row.calls += 1;
         row.errors += u64::from(call.is_error);
         if let (Some(a), Some(b)) = (call.start_ms, call.end_ms) {
-            row.total_ms += u64::try_from(b - a).unwrap_or(0);
+            let ms = u64::try_from(b.saturating_sub(a)).unwrap_or(0);
+            row.total_ms = row.total_ms.saturating_add(ms);
         }
         if let Some(s) = sessions.get_mut(&(agent, call.session.clone())) {
             s.tool_calls += 1;

@@ -214,18 +214,23 @@ fn malformed_lines_are_counted_with_reasons() {
     assert_eq!(r.read, 7);
     assert_eq!(r.read, physical_lines(&bytes(&rel)));
     assert_eq!(r.candidates, 1);
-    assert_eq!(r.ignored, 2, "unknown record type and blank line");
-    assert_eq!(r.malformed, 4);
+    assert_eq!(
+        r.ignored, 3,
+        "the user line with invalid UTF-8 in its text (repaired), unknown record type, blank line"
+    );
+    assert_eq!(r.malformed, 3);
+    assert_eq!(r.repaired, 1);
+    assert_eq!(r.notes[0].line, 2);
+    assert!(r.notes[0].reason.contains("invalid UTF-8"));
     let reasons: Vec<(u64, &str)> = r
         .examples
         .iter()
         .map(|i| (i.line, i.reason.as_str()))
         .collect();
-    assert_eq!(reasons[0], (2, "invalid UTF-8"));
-    assert_eq!(reasons[1], (4, "not a JSON object"));
-    assert_eq!(reasons[2].0, 5);
-    assert!(reasons[2].1.contains("assistant") && reasons[2].1.contains("-13"));
-    assert_eq!(reasons[3], (7, "truncated JSON (line ends mid-record)"));
+    assert_eq!(reasons[0], (4, "not a JSON object"));
+    assert_eq!(reasons[1].0, 5);
+    assert!(reasons[1].1.contains("assistant") && reasons[1].1.contains("-13"));
+    assert_eq!(reasons[2], (7, "truncated JSON (line ends mid-record)"));
 }
 
 #[test]

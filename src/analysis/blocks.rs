@@ -81,3 +81,61 @@ pub fn blocks(calls: &[Call], now_ms: i64) -> Vec<UsageBlock> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Agent, Tokens};
+
+    const H: i64 = HOUR_MS;
+
+    fn call(ms: i64, cost_pico: u64) -> Call {
+        Call {
+            agent: Agent::Claude,
+            session: "s".to_owned(),
+            model: "m".to_owned(),
+            project: None,
+            timestamp_ms: ms,
+            tokens: Tokens {
+                output: 100,
+                ..Tokens::default()
+            },
+            cost_pico,
+            priced: true,
+        }
+    }
+
+    #[test]
+    fn a_block_starts_at_the_floored_hour_of_its_first_call_and_lasts_five_hours() {
+        let t0 = 1_000 * H + 25 * 60_000; // 10:25 into hour 1000
+        let calls = [
+            call(t0, 1),
+            call(1_000 * H + 5 * H - 1, 2), // last ms of the first block
+            call(1_000 * H + 5 * H, 4),     // exactly at its end: a new block
+            call(1_000 * H + 13 * H + 7, 8), // after a gap
+        ];
+        let b = blocks(&calls, 0);
+        assert_eq!(b.len(), 3);
+        assert_eq!((b[0].start_ms, b[0].end_ms), (1_000 * H, 1_005 * H));
+        assert_eq!((b[0].totals.calls, b[0].totals.cost_pico), (2, 3));
+        assert_eq!((b[1].start_ms, b[1].totals.cost_pico), (1_005 * H, 4));
+        assert_eq!(b[2].start_ms, 1_013 * H);
+        assert!(b
+            .iter()
+            .all(|b| !b.active && b.projected_cost_pico.is_none()));
+    }
+
+    #[test]
+    fn the_active_block_projects_its_burn_rate_to_its_end() {
+        // Calls at 11:00 and 12:00, now = 12:00, cost 6 so far.
+        let calls = [call(10 * H + H, 2), call(10 * H + 2 * H, 4)];
+        let b = blocks(&calls, 10 * H + 2 * H);
+        assert_eq!(b.len(), 1);
+        assert!(b[0].active);
+        // The block starts at 11:00 (the first call's hour): 1 h elapsed, 6/h, 4 h left.
+        assert_eq!(b[0].start_ms, 11 * H);
+        assert_eq!(b[0].cost_per_hour_pico, 6.0);
+        assert_eq!(b[0].projected_cost_pico, Some(6 + 6 * 4));
+        assert_eq!(b[0].projected_tokens, Some(200 + 200 * 4));
+    }
+}

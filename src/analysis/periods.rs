@@ -64,7 +64,8 @@ pub struct PeriodRow {
 /// Sums `calls` by period of `granularity`, oldest first.
 #[must_use]
 pub fn by_period(calls: &[Call], granularity: Granularity, tz: Tz) -> Vec<PeriodRow> {
-    let mut rows: BTreeMap<NaiveDate, (PeriodRow, BTreeSet<(Agent, &str)>)> = BTreeMap::new();
+    type Acc<'a> = (PeriodRow, BTreeSet<(Agent, &'a str)>);
+    let mut rows: BTreeMap<NaiveDate, Acc<'_>> = BTreeMap::new();
     for call in calls {
         let (start, period) = granularity.period_of(day_of(call.timestamp_ms, tz));
         let (row, sessions) = rows.entry(start).or_insert_with(|| {

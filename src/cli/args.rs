@@ -1,68 +1,235 @@
-//! Command-line arguments, parsed by hand: three flags do not justify a parser crate.
+//! Command-line arguments, parsed by hand: a command, a few flags and paths do not justify a
+//! parser crate (and keep the binary small and quick to build).
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
+use chrono::NaiveDate;
+
 use super::CliError;
+use crate::filter::Filter;
+use crate::model::Agent;
 
 /// The help text.
 pub const USAGE: &str = "\
 agentmeter: exact token and cost accounting for AI coding agents
 
 USAGE:
-    agentmeter report [--json] [--tz ZONE] [PATH...]
+    agentmeter <COMMAND> [OPTIONS] [PATH...]
+
+COMMANDS:
+    report      everything: daily, per-model and per-agent tables and the line report
+    daily       one row per day          weekly    one row per ISO week
+    monthly     one row per month        session   one row per session (--id ID: one session)
+    blocks      5-hour usage blocks      models    model comparison
+    tools       tool health              insights  findings and what to do about them
 
 PATH may be a home-like folder (containing .claude, .codex or .gemini), an agent's own folder
 (~/.claude/projects, ~/.codex/sessions, ~/.gemini/tmp), any folder below one, or a file.
 With no PATH, the current user's default folders are read.
 
 OPTIONS:
-    --json        print the report as JSON
-    --tz ZONE     count days in this IANA time zone (default: $TZ, else UTC)
-    -h, --help    print this help
+    --json              print JSON (the same shape the web app draws)
+    --tz ZONE           count days in this IANA time zone (default: $TZ, else the system zone,
+                        else UTC)
+    --since YYYY-MM-DD  first day included (YYYYMMDD also accepted)
+    --until YYYY-MM-DD  last day included
+    --agent A           only this agent (claude, codex, gemini); repeat for several
+    --model M           only this model, as the agent wrote it; repeatable
+    --project P         only this project: its path, or its last path components; repeatable
+    --source S          only files whose path starts with S; repeatable
+    --id ID             (session) the session to show
+    -h, --help          print this help
+    -V, --version       print the version
+
+EXIT STATUS:
+    0  the report was printed          1  the report could not be written (disk full, ...)
+    2  bad arguments or a PATH that does not exist
+    3  the report was printed, but no agent usage was found in the scanned folders
+  141  the reader stopped early (`agentmeter report | head`)
+
+Text output is coloured on a terminal unless NO_COLOR is set; --json never is.
 ";
 
-/// Parsed arguments of `agentmeter report`.
+/// What to print.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Command {
+    #[default]
+    Report,
+    Daily,
+    Weekly,
+    Monthly,
+    Session,
+    Blocks,
+    Models,
+    Tools,
+    Insights,
+}
+
+impl Command {
+    fn parse(name: &str) -> Option<Command> {
+        Some(match name {
+            "report" => Command::Report,
+            "daily" => Command::Daily,
+            "weekly" => Command::Weekly,
+            "monthly" => Command::Monthly,
+            "session" | "sessions" => Command::Session,
+            "blocks" => Command::Blocks,
+            "models" => Command::Models,
+            "tools" => Command::Tools,
+            "insights" => Command::Insights,
+            _ => return None,
+        })
+    }
+}
+
+/// Parsed arguments.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct ReportArgs {
+    pub command: Command,
     pub json: bool,
     pub tz: Option<String>,
+    pub filter: Filter,
+    pub id: Option<String>,
     pub paths: Vec<PathBuf>,
     pub help: bool,
+    pub version: bool,
+}
+
+/// A `--since`/`--until` day: `2026-02-01` or `20260201`.
+///
+/// # Errors
+/// When `s` is neither.
+pub fn parse_day(flag: &str, s: &str) -> Result<NaiveDate, CliError> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(s, "%Y%m%d"))
+        .map_err(|_| CliError::Usage(format!("{flag} wants a day as YYYY-MM-DD, not {s:?}")))
+}
+
+fn parse_agent(s: &str) -> Result<Agent, CliError> {
+    Agent::ALL
+        .into_iter()
+        .find(|a| a.as_str().eq_ignore_ascii_case(s))
+        .ok_or_else(|| {
+            let known: Vec<&str> = Agent::ALL.iter().map(|a| a.as_str()).collect();
+            CliError::Usage(format!("unknown agent {s:?} (known: {})", known.join(", ")))
+        })
 }
 
 /// Parses `args` (without the program name).
 ///
+/// Arguments arrive as `OsString`s: a PATH need not be UTF-8 (any byte but NUL and `/` is a valid
+/// file name) and is kept as it came. Commands, options and their values must be UTF-8.
+///
 /// # Errors
-/// On an unknown command or flag, or a flag missing its value.
-pub fn parse(args: &[String]) -> Result<ReportArgs, CliError> {
+/// On an unknown command or flag, a flag missing its value, or a bad value.
+pub fn parse(args: &[OsString]) -> Result<ReportArgs, CliError> {
     let mut out = ReportArgs::default();
     let mut it = args.iter();
-    match it.next().map(String::as_str) {
-        Some("report") => {}
+    let utf8 = |a: &OsString| {
+        a.to_str()
+            .map(str::to_owned)
+            .ok_or_else(|| CliError::Usage(format!("{} is not valid UTF-8", a.to_string_lossy())))
+    };
+    match it.next().map(utf8).transpose()?.as_deref() {
         Some("-h" | "--help" | "help") | None => {
             out.help = true;
             return Ok(out);
         }
-        Some(other) => {
-            return Err(CliError::Usage(format!(
-                "unknown command {other:?}; try `agentmeter report`"
-            )))
+        Some("-V" | "--version" | "version") => {
+            out.version = true;
+            return Ok(out);
         }
+        Some(name) => match Command::parse(name) {
+            Some(c) => out.command = c,
+            None => {
+                return Err(CliError::Usage(format!(
+                    "unknown command {name:?}; try `agentmeter --help`"
+                )))
+            }
+        },
     }
-    while let Some(arg) = it.next() {
-        match arg.as_str() {
+    while let Some(raw) = it.next() {
+        let Some(arg) = raw.to_str() else {
+            out.paths.push(PathBuf::from(raw));
+            continue;
+        };
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_owned())),
+            _ => (arg, None),
+        };
+        let mut value = |name: &str| -> Result<String, CliError> {
+            match inline.clone() {
+                Some(v) => Ok(v),
+                None => it
+                    .next()
+                    .map(utf8)
+                    .transpose()?
+                    .ok_or_else(|| CliError::Usage(format!("{name} needs a value"))),
+            }
+        };
+        match flag {
             "--json" => out.json = true,
-            "--tz" => match it.next() {
-                Some(z) => out.tz = Some(z.clone()),
-                None => return Err(CliError::Usage("--tz needs a zone name".to_owned())),
-            },
             "-h" | "--help" => out.help = true,
-            s if s.starts_with("--tz=") => out.tz = Some(s["--tz=".len()..].to_owned()),
+            "-V" | "--version" => out.version = true,
+            "--tz" => out.tz = Some(value("--tz")?),
+            "--since" => out.filter.since = Some(parse_day("--since", &value("--since")?)?),
+            "--until" => out.filter.until = Some(parse_day("--until", &value("--until")?)?),
+            "--agent" => out.filter.agents.push(parse_agent(&value("--agent")?)?),
+            "--model" => out.filter.models.push(value("--model")?),
+            "--project" => out.filter.projects.push(value("--project")?),
+            "--source" => out.filter.sources.push(value("--source")?),
+            "--id" => out.id = Some(value("--id")?),
             s if s.starts_with('-') && s != "-" => {
                 return Err(CliError::Usage(format!("unknown option {s:?}")))
             }
-            s => out.paths.push(PathBuf::from(s)),
+            _ => out.paths.push(PathBuf::from(raw)),
+        }
+    }
+    if let (Some(s), Some(u)) = (out.filter.since, out.filter.until) {
+        if s > u {
+            return Err(CliError::Usage(format!("--since {s} is after --until {u}")));
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(s: &str) -> Vec<OsString> {
+        s.split_whitespace().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn commands_and_filters() {
+        let a = parse(&args(
+            "daily --since 2026-02-01 --until=20260228 --agent claude --agent Codex --model m \
+             --project api --json x y",
+        ))
+        .expect("valid");
+        assert_eq!(a.command, Command::Daily);
+        assert!(a.json);
+        assert_eq!(a.filter.since, NaiveDate::from_ymd_opt(2026, 2, 1));
+        assert_eq!(a.filter.until, NaiveDate::from_ymd_opt(2026, 2, 28));
+        assert_eq!(a.filter.agents, vec![Agent::Claude, Agent::Codex]);
+        assert_eq!(a.filter.models, vec!["m".to_owned()]);
+        assert_eq!(a.filter.projects, vec!["api".to_owned()]);
+        assert_eq!(a.paths.len(), 2);
+    }
+
+    #[test]
+    fn bad_values_are_usage_errors() {
+        for bad in [
+            "report --since 2026-13-01",
+            "report --agent cursor",
+            "report --since",
+            "report --since 2026-02-02 --until 2026-02-01",
+            "frobnicate",
+            "report --frob",
+        ] {
+            assert!(parse(&args(bad)).is_err(), "{bad}");
+        }
+    }
 }

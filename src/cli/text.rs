@@ -2,22 +2,61 @@
 //!
 //! Exact integers with thousands separators (the terminal has room; the dashboard abbreviates),
 //! dollars to the cent, numbers right-aligned so columns compare at a glance.
+//!
+//! Model names, session ids, paths and malformed-line reasons come from transcripts and file
+//! names, which anyone can write: an escape sequence in a model name could recolour, retitle or
+//! rewrite the user's terminal. Every cell and every line printed passes through
+//! [`terminal_safe`], once, in [`section`] and [`render`].
 
+use std::borrow::Cow;
 use std::fmt::Write;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::report::{thousands, GroupReport, Report};
+
+/// Whether section titles are printed bold: set once by the binary (a terminal, no `NO_COLOR`).
+/// A process-wide switch rather than a parameter of every table function: it is a property of
+/// where the output goes, not of what is printed, and only the binary sets it.
+static COLOR: AtomicBool = AtomicBool::new(false);
+
+/// Turns colour on or off for the text tables.
+pub fn set_color(on: bool) {
+    COLOR.store(on, Ordering::Relaxed);
+}
+
+/// The note printed when no agent usage was found: the folders actually scanned, and where each
+/// agent keeps its files.
+#[must_use]
+pub fn nothing_found(scanned: &[PathBuf], defaults: bool) -> String {
+    let mut out = String::from("No agent usage found.\n");
+    out.push_str(if defaults {
+        "Scanned the default folders:\n"
+    } else {
+        "Scanned:\n"
+    });
+    for root in scanned {
+        let state = if root.exists() {
+            ""
+        } else {
+            "  (does not exist)"
+        };
+        let _ = writeln!(out, "  {}{state}", terminal_safe(&root.to_string_lossy()));
+    }
+    out.push_str(
+        "Claude Code keeps sessions in ~/.claude/projects or ~/.config/claude/projects, Codex CLI in \
+         ~/.codex/sessions and ~/.codex/archived_sessions, Gemini CLI in ~/.gemini/tmp \
+         (on Windows, the same folders under %USERPROFILE%). Give a folder as PATH to read \
+         another place.\n",
+    );
+    out
+}
 
 /// Renders the whole report as text.
 #[must_use]
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
-    if report.agents.is_empty() {
-        out.push_str("No agent usage found.\n");
-        out.push_str(
-            "Looked for Claude Code (~/.claude/projects), Codex CLI (~/.codex/sessions) and \
-             Gemini CLI (~/.gemini/tmp) transcripts.\n\n",
-        );
-    } else {
+    if !report.agents.is_empty() {
         section(&mut out, "Daily", &daily_rows(report));
         section(&mut out, "By model", &model_rows(report));
         section(&mut out, "By agent", &agent_rows(report));
@@ -32,15 +71,44 @@ pub fn render(report: &Report) -> String {
         let _ = writeln!(
             out,
             "Unpriced models (tokens counted, cost not included): {}",
-            unpriced.join(", ")
+            terminal_safe(&unpriced.join(", "))
         );
     }
     let _ = writeln!(
         out,
         "Prices: {}; days in {}.",
-        report.prices, report.time_zone
+        terminal_safe(&report.prices),
+        terminal_safe(&report.time_zone)
     );
     out
+}
+
+/// `text` with every character that a terminal would act on instead of print shown escaped as
+/// `\u{..}`: C0 controls (ESC, BEL, CR, LF, TAB, NUL...), DEL, C1 controls (U+0080-U+009F,
+/// CSI among them), the line and paragraph separators, and the bidirectional overrides and
+/// isolates that can make text display in another order than it reads.
+#[must_use]
+pub fn terminal_safe(text: &str) -> Cow<'_, str> {
+    fn unsafe_char(c: char) -> bool {
+        c.is_control()
+            || matches!(
+                c,
+                '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}'
+                    | '\u{2066}'..='\u{2069}'
+            )
+    }
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 const HEAD: [&str; 6] = [
@@ -52,7 +120,7 @@ const HEAD: [&str; 6] = [
     "Cost",
 ];
 
-fn figures(g: &GroupReport) -> Vec<String> {
+pub(super) fn figures(g: &GroupReport) -> Vec<String> {
     vec![
         thousands(g.tokens.input),
         thousands(g.tokens.output),
@@ -65,11 +133,29 @@ fn figures(g: &GroupReport) -> Vec<String> {
 
 fn daily_rows(report: &Report) -> Vec<Vec<String>> {
     let mut rows = vec![header(&["Date", "Agent", "Model"])];
-    for d in &report.days {
-        let mut row = vec![d.date.clone(), d.agent.to_string(), d.model.clone()];
-        row.extend(figures(&d.totals));
-        rows.push(row);
+    let days = &report.analytics.day_totals;
+    for (date, group) in report
+        .days
+        .chunk_by(|a, b| a.date == b.date)
+        .map(|g| (&g[0].date, g))
+    {
+        for d in group {
+            let mut row = vec![d.date.clone(), d.agent.to_string(), d.model.clone()];
+            row.extend(figures(&d.totals));
+            rows.push(row);
+        }
+        // A subtotal where a day has several rows.
+        if group.len() > 1 {
+            if let Some(day) = days.iter().find(|p| &p.period == date) {
+                let mut row = vec![String::new(), String::new(), format!("{date} subtotal")];
+                row.extend(figures(&day.totals));
+                rows.push(row);
+            }
+        }
     }
+    let mut total = vec!["Total".to_owned(), String::new(), String::new()];
+    total.extend(figures(&report.total));
+    rows.push(total);
     rows
 }
 
@@ -90,7 +176,7 @@ fn model_rows(report: &Report) -> Vec<Vec<String>> {
 fn agent_rows(report: &Report) -> Vec<Vec<String>> {
     let mut rows = vec![header(&["Agent", "Sessions"])];
     for (agent, a) in &report.agents {
-        let mut row = vec![agent.label().to_owned(), thousands(a.sessions)];
+        let mut row = vec![agent.to_string(), thousands(a.sessions)];
         row.extend(figures(&a.totals));
         rows.push(row);
     }
@@ -120,6 +206,14 @@ fn line_rows(report: &Report) -> Vec<Vec<String>> {
             )]);
         }
     }
+    for f in report.files.iter().filter(|f| f.repaired > 0) {
+        for n in &f.notes {
+            rows.push(vec![format!(
+                "repaired {}:{}: {}",
+                f.path, n.line, n.reason
+            )]);
+        }
+    }
     for f in report.files.iter().filter(|f| f.agent.is_none()) {
         rows.push(vec![format!("{} {}", f.format, f.path)]);
     }
@@ -137,7 +231,7 @@ fn provenance(p: crate::pricing::Provenance) -> &'static str {
     }
 }
 
-fn header(first: &[&str]) -> Vec<String> {
+pub(super) fn header(first: &[&str]) -> Vec<String> {
     first
         .iter()
         .chain(HEAD.iter())
@@ -147,8 +241,21 @@ fn header(first: &[&str]) -> Vec<String> {
 
 /// Prints rows as an aligned table: text columns left, numeric columns right. A row with a
 /// single cell is a note printed as is.
-fn section(out: &mut String, title: &str, rows: &[Vec<String>]) {
-    let _ = writeln!(out, "{title}");
+pub(super) fn section(out: &mut String, title: &str, rows: &[Vec<String>]) {
+    if COLOR.load(Ordering::Relaxed) {
+        let _ = writeln!(out, "\u{1b}[1m{title}\u{1b}[0m");
+    } else {
+        let _ = writeln!(out, "{title}");
+    }
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|cell| terminal_safe(cell).into_owned())
+                .collect()
+        })
+        .collect();
+    let rows = rows.as_slice();
     let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
     let mut widths = vec![0usize; cols];
     for row in rows.iter().filter(|r| r.len() > 1) {
@@ -206,6 +313,32 @@ pub fn dollars(usd: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn terminal_control_characters_are_shown_escaped() {
+        assert_eq!(terminal_safe("claude-opus-4-6"), "claude-opus-4-6");
+        assert!(matches!(terminal_safe("plain"), Cow::Borrowed(_)));
+        assert_eq!(
+            terminal_safe("m\u{1b}]0;pwned\u{7}\r\n\u{9b}2J\u{202e}x"),
+            "m\\u{1b}]0;pwned\\u{7}\\u{d}\\u{a}\\u{9b}2J\\u{202e}x"
+        );
+    }
+
+    #[test]
+    fn every_table_cell_is_sanitized() {
+        let mut out = String::new();
+        section(
+            &mut out,
+            "T",
+            &[
+                vec!["Model".into(), "Total".into()],
+                vec!["evil\u{1b}[2J".into(), "1".into()],
+                vec!["note \u{7} with bell".into()],
+            ],
+        );
+        assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
+        assert!(out.contains("evil\\u{1b}[2J"), "{out}");
+    }
 
     #[test]
     fn formats_numbers_exactly() {

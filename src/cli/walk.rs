@@ -4,10 +4,26 @@
 //! Below a home-like folder only the agents' transcript roots are walked
 //! ([`crate::detect::should_visit`]), so pointing the CLI at `~` does not read every JSON file
 //! in the home directory. Files come out sorted, so runs are reproducible.
+//!
+//! The file system is not trusted to be tidy:
+//! - **Symlinks are followed** (a home whose `.claude` is a link to another disk is common), with
+//!   a canonical-path set per walk, so a link back up the tree is listed as a loop and never
+//!   entered twice.
+//! - **A file is read once** however many spellings reach it (`home ./home /abs/home`, a
+//!   `~/.config/claude` that links to `~/.claude`): files are deduplicated by canonical path, and
+//!   the first spelling in sorted order is the one shown.
+//! - **Nothing aborts the walk**: an unreadable folder, a dangling link, a FIFO or device with a
+//!   transcript's name is listed with the reason ([`FoundFile::skip`]); only a PATH that does not
+//!   exist at all is an error. A FIFO is never opened (opening one blocks).
+//! - **Names need not be UTF-8**: paths stay `OsString`s and are opened as they are; reports
+//!   show them lossily ([`display_path`]), numbered when two names would look alike, so that
+//!   they never share a report.
 
+use std::collections::{BTreeSet, HashSet};
+use std::fs::Metadata;
 use std::path::{Path, PathBuf};
 
-use super::CliError;
+use super::{io_reason, CliError};
 use crate::detect::{is_candidate_name, VisitScope};
 
 /// A file to read: where it is, and the path shown in reports and used for session ids.
@@ -15,6 +31,26 @@ use crate::detect::{is_candidate_name, VisitScope};
 pub struct FoundFile {
     pub path: PathBuf,
     pub display: String,
+    /// Why this entry is listed but not read (unreadable folder, symlink loop, FIFO...).
+    pub skip: Option<String>,
+}
+
+impl FoundFile {
+    fn read(path: PathBuf) -> Self {
+        FoundFile {
+            display: display_path(&path),
+            path,
+            skip: None,
+        }
+    }
+
+    fn skipped(path: &Path, reason: String) -> Self {
+        FoundFile {
+            display: display_path(path),
+            path: path.to_path_buf(),
+            skip: Some(reason),
+        }
+    }
 }
 
 /// The current user's default agent folders that exist (FORMATS.md: CLAUDE_CONFIG_DIR,
@@ -52,84 +88,223 @@ pub fn default_roots() -> Vec<PathBuf> {
         )),
         None => roots.extend(home.map(|h| h.join(".gemini/tmp"))),
     }
+    roots
+}
+
+/// The default folders that exist (the others are named in the "nothing found" note).
+#[must_use]
+pub fn existing(roots: Vec<PathBuf>) -> Vec<PathBuf> {
     roots.into_iter().filter(|r| r.is_dir()).collect()
 }
 
-/// All candidate files below `roots`, sorted and without repeats.
+/// All candidate files below `roots`, sorted, each file once, with the entries that could not
+/// be read listed rather than fatal.
 ///
 /// # Errors
-/// When a given PATH does not exist or a folder cannot be listed.
+/// Only when a given PATH does not exist.
 pub fn collect(roots: &[PathBuf]) -> Result<Vec<FoundFile>, CliError> {
     let mut out = Vec::new();
+    let mut walked: Vec<(PathBuf, VisitScope)> = Vec::new();
     for root in roots {
-        let meta = std::fs::metadata(root).map_err(|source| CliError::Io {
-            path: root.display().to_string(),
-            source,
-        })?;
+        let meta = match std::fs::metadata(root) {
+            Ok(meta) => meta,
+            Err(source) if source.kind() == std::io::ErrorKind::NotFound => {
+                return Err(CliError::Io {
+                    path: display_path(root),
+                    source,
+                })
+            }
+            Err(err) => {
+                out.push(FoundFile::skipped(root, unreadable(&err)));
+                continue;
+            }
+        };
         if meta.is_file() {
-            out.push(FoundFile {
-                path: root.clone(),
-                display: root.display().to_string(),
-            });
+            out.push(FoundFile::read(root.clone()));
+        } else if !meta.is_dir() {
+            out.push(FoundFile::skipped(root, not_regular(&meta)));
         } else {
+            let children = match std::fs::read_dir(root) {
+                Ok(entries) => entries
+                    .filter_map(Result::ok)
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect::<Vec<String>>(),
+                Err(err) => {
+                    out.push(FoundFile::skipped(root, unreadable_folder(&err)));
+                    continue;
+                }
+            };
             let name = root.file_name().map(|n| n.to_string_lossy().into_owned());
-            let children = child_names(root)?;
             let scope = VisitScope::for_root(
                 name.as_deref().unwrap_or_default(),
                 children.iter().map(String::as_str),
             );
-            walk(root, "", &scope, &mut out)?;
+            let canonical = std::fs::canonicalize(root).unwrap_or_else(|_| root.clone());
+            // `home ./home /abs/home`: one walk.
+            if walked.iter().any(|(c, s)| *c == canonical && *s == scope) {
+                continue;
+            }
+            let mut walk = Walk {
+                scope: &scope,
+                ancestors: vec![canonical.clone()],
+                visited: HashSet::from([canonical.clone()]),
+                out: &mut out,
+            };
+            walk.dir(root, "");
+            walked.push((canonical, scope));
         }
     }
-    out.sort();
-    out.dedup_by(|a, b| a.path == b.path);
-    Ok(out)
+    Ok(dedupe(out))
 }
 
-fn child_names(dir: &Path) -> Result<Vec<String>, CliError> {
-    let entries = std::fs::read_dir(dir).map_err(|source| CliError::Io {
-        path: dir.display().to_string(),
-        source,
-    })?;
-    Ok(entries
-        .filter_map(Result::ok)
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect())
+/// One root's walk: its scope, the canonical folders on the current path (loops) and all
+/// canonical folders entered so far (a folder reached twice is walked once).
+struct Walk<'a> {
+    scope: &'a VisitScope,
+    ancestors: Vec<PathBuf>,
+    visited: HashSet<PathBuf>,
+    out: &'a mut Vec<FoundFile>,
 }
 
-fn walk(
-    root: &Path,
-    rel: &str,
-    scope: &VisitScope,
-    out: &mut Vec<FoundFile>,
-) -> Result<(), CliError> {
-    let dir = if rel.is_empty() {
-        root.to_path_buf()
-    } else {
-        root.join(rel)
-    };
-    for name in child_names(&dir)? {
-        let child_rel = if rel.is_empty() {
-            name.clone()
-        } else {
-            format!("{rel}/{name}")
+impl Walk<'_> {
+    fn dir(&mut self, dir: &Path, rel: &str) {
+        let entries = match std::fs::read_dir(dir) {
+            Ok(entries) => entries,
+            Err(err) => {
+                self.out
+                    .push(FoundFile::skipped(dir, unreadable_folder(&err)));
+                return;
+            }
         };
-        if !scope.visit(&child_rel) {
-            continue;
+        let mut children: Vec<(PathBuf, String)> = Vec::new();
+        for entry in entries {
+            match entry {
+                Ok(entry) => {
+                    let name = entry.file_name().to_string_lossy().into_owned();
+                    children.push((entry.path(), name));
+                }
+                Err(err) => self
+                    .out
+                    .push(FoundFile::skipped(dir, unreadable_folder(&err))),
+            }
         }
-        let path = root.join(&child_rel);
-        // symlink_metadata: never follow links out of the tree (or into loops).
-        let Ok(meta) = std::fs::symlink_metadata(&path) else {
-            continue;
+        children.sort();
+        for (path, name) in children {
+            // The scope judges names, which it only ever compares with ASCII agent folders.
+            let child_rel = if rel.is_empty() {
+                name
+            } else {
+                format!("{rel}/{name}")
+            };
+            if self.scope.visit(&child_rel) {
+                self.entry(&path, &child_rel);
+            }
+        }
+    }
+
+    fn entry(&mut self, path: &Path, rel: &str) {
+        // `metadata` follows symlinks: a linked folder is walked, a linked file read.
+        let meta = match std::fs::metadata(path) {
+            Ok(meta) => meta,
+            Err(err) => {
+                self.out.push(FoundFile::skipped(path, unreadable(&err)));
+                return;
+            }
         };
         if meta.is_dir() {
-            walk(root, &child_rel, scope, out)?;
-        } else if meta.is_file() && is_candidate_name(&child_rel) {
-            out.push(FoundFile {
-                display: root.join(&child_rel).display().to_string(),
-                path,
-            });
+            let canonical = match std::fs::canonicalize(path) {
+                Ok(c) => c,
+                Err(err) => {
+                    self.out
+                        .push(FoundFile::skipped(path, unreadable_folder(&err)));
+                    return;
+                }
+            };
+            if self.ancestors.contains(&canonical) {
+                let reason = "symlink loop (a link to a folder above it)".to_owned();
+                self.out.push(FoundFile::skipped(path, reason));
+            } else if self.visited.insert(canonical.clone()) {
+                self.ancestors.push(canonical);
+                self.dir(path, rel);
+                self.ancestors.pop();
+            }
+        } else if is_candidate_name(rel) {
+            if meta.is_file() {
+                self.out.push(FoundFile::read(path.to_path_buf()));
+            } else {
+                self.out.push(FoundFile::skipped(path, not_regular(&meta)));
+            }
         }
     }
-    Ok(())
+}
+
+/// Sorts by display path, keeps each file once (by canonical path, the first spelling wins)
+/// and makes every display unique, so that no two entries share a file report.
+fn dedupe(mut found: Vec<FoundFile>) -> Vec<FoundFile> {
+    found.sort_by(|a, b| (&a.display, &a.path).cmp(&(&b.display, &b.path)));
+    let mut files: HashSet<PathBuf> = HashSet::new();
+    let mut displays: BTreeSet<String> = BTreeSet::new();
+    let mut out = Vec::with_capacity(found.len());
+    for mut f in found {
+        let identity = std::fs::canonicalize(&f.path).unwrap_or_else(|_| f.path.clone());
+        let first = match f.skip {
+            None => files.insert(identity),
+            Some(_) => !displays.contains(&f.display),
+        };
+        if !first {
+            continue;
+        }
+        let mut n = 1;
+        let base = f.display.clone();
+        while !displays.insert(f.display.clone()) {
+            n += 1;
+            f.display = format!("{base} ({n})");
+        }
+        out.push(f);
+    }
+    out
+}
+
+/// `path` as shown in reports: lossily, each byte sequence that is not UTF-8 shown as U+FFFD.
+/// Two names that differ only in such bytes look alike; [`dedupe`] numbers the later ones so
+/// that they still get a report each.
+#[must_use]
+pub fn display_path(path: &Path) -> String {
+    path.display().to_string()
+}
+
+fn unreadable(err: &std::io::Error) -> String {
+    format!("unreadable: {}", io_reason(err))
+}
+
+fn unreadable_folder(err: &std::io::Error) -> String {
+    format!("unreadable folder: {}", io_reason(err))
+}
+
+/// Why a path that is neither a file nor a folder is not read.
+fn not_regular(meta: &Metadata) -> String {
+    let kind = {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::FileTypeExt;
+            let t = meta.file_type();
+            if t.is_fifo() {
+                "FIFO"
+            } else if t.is_socket() {
+                "socket"
+            } else if t.is_char_device() {
+                "character device"
+            } else if t.is_block_device() {
+                "block device"
+            } else {
+                "special file"
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = meta;
+            "special file"
+        }
+    };
+    format!("not a regular file ({kind})")
 }

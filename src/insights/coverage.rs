@@ -37,9 +37,8 @@ impl Field {
 /// True when `agent`'s format records `field` (see `docs/analytics-fields.md`).
 #[must_use]
 pub fn records(agent: Agent, field: Field) -> bool {
-    match (agent, field) {
-        (Agent::Codex, Field::ToolTarget) => false,
-        (Agent::Gemini, Field::Compactions) => false,
-        _ => true,
-    }
+    !matches!(
+        (agent, field),
+        (Agent::Codex, Field::ToolTarget) | (Agent::Gemini, Field::Compactions)
+    )
 }

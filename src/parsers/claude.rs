@@ -27,8 +27,12 @@
 //! - **Messages** are keyed by the line's `uuid`, so each content-block line of a response is one
 //!   message record; a user line that only returns tool results has [`Role::Tool`].
 //!
-//! Fates: blank lines and valid records without usage are ignored; invalid UTF-8, invalid or
-//! truncated JSON and lines that are not a JSON object are malformed. Valid JSON whose shape is
+//! - **Lines without ids** (no `message.id` or `requestId`) are keyed by their content
+//!   ([`UsageKey::by_content`]), so a copy of the file read under another path counts nothing more.
+//!
+//! Fates: blank lines and valid records without usage are ignored; invalid or truncated JSON,
+//! lines that are not a JSON object and a `message.usage` that is not an object are malformed. A
+//! line that is not valid UTF-8 is read with U+FFFD in place of the bad bytes and noted. Valid JSON whose shape is
 //! unexpected (say a negative token count) is malformed only for the record types that carry
 //! usage, messages or tools (`user`, `assistant`, `progress`): any other type is ignored, so a
 //! future record type can never make a file fail.
@@ -46,11 +50,13 @@ mod lax;
 mod records;
 mod schema;
 
+use std::collections::HashMap;
+
 use memchr::memmem::Finder;
 use serde_json::error::Category;
 
 use crate::line_report::{json_reason, Sink};
-use crate::model::Role;
+use crate::model::{Agent, Role, UsageKey, UsageRecord};
 use crate::parsers::{is_blank, parse_timestamp_ms, FileContext, LineParser};
 
 use lax::{Content, LaxObj, LaxStr};
@@ -65,6 +71,9 @@ pub struct ClaudeParser {
     progress_marker: Finder<'static>,
     /// The last valid timestamp seen, for lines that lack one.
     last_ms: Option<i64>,
+    /// How many usage lines without ids had each content key so far (see
+    /// [`UsageKey::by_content`]).
+    unkeyed_seen: HashMap<String, u32>,
 }
 
 impl ClaudeParser {
@@ -78,7 +87,22 @@ impl ClaudeParser {
             tool_marker: Finder::new(b"\"tool_"),
             progress_marker: Finder::new(b"\"agent_progress\""),
             last_ms: None,
+            unkeyed_seen: HashMap::new(),
         }
+    }
+
+    /// A record without ids (keyed by its line for now) gets the content key of its line.
+    fn key_by_content(&mut self, mut record: UsageRecord, text: &str) -> UsageRecord {
+        if record.key.is_unkeyed_at(&record.source) {
+            let line = text.trim().as_bytes();
+            let mut key =
+                UsageKey::by_content(Agent::Claude, &record.session, record.timestamp_ms, line, 0);
+            let seen = self.unkeyed_seen.entry(key.scope.clone()).or_insert(0);
+            *seen += 1;
+            key.id = seen.to_string();
+            record.key = key;
+        }
+        record
     }
 
     /// True when the line may carry usage, tool blocks or a subagent record, and needs the
@@ -109,6 +133,7 @@ impl ClaudeParser {
                 .as_deref()
                 .or_else(|| env.session_id.non_empty())
                 .unwrap_or(&self.ctx.path),
+            recorded_session: env.session_id.non_empty(),
             project: env.cwd.non_empty(),
             git_branch: env.git_branch.non_empty(),
             cli_version: env.version.non_empty(),
@@ -128,9 +153,10 @@ impl ClaudeParser {
     }
 
     /// A line read in full: messages, tool calls and at most one usage candidate.
-    fn full(&mut self, number: u64, line: &FullLine<'_>, out: &mut Sink) {
+    fn full(&mut self, number: u64, text: &str, line: &FullLine<'_>, out: &mut Sink) {
         let ms = self.time(&line.timestamp);
         let meta = self.meta(line, ms);
+        let mut unreadable_usage = records::usage_unreadable(line);
         let candidate = if line.kind.get() == Some("progress") {
             let nested = line
                 .data
@@ -146,6 +172,7 @@ impl ClaudeParser {
                     ..self.meta(line, ms)
                 };
                 emit_message_and_tools(nested, &meta, number, out);
+                unreadable_usage |= records::usage_unreadable(nested);
                 records::usage_record(nested, &meta, true, out.source(number))
             })
         } else {
@@ -154,7 +181,8 @@ impl ClaudeParser {
             records::usage_record(line, &meta, sidechain, out.source(number))
         };
         match candidate {
-            Some(record) => out.used(record),
+            Some(record) => out.used(self.key_by_content(record, text)),
+            None if unreadable_usage => out.malformed(number, "`message.usage` is not an object"),
             None => out.ignored(),
         }
     }
@@ -214,7 +242,7 @@ impl LineParser for ClaudeParser {
             return;
         }
         let Ok(text) = std::str::from_utf8(bytes) else {
-            out.malformed(number, "invalid UTF-8");
+            crate::parsers::repaired_line(self, number, bytes, out);
             return;
         };
         // A byte-order mark (an editor's save) is not part of the record.
@@ -228,7 +256,7 @@ impl LineParser for ClaudeParser {
         }
         if self.needs_full_read(bytes) {
             match serde_json::from_str::<FullLine<'_>>(text) {
-                Ok(line) => self.full(number, &line, out),
+                Ok(line) => self.full(number, text, &line, out),
                 Err(err) => self.unreadable(number, text, &err, out),
             }
         } else {
@@ -240,4 +268,8 @@ impl LineParser for ClaudeParser {
     }
 
     fn finish(&mut self, _out: &mut Sink) {}
+
+    fn checks_utf8(&self) -> bool {
+        true
+    }
 }

@@ -17,6 +17,8 @@
 //!
 //! **Fates.** token_count: a new call is used; an unchanged total is a duplicate; `info: null`
 //! and an all-zero delta are ignored (a valid snapshot that bills nothing, not a repeat of one).
+//! A call with more cached than input tokens is kept with cached clamped to input, and noted
+//! (docs/accounting.md).
 //! Every other readable line is ignored, including every line of the pre-envelope format (mid
 //! 2025), which has no usage at all but still yields messages and tool calls. Lines that are not
 //! JSON objects or that have no `type` are malformed.
@@ -127,12 +129,16 @@ impl CodexParser {
                 ));
             }
             Some("function_call" | "custom_tool_call" | "local_shell_call") => {
-                if let Some(call) = items::call_start(p, ts, &self.session, out.source(number)) {
+                if let Some(call) =
+                    items::call_start(p, ts, &self.session, &self.lineage, out.source(number))
+                {
                     out.tool(call);
                 }
             }
             Some("function_call_output" | "custom_tool_call_output") => {
-                if let Some(call) = items::call_end(p, ts, &self.session, out.source(number)) {
+                if let Some(call) =
+                    items::call_end(p, ts, &self.session, &self.lineage, out.source(number))
+                {
                     out.tool(call);
                 }
             }
@@ -144,7 +150,9 @@ impl CodexParser {
         match p.kind.as_deref() {
             Some("token_count") => self.token_count(p, ts, number, out),
             Some("exec_command_end" | "patch_apply_end") => {
-                if let Some(call) = items::call_end(p, ts, &self.session, out.source(number)) {
+                if let Some(call) =
+                    items::call_end(p, ts, &self.session, &self.lineage, out.source(number))
+                {
                     out.tool(call);
                 }
                 out.ignored();
@@ -161,6 +169,15 @@ impl CodexParser {
             Step::Duplicate => out.duplicate(),
             Step::Ignored => out.ignored(),
             Step::Call { delta, segment, id } => {
+                // Cached tokens are part of input; more cached than input cannot be billed as
+                // written. Keep the call, count no more than its input as cached, and say so.
+                let cached = delta.cached_input_tokens.min(delta.input_tokens);
+                let clamped = (cached < delta.cached_input_tokens).then(|| {
+                    format!(
+                        "cached_input_tokens {} exceed input_tokens {}: cached counted as {cached}",
+                        delta.cached_input_tokens, delta.input_tokens
+                    )
+                });
                 let model = p
                     .info
                     .as_ref()
@@ -177,11 +194,11 @@ impl CodexParser {
                     timestamp_ms: ts.unwrap_or(0),
                     model,
                     tokens: Tokens {
-                        input: delta.input_tokens.saturating_sub(delta.cached_input_tokens),
+                        input: delta.input_tokens - cached,
                         output: delta.output_tokens,
                         cache_write_5m: 0,
                         cache_write_1h: 0,
-                        cache_read: delta.cached_input_tokens,
+                        cache_read: cached,
                         reasoning: delta.reasoning_output_tokens,
                     },
                     session: self.session.clone(),
@@ -193,7 +210,11 @@ impl CodexParser {
                     recorded_cost_pico: None,
                     source: out.source(number),
                 };
+                let malformed = out.report.malformed;
                 out.used(record);
+                if let Some(note) = clamped.filter(|_| out.report.malformed == malformed) {
+                    out.repaired(number, note);
+                }
             }
         }
     }

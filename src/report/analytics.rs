@@ -281,6 +281,8 @@ pub struct DriversReport {
 /// The analytics sections of the report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Analytics {
+    /// One row per day (all agents and models together); `days` has the per-model cells.
+    pub day_totals: Vec<PeriodReport>,
     pub weeks: Vec<PeriodReport>,
     pub months: Vec<PeriodReport>,
     pub projects: Vec<ProjectReport>,
@@ -301,6 +303,7 @@ impl From<&Analysis> for Analytics {
             share: d.share,
         };
         Analytics {
+            day_totals: a.days.iter().map(Into::into).collect(),
             weeks: a.weeks.iter().map(Into::into).collect(),
             months: a.months.iter().map(Into::into).collect(),
             projects: a

@@ -17,6 +17,10 @@ use super::schema::{Block, Envelope, Message, Usage};
 /// What a record inherits from the file and the outer line rather than from its own fields.
 pub(super) struct Meta<'l> {
     pub session: &'l str,
+    /// The line's own `sessionId`: what tool calls are keyed by, so that a renamed copy of a
+    /// file pairs its calls and results exactly as the original does (a subagent file and the
+    /// `agent_progress` mirrors carry the parent's).
+    pub recorded_session: Option<&'l str>,
     pub project: Option<&'l str>,
     pub git_branch: Option<&'l str>,
     pub cli_version: Option<&'l str>,
@@ -38,6 +42,15 @@ pub(super) fn message_of<'m, 'a, D>(
 pub(super) fn is_synthetic<D>(env: &Envelope<'_, LaxObj<Message<'_>>, D>) -> bool {
     env.is_api_error_message == Some(true)
         || message_of(env).and_then(|m| m.model.get()) == Some(SYNTHETIC_MODEL)
+}
+
+/// True when `message.usage` is there but is not an object (`"usage": "abc"`, a list): usage
+/// that cannot be read, so the line is malformed rather than "not usage". `null` is absent.
+pub(super) fn usage_unreadable<D>(env: &Envelope<'_, LaxObj<Message<'_>>, D>) -> bool {
+    !is_synthetic(env)
+        && message_of(env)
+            .and_then(|m| m.usage.as_ref())
+            .is_some_and(|u| u.get().is_none())
 }
 
 /// Normalizes `message.usage`. Claude's `input_tokens` is already uncached input. When the
@@ -157,7 +170,7 @@ pub(super) fn message_record(
 
 /// Emits the tool-call halves found in content blocks: calls (`tool_use`, and the server-side
 /// `server_tool_use` / `mcp_tool_use`) start at the line's time; results (`tool_result`,
-/// `*_tool_result`) end there. The ledger merges the halves by tool id.
+/// `*_tool_result`) end there. The ledger merges the halves by (session, tool id).
 pub(super) fn emit_tools(blocks: &[Block<'_>], meta: &Meta<'_>, source: &Source, out: &mut Sink) {
     for block in blocks {
         let Some(kind) = block.kind.get() else {
@@ -167,6 +180,7 @@ pub(super) fn emit_tools(blocks: &[Block<'_>], meta: &Meta<'_>, source: &Source,
             block.id.non_empty().map(|id| ToolCall {
                 key: ToolKey {
                     agent: Agent::Claude,
+                    session: meta.recorded_session.unwrap_or(meta.session).to_owned(),
                     id: id.to_owned(),
                 },
                 session: meta.session.to_owned(),
@@ -183,6 +197,7 @@ pub(super) fn emit_tools(blocks: &[Block<'_>], meta: &Meta<'_>, source: &Source,
             block.tool_use_id.non_empty().map(|id| ToolCall {
                 key: ToolKey {
                     agent: Agent::Claude,
+                    session: meta.recorded_session.unwrap_or(meta.session).to_owned(),
                     id: id.to_owned(),
                 },
                 session: meta.session.to_owned(),

@@ -1,7 +1,8 @@
 //! Tool calls and messages from Codex `response_item` and `event_msg` lines.
 //!
-//! A tool call is keyed by its `call_id`, which forks copy verbatim, so a replayed call merges
-//! with the parent's. Messages carry no id in any Codex version; they are keyed by their lineage,
+//! A tool call is keyed by its lineage root and `call_id`, which forks copy verbatim, so a
+//! replayed call merges with the parent's, and a call never meets the result of another thread
+//! family that reuses its id. Messages carry no id in any Codex version; they are keyed by their lineage,
 //! a stable hash of role and content, and how many identical messages came before in the file.
 //! A fork replays its parent's messages in order, so the replayed prefix gets the parent's keys.
 
@@ -16,6 +17,7 @@ pub(crate) fn call_start(
     p: &Payload<'_>,
     ts: Option<i64>,
     session: &str,
+    lineage: &str,
     source: Source,
 ) -> Option<ToolCall> {
     let name = match p.kind.as_deref() {
@@ -23,7 +25,7 @@ pub(crate) fn call_start(
         _ => p.name.as_deref().map(str::to_owned),
     };
     Some(ToolCall {
-        key: tool_key(p)?,
+        key: tool_key(p, lineage)?,
         session: session.to_owned(),
         name,
         start_ms: ts,
@@ -42,13 +44,14 @@ pub(crate) fn call_end(
     p: &Payload<'_>,
     ts: Option<i64>,
     session: &str,
+    lineage: &str,
     source: Source,
 ) -> Option<ToolCall> {
     let is_error = p.exit_code.is_some_and(|c| c != 0)
         || p.success == Some(false)
         || p.output.as_ref().is_some_and(output_failed);
     Some(ToolCall {
-        key: tool_key(p)?,
+        key: tool_key(p, lineage)?,
         session: session.to_owned(),
         name: None,
         start_ms: None,
@@ -61,10 +64,11 @@ pub(crate) fn call_end(
     })
 }
 
-fn tool_key(p: &Payload<'_>) -> Option<ToolKey> {
+fn tool_key(p: &Payload<'_>, lineage: &str) -> Option<ToolKey> {
     let id = p.call_id.as_deref().filter(|s| !s.is_empty())?;
     Some(ToolKey {
         agent: Agent::Codex,
+        session: lineage.to_owned(),
         id: id.to_owned(),
     })
 }

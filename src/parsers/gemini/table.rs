@@ -198,7 +198,8 @@ impl Table {
                 // Gemini tool ids are short and only unique within a session.
                 key: ToolKey {
                     agent: Agent::Gemini,
-                    id: format!("{session}/{id}"),
+                    session: session.to_owned(),
+                    id: id.clone(),
                 },
                 session: session.to_owned(),
                 name: tool.name.clone(),

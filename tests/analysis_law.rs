@@ -1,0 +1,292 @@
+//! The analytics reconcile with the totals under any filter, and a filtered analysis equals the
+//! unfiltered data restricted by hand.
+//!
+//! Each grouping of an [`Analysis`] (day, week, month, model, project, session, block, activity
+//! cell) sums the same priced calls; a call dropped or counted twice by one of them, or a filter
+//! applied differently in two places, shows up here as a mismatch.
+
+use std::path::PathBuf;
+
+use agentmeter::analysis::Analysis;
+use agentmeter::cli::{read_all, walk};
+use agentmeter::filter::{day_of, project_matches, Filter};
+use agentmeter::ledger::Ledger;
+use agentmeter::model::{Agent, Tokens};
+use agentmeter::pricing::{PriceTable, Provenance};
+use agentmeter::rollup::Totals;
+use chrono::NaiveDate;
+use proptest::prelude::*;
+
+fn demo() -> Ledger {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo");
+    let files = walk::collect(&[root]).expect("fixtures/demo is readable");
+    read_all(&files).expect("fixtures read")
+}
+
+type Sum = (Tokens, u64, u64);
+
+fn sum<'a>(rows: impl Iterator<Item = &'a Totals>) -> Sum {
+    let mut t = Tokens::default();
+    let (mut cost, mut calls) = (0u64, 0u64);
+    for r in rows {
+        t.add(&r.tokens);
+        cost += r.cost_pico;
+        calls += r.calls;
+    }
+    (t, cost, calls)
+}
+
+/// The filter applied by hand to the unfiltered ledger's counted calls.
+fn by_hand(ledger: &Ledger, f: &Filter, tz: chrono_tz::Tz) -> Sum {
+    let prices = PriceTable::embedded();
+    let mut t = Tokens::default();
+    let (mut cost, mut calls) = (0u64, 0u64);
+    for r in ledger.counted_usage() {
+        let day = day_of(r.timestamp_ms, tz);
+        let model = r.model.as_deref().unwrap_or("unknown");
+        let ok = f.since.is_none_or(|s| day >= s)
+            && f.until.is_none_or(|u| day <= u)
+            && (f.agents.is_empty() || f.agents.contains(&r.key.agent))
+            && (f.models.is_empty() || f.models.iter().any(|m| m == model))
+            && (f.projects.is_empty()
+                || r.project
+                    .as_deref()
+                    .is_some_and(|p| f.projects.iter().any(|w| project_matches(p, w))));
+        if ok {
+            t.add(&r.tokens);
+            calls += 1;
+            let c = prices.record_cost(r);
+            if c.provenance != Provenance::Unpriced {
+                cost += c.pico;
+            }
+        }
+    }
+    (t, cost, calls)
+}
+
+fn check(a: &Analysis) {
+    let total = (
+        a.kpis.totals.tokens,
+        a.kpis.totals.cost_pico,
+        a.kpis.totals.calls,
+    );
+    let s = &a.summary;
+    assert_eq!(
+        (s.total.tokens, s.total.cost_pico, s.total.calls),
+        total,
+        "summary"
+    );
+    assert_eq!(sum(a.days.iter().map(|p| &p.totals)), total, "by day");
+    assert_eq!(sum(a.weeks.iter().map(|p| &p.totals)), total, "by week");
+    assert_eq!(sum(a.months.iter().map(|p| &p.totals)), total, "by month");
+    assert_eq!(
+        sum(s.days.iter().map(|d| &d.totals)),
+        total,
+        "by day/agent/model"
+    );
+    assert_eq!(sum(s.agents.values().map(|x| &x.totals)), total, "by agent");
+    assert_eq!(
+        sum(a.model_comparison.iter().map(|m| &m.totals)),
+        total,
+        "by model"
+    );
+    assert_eq!(
+        sum(a.projects.iter().map(|p| &p.totals)),
+        total,
+        "by project"
+    );
+    assert_eq!(
+        sum(a.sessions.values().map(|x| &x.totals)),
+        total,
+        "by session"
+    );
+    assert_eq!(sum(a.blocks.iter().map(|b| &b.totals)), total, "by block");
+    let cells: u64 = a.activity.matrix.iter().flatten().map(|c| c.calls).sum();
+    let cell_cost: u64 = a
+        .activity
+        .matrix
+        .iter()
+        .flatten()
+        .map(|c| c.cost_pico)
+        .sum();
+    assert_eq!(
+        (cells, cell_cost),
+        (total.2, total.1),
+        "hour x weekday matrix"
+    );
+    let day_calls: u64 = a.activity.days.iter().map(|d| d.calls).sum();
+    assert_eq!(day_calls, total.2, "activity days");
+    let shares: f64 = a.model_comparison.iter().map(|m| m.share_of_spend).sum();
+    if total.1 > 0 {
+        assert!(
+            (shares - 1.0).abs() < 1e-9,
+            "shares of spend sum to 1: {shares}"
+        );
+    }
+    assert_eq!(a.kpis.sessions, a.sessions.len() as u64);
+}
+
+fn analyse(ledger: &Ledger, f: &Filter, tz: chrono_tz::Tz) -> Analysis {
+    Analysis::new(ledger, f, PriceTable::embedded(), tz, 0)
+}
+
+fn day(s: &str) -> Option<NaiveDate> {
+    s.parse().ok()
+}
+
+#[test]
+fn named_filters_equal_the_data_restricted_by_hand() {
+    let ledger = demo();
+    let tz = chrono_tz::UTC;
+    let filters = [
+        Filter::default(),
+        Filter {
+            agents: vec![Agent::Claude],
+            ..Filter::default()
+        },
+        Filter {
+            agents: vec![Agent::Codex, Agent::Gemini],
+            ..Filter::default()
+        },
+        Filter {
+            models: vec!["claude-opus-4-6".to_owned()],
+            ..Filter::default()
+        },
+        Filter {
+            since: day("2026-02-10"),
+            until: day("2026-02-12"),
+            ..Filter::default()
+        },
+        Filter {
+            since: day("2026-02-11"),
+            until: day("2026-02-11"),
+            ..Filter::default()
+        },
+        Filter {
+            since: day("2026-01-01"),
+            agents: vec![Agent::Claude],
+            models: vec!["claude-haiku-4-5-20251001".to_owned()],
+            ..Filter::default()
+        },
+    ];
+    let all = analyse(&ledger, &Filter::default(), tz);
+    let mut nonempty = 0;
+    for f in &filters {
+        let a = analyse(&ledger, f, tz);
+        let got = (
+            a.kpis.totals.tokens,
+            a.kpis.totals.cost_pico,
+            a.kpis.totals.calls,
+        );
+        assert_eq!(got, by_hand(&ledger, f, tz), "filter {}", f.describe());
+        check(&a);
+        // The line report is about files: never filtered.
+        assert_eq!(a.lines, all.lines);
+        nonempty += usize::from(got.2 > 0);
+    }
+    assert!(nonempty >= 5, "the filters select real data");
+    // A project filter by the last path component of a real project.
+    let project = all
+        .projects
+        .iter()
+        .find_map(|p| p.project.clone())
+        .expect("the demo records working directories");
+    let last = project.rsplit('/').next().expect("a component").to_owned();
+    let f = Filter {
+        projects: vec![last],
+        ..Filter::default()
+    };
+    let a = analyse(&ledger, &f, tz);
+    assert!(a.kpis.totals.calls > 0);
+    assert_eq!(
+        (
+            a.kpis.totals.tokens,
+            a.kpis.totals.cost_pico,
+            a.kpis.totals.calls
+        ),
+        by_hand(&ledger, &f, tz)
+    );
+}
+
+#[test]
+fn previous_period_is_the_same_length_just_before() {
+    let ledger = demo();
+    let f = Filter {
+        since: day("2026-02-11"),
+        until: day("2026-02-12"),
+        ..Filter::default()
+    };
+    let a = analyse(&ledger, &f, chrono_tz::UTC);
+    let prev = a.previous.as_ref().expect("a range has a previous period");
+    let by = by_hand(
+        &ledger,
+        &Filter {
+            since: day("2026-02-09"),
+            until: day("2026-02-10"),
+            ..Filter::default()
+        },
+        chrono_tz::UTC,
+    );
+    assert_eq!(
+        (prev.totals.tokens, prev.totals.cost_pico, prev.totals.calls),
+        by
+    );
+    assert!(prev.totals.calls > 0, "2026-02-10 has calls");
+    assert!(analyse(&ledger, &Filter::default(), chrono_tz::UTC)
+        .previous
+        .is_none());
+}
+
+#[test]
+fn kpis_count_sessions_messages_and_days() {
+    let ledger = demo();
+    let a = analyse(&ledger, &Filter::default(), chrono_tz::UTC);
+    let k = &a.kpis;
+    assert_eq!(k.sessions, a.summary.sessions.len() as u64);
+    let users: u64 = a.summary.sessions.iter().map(|s| s.user_messages).sum();
+    assert!(k.user_messages >= users && users > 0);
+    assert_eq!(k.active_days, a.days.len() as u64);
+    let mut d: Vec<u64> = a.sessions.values().map(|s| s.duration_ms()).collect();
+    d.sort_unstable();
+    assert_eq!(k.median_session_ms, d[(d.len() - 1) / 2]);
+    assert_eq!(k.avg_session_ms, d.iter().sum::<u64>() / d.len() as u64);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+    /// Any filter (random range, agents, models, zone): the groupings reconcile and the totals
+    /// equal the data restricted by hand.
+    #[test]
+    fn every_grouping_reconciles_under_any_filter(
+        start in 0i64..260, len in 0i64..260, agents in 0u8..16, model_pick in 0usize..12,
+        zone in 0usize..4, use_range in any::<bool>(),
+    ) {
+        let ledger = demo_cached();
+        let zones = [chrono_tz::UTC, chrono_tz::Pacific::Kiritimati, chrono_tz::America::Adak,
+            chrono_tz::Asia::Kolkata];
+        let tz = zones[zone];
+        let base = day("2025-08-20").expect("date");
+        let mut f = Filter::default();
+        if use_range {
+            f.since = base.checked_add_days(chrono::Days::new(start as u64));
+            f.until = f.since.and_then(|s| s.checked_add_days(chrono::Days::new(len as u64)));
+        }
+        f.agents = Agent::ALL.iter().take(4).enumerate().filter(|(i, _)| agents & (1 << i) != 0)
+            .map(|(_, a)| *a).collect();
+        let models: Vec<String> = ledger.usage.values().filter_map(|r| r.model.clone()).collect();
+        if model_pick < models.len() && model_pick % 3 == 0 {
+            f.models = vec![models[model_pick].clone()];
+        }
+        let a = analyse(ledger, &f, tz);
+        check(&a);
+        prop_assert_eq!(
+            (a.kpis.totals.tokens, a.kpis.totals.cost_pico, a.kpis.totals.calls),
+            by_hand(ledger, &f, tz)
+        );
+    }
+}
+
+fn demo_cached() -> &'static Ledger {
+    static LEDGER: std::sync::OnceLock<Ledger> = std::sync::OnceLock::new();
+    LEDGER.get_or_init(demo)
+}
