@@ -111,6 +111,7 @@ async fn sessions_view_lists_sorts_searches_and_links() {
     let host = mount(move || view! { <SessionsView analysis=view_a /> });
     leptos::task::tick().await;
     one(&host, "[data-testid='view-sessions']");
+    one(&host, "[data-testid='export-csv-sessions']");
     let table = one(&host, "[data-testid='sessions-view-table']");
     assert_eq!(attr(&table, "data-value"), n.to_string());
     assert_eq!(all(&host, "tbody tr").len(), n.min(50));

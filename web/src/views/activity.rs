@@ -13,7 +13,7 @@ use chrono::{Datelike, NaiveDate};
 use leptos::prelude::*;
 
 use super::models::{cartesian, chart, Series};
-use super::sessions::{table, Col, Num, RowFn, Table};
+use super::sessions::{table, Col, Csv, Num, RowFn, Table};
 use crate::analysis::Analysis;
 use crate::format::{data_f64, grouped, usd};
 
@@ -133,6 +133,37 @@ fn calendar(days: &[ActivityDay]) -> impl IntoView {
     .into_any()
 }
 
+/// (date, user messages, assistant messages) for every day from the first to the last active
+/// day (at most [`CALENDAR_DAYS`], the most recent), quiet days as zeros.
+#[must_use]
+pub fn daily_series(days: &[ActivityDay]) -> Vec<(String, u64, u64)> {
+    let by_date: BTreeMap<NaiveDate, &ActivityDay> = days
+        .iter()
+        .filter_map(|d| {
+            NaiveDate::parse_from_str(&d.date, "%Y-%m-%d")
+                .ok()
+                .map(|date| (date, d))
+        })
+        .collect();
+    let (Some(first), Some(last)) = (
+        by_date.keys().next().copied(),
+        by_date.keys().next_back().copied(),
+    ) else {
+        return Vec::new();
+    };
+    let first = first.max(last - chrono::Duration::days(CALENDAR_DAYS - 1));
+    first
+        .iter_days()
+        .take_while(|d| *d <= last)
+        .map(|date| {
+            let (u, a) = by_date
+                .get(&date)
+                .map_or((0, 0), |d| (d.user_messages, d.assistant_messages));
+            (date.format("%Y-%m-%d").to_string(), u, a)
+        })
+        .collect()
+}
+
 type D = ActivityDay;
 
 fn day_table(days: Vec<ActivityDay>) -> impl IntoView {
@@ -175,6 +206,19 @@ fn day_table(days: Vec<ActivityDay>) -> impl IntoView {
         page: 100,
         row,
         search: None,
+        csv: Some(Csv {
+            name: "activity-days",
+            header: &["date", "user_messages", "assistant_messages", "calls", "cost_usd"],
+            row: |d: &D| {
+                vec![
+                    d.date.clone(),
+                    d.user_messages.to_string(),
+                    d.assistant_messages.to_string(),
+                    d.calls.to_string(),
+                    data_f64(d.cost_usd),
+                ]
+            },
+        }),
     };
     table(spec, Arc::new(days))
 }
@@ -184,8 +228,8 @@ fn day_table(days: Vec<ActivityDay>) -> impl IntoView {
 pub fn ActivityView(analysis: Analysis) -> impl IntoView {
     let report = analysis.report.clone();
     let a = &report.analytics.activity;
-    let dated: Vec<&ActivityDay> = a.days.iter().filter(|d| !d.date.is_empty()).collect();
-    let dates: Vec<String> = dated.iter().map(|d| d.date.clone()).collect();
+    let series = daily_series(&a.days);
+    let dates: Vec<String> = series.iter().map(|(d, _, _)| d.clone()).collect();
     let stacked = |name: &str, color: &'static str, values: Vec<f64>| Series {
         stack: true,
         ..Series::bar(name, color, values)
@@ -196,12 +240,12 @@ pub fn ActivityView(analysis: Analysis) -> impl IntoView {
             stacked(
                 "User messages",
                 "--k-input",
-                dated.iter().map(|d| d.user_messages as f64).collect(),
+                series.iter().map(|d| d.1 as f64).collect(),
             ),
             stacked(
                 "Assistant messages",
                 "--k-output",
-                dated.iter().map(|d| d.assistant_messages as f64).collect(),
+                series.iter().map(|d| d.2 as f64).collect(),
             ),
         ],
         false,
@@ -237,7 +281,30 @@ pub fn ActivityView(analysis: Analysis) -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
-    use super::level;
+    use super::*;
+
+    fn day(date: &str, user: u64) -> ActivityDay {
+        ActivityDay {
+            date: date.to_owned(),
+            user_messages: user,
+            assistant_messages: 2 * user,
+            calls: user,
+            cost_usd: 0.0,
+        }
+    }
+
+    #[test]
+    fn quiet_days_are_filled_in() {
+        let s = daily_series(&[day("2025-01-03", 1), day("2025-01-01", 4), day("", 9)]);
+        assert_eq!(
+            s,
+            [
+                ("2025-01-01".to_owned(), 4, 8),
+                ("2025-01-02".to_owned(), 0, 0),
+                ("2025-01-03".to_owned(), 1, 2)
+            ]
+        );
+    }
 
     #[test]
     fn levels_split_the_range_in_four() {

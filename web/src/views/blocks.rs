@@ -10,7 +10,7 @@ use agentmeter::report::analytics::BlockReport;
 use chrono_tz::Tz;
 use leptos::prelude::*;
 
-use super::sessions::{table, Col, Num, RowFn, Table};
+use super::sessions::{table, Col, Csv, Num, RowFn, Table};
 use crate::analysis::Analysis;
 
 /// The report's zone by name (UTC when unknown).
@@ -122,6 +122,28 @@ pub fn BlocksView(analysis: Analysis) -> impl IntoView {
         page: 100,
         row,
         search: None,
+        csv: Some(Csv {
+            name: "blocks",
+            header: &[
+                "start", "end", "active", "calls", "tokens", "cost_usd", "tokens_per_hour",
+                "cost_per_hour_usd", "projected_cost_usd", "projected_tokens",
+            ],
+            row: |b: &B| {
+                let f = crate::format::data_f64;
+                vec![
+                    b.start.clone(),
+                    b.end.clone(),
+                    b.active.to_string(),
+                    b.totals.calls.to_string(),
+                    b.totals.tokens.total.to_string(),
+                    f(b.totals.cost_usd),
+                    f(b.tokens_per_hour),
+                    f(b.cost_per_hour_usd),
+                    b.projected_cost_usd.map(f).unwrap_or_default(),
+                    b.projected_tokens.map(|n| n.to_string()).unwrap_or_default(),
+                ]
+            },
+        }),
     };
     view! {
         <section data-testid="view-blocks" class="view">

@@ -133,7 +133,7 @@ pub fn InsightsView(analysis: Analysis) -> impl IntoView {
     let cards = if n == 0 {
         view! {
             <div class="panel" data-testid="insights-none">
-                <p class="muted">"No findings for this analysis: nothing wasteful stood out."</p>
+                <p class="muted">"No findings for this analysis."</p>
             </div>
         }
         .into_any()

@@ -2,98 +2,48 @@
 //! hit rate and its share of the spend, as one comparison table and four charts drawn from the
 //! same rows.
 //!
-//! This file also holds the chart kit the other views share: [`chart`] mounts one ECharts
-//! instance (vendored, bound here through js) for a JSON option built by [`cartesian`] or
-//! [`pie`]. Colours are written as CSS custom property names (`--k-input`) and resolved when
-//! the chart mounts, so charts follow the page's theme. Without ECharts (unit tests) the chart
-//! stays an empty box with an `aria-label`; every chart has a table with the same figures.
+//! This file also holds the chart kit the other views share: [`chart`] draws a JSON option built
+//! by [`cartesian`] or [`pie`] with the app's one ECharts component. Colours are written as CSS
+//! custom property names (`--k-input`) and resolved each time the chart is drawn, so charts follow
+//! the theme. Without ECharts (unit tests) the chart stays an empty box with an `aria-label`;
+//! every chart has a table with the same figures.
 
+use std::rc::Rc;
 use std::sync::Arc;
 
 use agentmeter::report::analytics::ModelComparisonReport;
-use leptos::html::Div;
+
 use leptos::prelude::*;
 use serde_json::{json, Value};
-use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
-use super::sessions::{table, Col, Num, RowFn, Table};
+use super::sessions::{table, Col, Csv, Num, RowFn, Table};
 use crate::analysis::Analysis;
-
-#[wasm_bindgen]
-extern "C" {
-    type Echart;
-    #[wasm_bindgen(catch, js_namespace = echarts, js_name = init)]
-    fn echarts_init(el: &web_sys::HtmlElement) -> Result<Echart, JsValue>;
-    #[wasm_bindgen(method, catch, js_name = setOption)]
-    fn set_option(this: &Echart, option: &JsValue) -> Result<(), JsValue>;
-    #[wasm_bindgen(method)]
-    fn resize(this: &Echart);
-    #[wasm_bindgen(method)]
-    fn dispose(this: &Echart);
-}
-
-/// A resize observer and its callback, kept alive together.
-type Observer = (web_sys::ResizeObserver, Closure<dyn FnMut()>);
-
-fn css_var(name: &str) -> Option<String> {
-    let w = web_sys::window()?;
-    let root = w.document()?.document_element()?;
-    let style = w.get_computed_style(&root).ok()??;
-    let v = style.get_property_value(name).ok()?;
-    let v = v.trim();
-    (!v.is_empty()).then(|| v.to_owned())
-}
+use crate::format::data_f64;
+use crate::ui::echarts::{css_var, to_js, Builder, EChart};
 
 /// Replaces every string `--name` in `v` by the CSS variable's current value (grey if unset).
 fn themed(v: &mut Value) {
     match v {
-        Value::String(s) if s.starts_with("--") => {
-            *s = css_var(s).unwrap_or_else(|| "#888".to_owned());
-        }
+        Value::String(s) if s.starts_with("--") => *s = css_var(s, "#888"),
         Value::Array(items) => items.iter_mut().for_each(themed),
         Value::Object(map) => map.values_mut().for_each(themed),
         _ => {}
     }
 }
 
-/// One chart (`role="img"`, described by `label`) for ECharts option `option`.
+/// One chart (`role="img"`, described by `label`) for ECharts option `option`, drawn by the
+/// app's [`EChart`] (so it is redrawn in the new colours when the theme changes).
 pub fn chart(label: String, testid: &'static str, option: Value) -> impl IntoView {
-    let host = NodeRef::<Div>::new();
-    let instance: StoredValue<Option<Echart>, LocalStorage> = StoredValue::new_local(None);
-    let observer: StoredValue<Option<Observer>, LocalStorage> = StoredValue::new_local(None);
-    host.on_load(move |el| {
-        let el: web_sys::HtmlElement = el.unchecked_into();
-        let Ok(c) = echarts_init(&el) else {
-            return;
-        };
-        let mut option = option;
-        themed(&mut option);
-        if let Ok(opt) = js_sys::JSON::parse(&option.to_string()) {
-            let _ = c.set_option(&opt);
-        }
-        instance.set_value(Some(c));
-        let on_resize = Closure::<dyn FnMut()>::new(move || {
-            instance.with_value(|c| {
-                if let Some(c) = c {
-                    c.resize();
-                }
-            });
-        });
-        if let Ok(obs) = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()) {
-            obs.observe(&el);
-            observer.set_value(Some((obs, on_resize)));
-        }
+    let build: Builder = Rc::new(move || {
+        let mut o = option.clone();
+        themed(&mut o);
+        to_js(&o)
     });
-    on_cleanup(move || {
-        if let Some(Some((obs, _callback))) = observer.try_update_value(Option::take) {
-            obs.disconnect();
-        }
-        if let Some(Some(c)) = instance.try_update_value(Option::take) {
-            c.dispose();
-        }
-    });
-    view! { <div class="chart view-chart" node_ref=host role="img" aria-label=label data-testid=testid></div> }
+    view! {
+        <div class="view-chart-host" data-testid=testid>
+            <EChart option=build label=label class="view-chart" />
+        </div>
+    }
 }
 
 /// One series of a [`cartesian`] chart.
@@ -143,7 +93,7 @@ pub fn cartesian(categories: &[String], series: &[Series], horizontal: bool) -> 
     let category = json!({
         "type": "category", "data": categories, "inverse": horizontal,
         "axisLine": {"lineStyle": {"color": "--border"}},
-        "axisLabel": {"color": "--fg-muted", "width": 140, "overflow": "truncate"},
+        "axisLabel": {"color": "--fg-muted", "width": 170, "overflow": "truncate"},
     });
     let value_axis = |show_split: bool| {
         json!({"type": "value", "axisLabel": {"color": "--fg-muted"},
@@ -279,9 +229,10 @@ fn row(m: &M) -> AnyView {
     .into_any()
 }
 
-/// `agent · model`, the chart category of a row.
+/// The chart category of a row: the model (agents rarely share a model name; the tooltip and
+/// the table say which agent).
 fn name(m: &M) -> String {
-    format!("{} · {}", m.agent.label(), m.model)
+    m.model.clone()
 }
 
 /// The models view.
@@ -340,6 +291,29 @@ pub fn ModelsView(analysis: Analysis) -> impl IntoView {
         page: usize::MAX,
         row,
         search: None,
+        csv: Some(Csv {
+            name: "models",
+            header: &[
+                "agent", "model", "sessions", "calls", "avg_cost_per_session_usd", "avg_session_ms",
+                "cost_per_active_minute_usd", "cost_per_turn_usd", "cache_hit_rate",
+                "share_of_spend", "cost_usd",
+            ],
+            row: |m: &M| {
+                vec![
+                    m.agent.as_str().to_owned(),
+                    m.model.clone(),
+                    m.sessions.to_string(),
+                    m.totals.calls.to_string(),
+                    data_f64(m.avg_cost_per_session_usd),
+                    m.avg_session_ms.to_string(),
+                    data_f64(m.cost_per_active_minute_usd),
+                    data_f64(m.cost_per_turn_usd),
+                    data_f64(m.totals.cache_hit_rate),
+                    data_f64(m.share_of_spend),
+                    data_f64(m.totals.cost_usd),
+                ]
+            },
+        }),
     };
     view! {
         <section data-testid="view-models" class="view">

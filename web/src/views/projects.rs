@@ -7,7 +7,7 @@ use agentmeter::report::analytics::ProjectReport;
 use leptos::prelude::*;
 
 use super::models::{cartesian, chart, Series};
-use super::sessions::{table, Col, Num, Table};
+use super::sessions::{table, Col, Csv, Num, Table};
 use crate::analysis::Analysis;
 
 /// How many projects the chart shows.
@@ -115,6 +115,27 @@ pub fn ProjectsView(analysis: Analysis) -> impl IntoView {
                     .is_some_and(|x| x.to_lowercase().contains(q))
                 || p.branches.iter().any(|b| b.to_lowercase().contains(q))
         })),
+        csv: Some(Csv {
+            name: "projects",
+            header: &[
+                "project", "label", "agents", "branches", "sessions", "tool_calls",
+                "avg_session_ms", "calls", "tokens", "cost_usd",
+            ],
+            row: |p: &P| {
+                vec![
+                    p.project.clone().unwrap_or_default(),
+                    p.label.clone(),
+                    p.agents.iter().map(|a| a.as_str()).collect::<Vec<_>>().join(" "),
+                    p.branches.join(" "),
+                    p.sessions.to_string(),
+                    p.tool_calls.to_string(),
+                    p.avg_session_ms.to_string(),
+                    p.totals.calls.to_string(),
+                    p.totals.tokens.total.to_string(),
+                    crate::format::data_f64(p.totals.cost_usd),
+                ]
+            },
+        }),
     };
     let body = if n == 0 {
         view! { <div class="panel"><p class="muted">"No projects in this analysis."</p></div> }

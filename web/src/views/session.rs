@@ -14,7 +14,7 @@ use leptos::prelude::*;
 
 use super::blocks::{local_ms, zone};
 use super::models::{cartesian, chart, Series};
-use super::sessions::{clip_td, table, Col, Num, RowFn, Table};
+use super::sessions::{clip_td, table, Col, Csv, Num, RowFn, Table};
 use crate::analysis::Analysis;
 
 /// Percent-encodes a query value (everything but `A-Z a-z 0-9 - _ . ~`).
@@ -289,6 +289,26 @@ fn timeline(calls: &[TimelineCall], tz: chrono_tz::Tz) -> impl IntoView {
         page: 100,
         row,
         search: None,
+        csv: Some(Csv {
+            name: "session-calls",
+            header: &[
+                "n", "timestamp_ms", "model", "input", "cache_write", "cache_read", "output",
+                "context", "cost_usd",
+            ],
+            row: |(i, c): &Call| {
+                vec![
+                    i.to_string(),
+                    c.timestamp_ms.to_string(),
+                    c.model.clone(),
+                    c.tokens.input.to_string(),
+                    c.tokens.cache_write().to_string(),
+                    c.tokens.cache_read.to_string(),
+                    c.tokens.output.to_string(),
+                    c.context.to_string(),
+                    crate::format::data_f64(pico_to_usd(c.cost_pico)),
+                ]
+            },
+        }),
     };
     view! {
         <div class="panel">
@@ -363,6 +383,21 @@ fn tools(list: Vec<SessionTool>, tz: chrono_tz::Tz) -> impl IntoView {
         page: 100,
         row,
         search: None,
+        csv: Some(Csv {
+            name: "session-tools",
+            header: &["tool", "start_ms", "duration_ms", "error", "target", "result_bytes"],
+            row: |t: &T| {
+                let opt = |v: Option<String>| v.unwrap_or_default();
+                vec![
+                    t.name.clone(),
+                    opt(t.start_ms.map(|v| v.to_string())),
+                    opt(t.duration_ms.map(|v| v.to_string())),
+                    t.is_error.to_string(),
+                    opt(t.target.clone()),
+                    opt(t.result_bytes.map(|v| v.to_string())),
+                ]
+            },
+        }),
     };
     view! {
         <div class="panel">

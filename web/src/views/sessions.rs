@@ -16,6 +16,7 @@ use leptos::prelude::*;
 use super::blocks::{local_time, zone};
 use super::session::session_href;
 use crate::analysis::Analysis;
+use crate::ui::export::CsvButton;
 use crate::format::{bytes, data_f64, duration_ms, grouped, percent, tokens_short, usd, usd_exact};
 
 /// Sessions per page.
@@ -146,6 +147,16 @@ pub struct Table<T> {
     pub row: RowFn<T>,
     /// A text search: its placeholder and the match test (the query is lowercased).
     pub search: Option<(&'static str, fn(&T, &str) -> bool)>,
+    /// A CSV export of the rows (all pages, in the current order and search).
+    pub csv: Option<Csv<T>>,
+}
+
+/// How a table's rows become CSV lines: exact values, never the abbreviated display text.
+pub struct Csv<T> {
+    /// File stem and test id suffix (`agentmeter-<name>.csv`, `export-csv-<name>`).
+    pub name: &'static str,
+    pub header: &'static [&'static str],
+    pub row: fn(&T) -> Vec<String>,
 }
 
 /// Sorts `idx` by `cmp`, reversed when `desc`; ties keep their input order.
@@ -169,6 +180,7 @@ pub fn table<T: Send + Sync + 'static>(spec: Table<T>, rows: Arc<Vec<T>>) -> imp
         page,
         row,
         search,
+        csv,
     } = spec;
     let size = page.max(1);
     let sort = RwSignal::new(sort);
@@ -177,6 +189,7 @@ pub fn table<T: Send + Sync + 'static>(spec: Table<T>, rows: Arc<Vec<T>>) -> imp
     let cmps: Vec<fn(&T, &T) -> Ordering> = cols.iter().map(|c| c.cmp).collect();
     let total = rows.len();
     let data = rows.clone();
+    let csv_data = rows.clone();
     let order = Memo::new(move |_| {
         let (col, desc) = sort.get();
         let q = query.get().trim().to_lowercase();
@@ -241,6 +254,13 @@ pub fn table<T: Send + Sync + 'static>(spec: Table<T>, rows: Arc<Vec<T>>) -> imp
             }
         })
         .collect_view();
+    let export = csv.map(|Csv { name, header, row }| {
+        let lines = Signal::derive(move || {
+            order.with(|o| o.iter().filter_map(|i| csv_data.get(*i)).map(row).collect())
+        });
+        let header: Vec<String> = header.iter().map(|h| (*h).to_owned()).collect();
+        view! { <CsvButton name=name header=header rows=lines /> }
+    });
     let search_box = search.map(|(placeholder, _)| {
         view! {
             <input type="search" class="view-search" data-testid=format!("{testid}-search")
@@ -274,7 +294,7 @@ pub fn table<T: Send + Sync + 'static>(spec: Table<T>, rows: Arc<Vec<T>>) -> imp
     };
     view! {
         <div class="view-table">
-            {search_box}
+            <div class="view-tools">{search_box}{export}</div>
             <div class="scroll">
                 <table class=format!("grid {class}") data-testid=testid data-value=total.to_string()
                     data-shown=move || shown().to_string()>
@@ -311,6 +331,22 @@ fn duration_of(s: &SessionReport) -> u64 {
         (Some(a), Some(b)) => u64::try_from((b - a).num_milliseconds()).unwrap_or(0),
         _ => 0,
     }
+}
+
+fn csv_row(s: &SessionReport) -> Vec<String> {
+    vec![
+        s.agent.as_str().to_owned(),
+        s.session.clone(),
+        s.project.clone().unwrap_or_default(),
+        s.start.clone(),
+        s.end.clone(),
+        duration_of(s).to_string(),
+        s.models.join(" "),
+        s.totals.calls.to_string(),
+        s.tool_calls.to_string(),
+        s.totals.tokens.total.to_string(),
+        data_f64(s.totals.cost_usd),
+    ]
 }
 
 fn columns() -> Vec<Col<SessionReport>> {
@@ -393,6 +429,14 @@ pub fn SessionsView(analysis: Analysis) -> impl IntoView {
         page: PAGE,
         row,
         search: Some(("Filter by session, project or model", matches)),
+        csv: Some(Csv {
+            name: "sessions",
+            header: &[
+                "agent", "session", "project", "start", "end", "duration_ms", "models", "calls",
+                "tool_calls", "tokens", "cost_usd",
+            ],
+            row: csv_row,
+        }),
     };
     view! {
         <section data-testid="view-sessions" class="view">

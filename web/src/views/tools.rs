@@ -11,7 +11,7 @@ use agentmeter::tool_category::ToolCategory;
 use leptos::prelude::*;
 
 use super::models::{cartesian, chart, Series};
-use super::sessions::{clip_td, table, Col, Num, RowFn, Table};
+use super::sessions::{clip_td, table, Col, Csv, Num, RowFn, Table};
 use crate::analysis::Analysis;
 
 /// How many tools the chart shows.
@@ -119,6 +119,30 @@ fn health_row(h: &H) -> AnyView {
     .into_any()
 }
 
+fn health_csv(h: &H) -> Vec<String> {
+    let l = |f: fn(&agentmeter::analysis::tools::Latency) -> u64| {
+        latency(h, f).map(|v| v.to_string()).unwrap_or_default()
+    };
+    vec![
+        h.agent.as_str().to_owned(),
+        h.name.clone(),
+        category_label(h.category),
+        h.calls.to_string(),
+        h.errors.to_string(),
+        crate::format::data_f64(h.failure_rate),
+        h.flag.map_or("", |f| match f {
+            FailureFlag::Flagged => "flagged",
+            FailureFlag::Critical => "critical",
+        })
+        .to_owned(),
+        l(|x| x.measured),
+        l(|x| x.avg_ms),
+        l(|x| x.p50_ms),
+        l(|x| x.p95_ms),
+        l(|x| x.p99_ms),
+    ]
+}
+
 /// One category's sums.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CategoryRow {
@@ -202,6 +226,7 @@ fn category_table(rows: Vec<CategoryRow>) -> impl IntoView {
         page: usize::MAX,
         row,
         search: None,
+        csv: None,
     };
     table(spec, Arc::new(rows))
 }
@@ -253,6 +278,14 @@ pub fn ToolsView(analysis: Analysis) -> impl IntoView {
         search: Some(("Filter by tool name", |h: &H, q: &str| {
             h.name.to_lowercase().contains(q)
         })),
+        csv: Some(Csv {
+            name: "tools",
+            header: &[
+                "agent", "tool", "category", "calls", "errors", "failure_rate", "flag", "measured",
+                "avg_ms", "p50_ms", "p95_ms", "p99_ms",
+            ],
+            row: health_csv,
+        }),
     };
     let body = if n == 0 {
         view! { <div class="panel"><p class="muted">"No tool calls in this analysis."</p></div> }
