@@ -39,15 +39,23 @@ export const RESULT_TIMEOUT = 120_000;
 
 const reports = new Map();
 
-/** Runs the CLI with `args` and returns its stdout. */
+/**
+ * Runs the CLI with `args` and returns its stdout. Exit status 3 ("the report was printed, but no
+ * agent usage was found") still carries the report.
+ */
 function runCli(args) {
   const bin = process.env.AGENTMETER_BIN;
-  return bin
-    ? execFileSync(bin, args, { maxBuffer: 1 << 28 })
-    : execFileSync('cargo', ['run', '-q', '--release', '--bin', 'agentmeter', '--', ...args], {
-        cwd: ROOT,
-        maxBuffer: 1 << 28,
-      });
+  try {
+    return bin
+      ? execFileSync(bin, args, { maxBuffer: 1 << 28 })
+      : execFileSync('cargo', ['run', '-q', '--release', '--bin', 'agentmeter', '--', ...args], {
+          cwd: ROOT,
+          maxBuffer: 1 << 28,
+        });
+  } catch (e) {
+    if (e.status === 3 && e.stdout?.length) return e.stdout;
+    throw e;
+  }
 }
 
 /**

@@ -29,6 +29,7 @@ export function kpisOf(report) {
     calls: report.total.calls,
     sessions: report.kpis.sessions,
     hit: report.total.cache_hit_rate,
+    change: report.kpis.change,
   };
 }
 
@@ -119,5 +120,23 @@ export async function assertKpis(page, want, label) {
   }
   if (!close(Number(got.cost), want.cost)) bad.push(`cost ${got.cost} vs ${want.cost}`);
   if (!close(Number(got.hit), want.hit) || got.hit !== got.hitRate) bad.push(`cache hit ${got.hit}/${got.hitRate} vs ${want.hit}`);
+  // The change against the previous period (▲/▼), when the reference has one.
+  const changes = {
+    tokens: 'kpi-tokens-total-change',
+    cost_usd: 'kpi-cost-total-change',
+    sessions: 'kpi-sessions-change',
+    calls: 'kpi-calls-change',
+    cache_hit_rate: 'kpi-cache-hit-change',
+  };
+  for (const [key, id] of Object.entries(want.change ? changes : {})) {
+    const el = await page.$(`[data-testid=${id}]`);
+    const shown = el ? await el.getAttribute('data-value') : null;
+    const ref = want.change[key];
+    if (ref === null || ref === undefined) {
+      if (shown !== null) bad.push(`${id}: shown ${shown}, the CLI has no change`);
+    } else if (shown === null || !close(Number(shown), ref)) {
+      bad.push(`${id}: ${shown} vs ${ref}`);
+    }
+  }
   assert.deepEqual(bad, [], `${label}: KPIs differ from the CLI`);
 }

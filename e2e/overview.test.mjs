@@ -1,5 +1,5 @@
-// The overview's own promises: Export JSON is the CLI's `--json`, the budget and the theme are
-// remembered, the timeline switches period, and a 390 px phone gets no sideways scrolling.
+// The overview's own promises: Export JSON is the CLI's `--json`, the budget, the theme and
+// dismissed insight banners are remembered, the timeline switches period, and a 390 px phone gets no sideways scrolling.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
@@ -49,6 +49,15 @@ test('export JSON, budget, theme and timeline; no sideways scroll at 390 px', as
     await page.locator('[data-testid=budget-limit]').blur();
     await page.waitForSelector('[data-testid=budget][data-state=warn]');
 
+    // Insight banners: the report's first insights, dismissible, the dismissal kept.
+    const ids = report.insights.map((i) => i.id);
+    assert.ok(ids.length >= 2, 'the demo has insights');
+    const banners = () => page.$$eval('[data-testid^=insight-banner-]', (b) => b.map((e) => e.dataset.testid));
+    assert.deepEqual(await banners(), ids.slice(0, 3).map((id) => `insight-banner-${id}`));
+    await page.click(`[data-testid=dismiss-${ids[0]}]`);
+    await page.waitForSelector(`[data-testid=insight-banner-${ids[0]}]`, { state: 'detached' });
+    assert.deepEqual(await banners(), ids.slice(1, 4).map((id) => `insight-banner-${id}`));
+
     // Theme: system -> light -> dark, kept across a reload (set on <html> before the app runs).
     await page.click('[data-testid=theme-toggle]');
     await page.click('[data-testid=theme-toggle]');
@@ -58,6 +67,7 @@ test('export JSON, budget, theme and timeline; no sideways scroll at 390 px', as
     assert.equal(await page.getAttribute('html', 'data-theme'), 'dark');
     assert.equal(await page.getAttribute('[data-testid=theme-toggle]', 'data-value'), 'dark');
     await page.waitForSelector('[data-testid=budget][data-state=warn]');
+    assert.equal(await page.$(`[data-testid=insight-banner-${ids[0]}]`), null, 'a dismissed banner came back');
 
     // Timeline: weeks and months are the report's own periods, and cost is one click away.
     const rows = () => page.$$eval('[data-testid=timeline-row]', (r) => r.map((e) => e.dataset.period));

@@ -94,6 +94,17 @@ test('every view by URL, filters by URL and filter bar match the CLI, back/forwa
     await page.click('[data-testid=clear-filters]');
     await page.waitForFunction(() => location.search === '');
     await assertKpis(page, expectedKpis({}), 'cleared');
+    const { project } = filtersOf(all)[2];
+    await page.selectOption('[data-testid=filter-project]', project);
+    await page.waitForSelector(`[data-testid="chip-project-${project}"]`);
+    await assertKpis(page, expectedKpis({ project }), 'filter bar: project');
+    const { model } = filtersOf(all)[1];
+    await page.click(`[data-testid="chip-project-${project}"] button`);
+    await page.selectOption('[data-testid=filter-model]', model);
+    await page.waitForSelector(`[data-testid="chip-model-${model}"]`);
+    await assertKpis(page, expectedKpis({ model }), 'filter bar: model');
+    await page.click('[data-testid=clear-filters]');
+    await page.waitForFunction(() => location.search === '');
 
     // Back and forward walk the views; the filter travels along.
     await page.selectOption('[data-testid=filter-agent]', 'claude');

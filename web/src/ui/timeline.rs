@@ -16,6 +16,7 @@ use leptos::prelude::*;
 use serde_json::json;
 
 use super::echarts::{css_var, number_formatter, set_at, to_js, EChart};
+use super::export::CsvButton;
 use super::kpis::KINDS;
 use super::{tokens_td, usd_td};
 use crate::format::{tokens_short, usd};
@@ -237,6 +238,33 @@ pub fn Timeline(report: Arc<Report>) -> impl IntoView {
                 .collect_view()
         })
     };
+    let csv_header: Vec<String> = [
+        "period",
+        "input",
+        "cache_write",
+        "cache_read",
+        "output",
+        "total",
+        "cost_usd",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    let csv_rows = Signal::derive(move || {
+        data.with(|d| {
+            d.points
+                .iter()
+                .filter(|p| p.total > 0 || p.cost > 0.0)
+                .map(|p| {
+                    let mut row = vec![p.label.clone()];
+                    row.extend(p.kinds.iter().map(u64::to_string));
+                    row.push(p.total.to_string());
+                    row.push(crate::format::data_f64(p.cost));
+                    row
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    let csv_name = Signal::derive(move || format!("{}s", gran.get().as_str()));
     view! {
         <section class="panel wide" aria-labelledby="timeline-h" data-testid="timeline">
             <div class="panel-head">
@@ -262,6 +290,7 @@ pub fn Timeline(report: Arc<Report>) -> impl IntoView {
             {move || note().map(|n| view! { <p class="muted small">{n}</p> })}
             <details class="chart-table">
                 <summary>"The same figures as a table"</summary>
+                {move || view! { <CsvButton name=csv_name.get() header=csv_header.clone() rows=csv_rows /> }}
                 <div class="scroll tall">
                     <table class="grid" data-testid="timeline-table">
                         <thead>
