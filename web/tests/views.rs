@@ -157,7 +157,11 @@ async fn sessions_view_lists_sorts_searches_and_links() {
         .report
         .sessions
         .iter()
-        .filter(|s| s.models.iter().any(|m| m.to_lowercase().contains(&model.to_lowercase())))
+        .filter(|s| {
+            s.models
+                .iter()
+                .any(|m| m.to_lowercase().contains(&model.to_lowercase()))
+        })
         .count();
     assert_eq!(attr(&table, "data-shown"), expected.to_string());
     assert_eq!(all(&host, "tbody tr").len(), expected);
@@ -181,7 +185,9 @@ async fn sessions_view_pages_by_fifty() {
     leptos::task::tick().await;
     assert_eq!(all(&host, "tbody tr").len(), 50);
     assert_eq!(
-        one(&host, "[data-testid='sessions-view-table-range']").text_content().unwrap(),
+        one(&host, "[data-testid='sessions-view-table-range']")
+            .text_content()
+            .unwrap(),
         "1–50 of 120"
     );
     let next = one(&host, "[data-testid='sessions-view-table-next']");
@@ -195,13 +201,56 @@ async fn sessions_view_pages_by_fifty() {
             .unwrap()
     };
     assert_eq!(range(), "51–100 of 120");
-    assert_eq!(attr(&one(&host, "tbody tr"), "data-testid"), "session-row-s-050");
+    assert_eq!(
+        attr(&one(&host, "tbody tr"), "data-testid"),
+        "session-row-s-050"
+    );
     click(&host, "[data-testid='sessions-view-table-next']");
     leptos::task::tick().await;
     assert_eq!(range(), "101–120 of 120");
     assert_eq!(all(&host, "tbody tr").len(), 20);
     let next = one(&host, "[data-testid='sessions-view-table-next']");
     assert!(next.has_attribute("disabled"));
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn sessions_view_stays_quick_with_5000_sessions() {
+    let a = analysis();
+    let many = with_report(&a, |r| {
+        let base = r.sessions[0].clone();
+        r.sessions = (0..5000)
+            .map(|i| {
+                let mut s = base.clone();
+                s.session = format!("sess-{i:04}");
+                s.totals.cost_usd = f64::from(i % 97);
+                s
+            })
+            .collect();
+    });
+    let started = js_sys::Date::now();
+    let host = mount(move || view! { <SessionsView analysis=many /> });
+    leptos::task::tick().await;
+    assert_eq!(all(&host, "tbody tr").len(), 50, "one page in the DOM");
+    click(&host, "button[data-sort='duration']");
+    leptos::task::tick().await;
+    click(&host, "button[data-sort='cost']");
+    leptos::task::tick().await;
+    let first = one(&host, "tbody tr [data-col='cost']");
+    assert_eq!(attr(&first, "data-value"), "96");
+    let input: web_sys::HtmlInputElement =
+        one(&host, "[data-testid='sessions-view-table-search']").unchecked_into();
+    input.set_value("SESS-4");
+    input
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    leptos::task::tick().await;
+    let table = one(&host, "[data-testid='sessions-view-table']");
+    assert_eq!(attr(&table, "data-shown"), "1000");
+    assert_eq!(all(&host, "tbody tr").len(), 50);
+    let elapsed = js_sys::Date::now() - started;
+    // Generous for an unoptimized build on a busy machine; a release build is far quicker.
+    assert!(elapsed < 8000.0, "5,000 sessions took {elapsed} ms");
     host.remove();
 }
 
@@ -215,7 +264,10 @@ async fn models_view_shows_the_comparison_figures() {
     one(&host, "[data-testid='view-models']");
     assert_eq!(all(&host, "[data-testid='model-row']").len(), rows.len());
     let shares: f64 = rows.iter().map(|m| m.share_of_spend).sum();
-    assert!((shares - 1.0).abs() < 1e-9 || shares == 0.0, "shares sum to {shares}");
+    assert!(
+        (shares - 1.0).abs() < 1e-9 || shares == 0.0,
+        "shares sum to {shares}"
+    );
     for m in &rows {
         let row = one(
             &host,
@@ -308,7 +360,10 @@ async fn session_view_opens_the_timeline_and_tools() {
         assert_eq!(prompt.child_element_count(), 0, "the prompt is text only");
     }
     assert_eq!(
-        attr(&one(&host, "[data-testid='session-compactions']"), "data-value"),
+        attr(
+            &one(&host, "[data-testid='session-compactions']"),
+            "data-value"
+        ),
         detail.compactions.len().to_string()
     );
     host.remove();
@@ -349,18 +404,26 @@ async fn tools_view_shows_health_flags_and_categories() {
     one(&host, "[data-testid='view-tools']");
     let rows = all(&host, "[data-testid='tool-health-row']");
     assert_eq!(rows.len(), health.len().min(100));
-    let critical = one(&host, "[data-testid='tool-health-row'][data-flag='critical']");
+    let critical = one(
+        &host,
+        "[data-testid='tool-health-row'][data-flag='critical']",
+    );
     assert_eq!(attr(&critical, "data-tool"), health[0].name);
     assert_eq!(
-        one(&critical, "[data-testid='tool-flag']").text_content().unwrap(),
+        one(&critical, "[data-testid='tool-flag']")
+            .text_content()
+            .unwrap(),
         "critical"
     );
     assert_eq!(f64_of(&one(&critical, "[data-col='failure-rate']")), 0.6);
     // Category calls add up to all tool calls.
-    let cat_calls: f64 = all(&host, "[data-testid='tool-category-row'] [data-col='calls']")
-        .iter()
-        .map(f64_of)
-        .sum();
+    let cat_calls: f64 = all(
+        &host,
+        "[data-testid='tool-category-row'] [data-col='calls']",
+    )
+    .iter()
+    .map(f64_of)
+    .sum();
     let calls: u64 = 10 + health.iter().skip(1).map(|h| h.calls).sum::<u64>();
     assert_eq!(cat_calls, calls as f64);
     one(&host, "[data-testid='chart-tools-top']");
@@ -431,12 +494,18 @@ async fn blocks_view_lists_blocks_and_highlights_the_active_one() {
     assert_eq!(all(&host, "tr.active").len(), 1);
     let panel = one(&host, "[data-testid='block-active']");
     assert_eq!(
-        f64_of(&one(&panel, "[data-testid='block-projected-cost'] [data-value]")),
+        f64_of(&one(
+            &panel,
+            "[data-testid='block-projected-cost'] [data-value]"
+        )),
         12.5
     );
     assert_eq!(
         attr(
-            &one(&panel, "[data-testid='block-projected-tokens'] [data-value]"),
+            &one(
+                &panel,
+                "[data-testid='block-projected-tokens'] [data-value]"
+            ),
             "data-value"
         ),
         "1000000"

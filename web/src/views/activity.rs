@@ -208,7 +208,13 @@ fn day_table(days: Vec<ActivityDay>) -> impl IntoView {
         search: None,
         csv: Some(Csv {
             name: "activity-days",
-            header: &["date", "user_messages", "assistant_messages", "calls", "cost_usd"],
+            header: &[
+                "date",
+                "user_messages",
+                "assistant_messages",
+                "calls",
+                "cost_usd",
+            ],
             row: |d: &D| {
                 vec![
                     d.date.clone(),

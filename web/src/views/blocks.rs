@@ -125,8 +125,16 @@ pub fn BlocksView(analysis: Analysis) -> impl IntoView {
         csv: Some(Csv {
             name: "blocks",
             header: &[
-                "start", "end", "active", "calls", "tokens", "cost_usd", "tokens_per_hour",
-                "cost_per_hour_usd", "projected_cost_usd", "projected_tokens",
+                "start",
+                "end",
+                "active",
+                "calls",
+                "tokens",
+                "cost_usd",
+                "tokens_per_hour",
+                "cost_per_hour_usd",
+                "projected_cost_usd",
+                "projected_tokens",
             ],
             row: |b: &B| {
                 let f = crate::format::data_f64;
@@ -140,7 +148,9 @@ pub fn BlocksView(analysis: Analysis) -> impl IntoView {
                     f(b.tokens_per_hour),
                     f(b.cost_per_hour_usd),
                     b.projected_cost_usd.map(f).unwrap_or_default(),
-                    b.projected_tokens.map(|n| n.to_string()).unwrap_or_default(),
+                    b.projected_tokens
+                        .map(|n| n.to_string())
+                        .unwrap_or_default(),
                 ]
             },
         }),

@@ -4,11 +4,14 @@
 //! Evidence that names a session (`agent:session`) links to the session view; everything else
 //! (files, tools, date ranges) is shown as text.
 
+use std::sync::Arc;
+
 use agentmeter::insights::{Insight, NotCovered, Severity};
 use agentmeter::model::Agent;
 use leptos::prelude::*;
 
 use super::session::session_href;
+use super::sessions::{table, Col, RowFn, Table};
 use crate::analysis::Analysis;
 use crate::format::{data_f64, usd, usd_exact};
 
@@ -97,32 +100,41 @@ fn card(i: Insight, analysis: &Analysis) -> impl IntoView {
     }
 }
 
+type G = NotCovered;
+
 fn not_covered(list: Vec<NotCovered>) -> impl IntoView {
-    let rows = list
-        .into_iter()
-        .map(|n| {
-            view! {
-                <tr data-testid="not-covered-row">
-                    <td class="mono">{n.detector}</td>
-                    <td><span class=format!("dot a-{}", n.agent.as_str())></span>{n.agent.label()}</td>
-                    <td>{format!("its transcripts do not record {}", n.missing)}</td>
-                </tr>
-            }
-        })
-        .collect_view();
-    view! {
-        <table class="grid" data-testid="insights-not-covered">
-            <caption class="visually-hidden">"Detectors that could not run for an agent"</caption>
-            <thead>
-                <tr>
-                    <th scope="col">"Detector"</th>
-                    <th scope="col">"Agent"</th>
-                    <th scope="col">"Why"</th>
-                </tr>
-            </thead>
-            <tbody>{rows}</tbody>
-        </table>
-    }
+    let row: RowFn<G> = Arc::new(|n: &G| {
+        view! {
+            <tr data-testid="not-covered-row">
+                <td class="mono">{n.detector.clone()}</td>
+                <td><span class=format!("dot a-{}", n.agent.as_str())></span>{n.agent.label()}</td>
+                <td>{format!("its transcripts do not record {}", n.missing)}</td>
+            </tr>
+        }
+        .into_any()
+    });
+    let spec = Table {
+        testid: "insights-not-covered",
+        caption: "Detectors that could not run for an agent".to_owned(),
+        class: "",
+        cols: vec![
+            Col::new("Detector", "detector", false, |a: &G, b: &G| {
+                a.detector.cmp(&b.detector)
+            }),
+            Col::new("Agent", "agent", false, |a: &G, b: &G| {
+                a.agent.cmp(&b.agent)
+            }),
+            Col::new("Why", "missing", false, |a: &G, b: &G| {
+                a.missing.cmp(&b.missing)
+            }),
+        ],
+        sort: (0, false),
+        page: usize::MAX,
+        row,
+        search: None,
+        csv: None,
+    };
+    table(spec, Arc::new(list))
 }
 
 /// The insights view.

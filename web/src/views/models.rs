@@ -294,9 +294,17 @@ pub fn ModelsView(analysis: Analysis) -> impl IntoView {
         csv: Some(Csv {
             name: "models",
             header: &[
-                "agent", "model", "sessions", "calls", "avg_cost_per_session_usd", "avg_session_ms",
-                "cost_per_active_minute_usd", "cost_per_turn_usd", "cache_hit_rate",
-                "share_of_spend", "cost_usd",
+                "agent",
+                "model",
+                "sessions",
+                "calls",
+                "avg_cost_per_session_usd",
+                "avg_session_ms",
+                "cost_per_active_minute_usd",
+                "cost_per_turn_usd",
+                "cache_hit_rate",
+                "share_of_spend",
+                "cost_usd",
             ],
             row: |m: &M| {
                 vec![

@@ -118,14 +118,26 @@ pub fn ProjectsView(analysis: Analysis) -> impl IntoView {
         csv: Some(Csv {
             name: "projects",
             header: &[
-                "project", "label", "agents", "branches", "sessions", "tool_calls",
-                "avg_session_ms", "calls", "tokens", "cost_usd",
+                "project",
+                "label",
+                "agents",
+                "branches",
+                "sessions",
+                "tool_calls",
+                "avg_session_ms",
+                "calls",
+                "tokens",
+                "cost_usd",
             ],
             row: |p: &P| {
                 vec![
                     p.project.clone().unwrap_or_default(),
                     p.label.clone(),
-                    p.agents.iter().map(|a| a.as_str()).collect::<Vec<_>>().join(" "),
+                    p.agents
+                        .iter()
+                        .map(|a| a.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" "),
                     p.branches.join(" "),
                     p.sessions.to_string(),
                     p.tool_calls.to_string(),

@@ -292,8 +292,15 @@ fn timeline(calls: &[TimelineCall], tz: chrono_tz::Tz) -> impl IntoView {
         csv: Some(Csv {
             name: "session-calls",
             header: &[
-                "n", "timestamp_ms", "model", "input", "cache_write", "cache_read", "output",
-                "context", "cost_usd",
+                "n",
+                "timestamp_ms",
+                "model",
+                "input",
+                "cache_write",
+                "cache_read",
+                "output",
+                "context",
+                "cost_usd",
             ],
             row: |(i, c): &Call| {
                 vec![
@@ -385,7 +392,14 @@ fn tools(list: Vec<SessionTool>, tz: chrono_tz::Tz) -> impl IntoView {
         search: None,
         csv: Some(Csv {
             name: "session-tools",
-            header: &["tool", "start_ms", "duration_ms", "error", "target", "result_bytes"],
+            header: &[
+                "tool",
+                "start_ms",
+                "duration_ms",
+                "error",
+                "target",
+                "result_bytes",
+            ],
             row: |t: &T| {
                 let opt = |v: Option<String>| v.unwrap_or_default();
                 vec![

@@ -16,8 +16,8 @@ use leptos::prelude::*;
 use super::blocks::{local_time, zone};
 use super::session::session_href;
 use crate::analysis::Analysis;
-use crate::ui::export::CsvButton;
 use crate::format::{bytes, data_f64, duration_ms, grouped, percent, tokens_short, usd, usd_exact};
+use crate::ui::export::CsvButton;
 
 /// Sessions per page.
 pub const PAGE: usize = 50;
@@ -129,6 +129,9 @@ impl<T> Col<T> {
     }
 }
 
+/// A text search: its placeholder and whether a row matches the (lowercased) query.
+pub type Search<T> = (&'static str, fn(&T, &str) -> bool);
+
 /// Renders one row.
 pub type RowFn<T> = Arc<dyn Fn(&T) -> AnyView + Send + Sync>;
 
@@ -146,7 +149,7 @@ pub struct Table<T> {
     pub page: usize,
     pub row: RowFn<T>,
     /// A text search: its placeholder and the match test (the query is lowercased).
-    pub search: Option<(&'static str, fn(&T, &str) -> bool)>,
+    pub search: Option<Search<T>>,
     /// A CSV export of the rows (all pages, in the current order and search).
     pub csv: Option<Csv<T>>,
 }
@@ -317,30 +320,50 @@ pub fn project_short(project: Option<&str>) -> String {
     }
 }
 
-fn matches(s: &SessionReport, q: &str) -> bool {
-    s.session.to_lowercase().contains(q)
-        || s.project
-            .as_deref()
-            .is_some_and(|p| p.to_lowercase().contains(q))
-        || s.models.iter().any(|m| m.to_lowercase().contains(q))
+/// A session row with what sorting and searching need computed once (5,000 sessions must stay
+/// smooth: no time parsing in a comparison, no lowercasing per keystroke).
+pub struct Row {
+    pub s: SessionReport,
+    pub duration_ms: u64,
+    /// Id, project and models, lowercased, for the search.
+    hay: String,
 }
 
-fn duration_of(s: &SessionReport) -> u64 {
-    let parse = |t: &str| chrono::DateTime::parse_from_rfc3339(t).ok();
-    match (parse(&s.start), parse(&s.end)) {
-        (Some(a), Some(b)) => u64::try_from((b - a).num_milliseconds()).unwrap_or(0),
-        _ => 0,
+impl Row {
+    fn new(s: SessionReport) -> Self {
+        let parse = |t: &str| chrono::DateTime::parse_from_rfc3339(t).ok();
+        let duration_ms = match (parse(&s.start), parse(&s.end)) {
+            (Some(a), Some(b)) => u64::try_from((b - a).num_milliseconds()).unwrap_or(0),
+            _ => 0,
+        };
+        let hay = format!(
+            "{}\n{}\n{}",
+            s.session,
+            s.project.as_deref().unwrap_or_default(),
+            s.models.join("\n")
+        )
+        .to_lowercase();
+        Row {
+            s,
+            duration_ms,
+            hay,
+        }
     }
 }
 
-fn csv_row(s: &SessionReport) -> Vec<String> {
+fn matches(r: &Row, q: &str) -> bool {
+    r.hay.contains(q)
+}
+
+fn csv_row(r: &Row) -> Vec<String> {
+    let s = &r.s;
     vec![
         s.agent.as_str().to_owned(),
         s.session.clone(),
         s.project.clone().unwrap_or_default(),
         s.start.clone(),
         s.end.clone(),
-        duration_of(s).to_string(),
+        r.duration_ms.to_string(),
         s.models.join(" "),
         s.totals.calls.to_string(),
         s.tool_calls.to_string(),
@@ -349,43 +372,70 @@ fn csv_row(s: &SessionReport) -> Vec<String> {
     ]
 }
 
-fn columns() -> Vec<Col<SessionReport>> {
-    type S = SessionReport;
+fn columns() -> Vec<Col<Row>> {
+    type R = Row;
     vec![
-        Col::new("Agent", "agent", false, |a: &S, b: &S| {
-            a.agent.cmp(&b.agent)
+        Col::new("Agent", "agent", false, |a: &R, b: &R| {
+            a.s.agent.cmp(&b.s.agent)
         }),
-        Col::new("Session", "session", false, |a: &S, b: &S| {
-            a.session.cmp(&b.session)
+        Col::new("Session", "session", false, |a: &R, b: &R| {
+            a.s.session.cmp(&b.s.session)
         }),
-        Col::new("Project", "project", false, |a: &S, b: &S| {
-            a.project.cmp(&b.project)
+        Col::new("Project", "project", false, |a: &R, b: &R| {
+            a.s.project.cmp(&b.s.project)
         }),
-        Col::new("Started", "start", false, |a: &S, b: &S| {
-            a.start.cmp(&b.start)
+        Col::new("Started", "start", false, |a: &R, b: &R| {
+            a.s.start.cmp(&b.s.start)
         }),
-        Col::new("Last activity", "last", false, |a: &S, b: &S| {
-            a.end.cmp(&b.end)
+        Col::new("Last activity", "last", false, |a: &R, b: &R| {
+            a.s.end.cmp(&b.s.end)
         }),
-        Col::new("Duration", "duration", true, |a: &S, b: &S| {
-            duration_of(a).cmp(&duration_of(b))
+        Col::new("Duration", "duration", true, |a: &R, b: &R| {
+            a.duration_ms.cmp(&b.duration_ms)
         }),
-        Col::new("Models", "models", false, |a: &S, b: &S| {
-            a.models.cmp(&b.models)
+        Col::new("Models", "models", false, |a: &R, b: &R| {
+            a.s.models.cmp(&b.s.models)
         }),
-        Col::new("Calls", "calls", true, |a: &S, b: &S| {
-            a.totals.calls.cmp(&b.totals.calls)
+        Col::new("Calls", "calls", true, |a: &R, b: &R| {
+            a.s.totals.calls.cmp(&b.s.totals.calls)
         }),
-        Col::new("Tools", "tools", true, |a: &S, b: &S| {
-            a.tool_calls.cmp(&b.tool_calls)
+        Col::new("Tools", "tools", true, |a: &R, b: &R| {
+            a.s.tool_calls.cmp(&b.s.tool_calls)
         }),
-        Col::new("Tokens", "tokens", true, |a: &S, b: &S| {
-            a.totals.tokens.total.cmp(&b.totals.tokens.total)
+        Col::new("Tokens", "tokens", true, |a: &R, b: &R| {
+            a.s.totals.tokens.total.cmp(&b.s.totals.tokens.total)
         }),
-        Col::new("Cost", "cost", true, |a: &S, b: &S| {
-            a.totals.cost_usd.total_cmp(&b.totals.cost_usd)
+        Col::new("Cost", "cost", true, |a: &R, b: &R| {
+            a.s.totals.cost_usd.total_cmp(&b.s.totals.cost_usd)
         }),
     ]
+}
+
+fn row(r: &Row, tz: chrono_tz::Tz) -> AnyView {
+    let s = &r.s;
+    let agent = s.agent.as_str();
+    let project = s.project.clone().unwrap_or_default();
+    let models = s.models.join(", ");
+    view! {
+        <tr data-testid=format!("session-row-{}", s.session) data-agent=agent>
+            <td><span class=format!("dot a-{agent}")></span>{s.agent.label()}</td>
+            <td class="mono clip">
+                <a href=session_href(&s.session) title=s.session.clone()>
+                    {crate::format::short_id(&s.session)}
+                </a>
+            </td>
+            <td class="clip" title=project>{project_short(s.project.as_deref())}</td>
+            <td class="mono" title=s.start.clone()>{local_time(&s.start, tz)}</td>
+            <td class="mono" title=s.end.clone()>{local_time(&s.end, tz)}</td>
+            {Num::Ms(r.duration_ms).td_col("duration")}
+            {clip_td(models, "mono small")}
+            {Num::Count(s.totals.calls).td_col("calls")}
+            {Num::Count(s.tool_calls).td_col("tools")}
+            {Num::Tokens(s.totals.tokens.total).td_col("tokens")}
+            {Num::Usd(s.totals.cost_usd).td_col("cost")}
+        </tr>
+    }
+    .into_any()
 }
 
 /// The sessions view.
@@ -393,33 +443,8 @@ fn columns() -> Vec<Col<SessionReport>> {
 pub fn SessionsView(analysis: Analysis) -> impl IntoView {
     let report = analysis.report.clone();
     let tz = zone(&report.time_zone);
-    let rows = Arc::new(report.sessions.clone());
+    let rows: Arc<Vec<Row>> = Arc::new(report.sessions.iter().cloned().map(Row::new).collect());
     let n = rows.len();
-    let row: RowFn<SessionReport> = Arc::new(move |s: &SessionReport| {
-        let agent = s.agent.as_str();
-        let project = s.project.clone().unwrap_or_default();
-        let models = s.models.join(", ");
-        view! {
-            <tr data-testid=format!("session-row-{}", s.session) data-agent=agent>
-                <td><span class=format!("dot a-{agent}")></span>{s.agent.label()}</td>
-                <td class="mono clip">
-                    <a href=session_href(&s.session) title=s.session.clone()>
-                        {crate::format::short_id(&s.session)}
-                    </a>
-                </td>
-                <td class="clip" title=project>{project_short(s.project.as_deref())}</td>
-                <td class="mono" title=s.start.clone()>{local_time(&s.start, tz)}</td>
-                <td class="mono" title=s.end.clone()>{local_time(&s.end, tz)}</td>
-                {Num::Ms(duration_of(s)).td()}
-                {clip_td(models, "mono small")}
-                {Num::Count(s.totals.calls).td()}
-                {Num::Count(s.tool_calls).td()}
-                {Num::Tokens(s.totals.tokens.total).td()}
-                {Num::Usd(s.totals.cost_usd).td()}
-            </tr>
-        }
-        .into_any()
-    });
     let spec = Table {
         testid: "sessions-view-table",
         caption: "Sessions".to_owned(),
@@ -427,13 +452,22 @@ pub fn SessionsView(analysis: Analysis) -> impl IntoView {
         cols: columns(),
         sort: (4, true),
         page: PAGE,
-        row,
+        row: Arc::new(move |r: &Row| row(r, tz)),
         search: Some(("Filter by session, project or model", matches)),
         csv: Some(Csv {
             name: "sessions",
             header: &[
-                "agent", "session", "project", "start", "end", "duration_ms", "models", "calls",
-                "tool_calls", "tokens", "cost_usd",
+                "agent",
+                "session",
+                "project",
+                "start",
+                "end",
+                "duration_ms",
+                "models",
+                "calls",
+                "tool_calls",
+                "tokens",
+                "cost_usd",
             ],
             row: csv_row,
         }),

@@ -130,11 +130,12 @@ fn health_csv(h: &H) -> Vec<String> {
         h.calls.to_string(),
         h.errors.to_string(),
         crate::format::data_f64(h.failure_rate),
-        h.flag.map_or("", |f| match f {
-            FailureFlag::Flagged => "flagged",
-            FailureFlag::Critical => "critical",
-        })
-        .to_owned(),
+        h.flag
+            .map_or("", |f| match f {
+                FailureFlag::Flagged => "flagged",
+                FailureFlag::Critical => "critical",
+            })
+            .to_owned(),
         l(|x| x.measured),
         l(|x| x.avg_ms),
         l(|x| x.p50_ms),
@@ -281,8 +282,18 @@ pub fn ToolsView(analysis: Analysis) -> impl IntoView {
         csv: Some(Csv {
             name: "tools",
             header: &[
-                "agent", "tool", "category", "calls", "errors", "failure_rate", "flag", "measured",
-                "avg_ms", "p50_ms", "p95_ms", "p99_ms",
+                "agent",
+                "tool",
+                "category",
+                "calls",
+                "errors",
+                "failure_rate",
+                "flag",
+                "measured",
+                "avg_ms",
+                "p50_ms",
+                "p95_ms",
+                "p99_ms",
             ],
             row: health_csv,
         }),
