@@ -112,6 +112,7 @@ test('every view by URL, filters by URL and filter bar match the CLI, back/forwa
     await page.click('[data-testid=nav-models]');
     await showsView(page, 'models');
     assert.equal(await search(page), '?view=models&agent=claude');
+    assert.equal(await page.title(), 'Models · agentmeter');
     await page.click('[data-testid=nav-tools]');
     await showsView(page, 'tools');
     await page.goBack();

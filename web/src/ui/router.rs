@@ -2,7 +2,7 @@
 //!
 //! Views are plain components taking the web [`Analysis`] (and the session view its `id`); the
 //! router re-renders the view when the view, the session or the analysis changes, and never for
-//! anything else. A view that does not exist yet renders [`coming`], with the same
+//! anything else. The document title names the view (tabs, the history menu). A view that does not exist yet renders [`coming`], with the same
 //! `data-testid="view-<name>"` hook.
 
 use leptos::prelude::*;
@@ -47,6 +47,17 @@ pub fn render(view: View, id: Option<String>, analysis: Analysis) -> AnyView {
 pub fn Router() -> impl IntoView {
     let ctl = expect_context::<Controller>();
     let page = Memo::new(move |_| ctl.route.with(|r| (r.view, r.id.clone())));
+    // The tab and the history list name the view.
+    Effect::new(move |_| {
+        let view = page.with(|p| p.0);
+        let title = match view {
+            View::Overview => "agentmeter".to_owned(),
+            v => format!("{} · agentmeter", v.label()),
+        };
+        if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+            doc.set_title(&title);
+        }
+    });
     move || {
         let analysis = ctl.shown.get()?;
         let (view, id) = page.get();
