@@ -354,6 +354,11 @@ async fn session_view_opens_the_timeline_and_tools() {
         .map(|c| c.context.to_string())
         .collect();
     assert_eq!(contexts, expected);
+    let back = attr(&one(&host, "[data-testid='session-back']"), "href");
+    assert!(
+        back.starts_with("?view=sessions") && !back.contains("id="),
+        "{back}"
+    );
     let prompt = one(&host, "[data-testid='session-first-prompt']");
     if let Some(p) = &facts.first_prompt {
         assert_eq!(prompt.text_content().unwrap(), *p);
@@ -550,6 +555,12 @@ async fn insights_view_shows_findings_evidence_links_and_gaps() {
     assert_eq!(all(&card, "a").len(), 1, "a file is not a link");
     assert!(all(&card, "i").is_empty());
     assert_eq!(all(&host, "[data-testid='not-covered-row']").len(), 1);
+    assert_eq!(
+        one(&host, "[data-testid='insights-summary']")
+            .text_content()
+            .unwrap(),
+        "0 critical · 1 warning · 0 info"
+    );
     host.remove();
 
     // The real report: one card per insight, whatever the detectors found.

@@ -171,8 +171,19 @@ pub fn InsightsView(analysis: Analysis) -> impl IntoView {
             </div>
         }
     });
+    let count = |sev: Severity| report.insights.iter().filter(|i| i.severity == sev).count();
+    let summary = format!(
+        "{} critical · {} warning · {} info",
+        count(Severity::Critical),
+        count(Severity::Warning),
+        count(Severity::Info)
+    );
     view! {
         <section data-testid="view-insights" class="view" data-value=n.to_string()>
+            <div class="panel">
+                <h2>"Insights" <span class="muted">{format!(" ({n})")}</span></h2>
+                <p class="small muted" data-testid="insights-summary">{summary}</p>
+            </div>
             <div class="insights">{cards}</div>
             {gaps_view}
         </section>

@@ -46,6 +46,13 @@ pub fn chart(label: String, testid: &'static str, option: Value) -> impl IntoVie
     }
 }
 
+/// `x` rounded to `digits` decimals, for chart data (tooltips); tables keep the exact value.
+#[must_use]
+pub fn round_to(x: f64, digits: i32) -> f64 {
+    let scale = 10f64.powi(digits);
+    (x * scale).round() / scale
+}
+
 /// One series of a [`cartesian`] chart.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Series {
@@ -243,7 +250,11 @@ pub fn ModelsView(analysis: Analysis) -> impl IntoView {
     let bars = |label: &str, color: &'static str, f: fn(&M) -> f64| {
         cartesian(
             &names,
-            &[Series::bar(label, color, rows.iter().map(f).collect())],
+            &[Series::bar(
+                label,
+                color,
+                rows.iter().map(|m| round_to(f(m), 4)).collect(),
+            )],
             true,
         )
     };

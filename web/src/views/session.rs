@@ -13,7 +13,7 @@ use agentmeter::rollup::pico_to_usd;
 use leptos::prelude::*;
 
 use super::blocks::{local_ms, zone};
-use super::models::{cartesian, chart, Series};
+use super::models::{cartesian, chart, round_to, Series};
 use super::sessions::{clip_td, table, Col, Csv, Num, RowFn, Table};
 use crate::analysis::Analysis;
 
@@ -73,6 +73,18 @@ pub fn current_search() -> String {
 #[must_use]
 pub fn session_href(id: &str) -> String {
     with_query(&current_search(), &[("view", "session"), ("id", id)])
+}
+
+/// The link back to the sessions list, keeping the current query's filters.
+#[must_use]
+pub fn sessions_href() -> String {
+    let search = current_search();
+    let kept: Vec<&str> = search
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|kv| !kv.is_empty() && kv.split('=').next() != Some("id"))
+        .collect();
+    with_query(&kept.join("&"), &[("view", "sessions")])
 }
 
 /// Session `id` of the analysis: by id alone, or written `agent:id`.
@@ -165,6 +177,7 @@ fn detail_view(d: SessionDetail, analysis: &Analysis) -> impl IntoView {
     };
     view! {
         <div class="panel">
+            <p class="small"><a href=sessions_href() data-testid="session-back">"← All sessions"</a></p>
             <h2>"Session " <span class="mono id" title=f.session.clone()>{f.session.clone()}</span></h2>
             {facts}
             <h3>"First prompt"</h3>
@@ -241,7 +254,10 @@ fn timeline(calls: &[TimelineCall], tz: chrono_tz::Tz) -> impl IntoView {
                 ..Series::bar(
                     "Cost (USD)",
                     "--cost",
-                    calls.iter().map(|c| pico_to_usd(c.cost_pico)).collect(),
+                    calls
+                        .iter()
+                        .map(|c| round_to(pico_to_usd(c.cost_pico), 6))
+                        .collect(),
                 )
             },
         ],
