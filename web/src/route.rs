@@ -8,7 +8,7 @@
 //! location. Only the query is ever touched, so the app works under any sub-path.
 //!
 //! Rules: `from`/`to` are inclusive days in the shown zone (the core's `Filter::since/until`);
-//! `agent=`, `model=` and `project=` may repeat (any listed value matches); `tz` overrides the
+//! `agent=`, `model=`, `project=` and `source=` may repeat (any listed value matches); `tz` overrides the
 //! browser's zone; `id` names the session of `view=session`. Unknown or malformed values are
 //! dropped rather than failing the page, and writing omits every default, so the plain
 //! overview is the bare path.
@@ -91,8 +91,7 @@ impl View {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Route {
     pub view: View,
-    /// Date range, agents, models and projects (`sources` is never put in the URL: it names
-    /// local paths of the dropped folders).
+    /// Date range, agents, models, projects and sources (path prefixes of the files read).
     pub filter: Filter,
     /// An IANA zone overriding the browser's, as written (`UTC`, `Europe/Berlin`).
     pub tz: Option<String>,
@@ -123,6 +122,7 @@ impl Route {
                 }
                 "model" => push_unique(&mut f.models, value.to_owned()),
                 "project" => push_unique(&mut f.projects, value.to_owned()),
+                "source" => push_unique(&mut f.sources, value.to_owned()),
                 "from" => f.since = parse_day(value),
                 "to" => f.until = parse_day(value),
                 "tz" => r.tz = Some(value.to_owned()),
@@ -171,6 +171,7 @@ impl Route {
         pairs.extend(f.agents.iter().map(|a| ("agent", a.as_str().to_owned())));
         pairs.extend(f.models.iter().map(|m| ("model", m.clone())));
         pairs.extend(f.projects.iter().map(|p| ("project", p.clone())));
+        pairs.extend(f.sources.iter().map(|p| ("source", p.clone())));
         if let Some(d) = f.since {
             pairs.push(("from", d.to_string()));
         }

@@ -35,14 +35,16 @@ fn the_default_is_the_bare_path() {
 
 #[test]
 fn repeated_criteria_are_kept_in_order_without_duplicates() {
-    let r =
-        Route::parse("agent=codex&agent=claude&agent=codex&model=a&model=b&project=x&project=y");
+    let r = Route::parse(
+        "agent=codex&agent=claude&agent=codex&model=a&model=b&project=x&project=y&source=demo/.codex",
+    );
     assert_eq!(r.filter.agents, [Agent::Codex, Agent::Claude]);
     assert_eq!(r.filter.models, ["a", "b"]);
     assert_eq!(r.filter.projects, ["x", "y"]);
+    assert_eq!(r.filter.sources, ["demo/.codex"]);
     assert_eq!(
         r.to_query(),
-        "?agent=codex&agent=claude&model=a&model=b&project=x&project=y"
+        "?agent=codex&agent=claude&model=a&model=b&project=x&project=y&source=demo/.codex"
     );
 }
 

@@ -15,7 +15,7 @@ use crate::route::{parse_agent, Route};
 /// One active filter, as a chip.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Chip {
-    /// `agent-claude`, `model-<name>`, `project-<label>`, `from`, `to`, `tz`.
+    /// `agent-claude`, `model-<name>`, `project-<label>`, `source-<prefix>`, `from`, `to`, `tz`.
     pub key: String,
     pub text: String,
 }
@@ -41,6 +41,12 @@ pub fn chips(route: &Route) -> Vec<Chip> {
         out.push(Chip {
             key: format!("project-{p}"),
             text: format!("Project: {p}"),
+        });
+    }
+    for p in &f.sources {
+        out.push(Chip {
+            key: format!("source-{p}"),
+            text: format!("Files under: {p}"),
         });
     }
     if let Some(d) = f.since {
@@ -80,6 +86,8 @@ pub fn remove(route: &Route, key: &str) -> Route {
                 f.models.retain(|x| x != m);
             } else if let Some(p) = key.strip_prefix("project-") {
                 f.projects.retain(|x| x != p);
+            } else if let Some(p) = key.strip_prefix("source-") {
+                f.sources.retain(|x| x != p);
             }
         }
     }
@@ -130,6 +138,7 @@ fn add_select(
     label: &'static str,
     testid: &'static str,
     choices: Signal<Vec<(String, String, String)>>,
+    active: Signal<bool>,
     add: impl Fn(&mut Route, String) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let ctl = expect_context::<Controller>();
@@ -145,7 +154,7 @@ fn add_select(
         <label class="field">
             <span>{label}</span>
             <select data-testid=testid on:change=on_change>
-                <option value="">"Any"</option>
+                <option value="">{move || if active.get() { "Add another…" } else { "Any" }}</option>
                 {move || choices.get().into_iter().map(|(value, text, title)| view! {
                     <option value=value title=title>{text}</option>
                 }).collect_view()}
@@ -213,13 +222,13 @@ pub fn FilterBar() -> impl IntoView {
             <div class="filter-controls">
                 <super::filterdates::DateFields first=Signal::derive(move || opts.with(|o| o.first_day.clone()))
                     last=Signal::derive(move || opts.with(|o| o.last_day.clone())) />
-                {add_select("Agent", "filter-agent", agents, |r, v| {
+                {add_select("Agent", "filter-agent", agents, Signal::derive(move || route.with(|r| !r.filter.agents.is_empty())), |r, v| {
                     if let Some(a) = parse_agent(&v) { if !r.filter.agents.contains(&a) { r.filter.agents.push(a) } }
                 })}
-                {add_select("Model", "filter-model", models, |r, v| {
+                {add_select("Model", "filter-model", models, Signal::derive(move || route.with(|r| !r.filter.models.is_empty())), |r, v| {
                     if !r.filter.models.contains(&v) { r.filter.models.push(v) }
                 })}
-                {add_select("Project", "filter-project", projects, |r, v| {
+                {add_select("Project", "filter-project", projects, Signal::derive(move || route.with(|r| !r.filter.projects.is_empty())), |r, v| {
                     if !r.filter.projects.contains(&v) { r.filter.projects.push(v) }
                 })}
                 <super::filterdates::ZoneField />
@@ -240,7 +249,7 @@ mod tests {
     #[test]
     fn every_chip_removes_exactly_its_filter() {
         let r = Route::parse(
-            "view=models&agent=claude&agent=codex&model=m1&project=src/api&from=2026-02-01&to=2026-02-28&tz=UTC",
+            "view=models&agent=claude&agent=codex&model=m1&project=src/api&source=x/&from=2026-02-01&to=2026-02-28&tz=UTC",
         );
         let cs = chips(&r);
         let keys: Vec<&str> = cs.iter().map(|c| c.key.as_str()).collect();
@@ -251,6 +260,7 @@ mod tests {
                 "agent-codex",
                 "model-m1",
                 "project-src/api",
+                "source-x/",
                 "from",
                 "to",
                 "tz"
@@ -258,8 +268,9 @@ mod tests {
         );
         assert_eq!(
             remove(&r, "agent-claude").to_query(),
-            "?view=models&agent=codex&model=m1&project=src/api&from=2026-02-01&to=2026-02-28&tz=UTC"
+            "?view=models&agent=codex&model=m1&project=src/api&source=x/&from=2026-02-01&to=2026-02-28&tz=UTC"
         );
+        assert_eq!(remove(&r, "source-x/").filter.sources.len(), 0);
         assert_eq!(remove(&r, "project-src/api").filter.projects.len(), 0);
         assert_eq!(remove(&r, "from").filter.since, None);
         assert_eq!(remove(&r, "tz").tz, None);
