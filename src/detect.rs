@@ -39,7 +39,18 @@ pub const AGENT_ROOTS: &[&str] = &[
     ".codex/sessions",
     ".codex/archived_sessions",
     ".gemini/tmp",
+    // Copilot CLI, Qwen Code, Amp, Kimi CLI.
+    ".copilot/session-state",
+    ".copilot/history-session-state",
+    ".qwen/projects",
+    ".qwen/tmp",
+    ".local/share/amp/threads",
+    ".kimi/sessions",
 ];
+
+/// The dot-folders of Copilot CLI, Qwen Code and Kimi CLI, and Amp's `.local`: a path through one
+/// must continue into that agent's root, like a path through `.claude`.
+const AGENTS_A_DOT_FOLDERS: [&str; 4] = [".copilot", ".qwen", ".kimi", ".local"];
 
 /// Folders never worth entering.
 const NEVER_VISIT: &[&str] = &[
@@ -55,9 +66,12 @@ const NEVER_VISIT: &[&str] = &[
 /// dot-folder), so that only [`AGENT_ROOTS`] below it are read.
 #[must_use]
 pub fn is_home_like<'a>(child_names: impl IntoIterator<Item = &'a str>) -> bool {
-    child_names
-        .into_iter()
-        .any(|n| matches!(n, ".claude" | ".codex" | ".gemini"))
+    child_names.into_iter().any(|n| {
+        matches!(
+            n,
+            ".claude" | ".codex" | ".gemini" | ".copilot" | ".qwen" | ".kimi"
+        )
+    })
 }
 
 /// Whether a path (relative to the dropped or given folder, `/`-separated) is worth visiting.
@@ -74,10 +88,10 @@ pub fn should_visit(rel_path: &str, home_like: bool) -> bool {
     if parts.iter().any(|p| NEVER_VISIT.contains(p)) {
         return false;
     }
-    let Some(start) = parts
-        .iter()
-        .position(|p| matches!(*p, ".claude" | ".codex" | ".gemini" | ".config"))
-    else {
+    let Some(start) = parts.iter().position(|p| {
+        matches!(*p, ".claude" | ".codex" | ".gemini" | ".config")
+            || AGENTS_A_DOT_FOLDERS.contains(p)
+    }) else {
         return !home_like;
     };
     let rest = &parts[start..];
@@ -105,7 +119,7 @@ impl VisitScope {
     #[must_use]
     pub fn for_root<'a>(root_name: &str, children: impl IntoIterator<Item = &'a str>) -> Self {
         match root_name {
-            ".claude" | ".codex" | ".gemini" => VisitScope {
+            ".claude" | ".codex" | ".gemini" | ".copilot" | ".qwen" | ".kimi" => VisitScope {
                 prefix: format!("{root_name}/"),
                 home_like: true,
             },
@@ -149,7 +163,9 @@ pub fn classify(path: &str, head: &[u8]) -> Classification {
     let has = |marker: &str| memchr::memmem::find(first, marker.as_bytes()).is_some();
     let key_is = |key: &str, value: &str| has_key_value(first, key, value);
 
-    let format = if key_is("type", "session_meta")
+    let format = if let Some(format) = agents_a_format(first) {
+        Some(format)
+    } else if key_is("type", "session_meta")
         || (has("\"payload\"") && has("\"timestamp\"") && key_is("type", "turn_context"))
         || (name.starts_with("rollout-") && name.ends_with(".jsonl"))
     {
@@ -187,10 +203,106 @@ pub fn classify(path: &str, head: &[u8]) -> Classification {
         None if name == "logs.json" => Classification::Known {
             what: "Gemini prompt log (no token usage)".to_owned(),
         },
-        None => Classification::Unrecognized {
-            reason: "not a Claude Code, Codex or Gemini CLI transcript".to_owned(),
+        None => match agents_a_known(first) {
+            Some(what) => Classification::Known {
+                what: what.to_owned(),
+            },
+            None => Classification::Unrecognized {
+                reason: "not a transcript of any supported agent".to_owned(),
+            },
         },
     }
+}
+
+// Copilot CLI, Qwen Code, Amp, Kimi CLI: recognised before the others, whose markers some of
+// them share (Qwen Code records carry Claude's `parentUuid`).
+
+/// The format of a Copilot CLI, Qwen Code, Amp or Kimi CLI file, from its first line (or, for a
+/// pretty-printed document, its head).
+fn agents_a_format(first: &[u8]) -> Option<Format> {
+    let has = |marker: &str| memchr::memmem::find(first, marker.as_bytes()).is_some();
+    // Copilot CLI events: `{type: "session.start", data, id, timestamp, parentId}`.
+    let copilot_event = ["session.", "user.", "assistant.", "tool.", "system."]
+        .iter()
+        .any(|p| has_key_value_prefix(first, "type", p));
+    if copilot_event && has("\"data\"") && has("\"parentId\"") {
+        return Some(Format::CopilotJsonl);
+    }
+    // Copilot CLI 2025 history: `{sessionId, startTime, chatMessages, timeline}`.
+    if has("\"sessionId\"") && (has("\"timeline\"") || has("\"chatMessages\"")) {
+        return Some(Format::CopilotHistoryJson);
+    }
+    // Kimi CLI wire log: a `{"type": "metadata", "protocol_version"}` header, or (before 2026) a
+    // first record `{"timestamp": <seconds>, "message": {"type": "TurnBegin", "payload"}}`.
+    let kimi_first = [
+        "TurnBegin",
+        "StepBegin",
+        "StatusUpdate",
+        "SteerInput",
+        "CompactionBegin",
+    ]
+    .iter()
+    .any(|t| has_key_value(first, "type", t));
+    if (has_key_value(first, "type", "metadata") && has_key(first, "protocol_version"))
+        || (kimi_first && has_key(first, "message") && has_key(first, "payload"))
+    {
+        return Some(Format::KimiWireJsonl);
+    }
+    // Amp: one thread document, `{v, id: "T-<uuid>", created, messages, usageLedger}`.
+    if has_key_value_prefix(first, "id", "T-")
+        && (has_key(first, "messages") || has_key(first, "usageLedger"))
+    {
+        return Some(Format::AmpJson);
+    }
+    // Qwen Code: Claude-like `uuid`/`parentUuid`/`sessionId` records whose content is Gemini's
+    // (`message.parts`), or a record only Qwen writes (`usageMetadata`, `systemPayload`); Claude
+    // Code's records carry `userType`, Qwen Code's never do.
+    if has("\"parentUuid\"")
+        && has("\"sessionId\"")
+        && !has("\"userType\"")
+        && (has_key(first, "parts")
+            || has_key(first, "usageMetadata")
+            || has_key(first, "systemPayload"))
+    {
+        return Some(Format::QwenJsonl);
+    }
+    None
+}
+
+/// Files that sit beside Kimi CLI's wire logs in every session folder and carry no usage.
+fn agents_a_known(first: &[u8]) -> Option<&'static str> {
+    let has = |marker: &str| memchr::memmem::find(first, marker.as_bytes()).is_some();
+    if has_key(first, "role")
+        && (has("\"_system_prompt\"") || has("\"_checkpoint\"") || has("\"_usage\""))
+    {
+        Some("Kimi CLI context (no token usage)")
+    } else if has_key(first, "approval") && has_key(first, "plan_mode") {
+        Some("Kimi CLI session state (no token usage)")
+    } else if has_key(first, "launch_spec") && has_key(first, "subagent_type") {
+        Some("Kimi CLI subagent record (no token usage)")
+    } else {
+        None
+    }
+}
+
+/// Looks for `"key":` (a key, not the same word inside a string) with any whitespace.
+fn has_key(hay: &[u8], key: &str) -> bool {
+    let needle = format!("\"{key}\"");
+    memchr::memmem::find_iter(hay, needle.as_bytes())
+        .any(|at| trim_start(&hay[at + needle.len()..]).starts_with(b":"))
+}
+
+/// Looks for `"key": "<prefix>...` with any whitespace around the colon.
+fn has_key_value_prefix(hay: &[u8], key: &str, prefix: &str) -> bool {
+    let needle = format!("\"{key}\"");
+    let want = format!("\"{prefix}");
+    memchr::memmem::find_iter(hay, needle.as_bytes()).any(|at| {
+        let rest = trim_start(&hay[at + needle.len()..]);
+        match rest.strip_prefix(b":") {
+            Some(after) => trim_start(after).starts_with(want.as_bytes()),
+            None => false,
+        }
+    })
 }
 
 /// File signatures of binary formats that end up under agent folders (pasted images, archives,
@@ -417,6 +529,40 @@ mod tests {
         assert!(should_visit("Documents/notes.json", false));
         assert!(should_visit("-home-u-proj/s.jsonl", false));
         assert!(!should_visit("proj/node_modules/x.json", false));
+    }
+
+    #[test]
+    fn copilot_qwen_amp_and_kimi_roots_are_visited_below_a_home() {
+        assert!(is_home_like([".bashrc", ".copilot"]));
+        assert!(is_home_like([".qwen"]) && is_home_like([".kimi"]));
+        assert!(should_visit(".copilot/session-state/s/events.jsonl", true));
+        assert!(should_visit(
+            ".copilot/history-session-state/session_1.json",
+            true
+        ));
+        assert!(!should_visit(".copilot/config.json", true));
+        assert!(should_visit(".qwen/projects/-home-u/chats/s.jsonl", true));
+        assert!(should_visit(".qwen/tmp/h/chats/s.jsonl", true));
+        assert!(!should_visit(".qwen/settings.json", true));
+        assert!(should_visit(".local/share/amp/threads/T-1.json", true));
+        assert!(!should_visit(".local/share/other/x.json", true));
+        assert!(should_visit(".kimi/sessions/h/s/wire.jsonl", true));
+        assert!(!should_visit(".kimi/kimi.json", true));
+        let known = |head: &str| {
+            matches!(
+                classify("s/x.json", head.as_bytes()),
+                Classification::Known { .. }
+            )
+        };
+        assert!(known(
+            r#"{"role": "_system_prompt", "content": "You are Kimi"}"#
+        ));
+        assert!(known(
+            "{\n  \"version\": 1,\n  \"approval\": {},\n  \"plan_mode\": false\n}"
+        ));
+        let scope = VisitScope::for_root(".copilot", ["session-state", "config.json"]);
+        assert!(scope.visit("session-state/s/events.jsonl"));
+        assert!(!scope.visit("config.json"));
     }
 
     #[test]

@@ -253,7 +253,7 @@ impl UsageKey {
 }
 
 /// One model call's usage, normalized.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UsageRecord {
     pub key: UsageKey,
     /// When the call happened, milliseconds since the Unix epoch (UTC).
@@ -273,6 +273,10 @@ pub struct UsageRecord {
     pub speed: Option<String>,
     /// A cost the agent itself recorded (Claude <= 1.0.8 `costUSD`), in picodollars.
     pub recorded_cost_pico: Option<u64>,
+    /// Premium requests the agent charged for these tokens (Copilot CLI's per-model
+    /// `requests.cost`): a unit of its own beside tokens and dollars, never converted to either.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub premium_requests: Option<f64>,
     pub source: Source,
 }
 

@@ -12,6 +12,11 @@ pub mod claude;
 pub mod codex;
 pub mod gemini;
 mod lenient;
+// Copilot CLI, Qwen Code, Amp, Kimi CLI.
+pub mod amp;
+pub mod copilot;
+pub mod kimi;
+pub mod qwen;
 
 use serde::{Deserialize, Serialize};
 
@@ -31,6 +36,17 @@ pub enum Format {
     GeminiJson,
     /// Gemini CLI current append-only `chats/*.jsonl`.
     GeminiJsonl,
+    // Copilot CLI, Qwen Code, Amp, Kimi CLI.
+    /// Copilot CLI event log `session-state/<id>/events.jsonl`.
+    CopilotJsonl,
+    /// Copilot CLI 2025 history document `history-session-state/session_*.json` (no tokens).
+    CopilotHistoryJson,
+    /// Qwen Code `projects/<cwd>/chats/<session>.jsonl`.
+    QwenJsonl,
+    /// Amp `threads/T-<uuid>.json` (one document per thread).
+    AmpJson,
+    /// Kimi CLI `sessions/<work dir hash>/<session>/wire.jsonl`.
+    KimiWireJsonl,
 }
 
 impl Format {
@@ -41,6 +57,11 @@ impl Format {
             Format::ClaudeJsonl => Agent::Claude,
             Format::CodexJsonl => Agent::Codex,
             Format::GeminiJson | Format::GeminiJsonl => Agent::Gemini,
+            // Copilot CLI, Qwen Code, Amp, Kimi CLI.
+            Format::CopilotJsonl | Format::CopilotHistoryJson => Agent::Copilot,
+            Format::QwenJsonl => Agent::Qwen,
+            Format::AmpJson => Agent::Amp,
+            Format::KimiWireJsonl => Agent::Kimi,
         }
     }
 
@@ -52,6 +73,12 @@ impl Format {
             Format::CodexJsonl => "codex-jsonl",
             Format::GeminiJson => "gemini-json",
             Format::GeminiJsonl => "gemini-jsonl",
+            // Copilot CLI, Qwen Code, Amp, Kimi CLI.
+            Format::CopilotJsonl => "copilot-jsonl",
+            Format::CopilotHistoryJson => "copilot-history-json",
+            Format::QwenJsonl => "qwen-jsonl",
+            Format::AmpJson => "amp-json",
+            Format::KimiWireJsonl => "kimi-wire-jsonl",
         }
     }
 }
@@ -99,6 +126,12 @@ impl FileParser {
             Format::CodexJsonl => Box::new(codex::CodexParser::new(ctx)),
             Format::GeminiJson => Box::new(gemini::GeminiJsonParser::new(ctx)),
             Format::GeminiJsonl => Box::new(gemini::GeminiJsonlParser::new(ctx)),
+            // Copilot CLI, Qwen Code, Amp, Kimi CLI.
+            Format::CopilotJsonl => Box::new(copilot::CopilotEventsParser::new(ctx)),
+            Format::CopilotHistoryJson => Box::new(copilot::CopilotHistoryParser::new(ctx)),
+            Format::QwenJsonl => Box::new(qwen::QwenParser::new(ctx)),
+            Format::AmpJson => Box::new(amp::AmpParser::new(ctx)),
+            Format::KimiWireJsonl => Box::new(kimi::KimiParser::new(ctx)),
         };
         FileParser {
             splitter: LineSplitter::default(),

@@ -54,6 +54,14 @@ pub struct GroupReport {
     pub calls: u64,
     pub unpriced_tokens: u64,
     pub cache_hit_rate: f64,
+    /// Premium requests (Copilot CLI), a unit of their own beside tokens and dollars; left out
+    /// when there are none.
+    #[serde(default, skip_serializing_if = "is_zero_f64")]
+    pub premium_requests: f64,
+}
+
+fn is_zero_f64(n: &f64) -> bool {
+    *n == 0.0
 }
 
 impl From<&Totals> for GroupReport {
@@ -64,6 +72,7 @@ impl From<&Totals> for GroupReport {
             calls: t.calls,
             unpriced_tokens: t.unpriced_tokens,
             cache_hit_rate: t.cache_hit_rate(),
+            premium_requests: t.premium_requests_micro as f64 / 1e6,
         }
     }
 }

@@ -28,12 +28,19 @@ pub struct Totals {
     pub unpriced_tokens: u64,
     /// Model calls summed.
     pub calls: u64,
+    /// Premium requests (Copilot CLI), in millionths: summed as integers so that the sum does not
+    /// depend on the order records are added in (float sums do), like money in picodollars.
+    #[serde(default)]
+    pub premium_requests_micro: u64,
 }
 
 impl Totals {
     fn add(&mut self, record: &UsageRecord, cost: &Cost) {
         self.tokens.add(&record.tokens);
         self.calls += 1;
+        self.premium_requests_micro = self
+            .premium_requests_micro
+            .saturating_add(premium_micro(record.premium_requests));
         if cost.provenance == Provenance::Unpriced {
             self.unpriced_tokens = self.unpriced_tokens.saturating_add(record.tokens.total());
         } else {
@@ -56,6 +63,9 @@ impl Totals {
     pub fn add_totals(&mut self, other: &Totals) {
         self.tokens.add(&other.tokens);
         self.calls += other.calls;
+        self.premium_requests_micro = self
+            .premium_requests_micro
+            .saturating_add(other.premium_requests_micro);
         self.cost_pico = self.cost_pico.saturating_add(other.cost_pico);
         self.unpriced_tokens += other.unpriced_tokens;
     }
@@ -75,6 +85,16 @@ impl Totals {
         } else {
             self.tokens.cache_read as f64 / prompt as f64
         }
+    }
+}
+
+/// One record's premium requests in millionths; a negative, NaN or absurd count adds nothing.
+#[must_use]
+pub fn premium_micro(requests: Option<f64>) -> u64 {
+    match requests {
+        // Far above any session (a request costs at most a few premium requests), far below u64.
+        Some(r) if r.is_finite() && r > 0.0 && r < 1e12 => (r * 1e6).round() as u64,
+        _ => 0,
     }
 }
 
@@ -213,14 +233,33 @@ pub fn summarize(ledger: &Ledger, prices: &PriceTable, tz: Tz) -> Summary {
         s.totals.add(record, &cost);
     }
 
+    // A session that has messages but no model call (Copilot CLI's old history files record
+    // no tokens) is still a session: it is listed with zero tokens rather than left out.
+    let mut tokenless: BTreeMap<(Agent, String), SessionRow> = BTreeMap::new();
     for message in ledger.messages.values() {
-        if let Some(s) = sessions.get_mut(&(message.key.agent, message.session.clone())) {
-            match message.role {
-                Role::User => s.user_messages += 1,
-                Role::Assistant => s.assistant_messages += 1,
-                Role::System | Role::Tool => {}
-            }
+        let key = (message.key.agent, message.session.clone());
+        let s = match sessions.get_mut(&key) {
+            Some(s) => s,
+            None => tokenless
+                .entry(key)
+                .or_insert_with(|| tokenless_session(message.key.agent, &message.session)),
+        };
+        if let Some(ms) = message.timestamp_ms {
+            s.first_ms = s.first_ms.min(ms);
+            s.last_ms = s.last_ms.max(ms);
         }
+        match message.role {
+            Role::User => s.user_messages += 1,
+            Role::Assistant => s.assistant_messages += 1,
+            Role::System | Role::Tool => {}
+        }
+    }
+    for (key, mut s) in tokenless {
+        if s.first_ms > s.last_ms {
+            // No message had a time.
+            (s.first_ms, s.last_ms) = (0, 0);
+        }
+        sessions.insert(key, s);
     }
 
     let mut tools: BTreeMap<(Agent, String), ToolRow> = BTreeMap::new();
@@ -287,6 +326,25 @@ fn new_session(record: &UsageRecord) -> SessionRow {
         cli_version: None,
         first_ms: record.timestamp_ms,
         last_ms: record.timestamp_ms,
+        models: BTreeSet::new(),
+        totals: Totals::default(),
+        user_messages: 0,
+        assistant_messages: 0,
+        tool_calls: 0,
+        tool_errors: 0,
+    }
+}
+
+/// The row of a session known only from its messages; its span is filled from their times.
+fn tokenless_session(agent: Agent, session: &str) -> SessionRow {
+    SessionRow {
+        agent,
+        session: session.to_owned(),
+        project: None,
+        git_branch: None,
+        cli_version: None,
+        first_ms: i64::MAX,
+        last_ms: i64::MIN,
         models: BTreeSet::new(),
         totals: Totals::default(),
         user_messages: 0,

@@ -45,6 +45,7 @@ fn record() -> impl Strategy<Value = UsageRecord> {
                     is_sidechain: side,
                     speed,
                     recorded_cost_pico: None,
+                    premium_requests: None,
                     source: Source {
                         file: format!("f{file}.jsonl"),
                         line,
@@ -157,6 +158,7 @@ fn sidechain_replay_with_another_request_id_is_not_counted() {
         is_sidechain: false,
         speed: None,
         recorded_cost_pico: None,
+        premium_requests: None,
         source: Source {
             file: "main.jsonl".into(),
             line: 1,

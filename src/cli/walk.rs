@@ -57,7 +57,10 @@ impl FoundFile {
 /// XDG_CONFIG_HOME, CODEX_HOME, GEMINI_DATA_DIR are honoured).
 #[must_use]
 pub fn default_roots() -> Vec<PathBuf> {
-    let home = std::env::var_os("HOME").map(PathBuf::from);
+    // Windows has no HOME; its agents write below the user profile.
+    let home = std::env::var_os("HOME")
+        .or_else(|| std::env::var_os("USERPROFILE"))
+        .map(PathBuf::from);
     let mut roots: Vec<PathBuf> = Vec::new();
     if let Some(dirs) = std::env::var_os("CLAUDE_CONFIG_DIR") {
         for dir in std::env::split_paths(&dirs.to_string_lossy().replace(',', ":")) {
@@ -86,8 +89,9 @@ pub fn default_roots() -> Vec<PathBuf> {
         Some(dirs) => roots.extend(std::env::split_paths(
             &dirs.to_string_lossy().replace(',', ":"),
         )),
-        None => roots.extend(home.map(|h| h.join(".gemini/tmp"))),
+        None => roots.extend(home.as_ref().map(|h| h.join(".gemini/tmp"))),
     }
+    roots.extend(agents_a_roots(home.as_deref()));
     roots
 }
 
@@ -95,6 +99,32 @@ pub fn default_roots() -> Vec<PathBuf> {
 #[must_use]
 pub fn existing(roots: Vec<PathBuf>) -> Vec<PathBuf> {
     roots.into_iter().filter(|r| r.is_dir()).collect()
+}
+
+/// Copilot CLI (`COPILOT_HOME`, else `~/.copilot`), Qwen Code (`QWEN_RUNTIME_DIR`, else
+/// `~/.qwen`), Amp (`~/.local/share/amp`) and Kimi CLI (`KIMI_SHARE_DIR`, else `~/.kimi`): the
+/// same layout below the home on Linux, macOS and Windows.
+fn agents_a_roots(home: Option<&Path>) -> Vec<PathBuf> {
+    let dir = |var: &str, dot: &str| {
+        std::env::var_os(var)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| home.map(|h| h.join(dot)))
+    };
+    let mut roots = Vec::new();
+    if let Some(c) = dir("COPILOT_HOME", ".copilot") {
+        roots.push(c.join("session-state"));
+        roots.push(c.join("history-session-state"));
+    }
+    if let Some(q) = dir("QWEN_RUNTIME_DIR", ".qwen") {
+        roots.push(q.join("projects"));
+        roots.push(q.join("tmp"));
+    }
+    roots.extend(home.map(|h| h.join(".local/share/amp/threads")));
+    if let Some(k) = dir("KIMI_SHARE_DIR", ".kimi") {
+        roots.push(k.join("sessions"));
+    }
+    roots
 }
 
 /// All candidate files below `roots`, sorted, each file once, with the entries that could not

@@ -62,6 +62,7 @@ pub fn call(agent: Agent, session: &str, ms: i64, model: &str, tokens: Tokens) -
         is_sidechain: false,
         speed: None,
         recorded_cost_pico: None,
+        premium_requests: None,
         source: source(),
     }
 }

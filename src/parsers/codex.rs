@@ -208,6 +208,7 @@ impl CodexParser {
                     is_sidechain: self.subagent,
                     speed: None,
                     recorded_cost_pico: None,
+                    premium_requests: None,
                     source: out.source(number),
                 };
                 let malformed = out.report.malformed;

@@ -107,3 +107,16 @@ pub fn snapshot(sink: &Sink) -> String {
         sink.report, sink.usage, sink.tools, sink.messages
     )
 }
+
+/// The JSON report (`report --json`) of the given repo-relative files, in UTC, unfiltered.
+pub fn report_of(files: &[&str]) -> serde_json::Value {
+    use agentmeter::analysis::Analysis;
+    use agentmeter::filter::Filter;
+    use agentmeter::pricing::PriceTable;
+    let ledger = ledger_of(files);
+    let prices = PriceTable::embedded();
+    let analysis = Analysis::new(&ledger, &Filter::default(), prices, chrono_tz::UTC, 0);
+    let insights = agentmeter::insights::detect(&analysis);
+    let report = agentmeter::report::Report::new(&analysis, &insights, &ledger, prices.source());
+    serde_json::to_value(&report).unwrap_or_default()
+}

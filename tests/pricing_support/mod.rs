@@ -45,6 +45,7 @@ pub fn record(agent: Agent, model: Option<&str>, tokens: Tokens) -> UsageRecord 
         is_sidechain: false,
         speed: None,
         recorded_cost_pico: None,
+        premium_requests: None,
         source,
     }
 }

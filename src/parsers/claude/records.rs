@@ -113,6 +113,7 @@ pub(super) fn usage_record<D>(
         is_sidechain,
         speed: usage.speed.non_empty().map(str::to_owned),
         recorded_cost_pico: env.cost_usd.and_then(usd_to_pico),
+        premium_requests: None,
         source,
     })
 }

@@ -165,6 +165,7 @@ impl Table {
                 is_sidechain: meta.subagent,
                 speed: None,
                 recorded_cost_pico: None,
+                premium_requests: None,
                 source: out.source(w.line),
             };
             out.used(record);

@@ -13,7 +13,7 @@ use crate::format::{bytes, grouped};
 use crate::ingest::{demo, drop, picker};
 
 /// Where each agent keeps its transcripts: (agent, Linux/macOS, Windows).
-pub const LOCATIONS: [(&str, &str, &str); 3] = [
+pub const LOCATIONS: &[(&str, &str, &str)] = &[
     (
         "Claude Code",
         "~/.claude/projects",
@@ -25,6 +25,27 @@ pub const LOCATIONS: [(&str, &str, &str); 3] = [
         "%USERPROFILE%\\.codex\\sessions",
     ),
     ("Gemini CLI", "~/.gemini/tmp", "%USERPROFILE%\\.gemini\\tmp"),
+    // Copilot CLI, Qwen Code, Amp, Kimi CLI.
+    (
+        "Copilot CLI",
+        "~/.copilot/session-state",
+        "%USERPROFILE%\\.copilot\\session-state",
+    ),
+    (
+        "Qwen Code",
+        "~/.qwen/projects",
+        "%USERPROFILE%\\.qwen\\projects",
+    ),
+    (
+        "Amp",
+        "~/.local/share/amp/threads",
+        "%USERPROFILE%\\.local\\share\\amp\\threads",
+    ),
+    (
+        "Kimi CLI",
+        "~/.kimi/sessions",
+        "%USERPROFILE%\\.kimi\\sessions",
+    ),
 ];
 
 /// The drop zone, the pickers and the demo button. `compact` once a dashboard is shown.
@@ -118,9 +139,7 @@ pub fn DropZone(#[prop(into)] compact: Signal<bool>) -> impl IntoView {
                     </table></div>
                     <p class="muted small">
                         "Drop one of these folders, any folder below one, or your whole home folder: only "
-                        <span class="mono">".claude"</span>", "<span class="mono">".config/claude"</span>", "
-                        <span class="mono">".codex"</span>" and "<span class="mono">".gemini"</span>
-                        " are read below a home. Hidden folders: ⌘⇧. in the macOS Finder, Ctrl+H on Linux, "
+                        "the agent folders above are read below a home. Hidden folders: ⌘⇧. in the macOS Finder, Ctrl+H on Linux, "
                         "“Hidden items” in Windows Explorer. Files are read in your browser and never uploaded."
                     </p>
                 </div>
@@ -189,8 +208,8 @@ pub fn NoAgentData() -> impl IntoView {
                         </ul>
                     })}
                     <p>
-                        "Drop "<span class="mono">"~/.claude/projects"</span>", "
-                        <span class="mono">"~/.codex/sessions"</span>" or "<span class="mono">"~/.gemini/tmp"</span>
+                        "Drop an agent's folder such as "<span class="mono">"~/.claude/projects"</span>", "
+                        <span class="mono">"~/.codex/sessions"</span>" or "<span class="mono">"~/.copilot/session-state"</span>
                         " (on Windows under "<span class="mono">"%USERPROFILE%"</span>"), or your home folder."
                     </p>
                 </section>
