@@ -114,3 +114,25 @@ test('clear forgets the shown and the saved analysis', async () => {
     await app.close();
   }
 });
+
+test('a folder without agent data over a shown analysis says the figures below are the previous ones', async () => {
+  const report = cliReport(DEMO);
+  const dir = await mkdtemp(join(tmpdir(), 'agentmeter-noagent-'));
+  const app = await openApp();
+  try {
+    await writeFile(join(dir, 'notes.json'), JSON.stringify({ title: 'groceries' }));
+    await loadApp(app);
+    await app.page.click('[data-testid=demo-button]');
+    await waitForResult(app.page, report.total.tokens.total);
+    await app.page.setInputFiles('[data-testid=folder-input]', dir);
+    await app.page.waitForSelector('[data-testid=no-agent-data-previous]', { state: 'visible', timeout: RESULT_TIMEOUT });
+    const text = await app.page.textContent('[data-testid=no-agent-data]');
+    assert.match(text, /figures below are from your previous analysis/);
+    // ... and they are: the demo's, unchanged.
+    await assertFigures(app.page, report, 'previous analysis under the notice');
+    assertClean(app);
+  } finally {
+    await app.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -39,20 +39,53 @@ export const RESULT_TIMEOUT = 120_000;
 
 const reports = new Map();
 
-/** `agentmeter report --json <dir>` from the native CLI, parsed (cached per directory). */
-export function cliReport(dir) {
-  const key = resolve(dir);
-  if (!reports.has(key)) {
-    const bin = process.env.AGENTMETER_BIN;
-    const out = bin
-      ? execFileSync(bin, ['report', '--json', key], { maxBuffer: 1 << 28 })
-      : execFileSync('cargo', ['run', '-q', '--release', '--bin', 'agentmeter', '--', 'report', '--json', key], {
+/**
+ * Runs the CLI with `args` and returns its stdout. Exit status 3 ("the report was printed, but no
+ * agent usage was found") still carries the report.
+ */
+function runCli(args) {
+  const bin = process.env.AGENTMETER_BIN;
+  try {
+    return bin
+      ? execFileSync(bin, args, { maxBuffer: 1 << 28 })
+      : execFileSync('cargo', ['run', '-q', '--release', '--bin', 'agentmeter', '--', ...args], {
           cwd: ROOT,
           maxBuffer: 1 << 28,
         });
+  } catch (e) {
+    if (e.status === 3 && e.stdout?.length) return e.stdout;
+    throw e;
+  }
+}
+
+/**
+ * `agentmeter report --json [flags] <dir>` from the native CLI, parsed (cached per directory and
+ * flags). With flags, `--tz UTC` is added unless a zone is given: filtered days must be counted
+ * in the zone the page is told to use (`tz=UTC`).
+ */
+export function cliReport(dir, flags = []) {
+  const key = JSON.stringify([resolve(dir), flags]);
+  if (!reports.has(key)) {
+    const zone = flags.length && !flags.some((f) => f.startsWith('--tz')) ? ['--tz', 'UTC'] : [];
+    const out = runCli(['report', '--json', ...zone, ...flags, resolve(dir)]);
     reports.set(key, JSON.parse(out.toString('utf8')));
   }
   return reports.get(key);
+}
+
+let filterFlags;
+/** True when the CLI has the filter flags (`--since/--until/--agent/--model/--project`). */
+export function cliHasFilters() {
+  if (filterFlags === undefined) {
+    let help = '';
+    try {
+      help = runCli(['report', '--help']).toString('utf8');
+    } catch (e) {
+      help = String(e.stdout ?? '');
+    }
+    filterFlags = ['--since', '--until', '--agent', '--model', '--project'].every((f) => help.includes(f));
+  }
+  return filterFlags;
 }
 
 /** The agents the app knows (rows `agent-<name>`). */

@@ -1,11 +1,13 @@
-// Renders the dashboard with the demo data at 1400x1000 into docs/screenshots/dashboard.png
-// (the README's picture), after checking it shows the CLI's figures.
+// Renders the demo data into docs/screenshots/: the README's dashboard.png (overview, light,
+// 1400x1000), and every view in light and dark (`<view>-light.png`, `<view>-dark.png`), after
+// checking the page shows the CLI's figures.
 import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import {
   DEMO,
+  RESULT_TIMEOUT,
   ROOT,
   assertClean,
   assertDemoReport,
@@ -16,25 +18,45 @@ import {
   waitForResult,
 } from './harness.mjs';
 
-test('dashboard screenshot with the demo data', async () => {
+const VIEWS = ['overview', 'models', 'projects', 'sessions', 'session', 'tools', 'activity', 'blocks', 'insights'];
+const WIDTH = 1400;
+const HEIGHT = 1000;
+
+async function shoot(page, file) {
+  await page.screenshot({ path: file });
+  const png = await readFile(file);
+  assert.equal(png.readUInt32BE(16), WIDTH, `${file}: width`);
+  assert.equal(png.readUInt32BE(20), HEIGHT, `${file}: height`);
+}
+
+test('screenshots of every view in light and dark with the demo data', async () => {
   const report = cliReport(DEMO);
   assertDemoReport(report);
-  const app = await openApp({ viewport: { width: 1400, height: 1000 } });
+  const app = await openApp({ viewport: { width: WIDTH, height: HEIGHT } });
+  const { page } = app;
   try {
     await loadApp(app);
-    await app.page.click('[data-testid=demo-button]');
-    await waitForResult(app.page, report.total.tokens.total);
-    await assertFigures(app.page, report, 'demo');
-    // Let charts finish their entry animation before the picture.
-    await app.page.waitForLoadState('networkidle');
-    await app.page.waitForTimeout(1500);
+    await page.click('[data-testid=demo-button]');
+    await waitForResult(page, report.total.tokens.total);
+    await assertFigures(page, report, 'demo');
     const dir = join(ROOT, 'docs', 'screenshots');
     await mkdir(dir, { recursive: true });
-    const file = join(dir, 'dashboard.png');
-    await app.page.screenshot({ path: file });
-    const png = await readFile(file);
-    assert.equal(png.readUInt32BE(16), 1400, 'screenshot width');
-    assert.equal(png.readUInt32BE(20), 1000, 'screenshot height');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.waitForTimeout(1000);
+    await shoot(page, join(dir, 'dashboard.png'));
+
+    const session = [...report.sessions].sort((a, b) => b.cost_usd - a.cost_usd)[0].session;
+    for (const scheme of ['light', 'dark']) {
+      await page.emulateMedia({ colorScheme: scheme });
+      for (const view of VIEWS) {
+        const query = view === 'session' ? `?view=session&id=${encodeURIComponent(session)}` : `?view=${view}`;
+        await page.goto(app.origin + '/' + query);
+        await page.waitForSelector(`[data-testid=view-${view}]`, { timeout: RESULT_TIMEOUT });
+        // Charts draw on the next frames; give them a moment before the picture.
+        await page.waitForTimeout(800);
+        await shoot(page, join(dir, `${view}-${scheme}.png`));
+      }
+    }
     assertClean(app);
   } finally {
     await app.close();

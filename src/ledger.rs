@@ -18,7 +18,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use crate::line_report::{FileReport, LineTotals, Sink};
-use crate::model::{Agent, MessageKey, MessageRecord, ToolCall, ToolKey, UsageKey, UsageRecord};
+use crate::model::{
+    Agent, MessageKey, MessageRecord, Role, Source, ToolCall, ToolKey, UsageKey, UsageRecord,
+};
 
 /// Everything known after reading some files: records by key, and a report per file.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -118,9 +120,9 @@ impl Ledger {
     fn insert_message(&mut self, message: MessageRecord) {
         match self.messages.get_mut(&message.key) {
             Some(kept) => {
-                if (&message.source, message.role, message.timestamp_ms)
-                    < (&kept.source, kept.role, kept.timestamp_ms)
-                {
+                // A total order on the record's content, so the choice never depends on which
+                // copy was merged first.
+                if rank_message(&message) < rank_message(kept) {
                     *kept = message;
                 }
             }
@@ -132,10 +134,10 @@ impl Ledger {
 
     fn insert_report(&mut self, report: FileReport) {
         match self.files.get_mut(&report.path) {
-            // The same path read twice: keep the larger reading (a file that grew), so that
-            // re-adding is idempotent and the choice does not depend on order.
+            // The same path read twice: keep the preferred reading, so that re-adding is
+            // idempotent and the choice does not depend on order.
             Some(kept) => {
-                if (report.bytes, report.read) > (kept.bytes, kept.read) {
+                if prefer_report(&report, kept) == Ordering::Greater {
                     *kept = report;
                 }
             }
@@ -236,6 +238,63 @@ pub fn prefer_usage(a: &UsageRecord, b: &UsageRecord) -> Ordering {
         })
 }
 
+/// The total order between two readings of one path; `Greater` means `a` wins.
+///
+/// The larger reading wins (a file that grew). Two readings of the same size and line count can
+/// still differ (a file rewritten in place between scans, a file skipped for another reason), and
+/// keeping whichever came first made `a + b` differ from `b + a` (found by the `merge_law` fuzz
+/// target), so such ties are broken on content, as [`prefer_usage`] breaks its own.
+fn prefer_report(a: &FileReport, b: &FileReport) -> Ordering {
+    (a.bytes, a.read).cmp(&(b.bytes, b.read)).then_with(|| {
+        if a == b {
+            return Ordering::Equal;
+        }
+        let ja = serde_json::to_string(a).unwrap_or_default();
+        let jb = serde_json::to_string(b).unwrap_or_default();
+        ja.cmp(&jb)
+    })
+}
+
+/// A total order on a message record's content (see [`Ledger::merge`]).
+#[allow(clippy::type_complexity)]
+fn rank_message(
+    m: &MessageRecord,
+) -> (
+    &Source,
+    Role,
+    Option<i64>,
+    bool,
+    Option<u32>,
+    &Option<String>,
+    &String,
+) {
+    (
+        &m.source,
+        m.role,
+        m.timestamp_ms,
+        m.compaction,
+        m.words,
+        &m.preview,
+        &m.session,
+    )
+}
+
+/// A total order on a tool-call half's content (see [`merge_tool`]).
+#[allow(clippy::type_complexity)]
+fn rank_tool(
+    t: &ToolCall,
+) -> (
+    &Source,
+    (&Option<String>, Option<i64>, Option<i64>, bool),
+    (Option<u64>, &Option<String>, Option<u64>, &String),
+) {
+    (
+        &t.source,
+        (&t.name, t.start_ms, t.end_ms, t.is_error),
+        (t.input_hash, &t.target, t.result_bytes, &t.session),
+    )
+}
+
 /// Two halves of one tool call (the call and its result) merge field by field.
 fn merge_tool(a: &ToolCall, b: &ToolCall) -> ToolCall {
     let pick_min = |x: Option<i64>, y: Option<i64>| match (x, y) {
@@ -246,7 +305,13 @@ fn merge_tool(a: &ToolCall, b: &ToolCall) -> ToolCall {
         (Some(x), Some(y)) => Some(x.max(y)),
         (x, y) => x.or(y),
     };
-    let (first, second) = if a.source <= b.source { (a, b) } else { (b, a) };
+    // Order the halves by source, then by content, so merging is commutative even for two
+    // different readings of one line (a file rewritten in place).
+    let (first, second) = if rank_tool(a) <= rank_tool(b) {
+        (a, b)
+    } else {
+        (b, a)
+    };
     ToolCall {
         key: first.key.clone(),
         session: first.session.clone(),

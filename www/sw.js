@@ -62,13 +62,19 @@ self.addEventListener('fetch', (event) => {
   // Anything else: not handled, the browser fetches it normally.
 });
 
-/** Tries the network (and refreshes the cached copy); offline, serves the cached index. */
+/**
+ * Tries the network (and refreshes the cached copy); offline, serves the cached index. The copy
+ * is kept under the URL without its query: `?view=models&agent=claude` is the same page, and
+ * keying by the full URL would store one copy per filter ever used.
+ */
 async function networkFirst(request) {
   const cache = await caches.open(CACHE);
+  const key = new URL(request.url);
+  key.search = '';
   try {
     const response = await fetch(request);
     if (response.ok && response.type === 'basic') {
-      await cache.put(request, response.clone());
+      await cache.put(key.href, response.clone());
     }
     return response;
   } catch (error) {

@@ -5,6 +5,11 @@
 //! the pickers and the header act on it without prop drilling. The previous result stays on
 //! screen while a new folder is read and after a cancel; it is replaced only by a finished
 //! analysis that found agent data.
+//!
+//! The controller keeps the *unfiltered* analysis (what is saved, what the filter bar offers)
+//! and the [`Route`] (view, filter, zone: the URL). What the views show, [`Controller::shown`], is
+//! derived from both: recomputed from the unfiltered ledger whenever the filter or the zone
+//! changes, never when only the view does.
 
 use agentmeter::ledger::Ledger;
 use leptos::prelude::*;
@@ -13,9 +18,14 @@ use leptos::task::spawn_local;
 use crate::analysis::{browser_time_zone, combine, merge_all, Analysis};
 use crate::ingest::pool::{Pool, Progress};
 use crate::ingest::Collected;
+use crate::route::{history, Route};
 use crate::store;
 use crate::ui::dropzone::{DropZone, NoAgentData, ProgressBar};
-use crate::ui::Dashboard;
+use crate::ui::export::JsonButton;
+use crate::ui::filterbar::FilterBar;
+use crate::ui::nav::{intercept_links, Nav};
+use crate::ui::router::Router;
+use crate::ui::theme::{self, ThemeToggle};
 
 /// Why the last input produced no dashboard.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -47,6 +57,10 @@ pub struct Controller {
     pub error: RwSignal<Option<String>>,
     /// Merge the next input into the shown analysis instead of replacing it.
     pub add_mode: RwSignal<bool>,
+    /// View, filter, zone and session: the page's URL.
+    pub route: RwSignal<Route>,
+    /// The analysis the views show: `analysis` under the route's filter and zone.
+    pub shown: Memo<Option<Analysis>>,
     pool: StoredValue<Option<Pool>, LocalStorage>,
     generation: StoredValue<u64>,
 }
@@ -55,13 +69,17 @@ impl Controller {
     /// A fresh controller (no analysis).
     #[must_use]
     pub fn new() -> Self {
+        let analysis = RwSignal::new(None);
+        let route = RwSignal::new(history::current());
         Controller {
-            analysis: RwSignal::new(None),
+            analysis,
             progress: RwSignal::new(None),
             started_ms: RwSignal::new(0.0),
             no_data: RwSignal::new(None),
             error: RwSignal::new(None),
             add_mode: RwSignal::new(false),
+            route,
+            shown: shown(analysis, route),
             pool: StoredValue::new_local(None),
             generation: StoredValue::new(0),
         }
@@ -211,6 +229,50 @@ impl Controller {
     }
 }
 
+/// The filtered analysis, recomputed only when the analysis, the filter or the zone changes.
+fn shown(analysis: RwSignal<Option<Analysis>>, route: RwSignal<Route>) -> Memo<Option<Analysis>> {
+    let criteria = Memo::new(move |_| route.with(|r| (r.filter.clone(), r.tz.clone())));
+    Memo::new_with_compare(
+        move |_| {
+            let base = analysis.get()?;
+            let (filter, tz) = criteria.get();
+            let zone = Route {
+                tz,
+                ..Route::default()
+            }
+            .zone(browser_time_zone());
+            Some(filtered(base, &filter, zone))
+        },
+        // Every recomputation is a new result (comparing whole reports would cost more).
+        |_, _| true,
+    )
+}
+
+/// `base` (unfiltered) under `filter` in `zone`; `base` itself when it already is that, or when
+/// its ledger was too large to be saved and it cannot be recomputed (see [`filter_unavailable`]).
+#[must_use]
+pub fn filtered(
+    base: Analysis,
+    filter: &agentmeter::filter::Filter,
+    zone: chrono_tz::Tz,
+) -> Analysis {
+    let same = filter.is_empty() && base.report.time_zone == zone.name() && base.core.is_some();
+    if same || base.ledger.files.is_empty() {
+        return base;
+    }
+    Analysis::filtered(base.ledger.clone(), filter, zone)
+}
+
+/// True when filters are asked for but the shown analysis cannot honour them (restored without
+/// its ledger).
+#[must_use]
+pub fn filter_unavailable(ctl: Controller) -> bool {
+    ctl.route.with(Route::has_filters)
+        && ctl
+            .analysis
+            .with(|a| a.as_ref().is_some_and(|a| a.ledger.files.is_empty()))
+}
+
 impl Default for Controller {
     fn default() -> Self {
         Self::new()
@@ -222,29 +284,50 @@ impl Default for Controller {
 pub fn App() -> impl IntoView {
     let ctl = Controller::new();
     provide_context(ctl);
+    theme::provide();
+    history::bind(ctl.route);
+    intercept_links(ctl);
     ctl.restore();
-    let report = move || ctl.analysis.get().map(|a| a.report);
+    let report = move || ctl.shown.get().map(|a| a.report);
+    let has_analysis = move || ctl.analysis.with(Option::is_some);
     view! {
         <header class="top">
             <div class="brand">
                 <span class="logo" aria-hidden="true">"◆"</span>
                 <h1>"agentmeter"</h1>
-                <span class="muted small">"token and cost accounting for coding agents — all in your browser"</span>
+                <span class="muted small tagline">"token and cost accounting for coding agents — all in your browser"</span>
             </div>
             <div class="meta small muted">
                 {move || report().map(|r| format!("Days in {} · prices: {}", r.time_zone, r.prices))}
             </div>
-            <Show when=move || ctl.analysis.with(Option::is_some)>
-                <button class="ghost" data-testid="clear-button" on:click=move |_| ctl.clear()
-                    title="Remove the analysis from this page and from the browser's storage">"Clear"</button>
-            </Show>
+            <div class="top-actions">
+                <ThemeToggle />
+                <Show when=has_analysis>
+                    <JsonButton report=Signal::derive(report) />
+                    <button class="ghost" data-testid="clear-button" on:click=move |_| ctl.clear()
+                        title="Remove the analysis from this page and from the browser's storage">"Clear"</button>
+                </Show>
+            </div>
         </header>
         <main>
-            <DropZone compact=Signal::derive(move || ctl.analysis.with(Option::is_some)) />
+            <DropZone compact=Signal::derive(has_analysis) />
             <ProgressBar />
             {move || ctl.error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
             <NoAgentData />
-            {move || report().map(|r| view! { <Dashboard report=r /> })}
+            <Show when=has_analysis>
+                <div class="dashboard" data-testid="dashboard">
+                    <Nav />
+                    <FilterBar />
+                    <Show when=move || filter_unavailable(ctl)>
+                        <p class="notice" role="status" data-testid="filter-unavailable">
+                            "This analysis was restored without its records (they were too large to keep in the \
+                             browser), so filters cannot be applied: the figures below are unfiltered. \
+                             Drop the folder again to filter."
+                        </p>
+                    </Show>
+                    <Router />
+                </div>
+            </Show>
         </main>
     }
 }

@@ -3,11 +3,33 @@
 //! The dashboard shows short numbers (1.23M tokens, $1,234.56) so that a dense table stays
 //! readable, and puts the exact value in `title` (hover) and `data-value` (tests, copy). Only
 //! display text is shortened here; every figure comes unchanged from the core's `Report`.
-//! Formatting is plain Rust (not `Intl`) so it is the same everywhere and tested natively.
+//!
+//! In the browser, numbers follow the reader's locale through `Intl.NumberFormat` ([`intl`]):
+//! `1.23M` / `$1,234.56` in English, `1,23 Mio.` / `1.234,56 $` in German. The plain-Rust formats
+//! below are the fallback (no `Intl`, native builds) and are what the unit tests pin down; both
+//! give the same text for an English reader.
+
+#[cfg(target_arch = "wasm32")]
+pub mod intl;
+
+/// The browser's localized text for a number, when `Intl` is there.
+#[cfg(target_arch = "wasm32")]
+fn localized(style: intl::Style, value: impl FnOnce() -> wasm_bindgen::JsValue) -> Option<String> {
+    intl::format(style, &value())
+}
 
 /// A token count shortened to three significant digits: `999`, `12.3K`, `1.23M`, `4.56B`.
 #[must_use]
 pub fn tokens_short(n: u64) -> String {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(s) = localized(intl::Style::Compact, || (n as f64).into()) {
+        // Some locales do not abbreviate thousands (German: `432.000` for 431,823): a rounded
+        // figure without a unit would pass for an exact one, so show the exact one instead.
+        if n < 1000 || s.chars().any(char::is_alphabetic) {
+            return s;
+        }
+        return grouped(n);
+    }
     const UNITS: [(f64, &str); 4] = [(1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")];
     if n < 1000 {
         return n.to_string();
@@ -42,6 +64,11 @@ fn three_digits(v: f64) -> String {
 /// An integer with thousands separators: `1,234,567`.
 #[must_use]
 pub fn grouped(n: u64) -> String {
+    // A decimal string, not a float: Intl formats it exactly, even above 2^53.
+    #[cfg(target_arch = "wasm32")]
+    if let Some(s) = localized(intl::Style::Integer, || n.to_string().into()) {
+        return s;
+    }
     agentmeter::report::thousands(n)
 }
 
@@ -51,6 +78,18 @@ pub fn grouped(n: u64) -> String {
 pub fn usd(x: f64) -> String {
     if !x.is_finite() {
         return "–".to_owned();
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        let small = x != 0.0 && x.abs() < 0.01;
+        let style = if small {
+            intl::Style::UsdSmall
+        } else {
+            intl::Style::Usd
+        };
+        if let Some(s) = localized(style, || x.into()) {
+            return s;
+        }
     }
     let sign = if x < 0.0 { "-" } else { "" };
     let a = x.abs();
@@ -72,6 +111,10 @@ pub fn usd_exact(x: f64) -> String {
 pub fn percent(ratio: f64) -> String {
     if !ratio.is_finite() {
         return "–".to_owned();
+    }
+    #[cfg(target_arch = "wasm32")]
+    if let Some(s) = localized(intl::Style::Percent, || ratio.into()) {
+        return s;
     }
     format!("{:.1}%", ratio * 100.0)
 }

@@ -13,8 +13,13 @@ pub mod analysis;
 pub mod app;
 pub mod format;
 pub mod ingest;
+pub mod prefs;
+pub mod route;
 pub mod store;
+#[cfg(test)]
+pub mod test_support;
 pub mod ui;
+pub mod views;
 pub mod worker_api;
 
 use wasm_bindgen::prelude::*;

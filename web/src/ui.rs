@@ -1,14 +1,24 @@
-//! Dashboard components. Each takes the finished `Report` (or app state) as a plain prop, so a
-//! new analysis simply re-renders the dashboard and tests can mount any part with a hand-made
-//! report. Every number is rendered by [`num`] helpers: short text, the exact value in `title`
+//! The app shell's components (navigation, filter bar, router, theme, exports) and the
+//! overview's parts. Each part takes the finished `Report` (or app state) as a plain prop, so a
+//! new analysis simply re-renders it and tests can mount any part with a real report. Every number is rendered by [`num`] helpers: short text, the exact value in `title`
 //! and `data-value` (the contract the e2e tests read).
 
-pub mod chart;
+pub mod banners;
+pub mod budget;
+pub mod donut;
 pub mod dropzone;
+pub mod echarts;
+pub mod export;
+pub mod filterbar;
+pub mod filterdates;
 pub mod kpis;
+pub mod nav;
 pub mod quality;
+pub mod router;
 pub mod sessions;
 pub mod tables;
+pub mod theme;
+pub mod timeline;
 
 use leptos::prelude::*;
 
@@ -35,22 +45,4 @@ pub fn usd_td(testid: Option<String>, x: f64) -> impl IntoView {
 /// A table cell holding a plain count, shown in full.
 pub fn count_td(n: u64) -> impl IntoView {
     view! { <td class="num" data-value=n.to_string()>{grouped(n)}</td> }
-}
-
-/// The dashboard for one report: KPIs, the daily chart, breakdowns, sessions, data quality.
-#[component]
-pub fn Dashboard(report: std::sync::Arc<agentmeter::report::Report>) -> impl IntoView {
-    view! {
-        <div class="dashboard" data-testid="dashboard">
-            <kpis::Kpis report=report.clone() />
-            <chart::DailyChart report=report.clone() />
-            <tables::AgentTable report=report.clone() />
-            <tables::ModelTable report=report.clone() />
-            <sessions::SessionsTable report=report.clone() />
-            <div class="two">
-                <tables::ToolTable report=report.clone() />
-                <quality::Quality report=report />
-            </div>
-        </div>
-    }
 }

@@ -1,4 +1,4 @@
-//! Browser tests: the dashboard shows exactly the report's figures in its `data-value` hooks, the
+//! Browser tests: the overview shows exactly the report's figures in its `data-value` hooks, the
 //! sessions table sorts, and the last analysis survives an IndexedDB round trip.
 //!
 //! The input is two hand-written Claude Code transcript lines (derived from the shape of
@@ -8,7 +8,8 @@
 #![allow(clippy::unwrap_used)]
 
 use agentmeter_web::analysis::Analysis;
-use agentmeter_web::ui::Dashboard;
+use agentmeter_web::ui::sessions::SessionsTable;
+use agentmeter_web::views::overview::OverviewView;
 use agentmeter_web::worker_api::LedgerBuilder;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -78,9 +79,10 @@ fn mount(a: &Analysis) -> web_sys::Element {
     let doc = document();
     let host = doc.create_element("div").unwrap();
     doc.body().unwrap().append_child(&host).unwrap();
+    let a = a.clone();
     let report = a.report.clone();
     let handle = leptos::mount::mount_to(host.clone().unchecked_into(), move || {
-        view! { <Dashboard report=report /> }
+        view! { <OverviewView analysis=a.clone() /> <SessionsTable report=report.clone() /> }
     });
     handle.forget();
     host
@@ -106,6 +108,8 @@ async fn dashboard_hooks_carry_the_exact_report_figures() {
     assert_eq!(value(&host, "kpi-cache-read"), "43");
     assert_eq!(value(&host, "kpi-output"), "22");
     assert_eq!(value(&host, "kpi-sessions"), "2");
+    assert_eq!(value(&host, "kpi-calls"), "2");
+    assert_eq!(value(&host, "kpi-cache-hit"), value(&host, "kpi-cache-hit-rate"));
     assert_eq!(value(&host, "agent-claude"), "106");
     assert_eq!(value(&host, "agent-claude-total"), "106");
     assert_eq!(value(&host, "agent-claude-cache-read"), "43");

@@ -117,7 +117,7 @@ pub fn DropZone(#[prop(into)] compact: Signal<bool>) -> impl IntoView {
                     {has_picker.then(|| view! {
                         <button class="ghost" data-testid="directory-picker" on:click=on_pick>"Open folder (read-only)…"</button>
                     })}
-                    <button class="ghost" data-testid="demo-button" on:click=on_demo>"Try with sample data"</button>
+                    <button class="primary" data-testid="demo-button" on:click=on_demo>"Try with sample data"</button>
                     <Show when=move || compact.get() && ctl.analysis.with(|a| a.as_ref().is_some_and(|a| !a.ledger.files.is_empty()))>
                         <label class="check" title="Merge the next folder into this analysis (adding the same files twice changes nothing)">
                             <input type="checkbox" data-testid="add-mode" prop:checked=move || ctl.add_mode.get()
@@ -129,14 +129,14 @@ pub fn DropZone(#[prop(into)] compact: Signal<bool>) -> impl IntoView {
             </div>
             <Show when=move || !compact.get()>
                 <div class="dz-help">
-                    <table class="where">
+                    <div class="scroll"><table class="where">
                         <thead><tr><th scope="col">"Agent"</th><th scope="col">"Linux / macOS"</th><th scope="col">"Windows"</th></tr></thead>
                         <tbody>
                             {LOCATIONS.iter().map(|(agent, unix, win)| view! {
                                 <tr><td>{*agent}</td><td class="mono">{*unix}</td><td class="mono">{*win}</td></tr>
                             }).collect_view()}
                         </tbody>
-                    </table>
+                    </table></div>
                     <p class="muted small">
                         "Drop one of these folders, any folder below one, or your whole home folder: only "
                         "the agent folders above are read below a home. Hidden folders: ⌘⇧. in the macOS Finder, Ctrl+H on Linux, "
@@ -189,10 +189,17 @@ pub fn NoAgentData() -> impl IntoView {
                 "Found {} files in {} folders. {} of them were .jsonl/.json files where agents write, and none is a Claude Code, Codex CLI or Gemini CLI transcript.",
                 grouped(n.seen_files), grouped(n.seen_dirs), grouped(n.read_files)
             );
+            let previous = ctl.analysis.with(Option::is_some).then(|| view! {
+                <p data-testid="no-agent-data-previous">
+                    <strong>"The figures below are from your previous analysis"</strong>
+                    ", unchanged: nothing from this drop was added to them."
+                </p>
+            });
             view! {
                 <section class="notice" data-testid="no-agent-data" role="alert">
                     <h2>"No agent data in what you dropped"</h2>
                     <p>{found}</p>
+                    {previous}
                     {(!n.examples.is_empty()).then(|| view! {
                         <ul class="q-list">
                             {n.examples.into_iter().map(|(path, why)| view! {

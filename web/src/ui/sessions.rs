@@ -6,6 +6,7 @@
 use std::cmp::Ordering;
 use std::sync::Arc;
 
+use agentmeter::filter::project_label;
 use agentmeter::report::{Report, SessionReport};
 use leptos::prelude::*;
 
@@ -149,7 +150,8 @@ pub fn SessionsTable(report: Arc<Report>) -> impl IntoView {
 fn row(s: SessionReport) -> impl IntoView {
     let agent = s.agent.as_str();
     let project = s.project.clone().unwrap_or_default();
-    let project_short = project.rsplit(['/', '\\']).next().unwrap_or("").to_owned();
+    // Gemini records only a hash of the directory: `hash:1a2b3c4d`, not 64 hex digits.
+    let project_short = s.project.as_deref().map(project_label).unwrap_or_default();
     view! {
         <tr data-testid="session-row" data-agent=agent data-session=s.session.clone()>
             <td><span class=format!("dot a-{agent}")></span>{s.agent.label()}</td>

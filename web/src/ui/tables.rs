@@ -16,6 +16,39 @@ use crate::format::{data_f64, percent};
 /// One row per agent present in the report.
 #[component]
 pub fn AgentTable(report: Arc<Report>) -> impl IntoView {
+    let header: Vec<String> = [
+        "agent",
+        "sessions",
+        "calls",
+        "input",
+        "cache_write",
+        "cache_read",
+        "output",
+        "total",
+        "cost_usd",
+        "cache_hit_rate",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    let csv: Vec<Vec<String>> = report
+        .agents
+        .iter()
+        .map(|(agent, a)| {
+            let t = a.totals.tokens;
+            vec![
+                agent.as_str().to_owned(),
+                a.sessions.to_string(),
+                a.totals.calls.to_string(),
+                t.input.to_string(),
+                t.cache_write.to_string(),
+                t.cache_read.to_string(),
+                t.output.to_string(),
+                t.total.to_string(),
+                data_f64(a.totals.cost_usd),
+                data_f64(a.totals.cache_hit_rate),
+            ]
+        })
+        .collect();
     let rows = Agent::ALL
         .iter()
         .filter_map(|agent| report.agents.get(agent).map(|a| (*agent, a.clone())))
@@ -43,7 +76,10 @@ pub fn AgentTable(report: Arc<Report>) -> impl IntoView {
         .collect_view();
     view! {
         <section class="panel" aria-labelledby="agents-h">
-            <h2 id="agents-h">"By agent"</h2>
+            <div class="panel-head">
+                <h2 id="agents-h">"By agent"</h2>
+                <super::export::CsvButton name="agents" header=header rows=Signal::stored(csv) />
+            </div>
             <div class="scroll">
                 <table class="grid" data-testid="agents-table">
                     <thead>
