@@ -101,19 +101,21 @@ impl Filter {
     /// their sessions that fall in the range. File reports are kept whole.
     #[must_use]
     pub fn apply(&self, ledger: &Ledger, tz: Tz) -> Ledger {
-        let mut out = Ledger {
-            files: ledger.files.clone(),
-            ..Ledger::default()
-        };
         let mut sessions: BTreeSet<(Agent, &str)> = BTreeSet::new();
-        for r in ledger.counted_usage() {
-            if self.matches_attributes(r) {
-                sessions.insert((r.key.agent, r.session.as_str()));
-                if self.time_in_range(r.timestamp_ms, tz) {
-                    out.usage.insert(r.key.clone(), r.clone());
+        // Each map is collected from records met in key order (or sorted once), which builds it
+        // in one pass instead of one insertion per record: with a few hundred thousand records
+        // that was most of the time an unfiltered analysis took in a browser.
+        let usage = ledger
+            .counted_usage()
+            .filter(|r| {
+                if !self.matches_attributes(r) {
+                    return false;
                 }
-            }
-        }
+                sessions.insert((r.key.agent, r.session.as_str()));
+                self.time_in_range(r.timestamp_ms, tz)
+            })
+            .map(|r| (r.key.clone(), r.clone()))
+            .collect();
         let session_ok = |agent: Agent, session: &str| {
             !self.has_attribute_criteria() || sessions.contains(&(agent, session))
         };
@@ -122,17 +124,23 @@ impl Filter {
             None => self.since.is_none() && self.until.is_none(),
         };
         // One call per tool id: a resumed session's copy of a call is not a second call.
-        for t in ledger.distinct_tools() {
-            if session_ok(t.key.agent, &t.session) && time_ok(t.start_ms.or(t.end_ms)) {
-                out.tools.insert(t.key.clone(), t.clone());
-            }
+        let tools = ledger
+            .distinct_tools()
+            .filter(|t| session_ok(t.key.agent, &t.session) && time_ok(t.start_ms.or(t.end_ms)))
+            .map(|t| (t.key.clone(), t.clone()))
+            .collect();
+        let messages = ledger
+            .messages
+            .iter()
+            .filter(|(k, m)| session_ok(k.agent, &m.session) && time_ok(m.timestamp_ms))
+            .map(|(k, m)| (k.clone(), m.clone()))
+            .collect();
+        Ledger {
+            usage,
+            tools,
+            messages,
+            files: ledger.files.clone(),
         }
-        for (k, m) in &ledger.messages {
-            if session_ok(k.agent, &m.session) && time_ok(m.timestamp_ms) {
-                out.messages.insert(k.clone(), m.clone());
-            }
-        }
-        out
     }
 
     /// The period of the same length just before the range, when a range is set. An open end

@@ -17,9 +17,9 @@
 //!
 //! Every struct is taken apart and rebuilt with all its fields named, so a field added to the
 //! model is a compile error here until it is carried, never a silently dropped value. Decoding
-//! never panics: bad input is a [`WireError`]. Decoded records are inserted with the ledger's own
-//! insert rules, so [`Ledger::merge_wire`] is exactly [`Ledger::merge`] of the decoded ledger,
-//! and the merge law holds for encoded ledgers merged in any order (`tests/wire.rs`).
+//! never panics: bad input is a [`WireError`]. [`Ledger::merge_wire`] is exactly [`Ledger::merge`]
+//! of the decoded ledger, so the merge law holds for encoded ledgers merged in any order
+//! (`tests/wire.rs`).
 
 use std::collections::HashMap;
 
@@ -85,19 +85,48 @@ impl Ledger {
     /// read whole before anything is inserted).
     pub fn merge_wire(&mut self, bytes: &[u8]) -> Result<(), WireError> {
         let parts = Decoder::new(bytes)?.parts()?;
-        for r in parts.usage {
-            self.insert_usage(r);
-        }
-        for t in parts.tools {
-            self.insert_tool(t);
-        }
-        for m in parts.messages {
-            self.insert_message(m);
-        }
-        for f in parts.files {
-            self.insert_report(f);
-        }
+        self.merge(parts.into_ledger());
         Ok(())
+    }
+}
+
+impl Parts {
+    /// The decoded records as a ledger. [`Ledger::to_wire`] writes each map in key order, so the
+    /// maps are built in one pass from the sorted records; bytes from anywhere else (keys out of
+    /// order or repeated) go through the ledger's insert rules instead, with the same result.
+    fn into_ledger(self) -> Ledger {
+        let Parts {
+            usage,
+            tools,
+            messages,
+            files,
+        } = self;
+        let sorted = usage.windows(2).all(|w| w[0].key < w[1].key)
+            && tools.windows(2).all(|w| w[0].key < w[1].key)
+            && messages.windows(2).all(|w| w[0].key < w[1].key)
+            && files.windows(2).all(|w| w[0].path < w[1].path);
+        if sorted {
+            return Ledger {
+                usage: usage.into_iter().map(|r| (r.key.clone(), r)).collect(),
+                tools: tools.into_iter().map(|t| (t.key.clone(), t)).collect(),
+                messages: messages.into_iter().map(|m| (m.key.clone(), m)).collect(),
+                files: files.into_iter().map(|f| (f.path.clone(), f)).collect(),
+            };
+        }
+        let mut ledger = Ledger::new();
+        for r in usage {
+            ledger.insert_usage(r);
+        }
+        for t in tools {
+            ledger.insert_tool(t);
+        }
+        for m in messages {
+            ledger.insert_message(m);
+        }
+        for f in files {
+            ledger.insert_report(f);
+        }
+        ledger
     }
 }
 

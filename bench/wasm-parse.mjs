@@ -1,0 +1,80 @@
+// The worker's parse speed without the browser around it: the built wasm module (dist/pkg), run
+// in node's V8 (the engine Chromium runs it in), fed every file of a corpus the way www/worker.js
+// feeds it (the same LedgerBuilder calls, 8 MiB slices copied into the staging buffer), timed
+// by CPU time (process.cpuUsage: user+sys of this single-threaded process), so a busy machine
+// slows the wall clock but hardly the figure. Files are read into memory before the clock
+// starts: this measures the wasm (classification, line splitting, JSON parsing, the ledger and
+// its wire encoding), not the disk or the browser's file reading.
+//
+// Why: comparing two builds of the module (say with and without SIMD) in a browser on a shared
+// machine drowns the difference in noise; this isolates the part the build flags change.
+//
+// Usage: node bench/wasm-parse.mjs --pkg dist/pkg --corpus /tmp/agentmeter-bench [--runs 3]
+// Prints one JSON object: {bytes, files, runs: [{cpu_s, wall_s, wire_bytes, heap_bytes}], ...}.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+
+const args = Object.fromEntries(
+  process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []),
+);
+const pkg = resolve(args.pkg || 'dist/pkg');
+const corpus = resolve(args.corpus || '/tmp/agentmeter-bench');
+const runs = Number(args.runs || 3);
+const CHUNK = 8 * 1024 * 1024;
+
+const mod = await import(join(pkg, 'agentmeter_web.js'));
+const wasm = mod.initSync({ module: readFileSync(join(pkg, 'agentmeter_web_bg.wasm')) });
+
+function walk(dir, out) {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) walk(p, out);
+    else if (mod.is_candidate_name(p)) out.push(p);
+  }
+  return out;
+}
+const base = resolve(corpus, '..');
+const files = walk(corpus, []).map((p) => ({ path: relative(base, p), bytes: readFileSync(p) }));
+const total = files.reduce((a, f) => a + f.bytes.length, 0);
+const HEAD = mod.head_bytes();
+
+const out = [];
+for (let r = 0; r < runs; r++) {
+  const c0 = process.cpuUsage();
+  const w0 = performance.now();
+  const b = new mod.LedgerBuilder();
+  for (const { path, bytes } of files) {
+    let first = true;
+    let parse = true;
+    for (let from = 0; parse && (first || from < bytes.length); from += CHUNK) {
+      const slice = bytes.subarray(from, Math.min(bytes.length, from + CHUNK));
+      const ptr = b.stage(slice.length);
+      new Uint8Array(wasm.memory.buffer, ptr, slice.length).set(slice);
+      if (first) parse = b.begin_staged(path, Math.min(slice.length, HEAD), bytes.length);
+      first = false;
+      if (parse) b.push_staged(slice.length);
+    }
+    if (parse) b.finish_file();
+  }
+  const wire = b.to_wire();
+  b.free();
+  const c = process.cpuUsage(c0);
+  out.push({
+    cpu_s: (c.user + c.system) / 1e6,
+    wall_s: (performance.now() - w0) / 1000,
+    wire_bytes: wire.length,
+    heap_bytes: wasm.memory.buffer.byteLength,
+  });
+  process.stderr.write(`wasm parse run ${r + 1}/${runs}: ${out[r].cpu_s.toFixed(2)} s CPU\n`);
+}
+const cpu = out.map((x) => x.cpu_s).sort((a, b) => a - b);
+process.stdout.write(
+  JSON.stringify({
+    pkg: relative(process.cwd(), pkg),
+    files: files.length,
+    bytes: total,
+    runs: out,
+    median_cpu_s: cpu[cpu.length >> 1],
+    mb_per_cpu_s: total / 1e6 / cpu[cpu.length >> 1],
+  }) + '\n',
+);
