@@ -41,6 +41,17 @@ pub fn render(report: &Report) -> String {
             terminal_safe(&unpriced.join(", "))
         );
     }
+    for (agent, r) in &report.agents {
+        if let Some(rec) = &r.totals.recorded {
+            let _ = writeln!(
+                out,
+                "Cost recorded by {agent} itself for {} calls: {} (the same calls at API rates: {}).",
+                thousands(rec.calls),
+                dollars(rec.cost_usd),
+                dollars(rec.api_cost_usd)
+            );
+        }
+    }
     let _ = writeln!(
         out,
         "Prices: {}; days in {}.",

@@ -54,7 +54,7 @@ impl FoundFile {
 }
 
 /// The current user's default agent folders that exist (FORMATS.md: CLAUDE_CONFIG_DIR,
-/// XDG_CONFIG_HOME, CODEX_HOME, GEMINI_DATA_DIR are honoured).
+/// XDG_CONFIG_HOME, CODEX_HOME, GEMINI_DATA_DIR are honoured; XDG_DATA_HOME for OpenCode).
 #[must_use]
 pub fn default_roots() -> Vec<PathBuf> {
     let home = std::env::var_os("HOME").map(PathBuf::from);
@@ -86,9 +86,26 @@ pub fn default_roots() -> Vec<PathBuf> {
         Some(dirs) => roots.extend(std::env::split_paths(
             &dirs.to_string_lossy().replace(',', ":"),
         )),
-        None => roots.extend(home.map(|h| h.join(".gemini/tmp"))),
+        None => roots.extend(home.clone().map(|h| h.join(".gemini/tmp"))),
     }
+    roots.extend(agents_b_roots(home));
     roots.into_iter().filter(|r| r.is_dir()).collect()
+}
+
+/// agents-b: the default folders of OpenCode and the agents after it, on Linux, macOS and
+/// Windows (`%USERPROFILE%` when `HOME` is not set).
+fn agents_b_roots(home: Option<PathBuf>) -> Vec<PathBuf> {
+    let home = home.or_else(|| std::env::var_os("USERPROFILE").map(PathBuf::from));
+    let mut roots = Vec::new();
+    // OpenCode follows the XDG layout on every system (xdg-basedir): `$XDG_DATA_HOME/opencode`,
+    // else `~/.local/share/opencode`, also on macOS and Windows.
+    let data_home = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| home.as_ref().map(|h| h.join(".local/share")));
+    if let Some(d) = &data_home {
+        roots.push(d.join("opencode"));
+    }
+    roots
 }
 
 /// All candidate files below `roots`, sorted, each file once, with the entries that could not

@@ -194,6 +194,7 @@ mod tests {
                 calls: 1,
                 unpriced_tokens: 0,
                 cache_hit_rate: 0.0,
+                recorded: None,
             },
         }
     }

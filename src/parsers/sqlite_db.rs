@@ -1,0 +1,87 @@
+//! SQLite databases: which agent wrote one is read from its tables, then that agent's reader
+//! reads it.
+//!
+//! A database is recognised by its content, never by its name: the 16-byte SQLite header makes
+//! it a [`crate::parsers::Format::SqliteDb`], and the tables named in its schema say whose it
+//! is. A database that is no agent's (a browser's history, another app's cache) is listed as
+//! skipped, with the tables it holds, so that it is visible and nothing is guessed.
+//!
+//! The file is buffered whole ([`crate::parsers::DocumentParser`]) because a database is read by
+//! page numbers, not front to back: its memory cost is its size, up to [`MAX_BYTES`].
+//! Commits still in a `-wal` file are not read ([`crate::sqlite`]).
+
+use crate::line_report::Sink;
+use crate::model::Agent;
+use crate::parsers::{opencode, DocumentParser, FileContext};
+use crate::sqlite::Database;
+
+/// The largest database read (1 GiB): a browser tab holds the whole file in memory.
+pub const MAX_BYTES: usize = 1 << 30;
+
+/// Reads a SQLite database of a known agent.
+pub struct SqliteDbParser {
+    _ctx: FileContext,
+}
+
+impl SqliteDbParser {
+    /// A parser for the database at `ctx.path`.
+    #[must_use]
+    pub fn new(ctx: FileContext) -> Self {
+        SqliteDbParser { _ctx: ctx }
+    }
+}
+
+impl DocumentParser for SqliteDbParser {
+    fn max_bytes(&self) -> usize {
+        MAX_BYTES
+    }
+
+    fn document(&mut self, bytes: &[u8], out: &mut Sink) {
+        let db = match Database::open(bytes) {
+            Ok(db) => db,
+            Err(err) => {
+                out.malformed(1, format!("database: {err}"));
+                return;
+            }
+        };
+        let schema = match db.schema() {
+            Ok(schema) => schema,
+            Err(err) => {
+                out.malformed(1, format!("database schema: {err}"));
+                return;
+            }
+        };
+        if opencode::db::is_opencode(&db) {
+            identify(out, Agent::OpenCode, "opencode-db");
+            opencode::db::read(&db, out);
+            return;
+        }
+        let mut tables: Vec<&str> = schema
+            .iter()
+            .filter(|e| e.kind == "table" && !e.name.starts_with("sqlite_"))
+            .map(|e| e.name.as_str())
+            .collect();
+        tables.sort_unstable();
+        let listed = if tables.is_empty() {
+            "no tables".to_owned()
+        } else {
+            format!("tables: {}", tables.join(", "))
+        };
+        skip(
+            out,
+            &format!("SQLite database of no agent agentmeter reads ({listed})"),
+        );
+    }
+}
+
+/// Marks the file report with the agent and format found.
+fn identify(out: &mut Sink, agent: Agent, format: &str) {
+    out.report.agent = Some(agent);
+    out.report.format = format.to_owned();
+}
+
+/// Lists the database as skipped, like a file no parser recognises.
+fn skip(out: &mut Sink, reason: &str) {
+    out.report.agent = None;
+    out.report.format = format!("skipped: {reason}");
+}
