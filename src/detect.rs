@@ -44,6 +44,10 @@ pub const AGENT_ROOTS: &[&str] = &[
     ".gemini/tmp",
     // agents-b: OpenCode (XDG data dir on every system).
     ".local/share/opencode",
+    // agents-b: Goose (Linux, macOS, Windows).
+    ".local/share/goose/sessions",
+    "Library/Application Support/Block/goose/sessions",
+    "AppData/Roaming/Block/goose/data/sessions",
 ];
 
 /// Folders never worth entering.
@@ -315,12 +319,20 @@ fn trim_start(b: &[u8]) -> &[u8] {
 
 /// Entries of a home folder that belong to agents read by part B: a folder holding one is a home.
 fn is_agents_b_home_entry(name: &str) -> bool {
-    matches!(name, ".local" | ".config")
+    matches!(name, ".local" | ".config" | "Library" | "AppData")
 }
 
-/// True when `parts[i]` starts a path that must lead into an agent root to be visited.
+/// True when `parts[i]` starts a path that must lead into an agent root to be visited. `Library`
+/// (macOS) and `AppData` (Windows) only when followed by the folder the agents use, so that a
+/// project's own `Library` folder is read as usual.
 fn is_agents_b_anchor(parts: &[&str], i: usize) -> bool {
-    matches!(parts[i], ".local")
+    let next = parts.get(i + 1).copied();
+    match parts[i] {
+        ".local" => true,
+        "Library" => next.is_none_or(|n| n == "Application Support"),
+        "AppData" => next.is_none_or(|n| n == "Roaming"),
+        _ => false,
+    }
 }
 
 /// The write-ahead log's magic numbers (big-endian; the low bit gives the checksum byte order).
@@ -559,6 +571,26 @@ mod agents_b_tests {
         let scope = VisitScope::for_root(".local", ["share"]);
         assert!(scope.visit("share/opencode/opencode.db"));
         assert!(!scope.visit("share/recently-used.json"));
+    }
+
+    #[test]
+    fn goose_folders_on_every_system() {
+        assert!(should_visit(
+            ".local/share/goose/sessions/sessions.db",
+            true
+        ));
+        assert!(should_visit(
+            "Library/Application Support/Block/goose/sessions/sessions.db",
+            true
+        ));
+        assert!(should_visit(
+            "AppData/Roaming/Block/goose/data/sessions/sessions.db",
+            true
+        ));
+        assert!(!should_visit("Library/Caches/x.json", true));
+        assert!(!should_visit("AppData/Roaming/Other/x.db", true));
+        // A project's own Library folder is not an anchor.
+        assert!(should_visit("src/Library/data.json", false));
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod codex;
 pub mod gemini;
 mod lenient;
 // agents-b: OpenCode, SQLite databases.
+pub mod goose;
 pub mod opencode;
 pub mod sqlite_db;
 

@@ -105,6 +105,19 @@ fn agents_b_roots(home: Option<PathBuf>) -> Vec<PathBuf> {
     if let Some(d) = &data_home {
         roots.push(d.join("opencode"));
     }
+    // Goose: `$GOOSE_PATH_ROOT/data`, else its app data folder per system (`etcetera`).
+    match std::env::var_os("GOOSE_PATH_ROOT").map(PathBuf::from) {
+        Some(root) if root.is_absolute() => roots.push(root.join("data/sessions")),
+        _ => {
+            if let Some(d) = &data_home {
+                roots.push(d.join("goose/sessions"));
+            }
+            if let Some(h) = &home {
+                roots.push(h.join("Library/Application Support/Block/goose/sessions"));
+                roots.push(h.join("AppData/Roaming/Block/goose/data/sessions"));
+            }
+        }
+    }
     roots
 }
 
