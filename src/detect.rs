@@ -44,6 +44,8 @@ pub const AGENT_ROOTS: &[&str] = &[
     ".gemini/tmp",
     // agents-b: OpenCode (XDG data dir on every system).
     ".local/share/opencode",
+    // agents-b: pi (all systems).
+    ".pi/agent/sessions",
     // agents-b: Goose (Linux, macOS, Windows).
     ".local/share/goose/sessions",
     "Library/Application Support/Block/goose/sessions",
@@ -319,7 +321,7 @@ fn trim_start(b: &[u8]) -> &[u8] {
 
 /// Entries of a home folder that belong to agents read by part B: a folder holding one is a home.
 fn is_agents_b_home_entry(name: &str) -> bool {
-    matches!(name, ".local" | ".config" | "Library" | "AppData")
+    matches!(name, ".local" | ".config" | "Library" | "AppData" | ".pi")
 }
 
 /// True when `parts[i]` starts a path that must lead into an agent root to be visited. `Library`
@@ -328,7 +330,7 @@ fn is_agents_b_home_entry(name: &str) -> bool {
 fn is_agents_b_anchor(parts: &[&str], i: usize) -> bool {
     let next = parts.get(i + 1).copied();
     match parts[i] {
-        ".local" => true,
+        ".local" | ".pi" => true,
         "Library" => next.is_none_or(|n| n == "Application Support"),
         "AppData" => next.is_none_or(|n| n == "Roaming"),
         _ => false,
@@ -375,16 +377,27 @@ const OPENCODE_KNOWN: &[(&str, &str)] = &[
 /// Gemini's `sessionId`).
 fn classify_agents_b_json(path: &str, first: &[u8]) -> Option<Classification> {
     let has = |marker: &str| memchr::memmem::find(first, marker.as_bytes()).is_some();
-    let opencode =
-        has("\"sessionID\"") && (has("\"role\"") || (has("\"messageID\"") && has("\"type\"")));
-    if opencode {
-        return Some(Classification::Parse {
-            format: Format::OpenCodeJson,
+    let parse = |format: Format| {
+        Some(Classification::Parse {
+            format,
             ctx: FileContext {
                 path: path.to_owned(),
                 session_hint: None,
             },
-        });
+        })
+    };
+    // pi: the header line `{"type":"session","version":3,"id":...,"timestamp":...,"cwd":...}`
+    // (Codex's first line is `session_meta`), or, for a file cut before its header, an entry
+    // with `parentId` and an `AgentMessage` under `message`.
+    if (has_key_value(first, "type", "session") && has("\"cwd\""))
+        || (has_key_value(first, "type", "message") && has("\"parentId\"") && has("\"message\""))
+    {
+        return parse(Format::PiJsonl);
+    }
+    let opencode =
+        has("\"sessionID\"") && (has("\"role\"") || (has("\"messageID\"") && has("\"type\"")));
+    if opencode {
+        return parse(Format::OpenCodeJson);
     }
     let parts: Vec<&str> = path.split('/').collect();
     let folder = parts

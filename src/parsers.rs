@@ -15,6 +15,7 @@ mod lenient;
 // agents-b: OpenCode, SQLite databases.
 pub mod goose;
 pub mod opencode;
+pub mod pi;
 pub mod sqlite_db;
 
 use serde::{Deserialize, Serialize};
@@ -42,6 +43,8 @@ pub enum Format {
     /// A SQLite database (OpenCode `opencode.db`, Goose `sessions.db`, Crush `crush.db`); which
     /// agent wrote it is read from its schema ([`sqlite_db`]).
     SqliteDb,
+    /// pi `~/.pi/agent/sessions/--<cwd>--/<time>_<id>.jsonl`.
+    PiJsonl,
 }
 
 impl Format {
@@ -56,6 +59,7 @@ impl Format {
             // agents-b formats.
             Format::OpenCodeJson => Some(Agent::OpenCode),
             Format::SqliteDb => None,
+            Format::PiJsonl => Some(Agent::Pi),
         }
     }
 
@@ -70,6 +74,7 @@ impl Format {
             // agents-b formats.
             Format::OpenCodeJson => "opencode-json",
             Format::SqliteDb => "sqlite",
+            Format::PiJsonl => "pi-jsonl",
         }
     }
 }
@@ -154,6 +159,7 @@ impl FileParser {
             // agents-b formats.
             Format::OpenCodeJson => document(Box::new(opencode::OpenCodeJsonParser::new(ctx))),
             Format::SqliteDb => document(Box::new(sqlite_db::SqliteDbParser::new(ctx))),
+            Format::PiJsonl => lines(Box::new(pi::PiParser::new(ctx))),
         };
         FileParser { input, sink }
     }

@@ -105,6 +105,11 @@ fn agents_b_roots(home: Option<PathBuf>) -> Vec<PathBuf> {
     if let Some(d) = &data_home {
         roots.push(d.join("opencode"));
     }
+    // pi: `$PI_CODING_AGENT_DIR/sessions`, else `~/.pi/agent/sessions` on every system.
+    match std::env::var_os("PI_CODING_AGENT_DIR") {
+        Some(dir) => roots.push(PathBuf::from(dir).join("sessions")),
+        None => roots.extend(home.as_ref().map(|h| h.join(".pi/agent/sessions"))),
+    }
     // Goose: `$GOOSE_PATH_ROOT/data`, else its app data folder per system (`etcetera`).
     match std::env::var_os("GOOSE_PATH_ROOT").map(PathBuf::from) {
         Some(root) if root.is_absolute() => roots.push(root.join("data/sessions")),
