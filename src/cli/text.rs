@@ -20,8 +20,9 @@ pub fn render(report: &Report) -> String {
     if report.agents.is_empty() {
         out.push_str("No agent usage found.\n");
         out.push_str(
-            "Looked for Claude Code (~/.claude/projects), Codex CLI (~/.codex/sessions) and \
-             Gemini CLI (~/.gemini/tmp) transcripts.\n\n",
+            "Looked for Claude Code (~/.claude/projects), Codex CLI (~/.codex/sessions), \
+             Gemini CLI (~/.gemini/tmp), OpenCode (~/.local/share/opencode), pi \
+             (~/.pi/agent/sessions) and Goose (sessions.db) transcripts.\n\n",
         );
     } else {
         section(&mut out, "Daily", &daily_rows(report));
