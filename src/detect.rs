@@ -344,6 +344,10 @@ const WAL_MAGIC: [[u8; 4]; 2] = [[0x37, 0x7f, 0x06, 0x82], [0x37, 0x7f, 0x06, 0x
 /// named, so that un-checkpointed commits are visible as not read.
 fn classify_database(path: &str, head: &[u8]) -> Option<Classification> {
     if head.starts_with(crate::sqlite::MAGIC) {
+        // Another application's database is named from its first page, without reading it all.
+        if let Some(reason) = crate::parsers::sqlite_db::foreign_from_head(head) {
+            return Some(Classification::Unrecognized { reason });
+        }
         return Some(Classification::Parse {
             format: Format::SqliteDb,
             ctx: FileContext {

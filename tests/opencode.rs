@@ -284,12 +284,25 @@ fn priced_through_the_shared_table_with_the_recorded_cost_beside() {
 
 #[test]
 fn a_database_of_another_app_is_listed_with_its_tables() {
-    let sink = parse("fixtures/sqlite/reader.db");
-    assert_eq!(sink.report.agent, None);
+    let reason =
+        "SQLite database of no agent agentmeter reads (tables: alias, big, numbers)".to_owned();
+    // From its first page (the schema is all there), without parsing the file...
+    let rel = "fixtures/sqlite/reader.db";
+    let bytes = read(rel);
     assert_eq!(
-        sink.report.format,
-        "skipped: SQLite database of no agent agentmeter reads (tables: alias, big, numbers)"
+        detect::classify(rel, &bytes[..detect::HEAD_BYTES.min(bytes.len())]),
+        Classification::Unrecognized {
+            reason: reason.clone()
+        }
     );
+    // ...and by the parser, for a schema too large for the first page.
+    let ctx = agentmeter::parsers::FileContext {
+        path: rel.to_owned(),
+        session_hint: None,
+    };
+    let sink = agentmeter::parsers::parse_bytes(Format::SqliteDb, ctx, &bytes);
+    assert_eq!(sink.report.format, format!("skipped: {reason}"));
+    assert_eq!(sink.report.agent, None);
     assert_eq!(sink.report.read, 0);
     assert!(sink.usage.is_empty());
 }

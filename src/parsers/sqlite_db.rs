@@ -65,22 +65,57 @@ impl DocumentParser for SqliteDbParser {
             skip(out, CRUSH);
             return;
         }
-        let mut tables: Vec<&str> = schema
-            .iter()
-            .filter(|e| e.kind == "table" && !e.name.starts_with("sqlite_"))
-            .map(|e| e.name.as_str())
-            .collect();
-        tables.sort_unstable();
-        let listed = if tables.is_empty() {
-            "no tables".to_owned()
-        } else {
-            format!("tables: {}", tables.join(", "))
-        };
-        skip(
-            out,
-            &format!("SQLite database of no agent agentmeter reads ({listed})"),
-        );
+        skip(out, &foreign_reason(&schema));
     }
+}
+
+/// The reason a database of no agent is listed, naming its tables.
+fn foreign_reason(schema: &[crate::sqlite::SchemaEntry]) -> String {
+    let mut tables: Vec<&str> = schema
+        .iter()
+        .filter(|e| e.kind == "table" && !e.name.starts_with("sqlite_"))
+        .map(|e| e.name.as_str())
+        .collect();
+    tables.sort_unstable();
+    let listed = if tables.is_empty() {
+        "no tables".to_owned()
+    } else {
+        format!("tables: {}", tables.join(", "))
+    };
+    format!("SQLite database of no agent agentmeter reads ({listed})")
+}
+
+/// Tables at least one agent's database has; a schema with none of them is no agent's.
+const AGENT_TABLES: &[&str] = &["message", "part", "sessions", "messages"];
+
+/// When the whole schema is on page 1 and within `head` (the first bytes [`crate::detect`]
+/// reads) and names none of the agents' tables, why the database is not read: a large database
+/// of another application is then recognised from its first page, without buffering it.
+/// `None` when the head cannot tell (a schema spread over several pages): the file is parsed.
+#[must_use]
+pub fn foreign_from_head(head: &[u8]) -> Option<String> {
+    let db = Database::open(head).ok()?;
+    // Page 1 must be a leaf: an interior page points to schema pages beyond the head.
+    let page1 = head.get(100).copied()?;
+    if page1 != 0x0d {
+        return None;
+    }
+    let mut schema = Vec::new();
+    for row in db.rows(1) {
+        let row = row.ok()?;
+        let text = |i: usize| row.get(i).as_text().map(str::to_owned);
+        schema.push(crate::sqlite::SchemaEntry {
+            kind: text(0)?,
+            name: text(1)?,
+            table: text(2).unwrap_or_default(),
+            root: 0,
+            sql: String::new(),
+        });
+    }
+    let ours = schema
+        .iter()
+        .any(|e| e.kind == "table" && AGENT_TABLES.iter().any(|t| e.name.eq_ignore_ascii_case(t)));
+    (!ours).then(|| foreign_reason(&schema))
 }
 
 /// Why a Crush database (charmbracelet/crush, `.crush/crush.db` in each project) is listed but
