@@ -4,7 +4,9 @@
 //! `~/.gemini/tmp`) or any folder below one, so the folder name proves nothing. A file is
 //! classified from its first bytes (the markers each agent's first line always carries), and the
 //! path only supplies what content cannot: Claude's session id (file stem, or the folder above
-//! `subagents/`).
+//! `subagents/`). A SQLite database is recognised by its 16-byte header and named by its tables
+//! (`crate::parsers::sqlite_db`); the folders of OpenCode, pi and Goose (below `.local`, `.pi`,
+//! `Library/Application Support`, `AppData/Roaming`) are agent roots like the others.
 
 use serde::{Deserialize, Serialize};
 

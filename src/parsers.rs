@@ -7,6 +7,11 @@
 //!
 //! Which parser reads a file is decided by [`crate::detect::classify`] from its path and first
 //! bytes, never from the dropped folder's name.
+//!
+//! Formats that are one document rather than a stream of lines (an OpenCode storage file, a
+//! SQLite database) implement [`DocumentParser`] instead: [`FileParser`] buffers their bytes,
+//! chunk by chunk, and hands the whole file over at the end. Their memory cost is the file's size,
+//! so each such format names the largest file it reads (a larger one is one malformed unit).
 
 pub mod claude;
 pub mod codex;
