@@ -40,5 +40,12 @@ pub fn records(agent: Agent, field: Field) -> bool {
     !matches!(
         (agent, field),
         (Agent::Codex, Field::ToolTarget) | (Agent::Gemini, Field::Compactions)
-    )
+    ) && agents_b_records(agent, field)
+}
+
+/// agents-b: Goose keeps no tool calls, compactions or prompt text that are read (sessions.db
+/// holds usage per session only); OpenCode's JSON storage has prompt text only in part files (its
+/// database has it), pi records all of them.
+fn agents_b_records(agent: Agent, field: Field) -> bool {
+    !matches!((agent, field), (Agent::Goose, _))
 }
