@@ -27,6 +27,7 @@ pub mod parsers;
 pub mod pricing;
 pub mod report;
 pub mod rollup;
+pub mod tool_category;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
