@@ -12,6 +12,7 @@ pub mod claude;
 pub mod codex;
 pub mod gemini;
 mod lenient;
+pub(crate) mod text;
 
 use serde::{Deserialize, Serialize};
 
