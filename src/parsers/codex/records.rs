@@ -1,7 +1,8 @@
 //! The serde shapes of the Codex rollout lines we read.
 //!
 //! Only the fields a figure needs are declared; serde skips everything else (instructions,
-//! encrypted reasoning, tool arguments) without allocating. Strings are borrowed where the JSON
+//! encrypted reasoning) without allocating. Tool arguments are kept raw, borrowed from the line:
+//! decoding them there could fail the line on an odd escape (see `parsers::text`). Strings are borrowed where the JSON
 //! has no escapes. Every field is optional so that one missing key never makes a line unreadable:
 //! the parser decides what a line without it means. Labels (ids, names, roles, models) are read
 //! leniently ([`crate::parsers::lenient`]); usage blocks are strict, so unreadable usage is
@@ -10,6 +11,7 @@
 use std::borrow::Cow;
 
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 use crate::parsers::lenient::{opt_bool, opt_i64, opt_str};
@@ -66,6 +68,12 @@ pub(crate) struct Payload<'a> {
     pub call_id: Option<Cow<'a, str>>,
     #[serde(borrow, default, deserialize_with = "opt_str")]
     pub name: Option<Cow<'a, str>>,
+    /// `function_call.arguments` (a JSON string), kept raw: hashed, and read for a file path.
+    #[serde(borrow, default)]
+    pub arguments: Option<&'a RawValue>,
+    /// `custom_tool_call.input` (a string: `apply_patch`'s patch), kept raw like `arguments`.
+    #[serde(borrow, default)]
+    pub input: Option<&'a RawValue>,
     #[serde(default)]
     pub output: Option<Value>,
     #[serde(borrow, default, deserialize_with = "opt_str")]
