@@ -2,14 +2,17 @@
 //!
 //! One [`Record`] type reads a JSONL line and a message of a legacy document alike: a message
 //! record (string `id`), the JSONL metadata line (`sessionId`, `projectHash`, `kind`), a `$set`
-//! update or a `$rewindTo` marker. Only what a figure needs is declared; message content,
-//! thoughts and tool results are skipped by serde without being kept. Labels are read leniently
+//! update or a `$rewindTo` marker. Only what a figure needs is declared; thoughts are skipped by
+//! serde without being kept. Message content and tool arguments and results are kept as raw JSON
+//! for the analytics (a `Box<RawValue>`, because a legacy document's messages are read from a
+//! `serde_json::Value`), never decoded here (see `parsers::text`). Labels are read leniently
 //! ([`crate::parsers::lenient`]); a message id and a `tokens` block are strict, so a record whose
 //! identity or usage cannot be read is reported as malformed rather than guessed.
 
 use std::borrow::Cow;
 
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 use crate::parsers::lenient::opt_str;
@@ -32,6 +35,12 @@ pub(crate) struct Record<'a> {
     pub model: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
     pub tool_calls: Option<Vec<GeminiToolCall<'a>>>,
+    /// The message text (a string or parts), kept raw: read only for `user` and `info` messages.
+    #[serde(default)]
+    pub content: Option<Box<RawValue>>,
+    /// What the user saw and typed, when it differs from `content` (`@file`, `/init`).
+    #[serde(default)]
+    pub display_content: Option<Box<RawValue>>,
     // The metadata line.
     #[serde(borrow, default, deserialize_with = "opt_str")]
     pub session_id: Option<Cow<'a, str>>,
@@ -102,4 +111,10 @@ pub(crate) struct GeminiToolCall<'a> {
     pub status: Option<Cow<'a, str>>,
     #[serde(borrow, default, deserialize_with = "opt_str")]
     pub timestamp: Option<Cow<'a, str>>,
+    /// The call's arguments, kept raw (hashed, and read for a file path).
+    #[serde(default)]
+    pub args: Option<Box<RawValue>>,
+    /// What the tool returned to the model (`functionResponse` parts), kept raw (measured).
+    #[serde(default)]
+    pub result: Option<Box<RawValue>>,
 }
