@@ -205,3 +205,27 @@ fn a_compression_notice_is_one_compaction() {
         assert!(parse(rel).messages.iter().all(|m| !m.compaction));
     }
 }
+
+// The JSONL parser tolerates invalid UTF-8 inside text no figure reads. Reading a tool's output
+// for its size must not change that: the line keeps its usage, only the analytics are lost.
+#[test]
+fn invalid_utf8_in_a_tool_output_keeps_the_usage() {
+    let mut log = Vec::new();
+    log.extend_from_slice(br#"{"sessionId":"s3","projectHash":"p1","startTime":"2026-01-01T00:00:00.000Z","kind":"main"}"#);
+    log.push(b'\n');
+    log.extend_from_slice(br#"{"id":"g1","timestamp":"2026-01-01T00:00:01.000Z","type":"gemini","content":"","model":"gemini-2.5-pro","tokens":{"input":10,"output":2,"cached":0,"thoughts":0,"tool":0,"total":12},"toolCalls":[{"id":"t1","name":"read_file","args":{"file_path":"a.bin"},"result":[{"functionResponse":{"id":"t1","name":"read_file","response":{"output":"bad "#);
+    log.extend_from_slice(b"\xff\xfe");
+    log.extend_from_slice(
+        br#" bytes"}}}],"status":"success","timestamp":"2026-01-01T00:00:01.000Z"}]}"#,
+    );
+    let ctx = FileContext {
+        path: "tmp/p/chats/session-2026-01-01T00-00-abcd1234.jsonl".to_owned(),
+        session_hint: None,
+    };
+    let sink = parse_bytes(Format::GeminiJsonl, ctx, &log);
+    assert_eq!(sink.report.malformed, 0);
+    assert_eq!(sink.usage.len(), 1);
+    assert_eq!(sink.tools.len(), 1);
+    assert_eq!(sink.tools[0].name.as_deref(), Some("read_file"));
+    assert_eq!(sink.tools[0].result_bytes, None);
+}

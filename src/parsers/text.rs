@@ -157,13 +157,6 @@ impl<'de> Visitor<'de> for FindField<'_, '_> {
     }
 }
 
-/// The text pieces of a raw value ([`TextPieces`]), decoded; empty when they cannot be decoded.
-pub(crate) fn raw_text_pieces(raw: &RawValue) -> Vec<Cow<'_, str>> {
-    serde_json::from_str::<TextPieces<'_>>(raw.get())
-        .map(|p| p.0)
-        .unwrap_or_default()
-}
-
 /// The byte length of a JSON string literal once decoded (as UTF-8; a lone surrogate escape
 /// counts the 3 bytes of its WTF-8 form, as serde_json's lossless mode writes it), from its
 /// escapes alone. `None` when `raw` is not a string literal.
@@ -239,7 +232,7 @@ fn hex4(bytes: &[u8], at: usize) -> Option<u32> {
 
 /// The text pieces of a value: the string itself, the `text` of an object, or of each item of a
 /// list (strings and objects). Borrowed from the line when the JSON has no escapes. Decoding can
-/// fail (see the module docs): read it from a raw value with [`raw_text_pieces`].
+/// fail (see the module docs): read it in a parse of its own, never in a line's.
 #[derive(Debug, Default)]
 pub(crate) struct TextPieces<'a>(pub Vec<Cow<'a, str>>);
 
@@ -426,6 +419,18 @@ mod tests {
             let decoded: String = serde_json::from_str(&raw).expect("valid JSON string");
             assert_eq!(json_str_len(&raw), Some(decoded.len() as u64), "{raw}");
         }
+        // Escapes across the 255-byte chunks of the counting pass.
+        for pad in [253, 254, 255, 256, 509, 510] {
+            for escape in [r"\n", r"\\", r"\u00e9", r"\ud83d\ude00"] {
+                let raw = format!("\"{}{escape}{}\"", "a".repeat(pad), "b".repeat(pad));
+                let decoded: String = serde_json::from_str(&raw).expect("valid JSON string");
+                assert_eq!(
+                    json_str_len(&raw),
+                    Some(decoded.len() as u64),
+                    "{pad} {escape}"
+                );
+            }
+        }
         // A lone surrogate (a tool output cut mid-emoji) is counted, not an error.
         assert_eq!(json_str_len(r#""ab\ud83d""#), Some(5));
         assert_eq!(json_str_len(r#""\udc00\ud83d\u0041""#), Some(7));
@@ -473,8 +478,5 @@ mod tests {
             raw_text_len(&raw(r#"[{"type":"text","text":"\ud83d"}]"#)),
             Some(3)
         );
-        // Text that cannot be decoded loses its pieces, nothing else.
-        assert!(raw_text_pieces(&raw(r#"[{"text":"\ud83d"}]"#)).is_empty());
-        assert_eq!(raw_text_pieces(&raw(r#"{"text":"hi"}"#)), ["hi"]);
     }
 }

@@ -1,8 +1,20 @@
 //! The analytics fields of Gemini CLI records: tool input hash, target file and result size,
 //! typed prompts, compressions.
 //!
-//! Every value is read from raw JSON kept by the record's own parse, never decoded there (see
-//! `parsers::text`). Rules and why:
+//! The JSONL parser reads a line as bytes and tolerates invalid UTF-8 inside text no figure
+//! reads, because serde skips such strings unchecked; decoding that text in the line's own parse
+//! would check it, and one bad byte in a message would turn a line that carries usage into a
+//! malformed one. So:
+//! - a line's tool arguments and results are kept raw by its own parse ([`LineRecord`]: a
+//!   borrowed [`RawValue`] costs what skipping costs, plus a UTF-8 check of those bytes only),
+//!   results measured on the way. If that stricter parse rejects the line, the line is read
+//!   again exactly as before, without them, so no line changes fate;
+//! - the text of `user` and `info` messages (few and short) is read by a second parse of the line
+//!   or value, where a failure only loses the prompt ([`Texts`]);
+//! - a record read from a `serde_json::Value` (a legacy document, a `$set.messages` checkpoint)
+//!   is read again from it.
+//!
+//! Rules and why:
 //! - **Input hash** of `toolCalls[].args` in a canonical form (keys sorted, no whitespace). A
 //!   legacy `.json` session is pretty-printed and read through a `serde_json::Value`, the `.jsonl`
 //!   it is migrated to is compact: hashing the text as written would give one call two hashes.
@@ -22,144 +34,361 @@
 //!   `/compress` is recorded as an `info` message with empty content whatever its outcome, so it
 //!   is not counted, and older versions record no compression at all.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
 
 use crate::model::{content_hash, prompt_summary, Agent};
-use crate::parsers::text::{json_str_len, raw_text_pieces, str_field};
+use crate::parsers::text::{json_str_len, TextPieces};
 use crate::tool_category::categorize;
 
-/// [`content_hash`] of a tool call's `args` in canonical JSON (the raw text when it cannot be
-/// read as JSON).
-pub(super) fn input_hash(args: &RawValue) -> u64 {
-    match serde_json::from_str::<Value>(args.get()) {
-        Ok(value) => {
-            let mut canonical = String::new();
-            write_canonical(&value, &mut canonical);
-            content_hash(canonical.as_bytes())
-        }
-        Err(_) => content_hash(args.get().as_bytes()),
+use super::records::{GeminiToolCall, LineRecord, Record};
+
+/// Where a record's analytics values are.
+#[derive(Debug)]
+pub(crate) enum Texts<'b> {
+    /// A JSONL line, and the tool values its own parse kept ([`LineRecord::split`]; none when
+    /// the line had to be read without them).
+    Line {
+        bytes: &'b [u8],
+        calls: Vec<KeptCall<'b>>,
+    },
+    /// The value the record was read from: read again from it.
+    Value(&'b Value),
+}
+
+/// A tool call's values kept by the line's own parse.
+#[derive(Debug)]
+pub(crate) struct KeptCall<'b> {
+    id: Option<Cow<'b, str>>,
+    name: Option<Cow<'b, str>>,
+    args: Option<&'b RawValue>,
+    result_bytes: Option<u64>,
+}
+
+impl<'a> LineRecord<'a> {
+    /// The record as every path reads it, and the tool values kept from `bytes`, its line.
+    pub(crate) fn split(self, bytes: &'a [u8]) -> (Record<'a>, Texts<'a>) {
+        let mut calls = Vec::new();
+        let tool_calls = self.tool_calls.map(|tool_calls| {
+            tool_calls
+                .into_iter()
+                .map(|call| {
+                    calls.push(KeptCall {
+                        id: call.id.clone(),
+                        name: call.name.clone(),
+                        args: call.args,
+                        result_bytes: call.result.and_then(|r| r.0),
+                    });
+                    GeminiToolCall {
+                        id: call.id,
+                        name: call.name,
+                        status: call.status,
+                        timestamp: call.timestamp,
+                        args: None,
+                        result: None,
+                    }
+                })
+                .collect()
+        });
+        let record = Record {
+            id: self.id,
+            timestamp: self.timestamp,
+            kind: self.kind,
+            tokens: self.tokens,
+            model: self.model,
+            tool_calls,
+            session_id: self.session_id,
+            project_hash: self.project_hash,
+            start_time: self.start_time,
+            session_kind: self.session_kind,
+            set: self.set,
+            rewind_to: self.rewind_to,
+        };
+        (record, Texts::Line { bytes, calls })
     }
 }
 
+/// A `user` or `info` message's text.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct MessageText<'a> {
+    #[serde(borrow, default)]
+    content: TextPieces<'a>,
+    #[serde(borrow, default)]
+    display_content: Option<TextPieces<'a>>,
+}
+
+/// What a message's text says: a typed prompt's `(words, preview)`, or a compression notice.
+#[derive(Debug, Default)]
+pub(crate) struct Said {
+    pub prompt: Option<(u32, String)>,
+    pub compaction: bool,
+}
+
+/// A tool call's analytics fields.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct CallFacts {
+    pub input_hash: Option<u64>,
+    pub target: Option<String>,
+    pub result_bytes: Option<u64>,
+}
+
+/// A message read again for its tool calls' arguments and results.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ToolTexts<'a> {
+    #[serde(borrow, default)]
+    tool_calls: Vec<GeminiToolCall<'a, Value, ValueResultLen>>,
+}
+
+impl Texts<'_> {
+    /// What a `user` or `info` message says (nothing for other kinds).
+    pub(crate) fn said(&self, kind: Option<&str>) -> Said {
+        let Some(kind @ ("user" | "info")) = kind else {
+            return Said::default();
+        };
+        let text = match self {
+            Texts::Line { bytes, .. } => serde_json::from_slice::<MessageText<'_>>(bytes).ok(),
+            Texts::Value(value) => MessageText::deserialize(*value).ok(),
+        };
+        let Some(text) = text else {
+            return Said::default();
+        };
+        let sent = text.content.0.join("\n");
+        if kind == "info" {
+            return Said {
+                prompt: None,
+                compaction: is_compression(&sent),
+            };
+        }
+        let typed = match &text.display_content {
+            Some(display) => display.0.join("\n"),
+            None => sent.clone(),
+        };
+        Said {
+            prompt: typed_prompt(&sent, &typed),
+            compaction: false,
+        }
+    }
+
+    /// The analytics fields of every tool call of the message, by call id.
+    pub(crate) fn call_facts(&self) -> HashMap<String, CallFacts> {
+        let facts = |name: Option<&str>, args: Option<&Value>, result_bytes| CallFacts {
+            input_hash: args.map(input_hash),
+            target: name
+                .zip(args)
+                .and_then(|(name, args)| file_target(name, args)),
+            result_bytes,
+        };
+        match self {
+            Texts::Line { calls, .. } => calls
+                .iter()
+                .filter_map(|call| {
+                    let args = call
+                        .args
+                        .map(|raw| serde_json::from_str::<Value>(raw.get()));
+                    let facts = match args {
+                        Some(Ok(args)) => {
+                            facts(call.name.as_deref(), Some(&args), call.result_bytes)
+                        }
+                        // Arguments that cannot be read are still hashed, as written.
+                        Some(Err(_)) => CallFacts {
+                            input_hash: call.args.map(|raw| content_hash(raw.get().as_bytes())),
+                            target: None,
+                            result_bytes: call.result_bytes,
+                        },
+                        None => facts(call.name.as_deref(), None, call.result_bytes),
+                    };
+                    Some((call.id.as_deref()?.to_owned(), facts))
+                })
+                .collect(),
+            Texts::Value(value) => ToolTexts::deserialize(*value)
+                .map(|texts| {
+                    texts
+                        .tool_calls
+                        .into_iter()
+                        .filter_map(|call| {
+                            let result_bytes = call.result.and_then(|r| r.0);
+                            let facts =
+                                facts(call.name.as_deref(), call.args.as_ref(), result_bytes);
+                            Some((call.id?.into_owned(), facts))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// [`content_hash`] of a tool call's `args` in canonical JSON.
+fn input_hash(args: &Value) -> u64 {
+    let mut canonical = Vec::new();
+    write_canonical(args, &mut canonical);
+    content_hash(&canonical)
+}
+
 /// Compact JSON with object keys sorted, whatever order serde_json keeps them in this build.
-fn write_canonical(value: &Value, out: &mut String) {
+fn write_canonical(value: &Value, out: &mut Vec<u8>) {
     match value {
         Value::Array(items) => {
-            out.push('[');
+            out.push(b'[');
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.push(b',');
                 }
                 write_canonical(item, out);
             }
-            out.push(']');
+            out.push(b']');
         }
         Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            out.push('{');
-            for (i, key) in keys.into_iter().enumerate() {
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            out.push(b'{');
+            for (i, (key, item)) in entries.into_iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.push(b',');
                 }
-                out.push_str(&Value::String(key.clone()).to_string());
-                out.push(':');
-                if let Some(v) = map.get(key) {
-                    write_canonical(v, out);
-                }
+                // Writing JSON into a Vec cannot fail.
+                let _infallible = serde_json::to_writer(&mut *out, key);
+                out.push(b':');
+                write_canonical(item, out);
             }
-            out.push('}');
+            out.push(b'}');
         }
-        scalar => out.push_str(&scalar.to_string()),
+        scalar => {
+            let _infallible = serde_json::to_writer(&mut *out, scalar);
+        }
     }
 }
 
 /// The file a file tool's `args` name.
-pub(super) fn file_target(name: &str, args: &RawValue) -> Option<String> {
+fn file_target(name: &str, args: &Value) -> Option<String> {
     if !categorize(Agent::Gemini, name).is_file() {
         return None;
     }
-    str_field(args.get(), &["file_path", "absolute_path", "path"])
-}
-
-/// One part of a tool result, read for the sizes of its texts (kept raw).
-#[derive(Deserialize)]
-struct Part<'a> {
-    #[serde(borrow, default)]
-    text: Option<&'a RawValue>,
-    #[serde(rename = "functionResponse", borrow, default)]
-    function_response: Option<FunctionResponse<'a>>,
-}
-
-#[derive(Deserialize)]
-struct FunctionResponse<'a> {
-    #[serde(borrow, default)]
-    response: Option<Response<'a>>,
-}
-
-#[derive(Deserialize)]
-struct Response<'a> {
-    #[serde(borrow, default)]
-    output: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    error: Option<&'a RawValue>,
-}
-
-impl Part<'_> {
-    fn len(&self) -> u64 {
-        let response = self
-            .function_response
-            .as_ref()
-            .and_then(|f| f.response.as_ref());
-        [
-            self.text,
-            response.and_then(|r| r.output),
-            response.and_then(|r| r.error),
-        ]
-        .into_iter()
-        .flatten()
-        .filter_map(|raw| json_str_len(raw.get()))
-        .sum()
-    }
+    ["file_path", "absolute_path", "path"]
+        .iter()
+        .find_map(|key| args.get(key).and_then(Value::as_str))
+        .filter(|path| !path.is_empty())
+        .map(str::to_owned)
 }
 
 /// The size of the text a tool returned (`toolCalls[].result`: a string, a part or a list of
-/// parts); `None` when it has another shape.
-pub(super) fn result_bytes(result: &RawValue) -> Option<u64> {
-    let raw = result.get();
-    match raw.as_bytes().first()? {
-        b'"' => json_str_len(raw),
-        b'[' => serde_json::from_str::<Vec<Part<'_>>>(raw)
-            .ok()
-            .map(|parts| parts.iter().map(Part::len).sum()),
-        b'{' => serde_json::from_str::<Part<'_>>(raw).ok().map(|p| p.len()),
-        _ => None,
+/// parts): `text` parts and `functionResponse.response.output` / `error` strings, measured from
+/// their raw JSON ([`json_str_len`]), never decoded. `None` when the result has no such shape.
+/// For a line read by serde_json; [`ValueResultLen`] reads a result in a `Value`.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct ResultLen(pub Option<u64>);
+
+impl<'de> Deserialize<'de> for ResultLen {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(Walk::<true> { depth: 0 }).map(ResultLen)
     }
 }
 
-/// The text of a `content` or `displayContent` value, its pieces joined by newlines.
-fn text_of(raw: &RawValue) -> String {
-    raw_text_pieces(raw).join("\n")
+/// [`ResultLen`] of a result held in a `serde_json::Value` (its strings already decoded).
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct ValueResultLen(pub Option<u64>);
+
+impl<'de> Deserialize<'de> for ValueResultLen {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(Walk::<false> { depth: 0 })
+            .map(ValueResultLen)
+    }
 }
+
+/// Walks a result: lists and parts at the top, `functionResponse` and `response` objects below;
+/// sums the lengths of `text`, `output` and `error` strings (kept raw when `RAW`).
+struct Walk<const RAW: bool> {
+    depth: u8,
+}
+
+impl<'de, const RAW: bool> DeserializeSeed<'de> for Walk<RAW> {
+    type Value = Option<u64>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<u64>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de, const RAW: bool> Visitor<'de> for Walk<RAW> {
+    type Value = Option<u64>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a tool result")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<u64>, A::Error> {
+        let mut sum = 0u64;
+        if self.depth == 0 {
+            while let Some(len) = seq.next_element_seed(Walk::<RAW> { depth: 1 })? {
+                sum = sum.saturating_add(len.unwrap_or(0));
+            }
+        } else {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+        }
+        Ok(Some(sum))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<u64>, A::Error> {
+        let mut sum = 0u64;
+        while let Some(key) = map.next_key::<Cow<'_, str>>()? {
+            let len = match key.as_ref() {
+                "text" | "output" | "error" if RAW => {
+                    let raw: &RawValue = map.next_value()?;
+                    json_str_len(raw.get()).unwrap_or(0)
+                }
+                "text" | "output" | "error" => map
+                    .next_value_seed(Walk::<RAW> { depth: LEAF })?
+                    .unwrap_or(0),
+                "functionResponse" | "response" if self.depth < 3 => map
+                    .next_value_seed(Walk::<RAW> {
+                        depth: self.depth + 1,
+                    })?
+                    .unwrap_or(0),
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                    0
+                }
+            };
+            sum = sum.saturating_add(len);
+        }
+        Ok((self.depth != LEAF).then_some(sum))
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Option<u64>, E> {
+        Ok(Some(s.len() as u64))
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Option<u64>, E> {
+        Ok(None)
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Option<u64>, E> {
+        Ok(None)
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Option<u64>, E> {
+        Ok(None)
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Option<u64>, E> {
+        Ok(None)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Option<u64>, E> {
+        Ok(None)
+    }
+}
+
+/// The depth of a `text`/`output`/`error` value: a string counts, anything else does not.
+const LEAF: u8 = u8::MAX;
 
 /// What the CLI sends by itself when the model must continue its turn.
 const CONTINUE: [&str; 2] = ["Please continue.", "System: Please continue."];
 
-/// `(words, preview)` of a `user` message the user typed, or `None` (see the module docs).
-pub(super) fn typed_prompt(
-    content: Option<&RawValue>,
-    display: Option<&RawValue>,
-) -> Option<(u32, String)> {
-    let sent = content.map(text_of).unwrap_or_default();
+/// `(words, preview)` of a `user` message: `sent` is its content, `typed` what the user typed
+/// (its display content, or the content). See the module docs.
+fn typed_prompt(sent: &str, typed: &str) -> Option<(u32, String)> {
     if CONTINUE.contains(&sent.trim()) {
         return None;
     }
-    let typed = match display {
-        Some(display) => text_of(display),
-        None => sent,
-    };
     let text = typed.trim();
     if text.is_empty() || is_slash_command(text) {
         return None;
@@ -176,12 +405,11 @@ fn is_slash_command(text: &str) -> bool {
 }
 
 /// True for the `info` message gemini-cli writes after an automatic compression.
-pub(super) fn is_compression(content: Option<&RawValue>) -> bool {
+fn is_compression(text: &str) -> bool {
     const NOTICES: [&str; 2] = [
         "Context compressed from ",
         "IMPORTANT: This conversation exceeded the compress threshold",
     ];
-    let text = content.map(text_of).unwrap_or_default();
     NOTICES.iter().any(|n| text.trim_start().starts_with(n))
 }
 
@@ -189,40 +417,57 @@ pub(super) fn is_compression(content: Option<&RawValue>) -> bool {
 mod tests {
     use super::*;
 
-    fn raw(json: &str) -> Box<RawValue> {
-        serde_json::from_str(json).unwrap_or_else(|e| panic!("{json}: {e}"))
+    fn json(text: &str) -> Value {
+        serde_json::from_str(text).unwrap_or_else(|e| panic!("{text}: {e}"))
+    }
+
+    fn result_len(text: &str) -> Option<u64> {
+        serde_json::from_str::<ResultLen>(text)
+            .ok()
+            .and_then(|r| r.0)
     }
 
     #[test]
     fn pretty_and_compact_args_hash_alike() {
-        let compact = raw(r#"{"file_path":"README.md","start_line":1}"#);
-        let pretty = raw("{\n  \"start_line\": 1,\n  \"file_path\": \"README.md\"\n}");
+        let compact = json(r#"{"file_path":"README.md","start_line":1}"#);
+        let pretty = json("{\n  \"start_line\": 1,\n  \"file_path\": \"README.md\"\n}");
         assert_eq!(input_hash(&compact), input_hash(&pretty));
         assert_ne!(
             input_hash(&compact),
-            input_hash(&raw(r#"{"file_path":"README.md"}"#))
+            input_hash(&json(r#"{"file_path":"README.md"}"#))
         );
+        let mut canonical = Vec::new();
+        write_canonical(
+            &json(r#"{"b":[1,"x\n"],"a":{"d":null,"c":true}}"#),
+            &mut canonical,
+        );
+        assert_eq!(canonical, br#"{"a":{"c":true,"d":null},"b":[1,"x\n"]}"#);
     }
 
     #[test]
     fn results_are_measured_from_function_responses() {
         // The shape of gemini.jsonl (2026-04): one functionResponse part.
-        let r = raw(
-            r#"[{"functionResponse":{"id":"aao1q07o","name":"read_file","response":{"output":"a\nbc"}}}]"#,
+        let r = r#"[{"functionResponse":{"id":"aao1q07o","name":"read_file","response":{"output":"a\nbc"}}}]"#;
+        assert_eq!(result_len(r), Some(4));
+        let r = r#"[{"functionResponse":{"response":{"error":"no such file"}}},{"text":"xy"}]"#;
+        assert_eq!(result_len(r), Some(14));
+        assert_eq!(result_len(r#""plain""#), Some(5));
+        assert_eq!(
+            result_len(r#"[{"functionResponse":{"name":"n","response":{"output":{"x":"y"}}}}]"#),
+            Some(0)
         );
-        assert_eq!(result_bytes(&r), Some(4));
-        let r =
-            raw(r#"[{"functionResponse":{"response":{"error":"no such file"}}},{"text":"xy"}]"#);
-        assert_eq!(result_bytes(&r), Some(14));
-        assert_eq!(result_bytes(&raw(r#""plain""#)), Some(5));
-        assert_eq!(result_bytes(&raw("null")), None);
+        assert_eq!(result_len("null"), None);
     }
 
     #[test]
     fn prompts_are_what_the_user_typed() {
         let p = |content: &str, display: Option<&str>| {
-            let display = display.map(raw);
-            typed_prompt(Some(&raw(content)), display.as_deref())
+            let mut record = json(r#"{"id":"m","type":"user"}"#);
+            record["content"] = json(content);
+            if let Some(display) = display {
+                record["displayContent"] = json(display);
+            }
+            Texts::Value(&record).said(Some("user")).prompt
         };
         // Lines of gemini.jsonl (2026-04) and the 2025-10-05 legacy session.
         assert_eq!(
@@ -280,14 +525,29 @@ mod tests {
 
     #[test]
     fn compression_notices_are_compactions() {
-        assert!(is_compression(Some(&raw(
-            r#""Context compressed from 72% to 14%.""#
-        ))));
-        assert!(is_compression(Some(&raw(
+        let info = |content: &str| {
+            let record = json(&format!(
+                r#"{{"id":"i","type":"info","content":{content}}}"#
+            ));
+            Texts::Value(&record).said(Some("info")).compaction
+        };
+        assert!(info(r#""Context compressed from 72% to 14%.""#));
+        assert!(info(
             r#""IMPORTANT: This conversation exceeded the compress threshold. A compressed context will be sent for future messages (compressed from: 90000 to 12000 tokens).""#
-        ))));
-        assert!(!is_compression(Some(&raw(r#""Request cancelled.""#))));
-        assert!(!is_compression(Some(&raw(r#""""#))));
-        assert!(!is_compression(None));
+        ));
+        assert!(!info(r#""Request cancelled.""#));
+        assert!(!info(r#""""#));
+    }
+
+    #[test]
+    fn kept_values_that_cannot_be_decoded_only_lose_their_analytics() {
+        let line = r#"{"id":"m","type":"gemini","toolCalls":[{"id":"t","name":"read_file","args":{"file_path":"\ud83d"},"result":[{"text":"ab\ud83d"}]}]}"#;
+        let rec: LineRecord<'_> = serde_json::from_str(line).expect("a line read as text");
+        let (rec, texts) = rec.split(line.as_bytes());
+        assert_eq!(rec.tool_calls.map(|c| c.len()), Some(1));
+        let facts = texts.call_facts();
+        let t = facts.get("t").cloned().unwrap_or_default();
+        assert!(t.input_hash.is_some());
+        assert_eq!((t.target, t.result_bytes), (None, Some(5)));
     }
 }

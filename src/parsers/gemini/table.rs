@@ -15,7 +15,7 @@ use crate::model::{
 };
 use crate::parsers::parse_timestamp_ms;
 
-use super::analytics;
+use super::analytics::Texts;
 use super::records::{GeminiTokens, Record};
 
 /// What the file says about its session.
@@ -92,19 +92,16 @@ pub(crate) struct Table {
 impl Table {
     /// Records one write of message `id` read at `line`. Returns true when the write carries
     /// usage: its fate is then decided by [`Table::finish`]; otherwise the caller reports it.
-    pub fn write(&mut self, id: &str, rec: &Record<'_>, line: u64) -> bool {
+    /// `texts` is where its analytics values are.
+    pub fn write(&mut self, id: &str, rec: &Record<'_>, line: u64, texts: &Texts<'_>) -> bool {
         let ts = rec.timestamp.as_deref().and_then(parse_timestamp_ms);
-        let content = rec.content.as_deref();
-        let compaction = rec.kind.as_deref() == Some("info") && analytics::is_compression(content);
+        let said = texts.said(rec.kind.as_deref());
         let role = match rec.kind.as_deref() {
             Some("user") => Some(Role::User),
             Some("gemini") => Some(Role::Assistant),
-            _ if compaction => Some(Role::System),
+            _ if said.compaction => Some(Role::System),
             _ => None,
         };
-        let prompt = (role == Some(Role::User))
-            .then(|| analytics::typed_prompt(content, rec.display_content.as_deref()))
-            .flatten();
         if !self.latest.contains_key(id) {
             self.ids.push(id.to_owned());
         }
@@ -112,17 +109,22 @@ impl Table {
             role,
             ts,
             line,
-            prompt,
-            compaction,
+            prompt: said.prompt,
+            compaction: said.compaction,
         };
         self.latest.insert(id.to_owned(), latest);
-        for call in rec.tool_calls.iter().flatten() {
+        let calls = rec.tool_calls.as_deref().unwrap_or_default();
+        let mut facts = match calls.is_empty() {
+            true => Default::default(),
+            false => texts.call_facts(),
+        };
+        for call in calls {
             let Some(tool_id) = call.id.as_deref().filter(|s| !s.is_empty()) else {
                 continue;
             };
-            let name = call.name.as_deref().map(str::to_owned);
-            let args = call.args.as_deref();
+            let known = facts.remove(tool_id).unwrap_or_default();
             let mut tool = Tool {
+                name: call.name.as_deref().map(str::to_owned),
                 start_ms: call
                     .timestamp
                     .as_deref()
@@ -130,17 +132,13 @@ impl Table {
                     .or(ts),
                 is_error: call.status.as_deref() == Some("error"),
                 line,
-                input_hash: args.map(analytics::input_hash),
-                target: name
-                    .as_deref()
-                    .zip(args)
-                    .and_then(|(name, args)| analytics::file_target(name, args)),
-                result_bytes: call.result.as_deref().and_then(analytics::result_bytes),
-                name,
+                input_hash: known.input_hash,
+                target: known.target,
+                result_bytes: known.result_bytes,
             };
             match self.tools.get(tool_id) {
-                // A later write that lacks what an earlier one had (a result not yet attached)
-                // keeps it.
+                // A later write that lacks what an earlier one had (a result not yet attached,
+                // or a record that could not be read again) keeps it.
                 Some(prev) => {
                     tool.input_hash = tool.input_hash.or(prev.input_hash);
                     tool.target = tool.target.or_else(|| prev.target.clone());
