@@ -246,7 +246,8 @@ fn emit_message_and_tools<D>(
     let mut record = records::message_record(id, role, meta, source);
     set_prompt(
         &mut record,
-        text.filter(|_| role == Role::User).and_then(prompt::reread),
+        text.filter(|_| role == Role::User && prompt::may_be_typed(env))
+            .and_then(prompt::reread),
     );
     out.message(record);
 }
@@ -288,7 +289,7 @@ impl LineParser for ClaudeParser {
                 Ok(line) => {
                     // A user line without tool results: read again for its text, in case it is
                     // a typed prompt (few lines, so cheaper than a marker scan of every line).
-                    let prompt = (line.kind.get() == Some("user"))
+                    let prompt = prompt::may_be_typed(&line)
                         .then(|| prompt::reread(text))
                         .flatten();
                     self.lite(number, &line, prompt, out);

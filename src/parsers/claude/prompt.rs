@@ -51,15 +51,20 @@ const INJECTED_TAGS: &[&str] = &[
 /// The start of "[Request interrupted by user]" and "[Request interrupted by user for tool use]".
 const INTERRUPTED: &str = "[Request interrupted by user";
 
+/// True when the envelope allows a typed prompt: a main-thread `user` line that Claude Code did
+/// not inject. Checked before the line's text is read.
+pub(super) fn may_be_typed<M, D>(line: &Envelope<'_, M, D>) -> bool {
+    line.kind.get() == Some("user")
+        && line.is_meta != Some(true)
+        && line.is_compact_summary != Some(true)
+        && line.is_sidechain != Some(true)
+}
+
 /// `(words, preview)` of a prompt the user typed, or `None` when the line is anything else.
 pub(super) fn typed_prompt<D>(
     line: &Envelope<'_, LaxObj<PromptMessage<'_>>, D>,
 ) -> Option<(u32, String)> {
-    if line.kind.get() != Some("user")
-        || line.is_meta == Some(true)
-        || line.is_compact_summary == Some(true)
-        || line.is_sidechain == Some(true)
-    {
+    if !may_be_typed(line) {
         return None;
     }
     let message = line.message.as_ref().and_then(LaxObj::get)?;
