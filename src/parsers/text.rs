@@ -112,10 +112,12 @@ impl<'de> Visitor<'de> for BlocksVisitor {
 /// `file_path`), read by scanning the object only up to that field: the rest of a write's input
 /// is the whole file. `None` when there is none, or it is not a non-empty string.
 pub(crate) fn str_field(raw: &str, keys: &[&str]) -> Option<String> {
-    // Agents usually write the path first: read it directly.
+    // Agents write the path first, or after a flag (`{"replace_all":false,"file_path":…`): read
+    // it directly.
+    let start = raw.strip_prefix('{').map(skip_literal_fields);
     for key in keys {
-        let leading = raw
-            .strip_prefix("{\"")
+        let leading = start
+            .and_then(|r| r.strip_prefix('"'))
             .and_then(|r| r.strip_prefix(key))
             .and_then(|r| r.strip_prefix("\":"));
         if let Some(rest) = leading {
@@ -131,6 +133,29 @@ pub(crate) fn str_field(raw: &str, keys: &[&str]) -> Option<String> {
         found: &mut found,
     });
     found.filter(|s: &String| !s.is_empty())
+}
+
+/// Skips leading `"key":literal,` fields (a key without escapes, a value that is `true`,
+/// `false`, `null` or a number), returning the text at the next key.
+fn skip_literal_fields(mut rest: &str) -> &str {
+    loop {
+        let field = rest.strip_prefix('"').and_then(|after| {
+            let (key, tail) = after.split_once('"')?;
+            let value = tail.strip_prefix(':').filter(|_| !key.contains('\\'))?;
+            let literal = value
+                .bytes()
+                .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'+'))
+                .count();
+            value
+                .get(literal..)?
+                .strip_prefix(',')
+                .filter(|_| literal > 0)
+        });
+        match field {
+            Some(next) => rest = next,
+            None => return rest,
+        }
+    }
 }
 
 struct FindField<'k, 'o> {
@@ -456,6 +481,13 @@ mod tests {
         assert_eq!(
             str_field(r#"{"file_path":"/x","content":"unterminated"#, &keys),
             Some("/x".to_owned())
+        );
+        assert_eq!(
+            str_field(
+                r#"{"limit":20,"offset":-1.5e3,"x":null,"file_path":"/c"}"#,
+                &keys
+            ),
+            Some("/c".to_owned())
         );
         assert_eq!(
             str_field(r#"{"pattern":"*.rs","path":"/src"}"#, &keys),
