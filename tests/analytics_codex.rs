@@ -198,3 +198,20 @@ fn one_compaction_is_one_record_even_with_its_event() {
     ledger.add_file(fork);
     assert_eq!(ledger.messages.values().filter(|m| m.compaction).count(), 2);
 }
+
+// A tool's input is never checked by the line's own parse: a damaged byte in it costs the
+// analytics fields, not the line (it stays "ignored", as before these fields existed).
+#[test]
+fn invalid_utf8_in_arguments_costs_only_the_hash() {
+    let mut line = br#"{"timestamp":"2025-10-01T00:00:00Z","type":"response_item","payload":{"type":"function_call","name":"shell","arguments":"{\"command\":[\"echo\",\""#.to_vec();
+    line.extend_from_slice(b"\xff");
+    line.extend_from_slice(br#"\"]}","call_id":"c1"}}"#);
+    let ctx = FileContext {
+        path: "sessions/rollout-u.jsonl".to_owned(),
+        session_hint: None,
+    };
+    let sink = parse_bytes(Format::CodexJsonl, ctx, &line);
+    assert_eq!((sink.report.malformed, sink.report.ignored), (0, 1));
+    assert_eq!(sink.tools.len(), 1);
+    assert_eq!(sink.tools[0].input_hash, None);
+}

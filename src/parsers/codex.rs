@@ -43,7 +43,7 @@ use crate::model::{Agent, Role, Tokens, UsageKey, UsageRecord};
 use crate::parsers::{is_blank, parse_timestamp_ms, FileContext, LineParser};
 
 use counter::{Counter, Step};
-use records::{spawn_parent, Envelope, Payload};
+use records::{spawn_parent, CallInput, Envelope, Payload};
 
 /// Reads one Codex rollout file line by line.
 pub struct CodexParser {
@@ -121,7 +121,15 @@ impl CodexParser {
         }
     }
 
-    fn response_item(&mut self, p: &Payload<'_>, ts: Option<i64>, number: u64, out: &mut Sink) {
+    /// `line` is read again for a tool call's input.
+    fn response_item(
+        &mut self,
+        p: &Payload<'_>,
+        line: &[u8],
+        ts: Option<i64>,
+        number: u64,
+        out: &mut Sink,
+    ) {
         self.lineage_frozen = true;
         match p.kind.as_deref() {
             Some("message") => {
@@ -146,7 +154,9 @@ impl CodexParser {
                 out.message(record);
             }
             Some("function_call" | "custom_tool_call" | "local_shell_call") => {
-                if let Some(call) = items::call_start(p, ts, &self.session, out.source(number)) {
+                let input = CallInput::of(line);
+                let source = out.source(number);
+                if let Some(call) = items::call_start(p, input, ts, &self.session, source) {
                     out.tool(call);
                 }
             }
@@ -229,7 +239,7 @@ impl CodexParser {
         if env.kind.is_some() {
             // Pre-envelope items sit at the top level; read them for tools and messages.
             if let Ok(p) = serde_json::from_slice::<Payload<'_>>(bytes) {
-                self.response_item(&p, ts, number, out);
+                self.response_item(&p, bytes, ts, number, out);
             }
             out.ignored();
         } else if env.record_type.is_some() {
@@ -285,7 +295,7 @@ impl LineParser for CodexParser {
                 out.ignored();
             }
             Some("response_item") => {
-                self.response_item(payload, ts, number, out);
+                self.response_item(payload, bytes, ts, number, out);
                 out.ignored();
             }
             Some("event_msg") => self.event(payload, ts, number, out),

@@ -28,8 +28,10 @@ use crate::tool_category::categorize;
 use super::records::Payload;
 
 /// The start half of a tool call (`function_call`, `custom_tool_call`, `local_shell_call`).
+/// `input` is its arguments (or custom tool input) as written ([`super::records::CallInput`]).
 pub(crate) fn call_start(
     p: &Payload<'_>,
+    input: Option<&RawValue>,
     ts: Option<i64>,
     session: &str,
     source: Source,
@@ -38,7 +40,6 @@ pub(crate) fn call_start(
         Some("local_shell_call") => Some("local_shell".to_owned()),
         _ => p.name.as_deref().map(str::to_owned),
     };
-    let input = p.arguments.or(p.input);
     let text = input.and_then(decoded);
     let input_hash = match (&text, input) {
         (Some(text), _) => Some(hash_bytes(text.as_bytes())),

@@ -1,8 +1,9 @@
 //! The serde shapes of the Codex rollout lines we read.
 //!
 //! Only the fields a figure needs are declared; serde skips everything else (instructions,
-//! encrypted reasoning) without allocating. Tool arguments are kept raw, borrowed from the line:
-//! decoding them there could fail the line on an odd escape (see `parsers::text`). Strings are borrowed where the JSON
+//! encrypted reasoning, tool arguments) without allocating, and without checking it: a tool's
+//! input is read by a second parse of its line ([`CallInput`]), where a failure only loses the
+//! analytics fields. Strings are borrowed where the JSON
 //! has no escapes. Every field is optional so that one missing key never makes a line unreadable:
 //! the parser decides what a line without it means. Labels (ids, names, roles, models) are read
 //! leniently ([`crate::parsers::lenient`]); usage blocks are strict, so unreadable usage is
@@ -68,12 +69,6 @@ pub(crate) struct Payload<'a> {
     pub call_id: Option<Cow<'a, str>>,
     #[serde(borrow, default, deserialize_with = "opt_str")]
     pub name: Option<Cow<'a, str>>,
-    /// `function_call.arguments` (a JSON string), kept raw: hashed, and read for a file path.
-    #[serde(borrow, default)]
-    pub arguments: Option<&'a RawValue>,
-    /// `custom_tool_call.input` (a string: `apply_patch`'s patch), kept raw like `arguments`.
-    #[serde(borrow, default)]
-    pub input: Option<&'a RawValue>,
     #[serde(default)]
     pub output: Option<Value>,
     #[serde(borrow, default, deserialize_with = "opt_str")]
@@ -155,6 +150,40 @@ impl Usage {
             self.output_tokens,
             self.reasoning_output_tokens
         )
+    }
+}
+
+/// A tool call line read again for its input: `function_call.arguments` (a JSON string) or
+/// `custom_tool_call.input` (`apply_patch`'s patch), under `payload` or, before the envelope,
+/// at the top level. Kept raw, borrowed from the line.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct CallInput<'a> {
+    #[serde(borrow, default)]
+    payload: Option<CallInputFields<'a>>,
+    #[serde(borrow, default)]
+    arguments: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    input: Option<&'a RawValue>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct CallInputFields<'a> {
+    #[serde(borrow, default)]
+    arguments: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    input: Option<&'a RawValue>,
+}
+
+impl<'a> CallInput<'a> {
+    /// The input of the tool call on `line`, if it can be read.
+    pub(crate) fn of(line: &'a [u8]) -> Option<&'a RawValue> {
+        let read: CallInput<'a> = serde_json::from_slice(line).ok()?;
+        let fields = read.payload.unwrap_or_default();
+        fields
+            .arguments
+            .or(fields.input)
+            .or(read.arguments)
+            .or(read.input)
     }
 }
 
