@@ -43,7 +43,7 @@ use crate::model::{Agent, Role, Tokens, UsageKey, UsageRecord};
 use crate::parsers::{is_blank, parse_timestamp_ms, FileContext, LineParser};
 
 use counter::{Counter, Step};
-use records::{spawn_parent, CallInput, Envelope, Payload};
+use records::{call_input, spawn_parent, Envelope, Payload};
 
 /// Reads one Codex rollout file line by line.
 pub struct CodexParser {
@@ -154,7 +154,7 @@ impl CodexParser {
                 out.message(record);
             }
             Some("function_call" | "custom_tool_call" | "local_shell_call") => {
-                let input = CallInput::of(line);
+                let input = call_input(line);
                 let source = out.source(number);
                 if let Some(call) = items::call_start(p, input, ts, &self.session, source) {
                     out.tool(call);

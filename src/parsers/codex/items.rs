@@ -28,7 +28,7 @@ use crate::tool_category::categorize;
 use super::records::Payload;
 
 /// The start half of a tool call (`function_call`, `custom_tool_call`, `local_shell_call`).
-/// `input` is its arguments (or custom tool input) as written ([`super::records::CallInput`]).
+/// `input` is its arguments (or custom tool input) as written ([`super::records::call_input`]).
 pub(crate) fn call_start(
     p: &Payload<'_>,
     input: Option<&RawValue>,

@@ -2,7 +2,7 @@
 //!
 //! Only the fields a figure needs are declared; serde skips everything else (instructions,
 //! encrypted reasoning, tool arguments) without allocating, and without checking it: a tool's
-//! input is read by a second parse of its line ([`CallInput`]), where a failure only loses the
+//! input is read afterwards from its line ([`call_input`]), where a failure only loses the
 //! analytics fields. Strings are borrowed where the JSON
 //! has no escapes. Every field is optional so that one missing key never makes a line unreadable:
 //! the parser decides what a line without it means. Labels (ids, names, roles, models) are read
@@ -153,38 +153,25 @@ impl Usage {
     }
 }
 
-/// A tool call line read again for its input: `function_call.arguments` (a JSON string) or
-/// `custom_tool_call.input` (`apply_patch`'s patch), under `payload` or, before the envelope,
-/// at the top level. Kept raw, borrowed from the line.
-#[derive(Debug, Default, Deserialize)]
-pub(crate) struct CallInput<'a> {
-    #[serde(borrow, default)]
-    payload: Option<CallInputFields<'a>>,
-    #[serde(borrow, default)]
-    arguments: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    input: Option<&'a RawValue>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct CallInputFields<'a> {
-    #[serde(borrow, default)]
-    arguments: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    input: Option<&'a RawValue>,
-}
-
-impl<'a> CallInput<'a> {
-    /// The input of the tool call on `line`, if it can be read.
-    pub(crate) fn of(line: &'a [u8]) -> Option<&'a RawValue> {
-        let read: CallInput<'a> = serde_json::from_slice(line).ok()?;
-        let fields = read.payload.unwrap_or_default();
-        fields
-            .arguments
-            .or(fields.input)
-            .or(read.arguments)
-            .or(read.input)
+/// The input of the tool call on `line` (a valid JSON line that the envelope parse read as a
+/// `function_call`, `custom_tool_call` or `local_shell_call`): the raw value of its `arguments`
+/// (a JSON string) or `input` (a custom tool's text: `apply_patch`'s patch), borrowed from the
+/// line. Only that value is read: a tool call has one such key, under `payload` or, before the
+/// envelope, at the top level, and a quoted key followed by `:` cannot occur inside a JSON
+/// string. `None` when there is none or it is not valid UTF-8 (the line's own parse skips it
+/// unchecked; here it only costs the analytics fields).
+pub(crate) fn call_input(line: &[u8]) -> Option<&RawValue> {
+    for key in [&b"\"arguments\""[..], b"\"input\""] {
+        for at in memchr::memmem::find_iter(line, key) {
+            let after = line.get(at + key.len()..).unwrap_or_default();
+            let Some(value) = after.trim_ascii_start().strip_prefix(b":") else {
+                continue;
+            };
+            let mut de = serde_json::Deserializer::from_slice(value);
+            return <&RawValue>::deserialize(&mut de).ok();
+        }
     }
+    None
 }
 
 /// `session_meta.payload.source.subagent.thread_spawn.parent_thread_id`, if any.
