@@ -191,6 +191,10 @@ pub(crate) fn json_str_len(raw: &str) -> Option<u64> {
     if backslashes == 0 {
         return Some(body.len() as u64);
     }
+    // Few escapes: visit each (a `memchr` call apiece beats two passes over the whole string).
+    if backslashes * 64 < body.len() {
+        return walk_escapes(body);
+    }
     // Every escape starts with a backslash and is two raw bytes for one, except `\uXXXX`. A run
     // of k backslashes holds k/2 escaped backslashes (`\\`), exactly the non-overlapping
     // matches of `\\`, and their second backslash starts nothing.
@@ -207,6 +211,22 @@ pub(crate) fn json_str_len(raw: &str) -> Option<u64> {
         // Its escapes (one per 6 raw bytes) are already taken off, one byte each.
         let counted = raw_len / 6;
         len = len.saturating_sub((raw_len - decoded - counted) as u64);
+    }
+    Some(len)
+}
+
+/// [`json_str_len`] of a string body by visiting each escape in turn.
+fn walk_escapes(body: &[u8]) -> Option<u64> {
+    let mut len = body.len() as u64;
+    let mut at = 0;
+    while let Some(found) = body.get(at..).and_then(|rest| memchr::memchr(b'\\', rest)) {
+        let escape = at + found;
+        let (raw_len, decoded) = match body.get(escape + 1)? {
+            b'u' => unicode_escape(body, escape)?,
+            _ => (2, 1),
+        };
+        len = len.saturating_sub((raw_len - decoded) as u64);
+        at = escape + raw_len;
     }
     Some(len)
 }
@@ -443,6 +463,21 @@ mod tests {
             let raw = format!("\"{text}\"");
             let decoded: String = serde_json::from_str(&raw).expect("valid JSON string");
             assert_eq!(json_str_len(&raw), Some(decoded.len() as u64), "{raw}");
+        }
+        // The same escapes in long strings, where they are few (visited one by one).
+        for escape in [
+            r"\n",
+            r"\\",
+            r"\u00e9",
+            r"\ud83d\ude00",
+            r"\\\u0041",
+            r"\ud83d",
+        ] {
+            let raw = format!("\"{}{escape}{}\"", "x".repeat(300), "y".repeat(300));
+            let decoded = serde_json::from_str::<String>(&raw).map(|s| s.len() as u64);
+            let lone = escape == r"\ud83d";
+            let want = if lone { Some(603) } else { decoded.ok() };
+            assert_eq!(json_str_len(&raw), want, "{escape}");
         }
         // Escapes across the 255-byte chunks of the counting pass.
         for pad in [253, 254, 255, 256, 509, 510] {
