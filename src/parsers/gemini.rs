@@ -19,7 +19,9 @@
 mod analytics;
 mod json;
 mod jsonl;
+mod prompt;
 mod records;
+mod result_len;
 mod table;
 
 pub use json::GeminiJsonParser;

@@ -17,7 +17,7 @@ use serde_json::Value;
 
 use crate::parsers::lenient::opt_str;
 
-use super::analytics::ResultLen;
+use super::result_len::ResultLen;
 
 /// One JSONL line, or one message of a legacy `.json` document.
 ///
