@@ -27,6 +27,7 @@ pub mod goose;
 pub mod opencode;
 pub mod pi;
 pub mod sqlite_db;
+pub(crate) mod text;
 
 use serde::{Deserialize, Serialize};
 
