@@ -306,8 +306,8 @@ function stages(prof) {
       heap_bytes_max: max((x) => x.heap_bytes ?? 0),
     },
     page: {
-      decode: t.decode_ms ?? 0, // JSON results (before the wire form)
-      decode_merge: t.decode_merge_ms ?? 0, // wire form: decoded and merged as each arrives
+      decode: t.decode_ms ?? null, // JSON results (before the wire form)
+      decode_merge: t.decode_merge_ms ?? null, // wire form: decoded and merged as each arrives
       merge: t.merge_ms ?? 0,
       analysis_core: t.analysis_core_ms ?? 0,
       analysis_insights: t.analysis_insights_ms ?? 0,
@@ -317,6 +317,41 @@ function stages(prof) {
       heap_bytes: app.values?.page_heap_bytes ?? 0,
     },
   };
+}
+
+/**
+ * What reading `File.size` of every file costs on the page, for files handed to an
+ * `<input webkitdirectory>` (Chromium fetches each file's metadata on first access, with a
+ * synchronous round trip to the browser process). Measured on a blank page with its own input,
+ * so nothing of the app runs meanwhile.
+ */
+async function probeFileSize(opts) {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    headless: true,
+    args: ARGS,
+  });
+  try {
+    const page = await browser.newPage();
+    await page.setContent('<input type=file webkitdirectory id=i>');
+    await page.evaluate(() => {
+      document.getElementById('i').addEventListener('change', (e) => {
+        const files = e.target.files;
+        const t0 = performance.now();
+        let bytes = 0;
+        for (let k = 0; k < files.length; k++) bytes += files[k].size;
+        const t1 = performance.now();
+        for (let k = 0; k < files.length; k++) bytes += files[k].size;
+        const t2 = performance.now();
+        window.__probe = { files: files.length, first_ms: t1 - t0, again_ms: t2 - t1 };
+      });
+    });
+    await page.setInputFiles('#i', opts.corpus);
+    await page.waitForFunction(() => window.__probe, null, { timeout: 60_000 });
+    return await page.evaluate(() => window.__probe);
+  } finally {
+    await browser.close();
+  }
 }
 
 const opts = parseArgs(process.argv.slice(2));
@@ -334,6 +369,7 @@ try {
 } finally {
   server.close();
 }
+const fileSizeProbe = opts.deep ? null : await probeFileSize(opts).catch((e) => ({ error: String(e) }));
 const times = runs.map((r) => r.seconds);
 const sorted = [...times].sort((a, b) => a - b);
 const mid = sorted.length >> 1;
@@ -344,6 +380,7 @@ process.stdout.write(
     times,
     median,
     set_input_files_seconds: runs.map((r) => r.set_input_files_seconds),
+    file_size_probe: fileSizeProbe,
     profiles: runs.map((r) => r.profile),
     cpu_seconds: runs.map((r) => r.cpu_seconds),
     stages: runs.map((r) => stages(r.profile)),
