@@ -120,6 +120,10 @@ pub fn io_reason(err: &std::io::Error) -> String {
 /// Reads every file in parallel (one ledger per thread, merged by the merge law); entries the
 /// walk could not read are listed with their reason.
 ///
+/// Threads take the next unread file from a shared counter rather than a fixed share: files
+/// differ in size by orders of magnitude, and with fixed shares one thread could be left
+/// reading while the others were done.
+///
 /// # Errors
 /// Only if a reader thread panicked.
 pub fn read_all(files: &[walk::FoundFile]) -> Result<Ledger, CliError> {
@@ -127,12 +131,16 @@ pub fn read_all(files: &[walk::FoundFile]) -> Result<Ledger, CliError> {
         .map_or(1, std::num::NonZeroUsize::get)
         .clamp(1, 8)
         .min(files.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
     let results: Vec<Result<Ledger, CliError>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
-            .map(|t| {
+            .map(|_| {
+                let next = &next;
                 scope.spawn(move || {
                     let mut ledger = Ledger::new();
-                    for f in files.iter().skip(t).step_by(threads) {
+                    let take =
+                        || files.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+                    while let Some(f) = take() {
                         match &f.skip {
                             None => read_file_into(&mut ledger, &f.path, &f.display),
                             Some(reason) => ledger.note_skipped(&f.display, 0, reason),
