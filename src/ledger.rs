@@ -13,6 +13,7 @@
 pub mod wire;
 
 use std::cmp::Ordering;
+use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
@@ -95,54 +96,61 @@ impl Ledger {
     }
 
     /// Inserts one usage candidate, keeping the preferred record for its key.
+    ///
+    /// One walk down the tree per record (the entry API): looking the key up and then inserting
+    /// it walked twice, and the key comparisons (`memcmp` on ids) were the CLI's largest single
+    /// cost (perf: 15 %). The same holds for the other inserts below.
     pub fn insert_usage(&mut self, record: UsageRecord) {
-        match self.usage.get_mut(&record.key) {
-            Some(kept) => {
-                if prefer_usage(&record, kept) == Ordering::Greater {
-                    *kept = record;
+        match self.usage.entry(record.key.clone()) {
+            Entry::Occupied(mut kept) => {
+                if prefer_usage(&record, kept.get()) == Ordering::Greater {
+                    kept.insert(record);
                 }
             }
-            None => {
-                self.usage.insert(record.key.clone(), record);
+            Entry::Vacant(slot) => {
+                slot.insert(record);
             }
         }
     }
 
     fn insert_tool(&mut self, call: ToolCall) {
-        match self.tools.get_mut(&call.key) {
-            Some(kept) => *kept = merge_tool(kept, &call),
-            None => {
-                self.tools.insert(call.key.clone(), call);
+        match self.tools.entry(call.key.clone()) {
+            Entry::Occupied(mut kept) => {
+                let merged = merge_tool(kept.get(), &call);
+                kept.insert(merged);
+            }
+            Entry::Vacant(slot) => {
+                slot.insert(call);
             }
         }
     }
 
     fn insert_message(&mut self, message: MessageRecord) {
-        match self.messages.get_mut(&message.key) {
-            Some(kept) => {
+        match self.messages.entry(message.key.clone()) {
+            Entry::Occupied(mut kept) => {
                 // A total order on the record's content, so the choice never depends on which
                 // copy was merged first.
-                if rank_message(&message) < rank_message(kept) {
-                    *kept = message;
+                if rank_message(&message) < rank_message(kept.get()) {
+                    kept.insert(message);
                 }
             }
-            None => {
-                self.messages.insert(message.key.clone(), message);
+            Entry::Vacant(slot) => {
+                slot.insert(message);
             }
         }
     }
 
     fn insert_report(&mut self, report: FileReport) {
-        match self.files.get_mut(&report.path) {
+        match self.files.entry(report.path.clone()) {
             // The same path read twice: keep the preferred reading, so that re-adding is
             // idempotent and the choice does not depend on order.
-            Some(kept) => {
-                if prefer_report(&report, kept) == Ordering::Greater {
-                    *kept = report;
+            Entry::Occupied(mut kept) => {
+                if prefer_report(&report, kept.get()) == Ordering::Greater {
+                    kept.insert(report);
                 }
             }
-            None => {
-                self.files.insert(report.path.clone(), report);
+            Entry::Vacant(slot) => {
+                slot.insert(report);
             }
         }
     }
