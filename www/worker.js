@@ -5,9 +5,9 @@
 //   worker idle while the browser process fetches the bytes. Reads are now asynchronous
 //   (Blob.arrayBuffer()) and issued ahead: while the wasm parses one slice, the next ones (up to
 //   AHEAD_BYTES, and of the next files too) are already being read, so reading and parsing overlap.
-// - A file of at most CHUNK bytes is read in one slice (its head is the slice's first bytes), so
-//   a small file costs one read, not two; larger files are streamed in CHUNK-sized slices and
-//   never held whole in memory.
+// - A file of at most CHUNK bytes is read whole (its head is the first bytes), packed with its
+//   neighbours into reads of up to CHUNK bytes (see reads()); larger files are streamed in
+//   CHUNK-sized slices and never held whole in memory.
 // - Each slice is copied once, straight into a staging buffer inside wasm memory
 //   (LedgerBuilder.stage): no allocation per slice.
 // - Progress is posted at most every PROGRESS_MS (the page redraws on each message), not per
@@ -32,17 +32,37 @@ const PROGRESS_MS = 100;
 const clock = () => performance.timeOrigin + performance.now();
 let ready = null;
 
-/** The slices to read, in order: [from, to) of each file, the first one holding the head. */
-function* slices(files) {
+/**
+ * The reads to issue, in order. A read covers `parts`: slices [from, to) of files, `first`
+ * holding a file's head. Files of at most CHUNK bytes are read whole and packed together, up to
+ * CHUNK bytes per read, through one Blob of several Files: each read costs the browser process a
+ * round of work whatever its size, and for the many small files of a transcript folder one read
+ * per file cost more CPU than the bytes (measured: 1,350 files, 2.7 s of Chromium CPU one by one,
+ * 1.7 s packed). Larger files are streamed in CHUNK-sized slices.
+ */
+function* reads(files) {
+  let batch = [];
+  let batchBytes = 0;
   for (let i = 0; i < files.length; i++) {
     const size = files[i].file.size;
+    if (size <= CHUNK) {
+      if (batchBytes + size > CHUNK && batch.length > 0) {
+        yield { parts: batch, size: batchBytes };
+        batch = [];
+        batchBytes = 0;
+      }
+      batch.push({ index: i, from: 0, to: size, first: true, last: true });
+      batchBytes += size;
+      continue;
+    }
     let from = 0;
     do {
       const to = Math.min(size, from + CHUNK);
-      yield { index: i, from, to, first: from === 0, last: to >= size };
+      yield { parts: [{ index: i, from, to, first: from === 0, last: to >= size }], size: to - from };
       from = to;
     } while (from < size);
   }
+  if (batch.length > 0) yield { parts: batch, size: batchBytes };
 }
 
 self.onmessage = async (event) => {
@@ -99,9 +119,9 @@ self.onmessage = async (event) => {
   };
 
   // Reads in flight, oldest first; a read's promise settles to the bytes or to the error. The
-  // slices after a file's first one wait until that file is classified (`wanted`), so a large
-  // file that is not a transcript costs one slice, not a full read.
-  const plan = slices(files);
+  // slices after a large file's first one wait until that file is classified (`wanted`), so a
+  // large file that is not a transcript costs one slice, not a full read.
+  const plan = reads(files);
   const inFlight = [];
   const wanted = new Map(); // file index -> true (parse it) / false (skipped or failed)
   let held = null;
@@ -113,7 +133,8 @@ self.onmessage = async (event) => {
         if (next.done) return;
         held = next.value;
       }
-      const s = held;
+      const r = held;
+      const s = r.parts[0];
       if (!s.first && !wanted.has(s.index)) return; // wait for the file's classification
       held = null;
       if (!s.first && !wanted.get(s.index)) {
@@ -123,36 +144,31 @@ self.onmessage = async (event) => {
         }
         continue;
       }
-      const { file } = files[s.index];
-      s.bytes = file
-        .slice(s.from, s.to)
-        .arrayBuffer()
-        .then(
-          (buf) => ({ buf }),
-          (err) => ({ err }),
-        );
-      aheadBytes += s.to - s.from;
-      inFlight.push(s);
+      const blob =
+        r.parts.length === 1
+          ? files[s.index].file.slice(s.from, s.to)
+          : new Blob(r.parts.map((part) => files[part.index].file));
+      r.bytes = blob.arrayBuffer().then(
+        (buf) => ({ buf }),
+        (err) => ({ err }),
+      );
+      aheadBytes += r.size;
+      inFlight.push(r);
     }
   };
 
-  fill();
-  while (inFlight.length > 0) {
-    const s = inFlight.shift();
-    let t = performance.now();
-    const { buf, err } = await s.bytes;
-    p.read_ms += performance.now() - t;
-    aheadBytes -= s.to - s.from;
+  // One slice of one file: classify it if it is the file's head, parse it, finish the file.
+  const handle = (s, bytes, err) => {
     const { file, path } = files[s.index];
     if (wanted.get(s.index) !== false) {
       if (err) {
         builder.abort_file(path, file.size, `cannot read the file: ${err && err.name ? err.name : err}`);
         wanted.set(s.index, false);
       } else {
-        t = performance.now();
-        const len = buf.byteLength;
+        let t = performance.now();
+        const len = bytes.byteLength;
         const ptr = builder.stage(len);
-        new Uint8Array(wasm.memory.buffer, ptr, len).set(new Uint8Array(buf));
+        new Uint8Array(wasm.memory.buffer, ptr, len).set(bytes);
         p.copy_ms += performance.now() - t;
         p.chunks += 1;
         if (s.first) {
@@ -170,8 +186,6 @@ self.onmessage = async (event) => {
         }
       }
     }
-    // Issue the next reads before this slice's bookkeeping (and before the next await).
-    fill();
     if (s.last) {
       wanted.delete(s.index);
       filesDone += 1;
@@ -180,6 +194,40 @@ self.onmessage = async (event) => {
     } else {
       progress(s.to, false);
     }
+  };
+
+  fill();
+  while (inFlight.length > 0) {
+    const r = inFlight.shift();
+    const t = performance.now();
+    const { buf, err } = await r.bytes;
+    p.read_ms += performance.now() - t;
+    aheadBytes -= r.size;
+    // Issue the next reads before parsing this one.
+    fill();
+    if (r.parts.length > 1 && (err || buf.byteLength !== r.size)) {
+      // A packed read failed (a file changed or vanished since it was chosen): read its files one
+      // by one, so that only the unreadable one is listed as such.
+      for (const s of r.parts) {
+        const t1 = performance.now();
+        let one;
+        try {
+          one = { buf: await files[s.index].file.slice(s.from, s.to).arrayBuffer() };
+        } catch (e) {
+          one = { err: e };
+        }
+        p.read_ms += performance.now() - t1;
+        handle(s, one.buf && new Uint8Array(one.buf), one.err);
+      }
+    } else {
+      let offset = 0;
+      for (const s of r.parts) {
+        const len = s.to - s.from;
+        handle(s, err ? null : new Uint8Array(buf, offset, Math.min(len, buf.byteLength - offset)), err);
+        offset += len;
+      }
+    }
+    fill();
   }
   progress(0, true);
   p.t_parsed = clock();
