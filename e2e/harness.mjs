@@ -140,7 +140,10 @@ export async function waitForResult(page, total) {
         const q = (id) => document.querySelector(`[data-testid="${id}"]`);
         const p = q('progress');
         const busy = p && p.dataset.filesTotal && p.dataset.filesDone !== p.dataset.filesTotal;
-        const shown = q('dashboard') && !busy ? q('kpi-tokens-total')?.getAttribute('data-value') : null;
+        // Done means drawn and stored (the save runs after the first frame; a navigation before it
+        // ends would reopen the previous analysis).
+        const stored = q('dashboard')?.dataset.saved !== 'pending';
+        const shown = q('dashboard') && !busy && stored ? q('kpi-tokens-total')?.getAttribute('data-value') : null;
         if (shown === want) return true;
         const w = /** @type {any} */ (window);
         if (shown == null || w.__agentmeterSeen?.value !== shown) {

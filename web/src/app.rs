@@ -40,6 +40,29 @@ pub struct NoData {
 
 const NOT_READ: &str = "not opened: not a .jsonl/.json file, or outside the agent folders";
 
+/// Where the shown analysis stands with the browser's storage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Saved {
+    /// Being written (the dashboard is drawn first).
+    Pending,
+    /// Stored: a reload or a later visit shows it again.
+    Yes,
+    /// Could not be stored (private mode, quota); the error line says why.
+    Failed,
+}
+
+impl Saved {
+    /// The `data-saved` attribute value the tests wait on.
+    #[must_use]
+    pub fn attr(self) -> &'static str {
+        match self {
+            Saved::Pending => "pending",
+            Saved::Yes => "yes",
+            Saved::Failed => "failed",
+        }
+    }
+}
+
 /// What the user gave, kept for the "no agent data" message.
 struct Seen {
     files: u64,
@@ -55,6 +78,9 @@ pub struct Controller {
     pub started_ms: RwSignal<f64>,
     pub no_data: RwSignal<Option<NoData>>,
     pub error: RwSignal<Option<String>>,
+    /// Whether the shown analysis is stored in IndexedDB yet (it is saved after the first frame,
+    /// so a reload or a typed URL just after an import could otherwise find the older one).
+    pub saved: RwSignal<Saved>,
     /// Merge the next input into the shown analysis instead of replacing it.
     pub add_mode: RwSignal<bool>,
     /// View, filter, zone and session: the page's URL.
@@ -63,6 +89,7 @@ pub struct Controller {
     pub shown: Memo<Option<Analysis>>,
     pool: StoredValue<Option<Pool>, LocalStorage>,
     generation: StoredValue<u64>,
+    save_seq: StoredValue<u64>,
 }
 
 impl Controller {
@@ -77,11 +104,13 @@ impl Controller {
             started_ms: RwSignal::new(0.0),
             no_data: RwSignal::new(None),
             error: RwSignal::new(None),
+            saved: RwSignal::new(Saved::Yes),
             add_mode: RwSignal::new(false),
             route,
             shown: shown(analysis, route),
             pool: StoredValue::new_local(None),
             generation: StoredValue::new(0),
+            save_seq: StoredValue::new(0),
         }
     }
 
@@ -173,11 +202,28 @@ impl Controller {
             return;
         }
         self.analysis.set(Some(analysis.clone()));
+        self.saved.set(Saved::Pending);
+        let seq = self.save_seq.with_value(|n| n + 1);
+        self.save_seq.set_value(seq);
         spawn_local(async move {
-            if let Err(e) = store::save(&analysis).await {
-                self.error.set(Some(format!(
-                    "The result is shown but could not be saved: {e}"
-                )));
+            // Serializing a large analysis takes a while (hundreds of ms for 500 MB of
+            // transcripts): let the dashboard be drawn first.
+            store::after_paint().await;
+            if self.save_seq.get_value() != seq {
+                return; // cleared, or a newer result took over meanwhile
+            }
+            let result = store::save(&analysis).await;
+            if self.save_seq.get_value() != seq {
+                return; // a newer result is being saved; its own save reports
+            }
+            match result {
+                Ok(()) => self.saved.set(Saved::Yes),
+                Err(e) => {
+                    self.saved.set(Saved::Failed);
+                    self.error.set(Some(format!(
+                        "The result is shown but could not be saved: {e}"
+                    )));
+                }
             }
         });
     }
@@ -207,6 +253,9 @@ impl Controller {
         self.add_mode.set(false);
         self.no_data.set(None);
         self.error.set(None);
+        // A save still waiting for its frame must not bring the analysis back after this.
+        self.save_seq.update_value(|n| *n += 1);
+        self.saved.set(Saved::Yes);
         spawn_local(async move {
             if let Err(e) = store::clear().await {
                 self.error
@@ -299,6 +348,7 @@ pub fn App() -> impl IntoView {
             </div>
             <div class="meta small muted">
                 {move || report().map(|r| format!("Days in {} · prices: {}", r.time_zone, r.prices))}
+                {move || (has_analysis() && ctl.saved.get() == Saved::Pending).then(|| " · saving in this browser…")}
             </div>
             <div class="top-actions">
                 <ThemeToggle />
@@ -315,7 +365,7 @@ pub fn App() -> impl IntoView {
             {move || ctl.error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
             <NoAgentData />
             <Show when=has_analysis>
-                <div class="dashboard" data-testid="dashboard">
+                <div class="dashboard" data-testid="dashboard" data-saved=move || ctl.saved.get().attr()>
                     <Nav />
                     <FilterBar />
                     <Show when=move || filter_unavailable(ctl)>

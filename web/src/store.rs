@@ -34,9 +34,6 @@ async fn open() -> Result<Rexie, String> {
 /// When IndexedDB is unavailable (private mode, quota) — the caller shows it, the result stays on
 /// screen.
 pub async fn save(analysis: &Analysis) -> Result<(), String> {
-    // Serializing a large analysis takes a while (hundreds of ms for 500 MB of transcripts):
-    // let the dashboard be drawn first.
-    after_paint().await;
     let t0 = crate::ingest::profile::now();
     let report = serde_json::to_string(&*analysis.report).map_err(|e| e.to_string())?;
     let ledger = serde_json::to_string(&*analysis.ledger)
@@ -66,7 +63,7 @@ pub async fn save(analysis: &Analysis) -> Result<(), String> {
 
 /// Resolves once the browser has drawn a frame (a frame callback, then a task), or after 250 ms
 /// when no frame comes (a hidden tab draws none).
-async fn after_paint() {
+pub async fn after_paint() {
     let Some(window) = web_sys::window() else {
         return;
     };
