@@ -73,6 +73,12 @@ export function cliReport(dir, flags = []) {
   return reports.get(key);
 }
 
+/** `agentmeter <args…>` (give `--json`), parsed; `--json` is added when missing. */
+export function runCliJson(args) {
+  const all = args.includes('--json') ? args : [args[0], '--json', ...args.slice(1)];
+  return JSON.parse(runCli(all).toString('utf8'));
+}
+
 let filterFlags;
 /** True when the CLI has the filter flags (`--since/--until/--agent/--model/--project`). */
 export function cliHasFilters() {

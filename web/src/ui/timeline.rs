@@ -291,7 +291,7 @@ pub fn Timeline(report: Arc<Report>) -> impl IntoView {
             <details class="chart-table">
                 <summary>"The same figures as a table"</summary>
                 {move || view! { <CsvButton name=csv_name.get() header=csv_header.clone() rows=csv_rows /> }}
-                <div class="scroll tall">
+                <div class="scroll tall" tabindex="0" role="group" aria-label="Tokens and cost per period: table">
                     <table class="grid" data-testid="timeline-table">
                         <thead>
                             <tr>
