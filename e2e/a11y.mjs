@@ -49,6 +49,10 @@ export async function injectAxe(page) {
  */
 export async function axeViolations(page) {
   await injectAxe(page);
+  // Colours are judged as they end up: wait out CSS transitions (a theme switch fades some).
+  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'), null, {
+    timeout: 10_000,
+  });
   await page.evaluate(() => {
     for (const d of document.querySelectorAll('details:not([open])')) d.open = true;
   });
