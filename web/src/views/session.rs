@@ -16,6 +16,7 @@ use super::blocks::{local_ms, zone};
 use super::models::{cartesian, chart, round_to, Series};
 use super::sessions::{clip_td, table, Col, Csv, Num, RowFn, Table};
 use crate::analysis::Analysis;
+use crate::ui::downsample::Agg;
 
 /// Percent-encodes a query value (everything but `A-Z a-z 0-9 - _ . ~`).
 #[must_use]
@@ -274,6 +275,7 @@ fn timeline(calls: &[TimelineCall], tz: chrono_tz::Tz) -> impl IntoView {
         &labels,
         &[Series {
             kind: "line",
+            agg: Agg::Max,
             ..Series::bar("Context", "--accent", tokens(|c| c.context))
         }],
         false,
