@@ -4,7 +4,9 @@
 //! `~/.gemini/tmp`) or any folder below one, so the folder name proves nothing. A file is
 //! classified from its first bytes (the markers each agent's first line always carries), and the
 //! path only supplies what content cannot: Claude's session id (file stem, or the folder above
-//! `subagents/`).
+//! `subagents/`). A SQLite database is recognised by its 16-byte header and named by its tables
+//! (`crate::parsers::sqlite_db`); the folders of OpenCode, pi and Goose (below `.local`, `.pi`,
+//! `Library/Application Support`, `AppData/Roaming`) are agent roots like the others.
 
 use serde::{Deserialize, Serialize};
 
@@ -28,7 +30,10 @@ pub enum Classification {
 #[must_use]
 pub fn is_candidate_name(path: &str) -> bool {
     let name = file_name(path);
-    (name.ends_with(".jsonl") || name.ends_with(".json")) && !name.starts_with('.')
+    let text = name.ends_with(".jsonl") || name.ends_with(".json");
+    // agents-b: SQLite databases (OpenCode, Goose, Crush) and their write-ahead logs.
+    let database = name.ends_with(".db") || name.ends_with(".db-wal");
+    (text || database) && !name.starts_with('.')
 }
 
 /// Where each agent keeps transcripts below a home folder. Below a home folder, only these are
@@ -46,6 +51,14 @@ pub const AGENT_ROOTS: &[&str] = &[
     ".qwen/tmp",
     ".local/share/amp/threads",
     ".kimi/sessions",
+    // agents-b: OpenCode (XDG data dir on every system).
+    ".local/share/opencode",
+    // agents-b: pi (all systems).
+    ".pi/agent/sessions",
+    // agents-b: Goose (Linux, macOS, Windows).
+    ".local/share/goose/sessions",
+    "Library/Application Support/Block/goose/sessions",
+    "AppData/Roaming/Block/goose/data/sessions",
 ];
 
 /// The dot-folders of Copilot CLI, Qwen Code and Kimi CLI, and Amp's `.local`: a path through one
@@ -70,7 +83,7 @@ pub fn is_home_like<'a>(child_names: impl IntoIterator<Item = &'a str>) -> bool 
         matches!(
             n,
             ".claude" | ".codex" | ".gemini" | ".copilot" | ".qwen" | ".kimi"
-        )
+        ) || is_agents_b_home_entry(n)
     })
 }
 
@@ -88,9 +101,10 @@ pub fn should_visit(rel_path: &str, home_like: bool) -> bool {
     if parts.iter().any(|p| NEVER_VISIT.contains(p)) {
         return false;
     }
-    let Some(start) = parts.iter().position(|p| {
-        matches!(*p, ".claude" | ".codex" | ".gemini" | ".config")
-            || AGENTS_A_DOT_FOLDERS.contains(p)
+    let Some(start) = (0..parts.len()).position(|i| {
+        matches!(parts[i], ".claude" | ".codex" | ".gemini" | ".config")
+            || AGENTS_A_DOT_FOLDERS.contains(&parts[i])
+            || is_agents_b_anchor(&parts, i)
     }) else {
         return !home_like;
     };
@@ -98,7 +112,10 @@ pub fn should_visit(rel_path: &str, home_like: bool) -> bool {
     AGENT_ROOTS.iter().any(|root| {
         let root: Vec<&str> = root.split('/').collect();
         // Either the path is still above the root (a prefix of it) or it is inside the root.
-        rest.iter().zip(root.iter()).all(|(a, b)| a == b)
+        // `*` in a root stands for any one folder name (an editor's name in VS Code paths).
+        rest.iter()
+            .zip(root.iter())
+            .all(|(a, b)| a == b || *b == "*")
     })
 }
 
@@ -123,6 +140,10 @@ impl VisitScope {
                 prefix: format!("{root_name}/"),
                 home_like: true,
             },
+            name if is_agents_b_home_entry(name) => VisitScope {
+                prefix: format!("{root_name}/"),
+                home_like: true,
+            },
             _ => VisitScope {
                 prefix: String::new(),
                 home_like: is_home_like(children),
@@ -142,6 +163,10 @@ impl VisitScope {
 pub fn classify(path: &str, head: &[u8]) -> Classification {
     let path = path.replace('\\', "/");
     let name = file_name(&path);
+    // agents-b: databases are binary, and read.
+    if let Some(found) = classify_database(&path, head) {
+        return found;
+    }
     if let Some(what) = binary_kind(head) {
         return Classification::Unrecognized {
             reason: format!("binary file ({what})"),
@@ -188,6 +213,13 @@ pub fn classify(path: &str, head: &[u8]) -> Classification {
     } else {
         None
     };
+
+    // agents-b: OpenCode's JSON storage.
+    if format.is_none() {
+        if let Some(found) = classify_agents_b_json(&path, first) {
+            return found;
+        }
+    }
 
     match format {
         Some(format) => Classification::Parse {
@@ -400,6 +432,102 @@ fn trim_start(b: &[u8]) -> &[u8] {
     &b[n..]
 }
 
+// ---- agents-b: OpenCode, SQLite databases ----------------------------------------------------
+
+/// Entries of a home folder that belong to agents read by part B: a folder holding one is a home.
+fn is_agents_b_home_entry(name: &str) -> bool {
+    matches!(name, ".local" | ".config" | "Library" | "AppData" | ".pi")
+}
+
+/// True when `parts[i]` starts a path that must lead into an agent root to be visited. `Library`
+/// (macOS) and `AppData` (Windows) only when followed by the folder the agents use, so that a
+/// project's own `Library` folder is read as usual.
+fn is_agents_b_anchor(parts: &[&str], i: usize) -> bool {
+    let next = parts.get(i + 1).copied();
+    match parts[i] {
+        ".local" | ".pi" => true,
+        "Library" => next.is_none_or(|n| n == "Application Support"),
+        "AppData" => next.is_none_or(|n| n == "Roaming"),
+        _ => false,
+    }
+}
+
+/// The write-ahead log's magic numbers (big-endian; the low bit gives the checksum byte order).
+const WAL_MAGIC: [[u8; 4]; 2] = [[0x37, 0x7f, 0x06, 0x82], [0x37, 0x7f, 0x06, 0x83]];
+
+/// A SQLite database is parsed (its schema says whose it is); its write-ahead log is known and
+/// named, so that un-checkpointed commits are visible as not read.
+fn classify_database(path: &str, head: &[u8]) -> Option<Classification> {
+    if head.starts_with(crate::sqlite::MAGIC) {
+        // Another application's database is named from its first page, without reading it all.
+        if let Some(reason) = crate::parsers::sqlite_db::foreign_from_head(head) {
+            return Some(Classification::Unrecognized { reason });
+        }
+        return Some(Classification::Parse {
+            format: Format::SqliteDb,
+            ctx: FileContext {
+                path: path.to_owned(),
+                session_hint: None,
+            },
+        });
+    }
+    if WAL_MAGIC.iter().any(|m| head.starts_with(m)) {
+        return Some(Classification::Known {
+            what: "SQLite write-ahead log: commits not yet checkpointed into its database are \
+                   not read (quit the agent, or run `sqlite3 DB 'PRAGMA wal_checkpoint'`)"
+                .to_owned(),
+        });
+    }
+    None
+}
+
+/// OpenCode storage folders whose files carry no usage.
+const OPENCODE_KNOWN: &[(&str, &str)] = &[
+    ("session", "OpenCode session metadata (no token usage)"),
+    ("project", "OpenCode project metadata (no token usage)"),
+    ("todo", "OpenCode todo list (no token usage)"),
+    ("session_diff", "OpenCode session diff (no token usage)"),
+    ("session_share", "OpenCode share link (no token usage)"),
+    ("share", "OpenCode share link (no token usage)"),
+];
+
+/// OpenCode's storage files, by their fields: a message names its `sessionID` and `role`, a part
+/// its `sessionID`, `messageID` and `type` (the capital `ID` sets both apart from Claude's and
+/// Gemini's `sessionId`).
+fn classify_agents_b_json(path: &str, first: &[u8]) -> Option<Classification> {
+    let has = |marker: &str| memchr::memmem::find(first, marker.as_bytes()).is_some();
+    let parse = |format: Format| {
+        Some(Classification::Parse {
+            format,
+            ctx: FileContext {
+                path: path.to_owned(),
+                session_hint: None,
+            },
+        })
+    };
+    // pi: the header line `{"type":"session","version":3,"id":...,"timestamp":...,"cwd":...}`
+    // (Codex's first line is `session_meta`), or, for a file cut before its header, an entry
+    // with `parentId` and an `AgentMessage` under `message`.
+    if (has_key_value(first, "type", "session") && has("\"cwd\""))
+        || (has_key_value(first, "type", "message") && has("\"parentId\"") && has("\"message\""))
+    {
+        return parse(Format::PiJsonl);
+    }
+    let opencode =
+        has("\"sessionID\"") && (has("\"role\"") || (has("\"messageID\"") && has("\"type\"")));
+    if opencode {
+        return parse(Format::OpenCodeJson);
+    }
+    let parts: Vec<&str> = path.split('/').collect();
+    let folder = parts
+        .windows(2)
+        .filter(|w| w[0] == "storage")
+        .find_map(|w| OPENCODE_KNOWN.iter().find(|(name, _)| *name == w[1]));
+    folder.map(|(_, what)| Classification::Known {
+        what: (*what).to_owned(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -585,6 +713,65 @@ mod tests {
         assert!(matches!(
             classify("a.jsonl", b"  \n"),
             Classification::Unrecognized { .. }
+        ));
+    }
+}
+
+#[cfg(test)]
+mod agents_b_tests {
+    use super::*;
+
+    #[test]
+    fn opencode_folders_are_visited_below_a_home() {
+        assert!(is_home_like([".local", "Documents"]));
+        assert!(should_visit(".local", true));
+        assert!(should_visit(".local/share", true));
+        assert!(should_visit(".local/share/opencode/opencode.db", true));
+        assert!(should_visit(
+            ".local/share/opencode/storage/message/ses_1/msg_1.json",
+            true
+        ));
+        assert!(!should_visit(".local/share/Trash/files/x.json", true));
+        assert!(!should_visit(".local/state/x.json", true));
+        // A dropped `.local` is read like a home holding only it.
+        let scope = VisitScope::for_root(".local", ["share"]);
+        assert!(scope.visit("share/opencode/opencode.db"));
+        assert!(!scope.visit("share/recently-used.json"));
+    }
+
+    #[test]
+    fn goose_folders_on_every_system() {
+        assert!(should_visit(
+            ".local/share/goose/sessions/sessions.db",
+            true
+        ));
+        assert!(should_visit(
+            "Library/Application Support/Block/goose/sessions/sessions.db",
+            true
+        ));
+        assert!(should_visit(
+            "AppData/Roaming/Block/goose/data/sessions/sessions.db",
+            true
+        ));
+        assert!(!should_visit("Library/Caches/x.json", true));
+        assert!(!should_visit("AppData/Roaming/Other/x.db", true));
+        // A project's own Library folder is not an anchor.
+        assert!(should_visit("src/Library/data.json", false));
+    }
+
+    #[test]
+    fn databases_are_candidates_and_recognised_by_their_header() {
+        assert!(is_candidate_name("x/opencode.db"));
+        assert!(is_candidate_name("x/opencode.db-wal"));
+        assert!(!is_candidate_name("x/opencode.db-shm"));
+        let mut head = crate::sqlite::MAGIC.to_vec();
+        head.extend_from_slice(&[0u8; 84]);
+        assert!(matches!(
+            classify("any/name.bin", &head),
+            Classification::Parse {
+                format: Format::SqliteDb,
+                ..
+            }
         ));
     }
 }

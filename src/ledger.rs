@@ -201,14 +201,16 @@ impl Ledger {
 ///
 /// Claude writes one line per content block, each repeating the usage snapshot with a growing
 /// `output_tokens`: the largest total is the final one. Ties prefer a record that carries
-/// `speed`, then a main-thread record over a sidechain copy, then the earliest source, so that
-/// two different records never compare equal.
+/// `speed`, then one that knows the agent's version (of OpenCode's two copies of a call, the
+/// database row knows it and the JSON storage file does not), then a main-thread record over a
+/// sidechain copy, then the earliest source, so that two different records never compare equal.
 #[must_use]
 pub fn prefer_usage(a: &UsageRecord, b: &UsageRecord) -> Ordering {
     a.tokens
         .total()
         .cmp(&b.tokens.total())
         .then_with(|| a.speed.is_some().cmp(&b.speed.is_some()))
+        .then_with(|| a.cli_version.is_some().cmp(&b.cli_version.is_some()))
         .then_with(|| b.is_sidechain.cmp(&a.is_sidechain))
         .then_with(|| b.source.cmp(&a.source))
         .then_with(|| b.timestamp_ms.cmp(&a.timestamp_ms))

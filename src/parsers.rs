@@ -7,6 +7,11 @@
 //!
 //! Which parser reads a file is decided by [`crate::detect::classify`] from its path and first
 //! bytes, never from the dropped folder's name.
+//!
+//! Formats that are one document rather than a stream of lines (an OpenCode storage file, a
+//! SQLite database) implement [`DocumentParser`] instead: [`FileParser`] buffers their bytes,
+//! chunk by chunk, and hands the whole file over at the end. Their memory cost is the file's size,
+//! so each such format names the largest file it reads (a larger one is one malformed unit).
 
 pub mod claude;
 pub mod codex;
@@ -17,6 +22,12 @@ pub mod amp;
 pub mod copilot;
 pub mod kimi;
 pub mod qwen;
+// agents-b: OpenCode, SQLite databases.
+pub mod goose;
+pub mod opencode;
+pub mod pi;
+pub mod sqlite_db;
+pub(crate) mod text;
 
 use serde::{Deserialize, Serialize};
 
@@ -47,21 +58,35 @@ pub enum Format {
     AmpJson,
     /// Kimi CLI `sessions/<work dir hash>/<session>/wire.jsonl`.
     KimiWireJsonl,
+    // agents-b formats.
+    /// OpenCode JSON storage: one message (`storage/message/<session>/msg_*.json`) or part
+    /// (`storage/part/<message>/prt_*.json`) per file.
+    OpenCodeJson,
+    /// A SQLite database (OpenCode `opencode.db`, Goose `sessions.db`, Crush `crush.db`); which
+    /// agent wrote it is read from its schema ([`sqlite_db`]).
+    SqliteDb,
+    /// pi `~/.pi/agent/sessions/--<cwd>--/<time>_<id>.jsonl`.
+    PiJsonl,
 }
 
 impl Format {
-    /// The agent that writes this format.
+    /// The agent that writes this format; `None` when only the file's content says (a SQLite
+    /// database names its agent by its tables).
     #[must_use]
-    pub fn agent(self) -> Agent {
+    pub fn agent(self) -> Option<Agent> {
         match self {
-            Format::ClaudeJsonl => Agent::Claude,
-            Format::CodexJsonl => Agent::Codex,
-            Format::GeminiJson | Format::GeminiJsonl => Agent::Gemini,
+            Format::ClaudeJsonl => Some(Agent::Claude),
+            Format::CodexJsonl => Some(Agent::Codex),
+            Format::GeminiJson | Format::GeminiJsonl => Some(Agent::Gemini),
+            // agents-b formats.
+            Format::OpenCodeJson => Some(Agent::OpenCode),
+            Format::SqliteDb => None,
+            Format::PiJsonl => Some(Agent::Pi),
             // Copilot CLI, Qwen Code, Amp, Kimi CLI.
-            Format::CopilotJsonl | Format::CopilotHistoryJson => Agent::Copilot,
-            Format::QwenJsonl => Agent::Qwen,
-            Format::AmpJson => Agent::Amp,
-            Format::KimiWireJsonl => Agent::Kimi,
+            Format::CopilotJsonl | Format::CopilotHistoryJson => Some(Agent::Copilot),
+            Format::QwenJsonl => Some(Agent::Qwen),
+            Format::AmpJson => Some(Agent::Amp),
+            Format::KimiWireJsonl => Some(Agent::Kimi),
         }
     }
 
@@ -79,6 +104,10 @@ impl Format {
             Format::QwenJsonl => "qwen-jsonl",
             Format::AmpJson => "amp-json",
             Format::KimiWireJsonl => "kimi-wire-jsonl",
+            // agents-b formats.
+            Format::OpenCodeJson => "opencode-json",
+            Format::SqliteDb => "sqlite",
+            Format::PiJsonl => "pi-jsonl",
         }
     }
 }
@@ -109,10 +138,35 @@ pub trait LineParser {
     }
 }
 
+/// A format read as one document rather than line by line: a pretty-printed JSON file, a
+/// binary database. The file is buffered whole and handed over once it has ended, so its memory
+/// cost is its size (bounded by [`DocumentParser::max_bytes`]).
+pub trait DocumentParser {
+    /// Reads the whole file. Every unit of it (a message, a row) gets one fate in `out`.
+    fn document(&mut self, bytes: &[u8], out: &mut Sink);
+
+    /// The largest file this format buffers; a larger one is one malformed unit, never read.
+    fn max_bytes(&self) -> usize;
+}
+
+/// How a file's bytes reach its parser.
+enum Input {
+    /// Split into lines as they arrive ([`LineParser`]).
+    Lines {
+        splitter: LineSplitter,
+        parser: Box<dyn LineParser>,
+    },
+    /// Buffered whole ([`DocumentParser`]); `too_large` once the file passed the limit.
+    Document {
+        buf: Vec<u8>,
+        too_large: bool,
+        parser: Box<dyn DocumentParser>,
+    },
+}
+
 /// Parses one file fed in chunks of any size.
 pub struct FileParser {
-    splitter: LineSplitter,
-    parser: Box<dyn LineParser>,
+    input: Input,
     sink: Sink,
 }
 
@@ -120,47 +174,87 @@ impl FileParser {
     /// A parser for a file of `format` at `ctx.path`.
     #[must_use]
     pub fn new(format: Format, ctx: FileContext) -> Self {
-        let sink = Sink::new(&ctx.path, Some(format.agent()), format.as_str());
-        let parser: Box<dyn LineParser> = match format {
-            Format::ClaudeJsonl => Box::new(claude::ClaudeParser::new(ctx)),
-            Format::CodexJsonl => Box::new(codex::CodexParser::new(ctx)),
-            Format::GeminiJson => Box::new(gemini::GeminiJsonParser::new(ctx)),
-            Format::GeminiJsonl => Box::new(gemini::GeminiJsonlParser::new(ctx)),
-            // Copilot CLI, Qwen Code, Amp, Kimi CLI.
-            Format::CopilotJsonl => Box::new(copilot::CopilotEventsParser::new(ctx)),
-            Format::CopilotHistoryJson => Box::new(copilot::CopilotHistoryParser::new(ctx)),
-            Format::QwenJsonl => Box::new(qwen::QwenParser::new(ctx)),
-            Format::AmpJson => Box::new(amp::AmpParser::new(ctx)),
-            Format::KimiWireJsonl => Box::new(kimi::KimiParser::new(ctx)),
-        };
-        FileParser {
+        let sink = Sink::new(&ctx.path, format.agent(), format.as_str());
+        let lines = |parser: Box<dyn LineParser>| Input::Lines {
             splitter: LineSplitter::default(),
             parser,
-            sink,
-        }
+        };
+        let document = |parser: Box<dyn DocumentParser>| Input::Document {
+            buf: Vec::new(),
+            too_large: false,
+            parser,
+        };
+        let input = match format {
+            Format::ClaudeJsonl => lines(Box::new(claude::ClaudeParser::new(ctx))),
+            Format::CodexJsonl => lines(Box::new(codex::CodexParser::new(ctx))),
+            Format::GeminiJson => lines(Box::new(gemini::GeminiJsonParser::new(ctx))),
+            Format::GeminiJsonl => lines(Box::new(gemini::GeminiJsonlParser::new(ctx))),
+            // agents-b formats.
+            Format::OpenCodeJson => document(Box::new(opencode::OpenCodeJsonParser::new(ctx))),
+            Format::SqliteDb => document(Box::new(sqlite_db::SqliteDbParser::new(ctx))),
+            Format::PiJsonl => lines(Box::new(pi::PiParser::new(ctx))),
+            // Copilot CLI, Qwen Code, Amp, Kimi CLI.
+            Format::CopilotJsonl => lines(Box::new(copilot::CopilotEventsParser::new(ctx))),
+            Format::CopilotHistoryJson => lines(Box::new(copilot::CopilotHistoryParser::new(ctx))),
+            Format::QwenJsonl => lines(Box::new(qwen::QwenParser::new(ctx))),
+            Format::AmpJson => lines(Box::new(amp::AmpParser::new(ctx))),
+            Format::KimiWireJsonl => lines(Box::new(kimi::KimiParser::new(ctx))),
+        };
+        FileParser { input, sink }
     }
 
     /// Feeds the next chunk of the file.
     pub fn push(&mut self, chunk: &[u8]) {
         self.sink.report.bytes += chunk.len() as u64;
-        let FileParser {
-            splitter,
-            parser,
-            sink,
-        } = self;
-        splitter.push(chunk, &mut |line| feed(parser.as_mut(), sink, line));
+        let FileParser { input, sink } = self;
+        match input {
+            Input::Lines { splitter, parser } => {
+                splitter.push(chunk, &mut |line| feed(parser.as_mut(), sink, line));
+            }
+            Input::Document {
+                buf,
+                too_large,
+                parser,
+            } => {
+                if *too_large {
+                    return;
+                }
+                if buf.len().saturating_add(chunk.len()) > parser.max_bytes() {
+                    *too_large = true;
+                    *buf = Vec::new();
+                } else {
+                    buf.extend_from_slice(chunk);
+                }
+            }
+        }
     }
 
     /// Ends the file and returns its records and report.
     #[must_use]
     pub fn finish(mut self) -> Sink {
-        let FileParser {
-            splitter,
-            parser,
-            sink,
-        } = &mut self;
-        splitter.finish(&mut |line| feed(parser.as_mut(), sink, line));
-        parser.finish(sink);
+        let FileParser { input, sink } = &mut self;
+        match input {
+            Input::Lines { splitter, parser } => {
+                splitter.finish(&mut |line| feed(parser.as_mut(), sink, line));
+                parser.finish(sink);
+            }
+            Input::Document {
+                buf,
+                too_large,
+                parser,
+            } => {
+                if *too_large {
+                    let reason = format!(
+                        "file of {} bytes is larger than the {} MiB this format is read up to",
+                        sink.report.bytes,
+                        parser.max_bytes() >> 20
+                    );
+                    sink.malformed(1, reason);
+                } else {
+                    parser.document(buf, sink);
+                }
+            }
+        }
         std::mem::take(&mut self.sink)
     }
 }

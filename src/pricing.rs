@@ -9,6 +9,15 @@
 //! itself, or no price at all. An unknown model is never silently $0: it is [`Provenance::Unpriced`]
 //! and callers count its tokens apart.
 //!
+//! **A cost the agent recorded** (Claude Code <= 1.0.8 `costUSD`, OpenCode `cost`) is kept beside
+//! the computed one, never instead of it: the report's figure is what the calls cost at API rates
+//! from the one shared table, for every agent alike, and the recorded sum is shown next to it
+//! ([`crate::rollup::Totals::recorded_cost_pico`]) so the difference is visible. Agents record
+//! their own estimates from their own price lists, some write 0 for calls billed by subscription
+//! (OpenCode with a Claude or Copilot plan), and an agent's estimate cannot be compared with
+//! another agent's. The recorded cost stands in ([`Provenance::Recorded`]) only for a model the
+//! table cannot price, and only when it is above zero: a recorded 0 is not a price.
+//!
 //! - [`table`]: loading the file into integer picodollar rates;
 //! - [`lookup`]: from a model name as written to a table entry (exact, alias, family);
 //! - [`cost`]: the formula, long-context tiers, fallbacks for missing prices, fast mode.
@@ -43,7 +52,8 @@ pub enum Provenance {
     Alias,
     /// A custom name priced as the closest known family (an approximation).
     Family,
-    /// The agent recorded the cost itself (Claude `costUSD`).
+    /// The table has no price for the model; the cost the agent recorded itself (Claude
+    /// `costUSD`, OpenCode `cost`) stands in.
     Recorded,
     /// No price known: tokens are counted, cost is not.
     Unpriced,
@@ -161,13 +171,6 @@ impl PriceTable {
     /// The cost of one record.
     #[must_use]
     pub fn record_cost(&self, record: &UsageRecord) -> Cost {
-        if let Some(pico) = record.recorded_cost_pico {
-            return Cost {
-                pico,
-                provenance: Provenance::Recorded,
-                priced_as: None,
-            };
-        }
         let found = match record.model.as_deref() {
             Some(model) => self.lookup(model),
             None if record.key.agent == Agent::Codex => {
@@ -179,7 +182,14 @@ impl PriceTable {
             None => None,
         };
         let Some(found) = found else {
-            return Cost::unpriced();
+            return match record.recorded_cost_pico {
+                Some(pico) if pico > 0 => Cost {
+                    pico,
+                    provenance: Provenance::Recorded,
+                    priced_as: None,
+                },
+                _ => Cost::unpriced(),
+            };
         };
         let prices = found.prices;
         let standard = prices.tokens_cost_pico(&record.tokens);

@@ -58,10 +58,25 @@ pub struct GroupReport {
     /// when there are none.
     #[serde(default, skip_serializing_if = "is_zero_f64")]
     pub premium_requests: f64,
+    /// Costs the agents recorded themselves for some of these calls, beside `cost_usd`; absent
+    /// when no call carries one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded: Option<RecordedReport>,
 }
 
 fn is_zero_f64(n: &f64) -> bool {
     *n == 0.0
+}
+
+/// The costs agents recorded themselves, and what the same calls cost at API rates.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct RecordedReport {
+    /// Calls that carry a recorded cost.
+    pub calls: u64,
+    /// The sum the agents recorded (OpenCode writes 0 for calls billed by a subscription).
+    pub cost_usd: f64,
+    /// The same calls priced from the shared table (those it can price).
+    pub api_cost_usd: f64,
 }
 
 impl From<&Totals> for GroupReport {
@@ -73,6 +88,11 @@ impl From<&Totals> for GroupReport {
             unpriced_tokens: t.unpriced_tokens,
             cache_hit_rate: t.cache_hit_rate(),
             premium_requests: t.premium_requests_micro as f64 / 1e6,
+            recorded: (t.recorded_calls > 0).then(|| RecordedReport {
+                calls: t.recorded_calls,
+                cost_usd: crate::rollup::pico_to_usd(t.recorded_cost_pico),
+                api_cost_usd: crate::rollup::pico_to_usd(t.recorded_api_cost_pico),
+            }),
         }
     }
 }

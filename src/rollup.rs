@@ -32,6 +32,41 @@ pub struct Totals {
     /// depend on the order records are added in (float sums do), like money in picodollars.
     #[serde(default)]
     pub premium_requests_micro: u64,
+    /// Calls that carry a cost the agent recorded itself (OpenCode `cost`, Claude `costUSD`).
+    #[serde(default)]
+    pub recorded_calls: u64,
+    /// The sum of those recorded costs, in picodollars: shown beside `cost_pico`, never in it
+    /// (see [`crate::pricing`]).
+    #[serde(default)]
+    pub recorded_cost_pico: u64,
+    /// What the same calls cost at API rates from the price table (those the table prices), to
+    /// compare with `recorded_cost_pico`.
+    #[serde(default)]
+    pub recorded_api_cost_pico: u64,
+}
+
+/// A call's recorded cost and its cost from the price table, when it has both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordedCost {
+    /// What the agent recorded, in picodollars.
+    pub agent_pico: u64,
+    /// The table's price of the call, `None` when the table cannot price it.
+    pub api_pico: Option<u64>,
+}
+
+impl RecordedCost {
+    /// The recorded cost of `record` priced as `cost`, if the agent recorded one.
+    #[must_use]
+    pub fn of(record: &UsageRecord, cost: &Cost) -> Option<Self> {
+        record.recorded_cost_pico.map(|agent_pico| RecordedCost {
+            agent_pico,
+            api_pico: matches!(
+                cost.provenance,
+                Provenance::Exact | Provenance::Alias | Provenance::Family
+            )
+            .then_some(cost.pico),
+        })
+    }
 }
 
 impl Totals {
@@ -46,6 +81,17 @@ impl Totals {
         } else {
             self.cost_pico = self.cost_pico.saturating_add(cost.pico);
         }
+        self.add_recorded(RecordedCost::of(record, cost));
+    }
+
+    fn add_recorded(&mut self, recorded: Option<RecordedCost>) {
+        if let Some(r) = recorded {
+            self.recorded_calls += 1;
+            self.recorded_cost_pico = self.recorded_cost_pico.saturating_add(r.agent_pico);
+            self.recorded_api_cost_pico = self
+                .recorded_api_cost_pico
+                .saturating_add(r.api_pico.unwrap_or(0));
+        }
     }
 
     /// Adds one priced call of an [`crate::analysis::Analysis`].
@@ -57,6 +103,7 @@ impl Totals {
         } else {
             self.unpriced_tokens += call.tokens.total();
         }
+        self.add_recorded(call.recorded);
     }
 
     /// Adds another sum.
@@ -68,6 +115,13 @@ impl Totals {
             .saturating_add(other.premium_requests_micro);
         self.cost_pico = self.cost_pico.saturating_add(other.cost_pico);
         self.unpriced_tokens += other.unpriced_tokens;
+        self.recorded_calls += other.recorded_calls;
+        self.recorded_cost_pico = self
+            .recorded_cost_pico
+            .saturating_add(other.recorded_cost_pico);
+        self.recorded_api_cost_pico = self
+            .recorded_api_cost_pico
+            .saturating_add(other.recorded_api_cost_pico);
     }
 
     /// Cost in US dollars.

@@ -104,6 +104,10 @@ fn arbitrary_bytes_in_any_agent_format_never_panic() {
         Format::CodexJsonl,
         Format::GeminiJson,
         Format::GeminiJsonl,
+        // agents-b formats.
+        Format::OpenCodeJson,
+        Format::SqliteDb,
+        Format::PiJsonl,
     ];
     // A deterministic stream of awkward inputs: fragments of real JSON spliced with junk.
     let pieces: [&[u8]; 8] = [

@@ -410,6 +410,10 @@ fn deep_nesting_never_crashes() {
         (Format::CodexJsonl, "r/rollout-x.jsonl"),
         (Format::GeminiJsonl, "tmp/s.jsonl"),
         (Format::GeminiJson, "tmp/s.json"),
+        // agents-b formats.
+        (Format::OpenCodeJson, "storage/message/s/m.json"),
+        (Format::SqliteDb, "opencode.db"),
+        (Format::PiJsonl, "sessions/--p--/t_s.jsonl"),
     ] {
         let ctx = FileContext {
             path: path.to_owned(),

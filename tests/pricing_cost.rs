@@ -159,7 +159,7 @@ fn fast_mode_uses_litellm_multiplier_or_anthropics_documented_one() {
 }
 
 #[test]
-fn recorded_cost_is_kept() {
+fn a_recorded_cost_stands_in_only_where_the_table_has_no_price() {
     let mut r = claude(
         "claude-opus-4-6",
         Tokens {
@@ -167,13 +167,19 @@ fn recorded_cost_is_kept() {
             ..Tokens::default()
         },
     );
+    let computed = table().record_cost(&r);
     r.recorded_cost_pico = Some(1_234_567);
+    // A priced model: the computed cost at API rates, whatever the agent recorded.
+    assert_eq!(table().record_cost(&r), computed);
+    assert_eq!(computed.provenance, Provenance::Exact);
+    // A model the table does not know: the recorded cost stands in...
+    r.model = Some("frobnicator-9000".to_owned());
     let cost = table().record_cost(&r);
     assert_eq!(cost.pico, 1_234_567);
     assert_eq!(cost.provenance, Provenance::Recorded);
-    // Even for a model the table does not know.
-    r.model = Some("frobnicator-9000".to_owned());
-    assert_eq!(table().record_cost(&r).provenance, Provenance::Recorded);
+    // ...unless it is 0 (OpenCode writes 0 for subscription calls): never a silent $0.
+    r.recorded_cost_pico = Some(0);
+    assert_eq!(table().record_cost(&r).provenance, Provenance::Unpriced);
 }
 
 /// The acceptance figure: Claude cost over the real fixtures (claude/spotter/** and

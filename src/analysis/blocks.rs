@@ -102,6 +102,7 @@ mod tests {
             },
             cost_pico,
             priced: true,
+            recorded: None,
         }
     }
 

@@ -18,6 +18,8 @@ pub struct Call {
     /// Cost in picodollars (0 when unpriced).
     pub cost_pico: u64,
     pub priced: bool,
+    /// The cost the agent recorded for the call, beside the computed one.
+    pub recorded: Option<crate::rollup::RecordedCost>,
 }
 
 impl Call {
@@ -45,6 +47,7 @@ pub fn priced_calls(ledger: &Ledger, prices: &PriceTable) -> Vec<Call> {
                 tokens: r.tokens,
                 cost_pico: if priced { cost.pico } else { 0 },
                 priced,
+                recorded: crate::rollup::RecordedCost::of(r, &cost),
             }
         })
         .collect();

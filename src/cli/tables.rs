@@ -253,6 +253,7 @@ pub fn session_detail(d: &SessionDetail, tz: Tz) -> String {
             unpriced_tokens: 0,
             cache_hit_rate: 0.0,
             premium_requests: 0.0,
+            recorded: None,
         };
         let mut row = vec![time(c.timestamp_ms), c.model.clone(), thousands(c.context)];
         row.extend(figures(&g));

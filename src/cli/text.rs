@@ -44,8 +44,8 @@ pub fn nothing_found(scanned: &[PathBuf], defaults: bool) -> String {
         let _ = writeln!(out, "  {}{state}", terminal_safe(&root.to_string_lossy()));
     }
     out.push_str(
-        "Claude Code keeps sessions in ~/.claude/projects or ~/.config/claude/projects, Codex CLI in \
-         ~/.codex/sessions and ~/.codex/archived_sessions, Gemini CLI in ~/.gemini/tmp \
+        "Those are the folders where the supported agents (Claude Code, Codex CLI, Gemini CLI, \
+         Copilot CLI, Qwen Code, Amp, Kimi CLI, OpenCode, pi, Goose) keep their sessions \
          (on Windows, the same folders under %USERPROFILE%). Give a folder as PATH to read \
          another place.\n",
     );
@@ -73,6 +73,17 @@ pub fn render(report: &Report) -> String {
             "Unpriced models (tokens counted, cost not included): {}",
             terminal_safe(&unpriced.join(", "))
         );
+    }
+    for (agent, r) in &report.agents {
+        if let Some(rec) = &r.totals.recorded {
+            let _ = writeln!(
+                out,
+                "Cost recorded by {agent} itself for {} calls: {} (the same calls at API rates: {}).",
+                thousands(rec.calls),
+                dollars(rec.cost_usd),
+                dollars(rec.api_cost_usd)
+            );
+        }
     }
     let _ = writeln!(
         out,

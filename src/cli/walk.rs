@@ -54,7 +54,7 @@ impl FoundFile {
 }
 
 /// The current user's default agent folders that exist (FORMATS.md: CLAUDE_CONFIG_DIR,
-/// XDG_CONFIG_HOME, CODEX_HOME, GEMINI_DATA_DIR are honoured).
+/// XDG_CONFIG_HOME, CODEX_HOME, GEMINI_DATA_DIR are honoured; XDG_DATA_HOME for OpenCode).
 #[must_use]
 pub fn default_roots() -> Vec<PathBuf> {
     // Windows has no HOME; its agents write below the user profile.
@@ -92,6 +92,7 @@ pub fn default_roots() -> Vec<PathBuf> {
         None => roots.extend(home.as_ref().map(|h| h.join(".gemini/tmp"))),
     }
     roots.extend(agents_a_roots(home.as_deref()));
+    roots.extend(agents_b_roots(home));
     roots
 }
 
@@ -123,6 +124,40 @@ fn agents_a_roots(home: Option<&Path>) -> Vec<PathBuf> {
     roots.extend(home.map(|h| h.join(".local/share/amp/threads")));
     if let Some(k) = dir("KIMI_SHARE_DIR", ".kimi") {
         roots.push(k.join("sessions"));
+    }
+    roots
+}
+
+/// agents-b: the default folders of OpenCode and the agents after it, on Linux, macOS and
+/// Windows (`%USERPROFILE%` when `HOME` is not set).
+fn agents_b_roots(home: Option<PathBuf>) -> Vec<PathBuf> {
+    let home = home.or_else(|| std::env::var_os("USERPROFILE").map(PathBuf::from));
+    let mut roots = Vec::new();
+    // OpenCode follows the XDG layout on every system (xdg-basedir): `$XDG_DATA_HOME/opencode`,
+    // else `~/.local/share/opencode`, also on macOS and Windows.
+    let data_home = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| home.as_ref().map(|h| h.join(".local/share")));
+    if let Some(d) = &data_home {
+        roots.push(d.join("opencode"));
+    }
+    // pi: `$PI_CODING_AGENT_DIR/sessions`, else `~/.pi/agent/sessions` on every system.
+    match std::env::var_os("PI_CODING_AGENT_DIR") {
+        Some(dir) => roots.push(PathBuf::from(dir).join("sessions")),
+        None => roots.extend(home.as_ref().map(|h| h.join(".pi/agent/sessions"))),
+    }
+    // Goose: `$GOOSE_PATH_ROOT/data`, else its app data folder per system (`etcetera`).
+    match std::env::var_os("GOOSE_PATH_ROOT").map(PathBuf::from) {
+        Some(root) if root.is_absolute() => roots.push(root.join("data/sessions")),
+        _ => {
+            if let Some(d) = &data_home {
+                roots.push(d.join("goose/sessions"));
+            }
+            if let Some(h) = &home {
+                roots.push(h.join("Library/Application Support/Block/goose/sessions"));
+                roots.push(h.join("AppData/Roaming/Block/goose/data/sessions"));
+            }
+        }
     }
     roots
 }

@@ -37,8 +37,20 @@ impl Field {
 /// True when `agent`'s format records `field` (see `docs/analytics-fields.md`).
 #[must_use]
 pub fn records(agent: Agent, field: Field) -> bool {
+    // Codex names a file only for read_file, view_image and single-file apply_patch calls (older
+    // versions edit through the shell), and Gemini marks compressions only since November 2025:
+    // partial, but recorded, so they are covered. Qwen Code and Amp do not keep a tool's output
+    // size; Amp has no compaction markers and no result timestamps.
     !matches!(
         (agent, field),
-        (Agent::Codex, Field::ToolTarget) | (Agent::Gemini, Field::Compactions)
-    )
+        (Agent::Qwen | Agent::Amp, Field::ToolResultSize)
+            | (Agent::Amp, Field::Compactions | Field::ToolTiming)
+    ) && agents_b_records(agent, field)
+}
+
+/// agents-b: Goose keeps no tool calls, compactions or prompt text that are read (sessions.db
+/// holds usage per session only); OpenCode's JSON storage has prompt text only in part files (its
+/// database has it), pi records all of them.
+fn agents_b_records(agent: Agent, field: Field) -> bool {
+    !matches!((agent, field), (Agent::Goose, _))
 }

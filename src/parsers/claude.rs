@@ -30,6 +30,21 @@
 //! - **Lines without ids** (no `message.id` or `requestId`) are keyed by their content
 //!   ([`UsageKey::by_content`]), so a copy of the file read under another path counts nothing more.
 //!
+//! Analytics fields (docs/analytics-fields.md):
+//! - **Tool calls.** A `tool_use` half carries `input_hash` = [`content_hash`] of its `input` JSON
+//!   exactly as written (borrowed raw, so copies of one call, such as `agent_progress` mirrors,
+//!   hash alike) and, for the file tools of [`crate::tool_category`] (`Read`, `Write`, `Edit`,
+//!   `MultiEdit`, `NotebookEdit`), `target` = `file_path` / `notebook_path`. A `tool_result` half
+//!   carries `result_bytes`: the decoded UTF-8 length of a string `content`, or the sum of its
+//!   `text` blocks (images and other blocks count 0), computed from the raw JSON.
+//! - **Typed prompts.** A top-level `user` line with text (a string, or `text` blocks) gets
+//!   `words` and `preview` unless it is `isMeta`, `isCompactSummary`, `isSidechain`, a local
+//!   command echo (`<command-name>`, `<local-command-stdout>`, `<bash-input>`, ...) or an
+//!   interrupt marker (the rules are in the `prompt` module). Its role and key do not change.
+//! - **Compactions.** A `system` line with `subtype: "compact_boundary"` is one
+//!   [`Role::System`] message with `compaction: true`, keyed by its `uuid`. The summary that
+//!   follows (`isCompactSummary`) is not a second one.
+//!
 //! Fates: blank lines and valid records without usage are ignored; invalid or truncated JSON,
 //! lines that are not a JSON object and a `message.usage` that is not an object are malformed. A
 //! line that is not valid UTF-8 is read with U+FFFD in place of the bad bytes and noted. Valid JSON whose shape is
@@ -42,11 +57,18 @@
 //! message content blocks and progress payloads, the others with everything but the envelope
 //! skipped ([`serde::de::IgnoredAny`]). Both read borrow strings from the line and never build a
 //! `serde_json::Value`; in a release build this runs at about 1 GB/s on the spotter transcripts,
-//! twice the speed of merely parsing each line into a `Value`.
+//! twice the speed of merely parsing each line into a `Value`. Tool inputs and results are kept
+//! raw ([`serde_json::value::RawValue`], as cheap as skipping them) and measured afterwards
+//! (`parsers::text`); a `user` line read without its message is read a second time for
+//! its text only when it is one (few lines are prompts). No text is decoded inside a line's own
+//! parse, so an odd escape in a tool output can never make a usage line malformed.
 //!
 //! [`Role::Tool`]: crate::model::Role::Tool
+//! [`Role::System`]: crate::model::Role::System
+//! [`content_hash`]: crate::model::content_hash
 
 mod lax;
+mod prompt;
 mod records;
 mod schema;
 
@@ -56,7 +78,7 @@ use memchr::memmem::Finder;
 use serde_json::error::Category;
 
 use crate::line_report::{json_reason, Sink};
-use crate::model::{Agent, Role, UsageKey, UsageRecord};
+use crate::model::{Agent, MessageRecord, Role, UsageKey, UsageRecord};
 use crate::parsers::{is_blank, parse_timestamp_ms, FileContext, LineParser};
 
 use lax::{Content, LaxObj, LaxStr};
@@ -141,18 +163,30 @@ impl ClaudeParser {
         }
     }
 
-    /// A line read without its message: at most a message record, never usage.
-    fn lite(&mut self, number: u64, line: &LiteLine<'_>, out: &mut Sink) {
+    /// A line read without usage or tool blocks: at most a message record (with the prompt's
+    /// `(words, preview)` when it is one the user typed) or a compaction marker, never usage.
+    fn lite(
+        &mut self,
+        number: u64,
+        line: &LiteLine<'_>,
+        prompt: Option<(u32, String)>,
+        out: &mut Sink,
+    ) {
         let ms = self.time(&line.timestamp);
         let meta = self.meta(line, ms);
-        if let Some(role) = line.kind.get().and_then(|k| records::role(k, None)) {
-            let record = records::message_record(line.uuid.get(), role, &meta, out.source(number));
+        if records::is_compaction(line) {
+            out.message(records::compaction(line, &meta, out.source(number)));
+        } else if let Some(role) = line.kind.get().and_then(|k| records::role(k, None)) {
+            let mut record =
+                records::message_record(line.uuid.get(), role, &meta, out.source(number));
+            set_prompt(&mut record, prompt);
             out.message(record);
         }
         out.ignored();
     }
 
-    /// A line read in full: messages, tool calls and at most one usage candidate.
+    /// A line read in full: messages, tool calls and at most one usage candidate. `text` is the
+    /// line, read again for its prompt text in the rare case that it is a typed prompt too.
     fn full(&mut self, number: u64, text: &str, line: &FullLine<'_>, out: &mut Sink) {
         let ms = self.time(&line.timestamp);
         let meta = self.meta(line, ms);
@@ -171,12 +205,15 @@ impl ClaudeParser {
                     timestamp_ms: nested_ms,
                     ..self.meta(line, ms)
                 };
-                emit_message_and_tools(nested, &meta, number, out);
+                emit_message_and_tools(nested, &meta, number, None, out);
                 unreadable_usage |= records::usage_unreadable(nested);
                 records::usage_record(nested, &meta, true, out.source(number))
             })
         } else {
-            emit_message_and_tools(line, &meta, number, out);
+            if records::is_compaction(line) {
+                out.message(records::compaction(line, &meta, out.source(number)));
+            }
+            emit_message_and_tools(line, &meta, number, Some(text), out);
             let sidechain = line.is_sidechain == Some(true);
             records::usage_record(line, &meta, sidechain, out.source(number))
         };
@@ -208,11 +245,13 @@ impl ClaudeParser {
 }
 
 /// Emits the message record and tool-call halves of a `user`/`assistant` record (top-level or
-/// nested in `agent_progress`). Synthetic messages are not messages.
+/// nested in `agent_progress`). Synthetic messages are not messages. `text` is the top-level
+/// line, for a typed prompt's text (nested records are subagent prompts, never typed ones).
 fn emit_message_and_tools<D>(
     env: &Envelope<'_, LaxObj<Message<'_>>, D>,
     meta: &Meta<'_>,
     number: u64,
+    text: Option<&str>,
     out: &mut Sink,
 ) {
     if records::is_synthetic(env) {
@@ -232,7 +271,21 @@ fn emit_message_and_tools<D>(
         .filter(|_| role == Role::Assistant)
         .map(|id| format!("msg:{id}"));
     let id = response_id.as_deref().or_else(|| env.uuid.get());
-    out.message(records::message_record(id, role, meta, source));
+    let mut record = records::message_record(id, role, meta, source);
+    set_prompt(
+        &mut record,
+        text.filter(|_| role == Role::User && prompt::may_be_typed(env))
+            .and_then(prompt::reread),
+    );
+    out.message(record);
+}
+
+/// Attaches a typed prompt's `(words, preview)` to its message record.
+fn set_prompt(record: &mut MessageRecord, prompt: Option<(u32, String)>) {
+    if let Some((words, preview)) = prompt {
+        record.words = Some(words);
+        record.preview = Some(preview);
+    }
 }
 
 impl LineParser for ClaudeParser {
@@ -261,7 +314,14 @@ impl LineParser for ClaudeParser {
             }
         } else {
             match serde_json::from_str::<LiteLine<'_>>(text) {
-                Ok(line) => self.lite(number, &line, out),
+                Ok(line) => {
+                    // A user line without tool results: read again for its text, in case it is
+                    // a typed prompt (few lines, so cheaper than a marker scan of every line).
+                    let prompt = prompt::may_be_typed(&line)
+                        .then(|| prompt::reread(text))
+                        .flatten();
+                    self.lite(number, &line, prompt, out);
+                }
                 Err(err) => self.unreadable(number, text, &err, out),
             }
         }

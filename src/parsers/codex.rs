@@ -15,6 +15,16 @@
 //! its parent's `session_meta` nor a `thread_spawn` source cannot be tied to its parent; its
 //! replayed calls then count again (no such file has been seen; see FORMATS.md 2.4).
 //!
+//! **Analytics.** Tool halves carry their input hash, file target and result size (rules in
+//! `items`); a `user` message carries the typed prompt's words and preview (rules in `prompt`:
+//! injected context and instructions are not prompts, and the `event_msg/user_message` copy of a
+//! prompt is not read, so a prompt is counted once). **Compactions**: each compaction writes a
+//! `compacted` line (`{message, replacement_history}`) and then, since `context_compacted`
+//! exists, an `event_msg/context_compacted` (codex-rs `compact.rs` and `compact_remote.rs` write
+//! both, in that order). Only `compacted` is read: one [`Role::System`] record with
+//! `compaction: true` per compaction, keyed `<lineage>/compacted/<n>` so that a fork replaying it
+//! keys it identically. None of the real rollouts in `fixtures/` compacts.
+//!
 //! **Fates.** token_count: a new call is used; an unchanged total is a duplicate; `info: null`
 //! and an all-zero delta are ignored (a valid snapshot that bills nothing, not a repeat of one).
 //! A call with more cached than input tokens is kept with cached clamped to input, and noted
@@ -25,16 +35,17 @@
 
 mod counter;
 mod items;
+mod prompt;
 mod records;
 
 use std::collections::HashMap;
 
 use crate::line_report::{json_reason, Sink};
-use crate::model::{Agent, Tokens, UsageKey, UsageRecord};
+use crate::model::{Agent, Role, Tokens, UsageKey, UsageRecord};
 use crate::parsers::{is_blank, parse_timestamp_ms, FileContext, LineParser};
 
 use counter::{Counter, Step};
-use records::{spawn_parent, Envelope, Payload};
+use records::{call_input, spawn_parent, Envelope, Payload};
 
 /// Reads one Codex rollout file line by line.
 pub struct CodexParser {
@@ -58,6 +69,8 @@ pub struct CodexParser {
     counter: Counter,
     /// How many times each message hash was seen, for message keys.
     message_seen: HashMap<u64, u32>,
+    /// How many `compacted` lines were read, for compaction keys.
+    compactions: u32,
 }
 
 impl CodexParser {
@@ -78,6 +91,7 @@ impl CodexParser {
             last_ts: None,
             counter: Counter::default(),
             message_seen: HashMap::new(),
+            compactions: 0,
         }
     }
 
@@ -109,7 +123,15 @@ impl CodexParser {
         }
     }
 
-    fn response_item(&mut self, p: &Payload<'_>, ts: Option<i64>, number: u64, out: &mut Sink) {
+    /// `line` is read again for a tool call's input.
+    fn response_item(
+        &mut self,
+        p: &Payload<'_>,
+        line: &[u8],
+        ts: Option<i64>,
+        number: u64,
+        out: &mut Sink,
+    ) {
         self.lineage_frozen = true;
         match p.kind.as_deref() {
             Some("message") => {
@@ -118,7 +140,7 @@ impl CodexParser {
                 let seen = self.message_seen.entry(hash).or_insert(0);
                 *seen += 1;
                 let occurrence = *seen;
-                out.message(items::message(
+                let mut record = items::message(
                     &self.lineage,
                     hash,
                     occurrence,
@@ -126,11 +148,18 @@ impl CodexParser {
                     &self.session,
                     ts,
                     out.source(number),
-                ));
+                );
+                if role == Role::User {
+                    (record.words, record.preview) =
+                        prompt::typed_prompt(p.content.as_ref()).unzip();
+                }
+                out.message(record);
             }
             Some("function_call" | "custom_tool_call" | "local_shell_call") => {
+                let input = call_input(line);
+                let source = out.source(number);
                 if let Some(call) =
-                    items::call_start(p, ts, &self.session, &self.lineage, out.source(number))
+                    items::call_start(p, input, ts, &self.session, &self.lineage, source)
                 {
                     out.tool(call);
                 }
@@ -232,7 +261,7 @@ impl CodexParser {
         if env.kind.is_some() {
             // Pre-envelope items sit at the top level; read them for tools and messages.
             if let Ok(p) = serde_json::from_slice::<Payload<'_>>(bytes) {
-                self.response_item(&p, ts, number, out);
+                self.response_item(&p, bytes, ts, number, out);
             }
             out.ignored();
         } else if env.record_type.is_some() {
@@ -288,11 +317,23 @@ impl LineParser for CodexParser {
                 out.ignored();
             }
             Some("response_item") => {
-                self.response_item(payload, ts, number, out);
+                self.response_item(payload, bytes, ts, number, out);
                 out.ignored();
             }
             Some("event_msg") => self.event(payload, ts, number, out),
-            // `compacted` and envelope types newer than this parser: valid, no usage.
+            Some("compacted") => {
+                self.compactions += 1;
+                let source = out.source(number);
+                out.message(items::compaction(
+                    &self.lineage,
+                    self.compactions,
+                    &self.session,
+                    ts,
+                    source,
+                ));
+                out.ignored();
+            }
+            // Envelope types newer than this parser: valid, no usage.
             Some(_) => out.ignored(),
             None => out.malformed(number, "not a Codex rollout record (no `type`)"),
         }

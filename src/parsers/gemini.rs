@@ -9,10 +9,19 @@
 //! Both parsers fill a [`table::Table`] of message writes and resolve it at the end of the file,
 //! because a JSONL message is re-appended each time it changes and only the last usage-bearing
 //! write of an id is final.
+//!
+//! Analytics fields (rules in `analytics`): tool calls carry their input hash, target file and
+//! result size (one record holds both halves); `user` messages the user typed carry words and a
+//! preview (none in a subagent's session, whose prompts the parent agent wrote); the `info`
+//! notice of an automatic compression is one [`crate::model::Role::System`] record with
+//! `compaction: true`.
 
+mod analytics;
 mod json;
 mod jsonl;
+mod prompt;
 mod records;
+mod result_len;
 mod table;
 
 pub use json::GeminiJsonParser;

@@ -18,7 +18,7 @@ pub fn head_bytes() -> usize {
     detect::HEAD_BYTES
 }
 
-/// True for file names worth reading at all (`*.jsonl`, `*.json`).
+/// True for file names worth reading at all (`*.jsonl`, `*.json`, SQLite `*.db` and `*.db-wal`).
 #[wasm_bindgen]
 #[must_use]
 pub fn is_candidate_name(path: &str) -> bool {

@@ -109,7 +109,10 @@ async fn dashboard_hooks_carry_the_exact_report_figures() {
     assert_eq!(value(&host, "kpi-output"), "22");
     assert_eq!(value(&host, "kpi-sessions"), "2");
     assert_eq!(value(&host, "kpi-calls"), "2");
-    assert_eq!(value(&host, "kpi-cache-hit"), value(&host, "kpi-cache-hit-rate"));
+    assert_eq!(
+        value(&host, "kpi-cache-hit"),
+        value(&host, "kpi-cache-hit-rate")
+    );
     assert_eq!(value(&host, "agent-claude"), "106");
     assert_eq!(value(&host, "agent-claude-total"), "106");
     assert_eq!(value(&host, "agent-claude-cache-read"), "43");

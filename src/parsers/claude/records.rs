@@ -5,11 +5,15 @@
 //! records nested in `agent_progress` lines, so both produce identical keys and the ledger
 //! collapses them.
 
+use serde_json::value::RawValue;
+
 use crate::line_report::Sink;
 use crate::model::{
-    Agent, MessageKey, MessageRecord, Role, Source, Tokens, ToolCall, ToolKey, UsageKey,
-    UsageRecord,
+    content_hash, Agent, MessageKey, MessageRecord, Role, Source, Tokens, ToolCall, ToolKey,
+    UsageKey, UsageRecord,
 };
+use crate::parsers::text::{raw_text_len, str_field};
+use crate::tool_category::categorize;
 
 use super::lax::{Content, LaxObj};
 use super::schema::{Block, Envelope, Message, Usage};
@@ -169,9 +173,37 @@ pub(super) fn message_record(
     }
 }
 
+/// True for a `system/compact_boundary` line: the marker of one context compaction.
+pub(super) fn is_compaction<M, D>(env: &Envelope<'_, M, D>) -> bool {
+    env.kind.get() == Some("system") && env.subtype.get() == Some("compact_boundary")
+}
+
+/// The compaction marker of a [`is_compaction`] line, keyed by its `uuid` (a resumed session
+/// that copies the line keys it identically).
+pub(super) fn compaction<M, D>(
+    env: &Envelope<'_, M, D>,
+    meta: &Meta<'_>,
+    source: Source,
+) -> MessageRecord {
+    let mut record = message_record(env.uuid.get(), Role::System, meta, source);
+    record.compaction = true;
+    record
+}
+
+/// The file a file tool's input names: `file_path`, else `notebook_path`; only for the tools
+/// whose category acts on one file (never a directory or a search pattern).
+fn file_target(name: Option<&str>, input: Option<&RawValue>) -> Option<String> {
+    if !categorize(Agent::Claude, name?).is_file() {
+        return None;
+    }
+    str_field(input?.get(), &["file_path", "notebook_path"])
+}
+
 /// Emits the tool-call halves found in content blocks: calls (`tool_use`, and the server-side
 /// `server_tool_use` / `mcp_tool_use`) start at the line's time; results (`tool_result`,
-/// `*_tool_result`) end there. The ledger merges the halves by (session, tool id).
+/// `*_tool_result`) end there. The ledger merges the halves by (session, tool id). A call carries
+/// the hash of its `input` as written and, for file tools, the path; a result carries its text's
+/// size.
 pub(super) fn emit_tools(blocks: &[Block<'_>], meta: &Meta<'_>, source: &Source, out: &mut Sink) {
     for block in blocks {
         let Some(kind) = block.kind.get() else {
@@ -189,8 +221,8 @@ pub(super) fn emit_tools(blocks: &[Block<'_>], meta: &Meta<'_>, source: &Source,
                 start_ms: meta.timestamp_ms,
                 end_ms: None,
                 is_error: false,
-                input_hash: None,
-                target: None,
+                input_hash: block.input.map(|raw| content_hash(raw.get().as_bytes())),
+                target: file_target(block.name.non_empty(), block.input),
                 result_bytes: None,
                 source: source.clone(),
             })
@@ -208,7 +240,7 @@ pub(super) fn emit_tools(blocks: &[Block<'_>], meta: &Meta<'_>, source: &Source,
                 is_error: block.is_error == Some(true),
                 input_hash: None,
                 target: None,
-                result_bytes: None,
+                result_bytes: block.content.and_then(raw_text_len),
                 source: source.clone(),
             })
         } else {

@@ -8,6 +8,9 @@
 
 use serde::de::IgnoredAny;
 use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use crate::parsers::lenient::opt_bool;
 
 use super::lax::{Content, LaxObj, LaxStr};
 
@@ -38,6 +41,15 @@ pub(crate) struct Envelope<'a, M, D> {
     pub is_sidechain: Option<bool>,
     #[serde(default)]
     pub is_api_error_message: Option<bool>,
+    /// `system` lines: `compact_boundary`, `turn_duration`, ...
+    #[serde(borrow, default)]
+    pub subtype: LaxStr<'a>,
+    /// Injected user lines (skill and command expansions, caveats): not typed by the user.
+    #[serde(default, deserialize_with = "opt_bool")]
+    pub is_meta: Option<bool>,
+    /// The user line that carries a compaction's summary.
+    #[serde(default, deserialize_with = "opt_bool")]
+    pub is_compact_summary: Option<bool>,
     /// Claude Code <= 1.0.8 wrote the cost it computed; `null` is read as absent.
     #[serde(rename = "costUSD", default)]
     pub cost_usd: Option<f64>,
@@ -100,7 +112,7 @@ pub(crate) struct CacheCreation {
     pub ephemeral_1h_input_tokens: Option<u64>,
 }
 
-/// One content block; only tool identity is read.
+/// One content block; only tool identity, a call's input and a result's size are read.
 #[derive(Debug, Deserialize)]
 pub(crate) struct Block<'a> {
     #[serde(rename = "type", borrow, default)]
@@ -113,6 +125,12 @@ pub(crate) struct Block<'a> {
     pub tool_use_id: LaxStr<'a>,
     #[serde(default)]
     pub is_error: Option<bool>,
+    /// `tool_use.input` as written, borrowed (hashed, and read for a file tool's path).
+    #[serde(borrow, default)]
+    pub input: Option<&'a RawValue>,
+    /// `tool_result.content` as written, borrowed (measured, never decoded here).
+    #[serde(borrow, default)]
+    pub content: Option<&'a RawValue>,
 }
 
 /// A `progress` line's `data`.

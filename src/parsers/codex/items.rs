@@ -5,16 +5,34 @@
 //! family that reuses its id. Messages carry no id in any Codex version; they are keyed by their lineage,
 //! a stable hash of role and content, and how many identical messages came before in the file.
 //! A fork replays its parent's messages in order, so the replayed prefix gets the parent's keys.
+//!
+//! Analytics fields: a call's `input_hash` is [`model::content_hash`] of its `arguments` (or a
+//! custom tool's `input`) string as decoded; `target` is the `file_path`/`path` of `read_file`
+//! and `view_image`, or the one file an `apply_patch` patch adds, updates or deletes (none when
+//! it touches several). Shell commands are never targets, even when they run `applypatch` or
+//! `cat` (Codex <= 0.4x edits files that way), because the name is all that says what a call
+//! does. A result's `result_bytes` is the length of the `output` string as the model received it
+//! (in <= 0.4x the JSON string `{"output":…,"metadata":…}`), of its `content`, or of the `text`
+//! of its content items. `local_shell_call` carries no input hash (its `action` is not read).
+//!
+//! [`model::content_hash`]: crate::model::content_hash
 
+use serde_json::value::RawValue;
 use serde_json::Value;
 
-use crate::model::{Agent, MessageKey, MessageRecord, Role, Source, ToolCall, ToolKey};
+use crate::model::{
+    content_hash as hash_bytes, Agent, MessageKey, MessageRecord, Role, Source, ToolCall, ToolKey,
+};
+use crate::parsers::text::str_field;
+use crate::tool_category::categorize;
 
 use super::records::Payload;
 
 /// The start half of a tool call (`function_call`, `custom_tool_call`, `local_shell_call`).
+/// `input` is its arguments (or custom tool input) as written ([`super::records::call_input`]).
 pub(crate) fn call_start(
     p: &Payload<'_>,
+    input: Option<&RawValue>,
     ts: Option<i64>,
     session: &str,
     lineage: &str,
@@ -24,6 +42,17 @@ pub(crate) fn call_start(
         Some("local_shell_call") => Some("local_shell".to_owned()),
         _ => p.name.as_deref().map(str::to_owned),
     };
+    let text = input.and_then(decoded);
+    let input_hash = match (&text, input) {
+        (Some(text), _) => Some(hash_bytes(text.as_bytes())),
+        // A string that cannot be decoded is still hashed, as written.
+        (None, Some(raw)) => Some(hash_bytes(raw.get().as_bytes())),
+        (None, None) => None,
+    };
+    let target = name
+        .as_deref()
+        .zip(text.as_deref())
+        .and_then(|(name, text)| file_target(name, text));
     Some(ToolCall {
         key: tool_key(p, lineage)?,
         session: session.to_owned(),
@@ -32,11 +61,59 @@ pub(crate) fn call_start(
         end_ms: None,
         // A custom tool call can carry its own terminal status.
         is_error: matches!(p.status.as_deref(), Some("failed" | "error" | "incomplete")),
-        input_hash: None,
-        target: None,
+        input_hash,
+        target,
         result_bytes: None,
         source,
     })
+}
+
+/// A raw JSON string, decoded; `None` for another value or an undecodable string.
+fn decoded(raw: &RawValue) -> Option<String> {
+    serde_json::from_str(raw.get()).ok()
+}
+
+/// The one file a file tool acts on, from its decoded input (see the module docs).
+fn file_target(name: &str, input: &str) -> Option<String> {
+    if !categorize(Agent::Codex, name).is_file() {
+        return None;
+    }
+    if name == "apply_patch" {
+        // A custom tool's input is the patch; a function call's arguments are `{"input": patch}`.
+        return match input.trim_start().starts_with('{') {
+            true => str_field(input, &["input"]).and_then(|patch| patch_target(&patch)),
+            false => patch_target(input),
+        };
+    }
+    str_field(input, &["file_path", "path"])
+}
+
+/// The file a patch acts on, when it names exactly one.
+fn patch_target(patch: &str) -> Option<String> {
+    const HEADERS: [&str; 3] = ["*** Add File: ", "*** Update File: ", "*** Delete File: "];
+    let mut paths = patch
+        .lines()
+        .filter_map(|line| HEADERS.iter().find_map(|h| line.strip_prefix(h)))
+        .map(str::trim);
+    let first = paths.next().filter(|p| !p.is_empty())?;
+    paths.all(|p| p == first).then(|| first.to_owned())
+}
+
+/// The size of a tool output as the model received it (see the module docs).
+fn output_len(output: &Value) -> Option<u64> {
+    let len = |s: &str| s.len() as u64;
+    match output {
+        Value::String(text) => Some(len(text)),
+        Value::Object(map) => map.get("content").and_then(Value::as_str).map(len),
+        Value::Array(items) => Some(
+            items
+                .iter()
+                .filter_map(|i| i.get("text").and_then(Value::as_str))
+                .map(len)
+                .sum(),
+        ),
+        _ => None,
+    }
 }
 
 /// The end half of a tool call: `*_call_output` items, `exec_command_end`, `patch_apply_end`.
@@ -59,7 +136,7 @@ pub(crate) fn call_end(
         is_error,
         input_hash: None,
         target: None,
-        result_bytes: None,
+        result_bytes: p.output.as_ref().and_then(output_len),
         source,
     })
 }
@@ -178,6 +255,30 @@ pub(crate) fn message(
         words: None,
         preview: None,
         compaction: false,
+        source,
+    }
+}
+
+/// The record of the `occurrence`-th `compacted` line of a lineage: one per compaction (a fork
+/// that replays it gets the same key).
+pub(crate) fn compaction(
+    lineage: &str,
+    occurrence: u32,
+    session: &str,
+    ts: Option<i64>,
+    source: Source,
+) -> MessageRecord {
+    MessageRecord {
+        key: MessageKey {
+            agent: Agent::Codex,
+            id: format!("{lineage}/compacted/{occurrence}"),
+        },
+        session: session.to_owned(),
+        role: Role::System,
+        timestamp_ms: ts,
+        words: None,
+        preview: None,
+        compaction: true,
         source,
     }
 }

@@ -1,7 +1,9 @@
 //! The serde shapes of the Codex rollout lines we read.
 //!
 //! Only the fields a figure needs are declared; serde skips everything else (instructions,
-//! encrypted reasoning, tool arguments) without allocating. Strings are borrowed where the JSON
+//! encrypted reasoning, tool arguments) without allocating, and without checking it: a tool's
+//! input is read afterwards from its line ([`call_input`]), where a failure only loses the
+//! analytics fields. Strings are borrowed where the JSON
 //! has no escapes. Every field is optional so that one missing key never makes a line unreadable:
 //! the parser decides what a line without it means. Labels (ids, names, roles, models) are read
 //! leniently ([`crate::parsers::lenient`]); usage blocks are strict, so unreadable usage is
@@ -10,6 +12,7 @@
 use std::borrow::Cow;
 
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 use crate::parsers::lenient::{opt_bool, opt_i64, opt_str};
@@ -148,6 +151,27 @@ impl Usage {
             self.reasoning_output_tokens
         )
     }
+}
+
+/// The input of the tool call on `line` (a valid JSON line that the envelope parse read as a
+/// `function_call`, `custom_tool_call` or `local_shell_call`): the raw value of its `arguments`
+/// (a JSON string) or `input` (a custom tool's text: `apply_patch`'s patch), borrowed from the
+/// line. Only that value is read: a tool call has one such key, under `payload` or, before the
+/// envelope, at the top level, and a quoted key followed by `:` cannot occur inside a JSON
+/// string. `None` when there is none or it is not valid UTF-8 (the line's own parse skips it
+/// unchecked; here it only costs the analytics fields).
+pub(crate) fn call_input(line: &[u8]) -> Option<&RawValue> {
+    for key in [&b"\"arguments\""[..], b"\"input\""] {
+        for at in memchr::memmem::find_iter(line, key) {
+            let after = line.get(at + key.len()..).unwrap_or_default();
+            let Some(value) = after.trim_ascii_start().strip_prefix(b":") else {
+                continue;
+            };
+            let mut de = serde_json::Deserializer::from_slice(value);
+            return <&RawValue>::deserialize(&mut de).ok();
+        }
+    }
+    None
 }
 
 /// `session_meta.payload.source.subagent.thread_spawn.parent_thread_id`, if any.

@@ -10,6 +10,7 @@ use serde::Deserialize;
 use crate::line_report::Sink;
 use crate::parsers::{FileContext, LineParser};
 
+use super::analytics::Texts;
 use super::records::{Document, Record};
 use super::table::{Meta, Table};
 use super::{session_from_path, shape_reason};
@@ -75,7 +76,7 @@ impl LineParser for GeminiJsonParser {
                 .id
                 .as_deref()
                 .map_or_else(|| format!("#{position}"), str::to_owned);
-            if !table.write(&id, &rec, position) {
+            if !table.write(&id, &rec, position, &Texts::Value(value)) {
                 out.ignored();
             }
         }

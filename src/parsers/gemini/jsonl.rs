@@ -15,7 +15,8 @@ use serde::Deserialize;
 use crate::line_report::Sink;
 use crate::parsers::{is_blank, FileContext, LineParser};
 
-use super::records::Record;
+use super::analytics::Texts;
+use super::records::{LineRecord, Record};
 use super::table::{Meta, Table};
 use super::{session_from_path, shape_reason};
 
@@ -38,8 +39,15 @@ impl GeminiJsonlParser {
     }
 
     /// One message write; usage-bearing writes get their fate at the end of the file.
-    fn message(&mut self, id: &str, rec: &Record<'_>, number: u64, out: &mut Sink) {
-        if !self.table.write(id, rec, number) {
+    fn message(
+        &mut self,
+        id: &str,
+        rec: &Record<'_>,
+        number: u64,
+        texts: &Texts<'_>,
+        out: &mut Sink,
+    ) {
+        if !self.table.write(id, rec, number, texts) {
             out.ignored();
         }
     }
@@ -52,7 +60,7 @@ impl GeminiJsonlParser {
         for (i, value) in messages.iter().enumerate() {
             match Record::deserialize(value) {
                 Ok(rec) => match rec.id.as_deref() {
-                    Some(id) => self.message(id, &rec, number, out),
+                    Some(id) => self.message(id, &rec, number, &Texts::Value(value), out),
                     None => out.malformed(number, format!("$set.messages[{i}] has no string id")),
                 },
                 Err(err) => out.malformed(number, format!("$set.messages[{i}]: {err}")),
@@ -67,8 +75,20 @@ impl LineParser for GeminiJsonlParser {
             out.ignored();
             return;
         }
-        let rec: Record<'_> = match serde_json::from_slice(bytes) {
-            Ok(rec) => rec,
+        // Read with the tool values the analytics keep; a line that stricter read rejects
+        // (invalid UTF-8 in a tool output) is read again as before, without them.
+        let parsed = match serde_json::from_slice::<LineRecord<'_>>(bytes) {
+            Ok(rec) => Ok(rec.split(bytes)),
+            Err(_) => serde_json::from_slice::<Record<'_>>(bytes).map(|rec| {
+                let texts = Texts::Line {
+                    bytes,
+                    calls: Vec::new(),
+                };
+                (rec, texts)
+            }),
+        };
+        let (rec, texts) = match parsed {
+            Ok(parsed) => parsed,
             Err(err) => {
                 out.malformed(number, shape_reason(bytes, &err));
                 return;
@@ -83,7 +103,7 @@ impl LineParser for GeminiJsonlParser {
                 None => out.ignored(),
             }
         } else if let Some(id) = rec.id.as_deref() {
-            self.message(id, &rec, number, out);
+            self.message(id, &rec, number, &texts, out);
         } else if rec.session_id.is_some() || rec.project_hash.is_some() {
             self.meta.absorb(
                 rec.session_id.as_deref(),

@@ -2,22 +2,31 @@
 //!
 //! One [`Record`] type reads a JSONL line and a message of a legacy document alike: a message
 //! record (string `id`), the JSONL metadata line (`sessionId`, `projectHash`, `kind`), a `$set`
-//! update or a `$rewindTo` marker. Only what a figure needs is declared; message content,
-//! thoughts and tool results are skipped by serde without being kept. Labels are read leniently
-//! ([`crate::parsers::lenient`]); a message id and a `tokens` block are strict, so a record whose
-//! identity or usage cannot be read is reported as malformed rather than guessed.
+//! update or a `$rewindTo` marker. Only what a figure needs is declared; message content and
+//! thoughts are skipped by serde without being kept, and so are tool arguments and results
+//! unless the record is read for the analytics too ([`LineRecord`], `analytics`). Labels are read
+//! leniently ([`crate::parsers::lenient`]); a message id and a `tokens` block are strict, so a
+//! record whose identity or usage cannot be read is reported as malformed rather than guessed.
 
 use std::borrow::Cow;
 
+use serde::de::{Deserializer, IgnoredAny};
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 use crate::parsers::lenient::opt_str;
 
+use super::result_len::ResultLen;
+
 /// One JSONL line, or one message of a legacy `.json` document.
+///
+/// `R` is how a tool call's arguments are read and `L` how its result is: skipped
+/// ([`Skipped`]) for a record read from a `serde_json::Value` (the analytics read that value
+/// again), kept raw and measured for a JSONL line ([`LineRecord`]).
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub(crate) struct Record<'a> {
+pub(crate) struct Record<'a, R = Skipped, L = Skipped> {
     #[serde(borrow, default)]
     pub id: Option<Cow<'a, str>>,
     #[serde(borrow, default, deserialize_with = "opt_str")]
@@ -30,8 +39,8 @@ pub(crate) struct Record<'a> {
     pub tokens: Option<GeminiTokens>,
     #[serde(borrow, default, deserialize_with = "opt_str")]
     pub model: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    pub tool_calls: Option<Vec<GeminiToolCall<'a>>>,
+    #[serde(borrow, default = "none")]
+    pub tool_calls: Option<Vec<GeminiToolCall<'a, R, L>>>,
     // The metadata line.
     #[serde(borrow, default, deserialize_with = "opt_str")]
     pub session_id: Option<Cow<'a, str>>,
@@ -90,9 +99,23 @@ pub(crate) struct GeminiTokens {
     pub tool: u64,
 }
 
+/// A JSONL line read with its tool calls' arguments kept raw (borrowed: as cheap as skipping
+/// them, but their UTF-8 is checked) and their results measured.
+pub(crate) type LineRecord<'a> = Record<'a, &'a RawValue, ResultLen>;
+
+/// A value the record's own parse skips.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct Skipped;
+
+impl<'de> Deserialize<'de> for Skipped {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        IgnoredAny::deserialize(d).map(|_| Skipped)
+    }
+}
+
 /// One entry of `toolCalls`.
 #[derive(Debug, Default, Clone, Deserialize)]
-pub(crate) struct GeminiToolCall<'a> {
+pub(crate) struct GeminiToolCall<'a, R = Skipped, L = Skipped> {
     #[serde(borrow, default, deserialize_with = "opt_str")]
     pub id: Option<Cow<'a, str>>,
     #[serde(borrow, default, deserialize_with = "opt_str")]
@@ -102,4 +125,13 @@ pub(crate) struct GeminiToolCall<'a> {
     pub status: Option<Cow<'a, str>>,
     #[serde(borrow, default, deserialize_with = "opt_str")]
     pub timestamp: Option<Cow<'a, str>>,
+    #[serde(default = "none")]
+    pub args: Option<R>,
+    #[serde(default = "none")]
+    pub result: Option<L>,
+}
+
+/// `None`, for a field whose type has no `Default` to lean on.
+fn none<T>() -> Option<T> {
+    None
 }

@@ -15,6 +15,7 @@ use crate::model::{
 };
 use crate::parsers::parse_timestamp_ms;
 
+use super::analytics::Texts;
 use super::records::{GeminiTokens, Record};
 
 /// What the file says about its session.
@@ -60,6 +61,10 @@ struct Latest {
     role: Option<Role>,
     ts: Option<i64>,
     line: u64,
+    /// A typed prompt's `(words, preview)`.
+    prompt: Option<(u32, String)>,
+    /// An `info` compression notice.
+    compaction: bool,
 }
 
 /// The latest state of one tool call.
@@ -69,6 +74,9 @@ struct Tool {
     start_ms: Option<i64>,
     is_error: bool,
     line: u64,
+    input_hash: Option<u64>,
+    target: Option<String>,
+    result_bytes: Option<u64>,
 }
 
 /// Every message write of one file, in order.
@@ -84,37 +92,61 @@ pub(crate) struct Table {
 impl Table {
     /// Records one write of message `id` read at `line`. Returns true when the write carries
     /// usage: its fate is then decided by [`Table::finish`]; otherwise the caller reports it.
-    pub fn write(&mut self, id: &str, rec: &Record<'_>, line: u64) -> bool {
+    /// `texts` is where its analytics values are.
+    pub fn write(&mut self, id: &str, rec: &Record<'_>, line: u64, texts: &Texts<'_>) -> bool {
         let ts = rec.timestamp.as_deref().and_then(parse_timestamp_ms);
+        let said = texts.said(rec.kind.as_deref());
         let role = match rec.kind.as_deref() {
             Some("user") => Some(Role::User),
             Some("gemini") => Some(Role::Assistant),
+            _ if said.compaction => Some(Role::System),
             _ => None,
         };
         if !self.latest.contains_key(id) {
             self.ids.push(id.to_owned());
         }
-        self.latest.insert(id.to_owned(), Latest { role, ts, line });
-        for call in rec.tool_calls.iter().flatten() {
+        let latest = Latest {
+            role,
+            ts,
+            line,
+            prompt: said.prompt,
+            compaction: said.compaction,
+        };
+        self.latest.insert(id.to_owned(), latest);
+        let calls = rec.tool_calls.as_deref().unwrap_or_default();
+        let mut facts = match calls.is_empty() {
+            true => Default::default(),
+            false => texts.call_facts(),
+        };
+        for call in calls {
             let Some(tool_id) = call.id.as_deref().filter(|s| !s.is_empty()) else {
                 continue;
             };
-            if !self.tools.contains_key(tool_id) {
-                self.tool_ids.push(tool_id.to_owned());
+            let known = facts.remove(tool_id).unwrap_or_default();
+            let mut tool = Tool {
+                name: call.name.as_deref().map(str::to_owned),
+                start_ms: call
+                    .timestamp
+                    .as_deref()
+                    .and_then(parse_timestamp_ms)
+                    .or(ts),
+                is_error: call.status.as_deref() == Some("error"),
+                line,
+                input_hash: known.input_hash,
+                target: known.target,
+                result_bytes: known.result_bytes,
+            };
+            match self.tools.get(tool_id) {
+                // A later write that lacks what an earlier one had (a result not yet attached,
+                // or a record that could not be read again) keeps it.
+                Some(prev) => {
+                    tool.input_hash = tool.input_hash.or(prev.input_hash);
+                    tool.target = tool.target.or_else(|| prev.target.clone());
+                    tool.result_bytes = tool.result_bytes.or(prev.result_bytes);
+                }
+                None => self.tool_ids.push(tool_id.to_owned()),
             }
-            self.tools.insert(
-                tool_id.to_owned(),
-                Tool {
-                    name: call.name.as_deref().map(str::to_owned),
-                    start_ms: call
-                        .timestamp
-                        .as_deref()
-                        .and_then(parse_timestamp_ms)
-                        .or(ts),
-                    is_error: call.status.as_deref() == Some("error"),
-                    line,
-                },
-            );
+            self.tools.insert(tool_id.to_owned(), tool);
         }
         match rec.tokens {
             Some(tokens)
@@ -176,6 +208,8 @@ impl Table {
             };
             let Some(role) = latest.role else { continue };
             let source = out.source(latest.line);
+            // A subagent's prompts were written by the agent that started it.
+            let (words, preview) = latest.prompt.clone().filter(|_| !meta.subagent).unzip();
             out.message(MessageRecord {
                 key: MessageKey {
                     agent: Agent::Gemini,
@@ -184,9 +218,9 @@ impl Table {
                 session: session.to_owned(),
                 role,
                 timestamp_ms: latest.ts,
-                words: None,
-                preview: None,
-                compaction: false,
+                words,
+                preview,
+                compaction: latest.compaction,
                 source,
             });
         }
@@ -207,9 +241,9 @@ impl Table {
                 start_ms: tool.start_ms,
                 end_ms: None,
                 is_error: tool.is_error,
-                input_hash: None,
-                target: None,
-                result_bytes: None,
+                input_hash: tool.input_hash,
+                target: tool.target.clone(),
+                result_bytes: tool.result_bytes,
                 source,
             });
         }

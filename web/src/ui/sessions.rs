@@ -197,6 +197,7 @@ mod tests {
                 unpriced_tokens: 0,
                 cache_hit_rate: 0.0,
                 premium_requests: 0.0,
+                recorded: None,
             },
         }
     }
