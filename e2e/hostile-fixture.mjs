@@ -82,6 +82,8 @@ function claudeLines() {
         role: 'assistant',
         content: [
           { type: 'tool_use', id: 'toolu_01FdQ8qTyVyZjE3Kw4dguQGy', name: P.bidi, input: { file_path: P.img } },
+          // A file tool: its target is the path, which carries the payloads.
+          { type: 'tool_use', id: 'toolu_01FdQ8qTyVyZjE3Kw4dguQGz', name: 'Edit', input: { file_path: `/srv/${P.script}${P.bidi}`, old_string: P.img, new_string: P.svg } },
         ],
         usage: usage(20, 0, 2000, 70),
       },
@@ -90,7 +92,13 @@ function claudeLines() {
       type: 'user',
       uuid: '55555555-5555-4555-8555-555555555555',
       timestamp: '2026-01-05T10:01:02.000Z',
-      message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_01FdQ8qTyVyZjE3Kw4dguQGy', content: 'ok' }] },
+      message: {
+        role: 'user',
+        content: [
+          { type: 'tool_result', tool_use_id: 'toolu_01FdQ8qTyVyZjE3Kw4dguQGy', content: 'ok' },
+          { type: 'tool_result', tool_use_id: 'toolu_01FdQ8qTyVyZjE3Kw4dguQGz', content: P.script },
+        ],
+      },
     }),
   ]
     .map((l) => JSON.stringify(l))
@@ -121,6 +129,17 @@ function codexLines() {
       payload: { type: 'function_call', name: P.img, arguments: JSON.stringify({ path: P.script, command: ['bash', '-lc', P.js] }), call_id: 'call_YYYpMp6f7qUz3cF3JCq2w2Ni' },
     },
     { timestamp: ts(3), type: 'response_item', payload: { type: 'function_call_output', call_id: 'call_YYYpMp6f7qUz3cF3JCq2w2Ni', output: P.script } },
+    {
+      timestamp: ts(3),
+      type: 'response_item',
+      payload: {
+        type: 'function_call',
+        name: 'apply_patch',
+        arguments: JSON.stringify({ input: `*** Begin Patch\n*** Update File: ${P.js}${P.svg}\n@@\n-a\n+${P.img}\n*** End Patch` }),
+        call_id: 'call_YYYpMp6f7qUz3cF3JCq2w2Nj',
+      },
+    },
+    { timestamp: ts(3), type: 'response_item', payload: { type: 'function_call_output', call_id: 'call_YYYpMp6f7qUz3cF3JCq2w2Nj', output: 'Done' } },
     {
       timestamp: ts(4),
       type: 'event_msg',

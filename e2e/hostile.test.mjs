@@ -84,11 +84,21 @@ test('transcript text never runs as script and is shown as text, on every view',
     if (s.git_branch) expected.add(s.git_branch);
   }
   for (const t of report.tools) expected.add(t.name);
+  let prompts = 0;
+  let targets = 0;
   for (const id of [CLAUDE_SESSION, CODEX_SESSION]) {
     const { session } = runCliJson(['session', '--id', id, home]);
-    if (session.facts.first_prompt) expected.add(session.facts.first_prompt);
-    for (const t of session.tools) if (t.target) expected.add(t.target);
+    if (session.facts.first_prompt) {
+      expected.add(session.facts.first_prompt);
+      prompts += 1;
+    }
+    for (const t of session.tools.filter((x) => x.target)) {
+      expected.add(t.target);
+      targets += 1;
+    }
   }
+  assert.equal(prompts, 2, 'both hostile prompts are kept by the core');
+  assert.equal(targets, 2, 'both hostile file targets are kept by the core');
   for (const p of Object.values(PAYLOADS)) {
     assert.ok([...expected].some((s) => s.includes(p)), `the CLI keeps payload ${JSON.stringify(p)} somewhere`);
   }
