@@ -27,7 +27,11 @@ impl Agg {
     pub fn apply(self, values: &[f64]) -> f64 {
         match self {
             Agg::Sum => values.iter().sum(),
-            Agg::Max => values.iter().copied().fold(f64::NEG_INFINITY, f64::max).max(0.0),
+            Agg::Max => values
+                .iter()
+                .copied()
+                .fold(f64::NEG_INFINITY, f64::max)
+                .max(0.0),
         }
     }
 }

@@ -17,10 +17,10 @@ use serde_json::json;
 
 use super::downsample::{self, MAX_POINTS};
 use super::echarts::{css_var, number_formatter, set_at, to_js, EChart};
-use crate::views::sessions::{table, Col, Csv, RowFn, Table};
 use super::kpis::KINDS;
 use super::{tokens_td, usd_td};
 use crate::format::{tokens_short, usd};
+use crate::views::sessions::{table, Col, Csv, RowFn, Table};
 use points::{default_gran, series, Gran, Point, Series};
 
 /// Points shown at once before the slider appears.

@@ -115,7 +115,11 @@ pub fn cartesian(categories: &[String], series: &[Series], horizontal: bool) -> 
                 ..s.clone()
             })
             .collect();
-        return cartesian(&downsample::labels(categories, &ranges), &grouped, horizontal);
+        return cartesian(
+            &downsample::labels(categories, &ranges),
+            &grouped,
+            horizontal,
+        );
     }
     let mut v = base();
     let category = json!({
