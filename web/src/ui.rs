@@ -6,6 +6,7 @@
 pub mod banners;
 pub mod budget;
 pub mod donut;
+pub mod downsample;
 pub mod dropzone;
 pub mod echarts;
 pub mod export;

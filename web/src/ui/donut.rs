@@ -143,10 +143,10 @@ pub fn Donut(
     let label = format!("{title}: share of cost; the same figures are in the table");
     view! {
         <section class="panel donut" data-testid=testid>
-            <h2>{title}</h2>
+            <h2>{title.clone()}</h2>
             <div class="donut-body">
                 <EChart option=build label=label class="small-chart" />
-                <div class="scroll">
+                <div class="scroll" tabindex="0" role="group" aria-label=format!("{title}: table")>
                     <table class="grid compact">
                         <thead><tr>
                             <th scope="col">"Name"</th>

@@ -129,7 +129,7 @@ pub fn DropZone(#[prop(into)] compact: Signal<bool>) -> impl IntoView {
             </div>
             <Show when=move || !compact.get()>
                 <div class="dz-help">
-                    <div class="scroll"><table class="where">
+                    <div class="scroll" tabindex="0" role="group" aria-label="Where each agent keeps its sessions"><table class="where">
                         <thead><tr><th scope="col">"Agent"</th><th scope="col">"Linux / macOS"</th><th scope="col">"Windows"</th></tr></thead>
                         <tbody>
                             {LOCATIONS.iter().map(|(agent, unix, win)| view! {

@@ -80,7 +80,7 @@ pub fn AgentTable(report: Arc<Report>) -> impl IntoView {
                 <h2 id="agents-h">"By agent"</h2>
                 <super::export::CsvButton name="agents" header=header rows=Signal::stored(csv) />
             </div>
-            <div class="scroll">
+            <div class="scroll" tabindex="0" role="group" aria-label="By agent: table">
                 <table class="grid" data-testid="agents-table">
                     <thead>
                         <tr>

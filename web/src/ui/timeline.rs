@@ -15,15 +15,19 @@ use agentmeter::report::Report;
 use leptos::prelude::*;
 use serde_json::json;
 
+use super::downsample::{self, MAX_POINTS};
 use super::echarts::{css_var, number_formatter, set_at, to_js, EChart};
-use super::export::CsvButton;
 use super::kpis::KINDS;
 use super::{tokens_td, usd_td};
 use crate::format::{tokens_short, usd};
+use crate::views::sessions::{table, Col, Csv, RowFn, Table};
 use points::{default_gran, series, Gran, Point, Series};
 
 /// Points shown at once before the slider appears.
 pub const WINDOW: usize = 120;
+
+/// Rows per page of the periods table.
+pub const TABLE_PAGE: usize = 100;
 
 /// What the y axis shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -163,6 +167,108 @@ fn js_option(series: &Series, s: Settings) -> Option<wasm_bindgen::JsValue> {
     Some(opt)
 }
 
+/// `series` with at most [`MAX_POINTS`] points: consecutive periods summed into buckets.
+#[must_use]
+pub fn bucketed(series: &Series) -> Series {
+    let n = series.points.len();
+    if n <= MAX_POINTS {
+        return series.clone();
+    }
+    let labels: Vec<String> = series.points.iter().map(|p| p.label.clone()).collect();
+    let points = downsample::buckets(n, MAX_POINTS)
+        .into_iter()
+        .map(|r| {
+            let mut p = Point {
+                label: downsample::label(&labels, &r),
+                ..Point::default()
+            };
+            for q in series.points.get(r).unwrap_or_default() {
+                for (slot, k) in p.kinds.iter_mut().zip(q.kinds) {
+                    *slot += k;
+                }
+                p.total += q.total;
+                p.cost += q.cost;
+            }
+            p
+        })
+        .collect();
+    Series {
+        points,
+        ..series.clone()
+    }
+}
+
+/// The periods as a sortable, paged table with a CSV export (`export-csv-days|weeks|months`).
+fn period_table(rows: Vec<Point>, gran: Gran) -> impl IntoView {
+    let row: RowFn<Point> = Arc::new(|p: &Point| {
+        view! {
+            <tr data-testid="timeline-row" data-period=p.label.clone()>
+                <td class="mono">{p.label.clone()}</td>
+                {p.kinds.iter().map(|n| tokens_td(None, *n)).collect_view()}
+                {tokens_td(None, p.total)}
+                {usd_td(None, p.cost)}
+            </tr>
+        }
+        .into_any()
+    });
+    let spec = Table {
+        testid: "timeline-table",
+        caption: "Tokens and cost per period".to_owned(),
+        class: "",
+        cols: vec![
+            Col::new("Period", "period", false, |a: &Point, b: &Point| {
+                a.label.cmp(&b.label)
+            }),
+            Col::new(KINDS[0].0, "input", true, |a: &Point, b: &Point| {
+                a.kinds[0].cmp(&b.kinds[0])
+            }),
+            Col::new(KINDS[1].0, "cache-write", true, |a: &Point, b: &Point| {
+                a.kinds[1].cmp(&b.kinds[1])
+            }),
+            Col::new(KINDS[2].0, "cache-read", true, |a: &Point, b: &Point| {
+                a.kinds[2].cmp(&b.kinds[2])
+            }),
+            Col::new(KINDS[3].0, "output", true, |a: &Point, b: &Point| {
+                a.kinds[3].cmp(&b.kinds[3])
+            }),
+            Col::new("Total", "total", true, |a: &Point, b: &Point| {
+                a.total.cmp(&b.total)
+            }),
+            Col::new("Cost", "cost", true, |a: &Point, b: &Point| {
+                a.cost.total_cmp(&b.cost)
+            }),
+        ],
+        sort: (0, true),
+        page: TABLE_PAGE,
+        row,
+        search: None,
+        csv: Some(Csv {
+            name: match gran {
+                Gran::Day => "days",
+                Gran::Week => "weeks",
+                Gran::Month => "months",
+            },
+            header: &[
+                "period",
+                "input",
+                "cache_write",
+                "cache_read",
+                "output",
+                "total",
+                "cost_usd",
+            ],
+            row: |p: &Point| {
+                let mut row = vec![p.label.clone()];
+                row.extend(p.kinds.iter().map(u64::to_string));
+                row.push(p.total.to_string());
+                row.push(crate::format::data_f64(p.cost));
+                row
+            },
+        }),
+    };
+    table(spec, Arc::new(rows))
+}
+
 /// A segmented button of a toggle group.
 fn seg<T: Copy + PartialEq + Send + Sync + 'static>(
     signal: RwSignal<T>,
@@ -193,8 +299,10 @@ pub fn Timeline(report: Arc<Report>) -> impl IntoView {
         log: log.get(),
         kinds: kinds.get(),
     };
+    // What is drawn: at most MAX_POINTS points (the table below keeps every period).
+    let drawn = Memo::new(move |_| data.with(bucketed));
     let build: Rc<dyn Fn() -> Option<wasm_bindgen::JsValue>> =
-        Rc::new(move || data.with(|d| js_option(d, settings())));
+        Rc::new(move || drawn.with(|d| js_option(d, settings())));
     let kind_toggles = KINDS
         .iter()
         .enumerate()
@@ -219,52 +327,17 @@ pub fn Timeline(report: Arc<Report>) -> impl IntoView {
             })
         })
     };
-    let rows = move || {
-        data.with(|d| {
+    // The table: every period with usage, newest first, paged (years of days stay light).
+    let table_view = move || {
+        let rows: Vec<Point> = data.with(|d| {
             d.points
                 .iter()
-                .rev()
                 .filter(|p| p.total > 0 || p.cost > 0.0)
-                .map(|p| {
-                    view! {
-                        <tr data-testid="timeline-row" data-period=p.label.clone()>
-                            <td class="mono">{p.label.clone()}</td>
-                            {p.kinds.iter().map(|n| tokens_td(None, *n)).collect_view()}
-                            {tokens_td(None, p.total)}
-                            {usd_td(None, p.cost)}
-                        </tr>
-                    }
-                })
-                .collect_view()
-        })
+                .cloned()
+                .collect()
+        });
+        period_table(rows, gran.get_untracked())
     };
-    let csv_header: Vec<String> = [
-        "period",
-        "input",
-        "cache_write",
-        "cache_read",
-        "output",
-        "total",
-        "cost_usd",
-    ]
-    .map(str::to_owned)
-    .to_vec();
-    let csv_rows = Signal::derive(move || {
-        data.with(|d| {
-            d.points
-                .iter()
-                .filter(|p| p.total > 0 || p.cost > 0.0)
-                .map(|p| {
-                    let mut row = vec![p.label.clone()];
-                    row.extend(p.kinds.iter().map(u64::to_string));
-                    row.push(p.total.to_string());
-                    row.push(crate::format::data_f64(p.cost));
-                    row
-                })
-                .collect::<Vec<_>>()
-        })
-    });
-    let csv_name = Signal::derive(move || format!("{}s", gran.get().as_str()));
     view! {
         <section class="panel wide" aria-labelledby="timeline-h" data-testid="timeline">
             <div class="panel-head">
@@ -290,20 +363,7 @@ pub fn Timeline(report: Arc<Report>) -> impl IntoView {
             {move || note().map(|n| view! { <p class="muted small">{n}</p> })}
             <details class="chart-table">
                 <summary>"The same figures as a table"</summary>
-                {move || view! { <CsvButton name=csv_name.get() header=csv_header.clone() rows=csv_rows /> }}
-                <div class="scroll tall">
-                    <table class="grid" data-testid="timeline-table">
-                        <thead>
-                            <tr>
-                                <th scope="col">"Period"</th>
-                                {KINDS.iter().map(|(label, _, _)| view! { <th scope="col" class="num">{*label}</th> }).collect_view()}
-                                <th scope="col" class="num">"Total"</th>
-                                <th scope="col" class="num">"Cost"</th>
-                            </tr>
-                        </thead>
-                        <tbody>{rows}</tbody>
-                    </table>
-                </div>
+                {table_view}
             </details>
         </section>
     }

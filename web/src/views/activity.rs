@@ -64,7 +64,7 @@ fn heatmap(calls: &[Vec<u64>], cost: &[Vec<f64>], tz: &str) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="scroll">
+        <div class="scroll" tabindex="0" role="group" aria-label="Model calls by weekday and hour: table">
             <table class="heatmap" data-testid="activity-heatmap">
                 <caption class="small muted">
                     {format!("Model calls by weekday and hour, in {tz}")}
@@ -117,7 +117,7 @@ fn calendar(days: &[ActivityDay]) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="calendar-wrap">
+        <div class="calendar-wrap" tabindex="0" role="group" aria-label="Daily cost calendar">
             <div class="calendar" data-testid="activity-calendar" role="img"
                 aria-label="Daily cost, one column per week, Monday on top; the same figures are in the daily table">
                 {pad}

@@ -94,7 +94,7 @@ fn card(i: Insight, analysis: &Analysis) -> impl IntoView {
                     {figure_text(i.figure, &i.unit)}
                 </span>
             </header>
-            <ul class="evidence">{evidence}</ul>
+            <ul class="evidence" tabindex="0" aria-label="Evidence">{evidence}</ul>
             <p class="advice">{i.advice}</p>
         </article>
     }

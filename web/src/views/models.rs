@@ -19,6 +19,7 @@ use serde_json::{json, Value};
 use super::sessions::{table, Col, Csv, Num, RowFn, Table};
 use crate::analysis::Analysis;
 use crate::format::data_f64;
+use crate::ui::downsample::{self, Agg, MAX_POINTS};
 use crate::ui::echarts::{css_var, to_js, Builder, EChart};
 
 /// Replaces every string `--name` in `v` by the CSS variable's current value (grey if unset).
@@ -66,6 +67,9 @@ pub struct Series {
     pub stack: bool,
     /// 0: the first value axis, 1: the second (right) one.
     pub axis: u8,
+    /// How consecutive values merge when the chart has more than
+    /// [`MAX_POINTS`](crate::ui::downsample::MAX_POINTS) categories.
+    pub agg: Agg,
 }
 
 impl Series {
@@ -79,6 +83,7 @@ impl Series {
             color,
             stack: false,
             axis: 0,
+            agg: Agg::Sum,
         }
     }
 }
@@ -94,8 +99,28 @@ fn base() -> Value {
 }
 
 /// Bars and lines over `categories` (horizontal bars when `horizontal`, first category on top).
+/// More than [`MAX_POINTS`] categories are drawn as that many buckets of consecutive ones (see
+/// [`downsample`]).
 #[must_use]
 pub fn cartesian(categories: &[String], series: &[Series], horizontal: bool) -> Value {
+    if categories.len() > MAX_POINTS {
+        let ranges = downsample::buckets(categories.len(), MAX_POINTS);
+        let grouped: Vec<Series> = series
+            .iter()
+            .map(|s| Series {
+                values: downsample::values(&s.values, &ranges, s.agg)
+                    .into_iter()
+                    .map(|x| round_to(x, 6))
+                    .collect(),
+                ..s.clone()
+            })
+            .collect();
+        return cartesian(
+            &downsample::labels(categories, &ranges),
+            &grouped,
+            horizontal,
+        );
+    }
     let mut v = base();
     let category = json!({
         "type": "category", "data": categories, "inverse": horizontal,

@@ -16,6 +16,7 @@ use super::blocks::{local_ms, zone};
 use super::models::{cartesian, chart, round_to, Series};
 use super::sessions::{clip_td, table, Col, Csv, Num, RowFn, Table};
 use crate::analysis::Analysis;
+use crate::ui::downsample::Agg;
 
 /// Percent-encodes a query value (everything but `A-Z a-z 0-9 - _ . ~`).
 #[must_use]
@@ -129,7 +130,7 @@ fn detail_view(d: SessionDetail, analysis: &Analysis) -> impl IntoView {
     let tool_errors = d.tools.iter().filter(|t| t.is_error).count() as u64;
     let prompt = match f.first_prompt.clone() {
         Some(p) => {
-            view! { <blockquote class="prompt" data-testid="session-first-prompt">{p}</blockquote> }
+            view! { <blockquote class="prompt" data-testid="session-first-prompt" tabindex="0">{p}</blockquote> }
                 .into_any()
         }
         None => view! {
@@ -164,16 +165,24 @@ fn detail_view(d: SessionDetail, analysis: &Analysis) -> impl IntoView {
         </dl>
     };
     let compactions = if d.compactions.is_empty() {
-        view! { <p class="muted small">"No compactions."</p> }.into_any()
+        view! {
+            <p class="muted small" data-testid="session-compactions" data-value="0">"No compactions."</p>
+        }
+        .into_any()
     } else {
-        d.compactions
+        let items = d
+            .compactions
             .iter()
             .map(|t| {
                 let when = t.map_or_else(|| "(no time recorded)".to_owned(), |ms| local_ms(ms, tz));
                 view! { <li class="mono">{when}</li> }
             })
-            .collect_view()
-            .into_any()
+            .collect_view();
+        view! {
+            <ol class="compactions" data-testid="session-compactions"
+                data-value=d.compactions.len().to_string()>{items}</ol>
+        }
+        .into_any()
     };
     view! {
         <div class="panel">
@@ -187,8 +196,7 @@ fn detail_view(d: SessionDetail, analysis: &Analysis) -> impl IntoView {
         {tools(d.tools, tz)}
         <div class="panel">
             <h2>"Compactions"</h2>
-            <ol class="compactions" data-testid="session-compactions"
-                data-value=d.compactions.len().to_string()>{compactions}</ol>
+            {compactions}
         </div>
     }
 }
@@ -267,6 +275,7 @@ fn timeline(calls: &[TimelineCall], tz: chrono_tz::Tz) -> impl IntoView {
         &labels,
         &[Series {
             kind: "line",
+            agg: Agg::Max,
             ..Series::bar("Context", "--accent", tokens(|c| c.context))
         }],
         false,

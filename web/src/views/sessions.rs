@@ -275,13 +275,15 @@ pub fn table<T: Send + Sync + 'static>(spec: Table<T>, rows: Arc<Vec<T>>) -> imp
         }
     });
     let shown = move || order.with(Vec::len);
+    let pager_name = caption.clone();
     let pager = move || {
+        let pager_name = pager_name.clone();
         (shown() > size).then(|| {
             let p = current();
             let first = p * size + 1;
             let last = ((p + 1) * size).min(shown());
             view! {
-                <nav class="pager" aria-label="Pages">
+                <nav class="pager" aria-label=format!("Pages: {pager_name}")>
                     <button type="button" class="ghost" data-testid=format!("{testid}-prev")
                         disabled=move || current() == 0
                         on:click=move |_| page.set(current().saturating_sub(1))>"Previous"</button>
