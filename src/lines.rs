@@ -93,6 +93,12 @@ impl LineSplitter {
         }
     }
 
+    /// Bytes of the line being assembled across chunks.
+    #[must_use]
+    pub fn buffered_bytes(&self) -> usize {
+        self.carry.capacity()
+    }
+
     /// Lines completed so far.
     #[must_use]
     pub fn lines_seen(&self) -> u64 {

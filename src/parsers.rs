@@ -12,10 +12,14 @@
 //! SQLite database) implement [`DocumentParser`] instead: [`FileParser`] buffers their bytes,
 //! chunk by chunk, and hands the whole file over at the end. Their memory cost is the file's size,
 //! so each such format names the largest file it reads (a larger one is one malformed unit).
+//! A document too large for that whose bulk is one array of records (a legacy Gemini `.json`)
+//! implements [`ChunkParser`]: it receives the raw chunks and streams the array's elements
+//! (`json_stream`), holding one element at a time.
 
 pub mod claude;
 pub mod codex;
 pub mod gemini;
+mod json_stream;
 mod lenient;
 // Copilot CLI, Qwen Code, Amp, Kimi CLI.
 pub mod amp;
@@ -149,8 +153,24 @@ pub trait DocumentParser {
     fn max_bytes(&self) -> usize;
 }
 
+/// A format read from its raw bytes as they arrive, for a document too large to hold whole
+/// (a legacy Gemini `.json`): the parser finds its units in the byte stream itself
+/// ([`json_stream`]) and holds only the unit being assembled.
+pub trait ChunkParser {
+    /// Reads the next chunk of the file.
+    fn chunk(&mut self, bytes: &[u8], out: &mut Sink);
+
+    /// Called once after the last chunk. Every unit of the file gets one fate by then.
+    fn finish(&mut self, out: &mut Sink);
+
+    /// Bytes of the file held between chunks (a unit not yet complete).
+    fn buffered_bytes(&self) -> usize;
+}
+
 /// How a file's bytes reach its parser.
 enum Input {
+    /// Handed over chunk by chunk as they arrive ([`ChunkParser`]).
+    Chunks(Box<dyn ChunkParser>),
     /// Split into lines as they arrive ([`LineParser`]).
     Lines {
         splitter: LineSplitter,
@@ -187,7 +207,7 @@ impl FileParser {
         let input = match format {
             Format::ClaudeJsonl => lines(Box::new(claude::ClaudeParser::new(ctx))),
             Format::CodexJsonl => lines(Box::new(codex::CodexParser::new(ctx))),
-            Format::GeminiJson => lines(Box::new(gemini::GeminiJsonParser::new(ctx))),
+            Format::GeminiJson => Input::Chunks(Box::new(gemini::GeminiJsonParser::new(ctx))),
             Format::GeminiJsonl => lines(Box::new(gemini::GeminiJsonlParser::new(ctx))),
             // agents-b formats.
             Format::OpenCodeJson => document(Box::new(opencode::OpenCodeJsonParser::new(ctx))),
@@ -208,6 +228,7 @@ impl FileParser {
         self.sink.report.bytes += chunk.len() as u64;
         let FileParser { input, sink } = self;
         match input {
+            Input::Chunks(parser) => parser.chunk(chunk, sink),
             Input::Lines { splitter, parser } => {
                 splitter.push(chunk, &mut |line| feed(parser.as_mut(), sink, line));
             }
@@ -229,11 +250,23 @@ impl FileParser {
         }
     }
 
+    /// Bytes of the file this parser holds between chunks: a line or unit not yet complete, or
+    /// for a [`DocumentParser`] the whole file so far. (Records already read are not counted.)
+    #[must_use]
+    pub fn buffered_bytes(&self) -> usize {
+        match &self.input {
+            Input::Chunks(parser) => parser.buffered_bytes(),
+            Input::Lines { splitter, .. } => splitter.buffered_bytes(),
+            Input::Document { buf, .. } => buf.capacity(),
+        }
+    }
+
     /// Ends the file and returns its records and report.
     #[must_use]
     pub fn finish(mut self) -> Sink {
         let FileParser { input, sink } = &mut self;
         match input {
+            Input::Chunks(parser) => parser.finish(sink),
             Input::Lines { splitter, parser } => {
                 splitter.finish(&mut |line| feed(parser.as_mut(), sink, line));
                 parser.finish(sink);

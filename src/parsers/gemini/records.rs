@@ -67,22 +67,6 @@ pub(crate) struct SetBody {
     pub messages: Option<Vec<Value>>,
 }
 
-/// A legacy single-document session.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct Document<'a> {
-    #[serde(borrow, default, deserialize_with = "opt_str")]
-    pub session_id: Option<Cow<'a, str>>,
-    #[serde(borrow, default, deserialize_with = "opt_str")]
-    pub project_hash: Option<Cow<'a, str>>,
-    #[serde(borrow, default, deserialize_with = "opt_str")]
-    pub start_time: Option<Cow<'a, str>>,
-    #[serde(rename = "kind", borrow, default, deserialize_with = "opt_str")]
-    pub session_kind: Option<Cow<'a, str>>,
-    #[serde(default)]
-    pub messages: Option<Vec<Value>>,
-}
-
 /// `tokens` of a gemini message: `input` includes `cached`; `total` = input + output + thoughts
 /// + tool.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize)]
