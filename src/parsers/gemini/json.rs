@@ -241,3 +241,168 @@ impl Doc {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The streamed reader against the whole-document reader it replaced (kept here as the
+    //! reference): same fates, records, messages and tool calls on the real legacy fixture and on
+    //! damaged copies of it, fed in any chunking.
+
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::lines::{Line, LineSplitter};
+    use crate::parsers::{parse_bytes, FileParser, Format};
+
+    const LEGACY: &[u8] = include_bytes!(
+        "../../../fixtures/gemini/tmp/ab14fe397f91d5f283525b3178d2314aef552f761131c42172a21b7bf735e73d/chats/session-2025-10-05T07-11-eefc44a3.json"
+    );
+    const PATH: &str = "tmp/h/chats/session-2025-10-05T07-11-eefc44a3.json";
+
+    /// The document as the reference read it: lines (BOM and `\r` dropped, invalid UTF-8
+    /// replaced) joined with `\n`.
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Whole<'a> {
+        #[serde(borrow, default, deserialize_with = "opt_str")]
+        session_id: Option<Cow<'a, str>>,
+        #[serde(borrow, default, deserialize_with = "opt_str")]
+        project_hash: Option<Cow<'a, str>>,
+        #[serde(borrow, default, deserialize_with = "opt_str")]
+        start_time: Option<Cow<'a, str>>,
+        #[serde(rename = "kind", borrow, default, deserialize_with = "opt_str")]
+        session_kind: Option<Cow<'a, str>>,
+        #[serde(default)]
+        messages: Option<Vec<Value>>,
+    }
+
+    fn reference(bytes: &[u8]) -> Sink {
+        let mut out = Sink::new(PATH, Some(crate::model::Agent::Gemini), "gemini-json");
+        let mut buf = Vec::new();
+        let mut splitter = LineSplitter::default();
+        let mut take = |line: Line<'_>| {
+            if let Line::Text { number, bytes } = line {
+                if number > 1 {
+                    buf.push(b'\n');
+                }
+                buf.extend_from_slice(String::from_utf8_lossy(bytes).as_bytes());
+            }
+        };
+        splitter.push(bytes, &mut take);
+        splitter.finish(&mut take);
+        let Ok(doc) = serde_json::from_slice::<Whole<'_>>(&buf) else {
+            out.malformed(1, "document");
+            return out;
+        };
+        let Some(messages) = doc.messages.as_ref() else {
+            out.malformed(1, "document has no `messages` array");
+            return out;
+        };
+        let mut meta = Meta::default();
+        meta.absorb(
+            doc.session_id.as_deref(),
+            doc.project_hash.as_deref(),
+            doc.start_time.as_deref(),
+            doc.session_kind.as_deref(),
+        );
+        let mut table = Table::default();
+        for (i, value) in messages.iter().enumerate() {
+            let position = i as u64 + 1;
+            let Ok(rec) = Record::deserialize(value) else {
+                out.malformed(position, "message");
+                continue;
+            };
+            let id = rec
+                .id
+                .as_deref()
+                .map_or_else(|| format!("#{position}"), str::to_owned);
+            if !table.write(&id, &rec, position, &Texts::Value(value)) {
+                out.ignored();
+            }
+        }
+        table.finish(&meta, &session_from_path(PATH), &mut out);
+        out
+    }
+
+    fn streamed(bytes: &[u8], cuts: &[usize]) -> Sink {
+        let ctx = FileContext {
+            path: PATH.to_owned(),
+            session_hint: None,
+        };
+        let mut cuts: Vec<usize> = cuts.iter().map(|c| c % (bytes.len() + 1)).collect();
+        cuts.sort_unstable();
+        let mut p = FileParser::new(Format::GeminiJson, ctx);
+        let mut at = 0;
+        for cut in cuts {
+            p.push(&bytes[at..cut]);
+            at = cut;
+        }
+        p.push(&bytes[at..]);
+        p.finish()
+    }
+
+    /// What must agree: every count of the report (reasons and repair notes are worded and
+    /// placed differently) and everything emitted.
+    fn outcome(s: &Sink) -> String {
+        let r = &s.report;
+        format!(
+            "read {} used {} dup {} ignored {} malformed {}\n{:?}\n{:?}\n{:?}",
+            r.read,
+            r.candidates,
+            r.duplicate_in_file,
+            r.ignored,
+            r.malformed,
+            s.usage,
+            s.tools,
+            s.messages
+        )
+    }
+
+    #[test]
+    fn the_real_document_reads_as_it_did_whole() {
+        let want = reference(LEGACY);
+        assert!(want.usage.len() > 5 && want.report.malformed == 0);
+        let got = parse_bytes(
+            Format::GeminiJson,
+            FileContext {
+                path: PATH.to_owned(),
+                session_hint: None,
+            },
+            LEGACY,
+        );
+        assert_eq!(outcome(&got), outcome(&want));
+        assert_eq!(got.report.examples, want.report.examples);
+    }
+
+    /// Bytes that change a document's structure when they land in the wrong place.
+    const DAMAGE: &[u8] = b"{}[]\",:\\ \n\0\xff\xc3x1";
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn damaged_documents_read_as_they_did_whole(
+            edits in proptest::collection::vec((0usize..30_000, 0usize..17, 0u8..3), 0..3),
+            cut in proptest::option::of(0usize..30_000),
+            cuts in proptest::collection::vec(0usize..30_000, 0..12),
+        ) {
+            let mut doc = LEGACY.to_vec();
+            for (at, byte, how) in edits {
+                let at = at % (doc.len() + 1);
+                let b = DAMAGE[byte % DAMAGE.len()];
+                match how {
+                    0 if at < doc.len() => doc[at] = b,
+                    1 => doc.insert(at, b),
+                    _ if at < doc.len() => { doc.remove(at); }
+                    _ => {}
+                }
+            }
+            if let Some(cut) = cut {
+                doc.truncate(cut % (doc.len() + 1));
+            }
+            let want = reference(&doc);
+            let got = streamed(&doc, &cuts);
+            prop_assert_eq!(outcome(&got), outcome(&want));
+        }
+    }
+}
