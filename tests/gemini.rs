@@ -293,3 +293,60 @@ proptest! {
         }
     }
 }
+
+// A subagent's log is filed under its parent's session id (gemini-cli `chatRecordingService.ts`:
+// `chats/<parentSessionId>/<sessionId>.jsonl`, `kind: "subagent"`): its calls belong to that
+// session, as sidechain calls, and count once.
+#[test]
+fn a_subagent_log_belongs_to_the_session_that_started_it() {
+    use agentmeter::ledger::Ledger;
+    use agentmeter::parsers::{parse_bytes, FileContext};
+    let sub = concat!(
+        r#"{"sessionId":"sub-2222","projectHash":"h","startTime":"2026-01-01T00:00:03.000Z","kind":"subagent","directories":["/w"]}"#,
+        "\n",
+        r#"{"id":"s1","timestamp":"2026-01-01T00:00:04.000Z","type":"user","content":[{"text":"investigate"}]}"#,
+        "\n",
+        r#"{"id":"s2","timestamp":"2026-01-01T00:00:05.000Z","type":"gemini","content":"done","tokens":{"input":50,"output":5,"cached":10},"model":"gemini-2.5-flash"}"#,
+        "\n",
+    );
+    let path = "tmp/h/chats/parent-1111/sub-2222.jsonl";
+    assert_eq!(
+        agentmeter::detect::classify(path, sub.as_bytes()),
+        agentmeter::detect::Classification::Parse {
+            format: Format::GeminiJsonl,
+            ctx: FileContext {
+                path: path.to_owned(),
+                session_hint: None
+            }
+        }
+    );
+    let ctx = |p: &str| FileContext {
+        path: p.to_owned(),
+        session_hint: None,
+    };
+    let sink = parse_bytes(Format::GeminiJsonl, ctx(path), sub.as_bytes());
+    assert_eq!(sink.usage.len(), 1);
+    let u = &sink.usage[0];
+    assert_eq!(u.session, "parent-1111");
+    assert!(u.is_sidechain);
+    assert_eq!(
+        (u.key.scope.as_str(), u.key.id.as_str()),
+        ("sub-2222", "s2")
+    );
+    assert!(sink.messages.iter().all(|m| m.session == "parent-1111"));
+    // A main session's log in `chats/` keeps its own id; a copy of the subagent log counts once.
+    let main = parse_bytes(
+        Format::GeminiJsonl,
+        ctx("tmp/h/chats/session-x.jsonl"),
+        sub.replace("subagent", "main").as_bytes(),
+    );
+    assert_eq!(main.usage[0].session, "sub-2222");
+    let mut ledger = Ledger::new();
+    ledger.add_file(sink);
+    ledger.add_file(parse_bytes(
+        Format::GeminiJsonl,
+        ctx("copy/tmp/h/chats/parent-1111/sub-2222.jsonl"),
+        sub.as_bytes(),
+    ));
+    assert_eq!(counted(&ledger).total(), 55);
+}

@@ -6,6 +6,12 @@
 //! bill anything, keyed by (session id, message id). A legacy `.json` that a newer CLI migrated to
 //! a `.jsonl` beside it therefore yields the same keys twice, and the ledger keeps one copy.
 //!
+//! **Subagents** (gemini-cli `chatRecordingService.ts`, since 2026): a subagent's chat is its own
+//! `.jsonl` log, `kind: "subagent"` in its metadata line, filed under its parent's session id:
+//! `chats/<parent session id>/<subagent session id>.jsonl`. Its calls are marked sidechain and
+//! belong to the parent session (as a Claude Code subagent's do); their keys keep the subagent's
+//! own session id.
+//!
 //! Both parsers fill a [`table::Table`] of message writes and resolve it at the end of the file,
 //! because a JSONL message is re-appended each time it changes and only the last usage-bearing
 //! write of an id is final.
@@ -37,6 +43,15 @@ fn session_from_path(path: &str) -> String {
         .strip_suffix(".jsonl")
         .or_else(|| name.strip_suffix(".json"));
     stem.unwrap_or(name).to_owned()
+}
+
+/// The parent session a subagent's log is filed under: gemini-cli writes a subagent's chat to
+/// `chats/<parent session id>/<subagent session id>.jsonl` (`chatRecordingService.ts`).
+fn parent_from_path(path: &str) -> Option<String> {
+    let mut parts = path.rsplit('/');
+    let _file = parts.next()?;
+    let parent = parts.next()?;
+    (parts.next() == Some("chats") && !parent.is_empty()).then(|| parent.to_owned())
 }
 
 /// Why JSON could not be read: not JSON at all, or JSON of an unexpected shape.

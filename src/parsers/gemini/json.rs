@@ -40,6 +40,7 @@ const FIELD_CAP: usize = 1 << 20;
 /// Reads legacy `chats/session-*.json` documents.
 pub struct GeminiJsonParser {
     fallback_session: String,
+    parent: Option<String>,
     stream: DocStream,
     doc: Doc,
 }
@@ -70,6 +71,7 @@ impl GeminiJsonParser {
     pub fn new(ctx: FileContext) -> Self {
         GeminiJsonParser {
             fallback_session: session_from_path(&ctx.path),
+            parent: super::parent_from_path(&ctx.path),
             stream: DocStream::new(&[MESSAGES], FIELD_CAP, crate::lines::MAX_LINE_BYTES),
             doc: Doc::default(),
         }
@@ -103,7 +105,10 @@ impl ChunkParser for GeminiJsonParser {
         for (line, reason) in doc.malformed {
             out.malformed(line, reason);
         }
-        let mut meta = Meta::default();
+        let mut meta = Meta {
+            parent: self.parent.clone(),
+            ..Meta::default()
+        };
         meta.absorb(
             doc.session_id.as_deref(),
             doc.project_hash.as_deref(),

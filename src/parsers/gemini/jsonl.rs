@@ -18,7 +18,7 @@ use crate::parsers::{is_blank, FileContext, LineParser};
 use super::analytics::Texts;
 use super::records::{LineRecord, Record};
 use super::table::{Meta, Table};
-use super::{session_from_path, shape_reason};
+use super::{parent_from_path, session_from_path, shape_reason};
 
 /// Reads current `chats/*.jsonl` logs.
 pub struct GeminiJsonlParser {
@@ -33,7 +33,10 @@ impl GeminiJsonlParser {
     pub fn new(ctx: FileContext) -> Self {
         GeminiJsonlParser {
             fallback_session: session_from_path(&ctx.path),
-            meta: Meta::default(),
+            meta: Meta {
+                parent: parent_from_path(&ctx.path),
+                ..Meta::default()
+            },
             table: Table::default(),
         }
     }

@@ -26,6 +26,8 @@ pub(crate) struct Meta {
     pub start_ms: Option<i64>,
     /// `kind: "subagent"`.
     pub subagent: bool,
+    /// The session a subagent's file is filed under (`chats/<parent session id>/<id>.jsonl`).
+    pub parent: Option<String>,
 }
 
 impl Meta {
@@ -170,8 +172,16 @@ impl Table {
     }
 
     /// Gives every deferred write its fate and emits usage, messages and tool calls.
+    ///
+    /// A subagent's calls, messages and tools belong to the session that started it (its
+    /// `parent`), as Claude Code's do; their keys keep the subagent's own session id, which
+    /// scopes its message and tool ids.
     pub fn finish(self, meta: &Meta, fallback_session: &str, out: &mut Sink) {
         let session = meta.session.as_deref().unwrap_or(fallback_session);
+        let owner = match meta.subagent {
+            true => meta.parent.as_deref().unwrap_or(session),
+            false => session,
+        };
         let mut winner: HashMap<&str, usize> = HashMap::new();
         for (i, w) in self.usage.iter().enumerate() {
             winner.insert(w.id.as_str(), i);
@@ -190,7 +200,7 @@ impl Table {
                 timestamp_ms: w.ts.or(meta.start_ms).unwrap_or(0),
                 model: w.model.clone(),
                 tokens: billable(&w.tokens),
-                session: session.to_owned(),
+                session: owner.to_owned(),
                 project: meta.project.clone(),
                 git_branch: None,
                 cli_version: None,
@@ -215,7 +225,7 @@ impl Table {
                     agent: Agent::Gemini,
                     id: format!("{session}/{id}"),
                 },
-                session: session.to_owned(),
+                session: owner.to_owned(),
                 role,
                 timestamp_ms: latest.ts,
                 words,
@@ -236,7 +246,7 @@ impl Table {
                     session: session.to_owned(),
                     id: id.clone(),
                 },
-                session: session.to_owned(),
+                session: owner.to_owned(),
                 name: tool.name.clone(),
                 start_ms: tool.start_ms,
                 end_ms: None,
