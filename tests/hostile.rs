@@ -103,6 +103,22 @@ fn the_hostile_corpus_is_fully_accounted_through_the_cli() {
     }
     assert_eq!(listed.len(), corpus.entries.len(), "{listed:#?}");
 
+    // The legacy Gemini document is read message by message whatever its layout: minified to one
+    // line it has the units of the pretty original (its calls already counted there), and cut
+    // short it is one malformed unit.
+    let file = |rel: &str| {
+        files
+            .iter()
+            .find(|f| f["path"].as_str().is_some_and(|p| p.ends_with(rel)))
+            .unwrap_or_else(|| panic!("{rel} listed"))
+    };
+    let pretty = file("chats/session-2025-10-05T07-11-eefc44a3.json");
+    let minified = file("chats/session-2025-10-05T07-11-minified.json");
+    assert_eq!(n(minified, "read"), n(pretty, "read"));
+    assert_eq!(n(minified, "malformed"), 0, "{minified}");
+    let cut = file("chats/session-2025-10-05T07-11-cut.json");
+    assert_eq!((n(cut, "read"), n(cut, "malformed")), (1, 1), "{cut}");
+
     // The figures: the real transcripts' own totals plus the good lines hidden in the damage.
     assert_eq!(
         n(&report["total"]["tokens"], "total"),

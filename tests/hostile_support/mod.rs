@@ -138,6 +138,24 @@ pub fn build(root: &Path) -> Corpus {
         "gemini-json",
         0, // counted with its migrated .jsonl below (680,465 together)
     );
+    // The same legacy document minified to one line (read as a stream, not as lines: the same
+    // messages, so nothing more counts), and cut short mid-message (one malformed unit).
+    let legacy = repo(&format!("{gemini_demo}/ab14fe397f91d5f283525b3178d2314aef552f761131c42172a21b7bf735e73d/chats/session-2025-10-05T07-11-eefc44a3.json"));
+    let minified = serde_json::from_slice::<serde_json::Value>(&legacy)
+        .map(|v| v.to_string().into_bytes())
+        .expect("the legacy fixture is JSON");
+    put(
+        "home/.gemini/tmp/h/chats/session-2025-10-05T07-11-minified.json",
+        &minified,
+        "gemini-json",
+        0,
+    );
+    put(
+        "home/.gemini/tmp/h/chats/session-2025-10-05T07-11-cut.json",
+        &legacy[..legacy.len() * 2 / 3],
+        "gemini-json",
+        0,
+    );
     put(
         "home/.gemini/tmp/h/chats/session-2026-04-23T12-52-0ab84937.jsonl",
         &with_bom(&repo(&format!("{gemini_demo}/9da8b3dfb8655182ac1f0e66601c367e34f8d18447a29759eeba4d7e45dc60ea/chats/session-2026-04-23T12-52-0ab84937.jsonl"))),
