@@ -83,3 +83,27 @@ fn exported_lines_without_a_type_are_read_and_keyed_like_the_originals() {
         session.line_totals().duplicate + exported.len() as u64
     );
 }
+
+/// A Codex rollout from before the event envelope (mid 2025; fixtures/codex/README.md).
+const PRE_ENVELOPE: &str =
+    "fixtures/codex/derived/rollout-2025-06-20T10-00-00-0197a0c1-1111-7222-8333-444455556666.jsonl";
+
+// Such a rollout has messages and tools but no token counts: its session is listed as having no
+// token data, not as a session that cost $0.
+#[test]
+fn a_session_without_token_data_is_shown_as_such_not_as_zero_usage() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_agentmeter"))
+        .args(["session", "--tz", "UTC", PRE_ENVELOPE])
+        .current_dir(root())
+        .output()
+        .expect("the CLI runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let row = text
+        .lines()
+        .find(|l| l.contains("0197a0c1-1111-7222-8333-444455556666"))
+        .unwrap_or_else(|| panic!("the session is listed: {text}"));
+    assert!(row.contains("no token data"), "{row}");
+    assert!(!row.contains('$'), "{row}");
+    let sink = parse(PRE_ENVELOPE);
+    assert!(sink.usage.is_empty() && !sink.messages.is_empty());
+}

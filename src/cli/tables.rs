@@ -59,7 +59,14 @@ pub fn sessions(report: &Report) -> String {
             s.project.as_deref().map(project_label).unwrap_or_default(),
             s.end.get(..16).unwrap_or(&s.end).replace('T', " "),
         ];
-        row.extend(figures(&s.totals));
+        // A session with messages but no model call (a Codex rollout from before token counts,
+        // a Copilot history document) has no token data, which is not zero usage.
+        if s.totals.calls == 0 {
+            row.extend(["-"; 5].map(str::to_owned));
+            row.push("no token data".to_owned());
+        } else {
+            row.extend(figures(&s.totals));
+        }
         table.push(row);
     }
     table.push(total_row(report, 4));

@@ -152,6 +152,9 @@ fn row(s: SessionReport) -> impl IntoView {
     let project = s.project.clone().unwrap_or_default();
     // Gemini records only a hash of the directory: `hash:1a2b3c4d`, not 64 hex digits.
     let project_short = s.project.as_deref().map(project_label).unwrap_or_default();
+    // A session with messages but no model call (a Codex rollout from before token counts, a
+    // Copilot history document) has no token data, which is not zero usage.
+    let no_calls = s.totals.calls == 0;
     view! {
         <tr data-testid="session-row" data-agent=agent data-session=s.session.clone()>
             <td><span class=format!("dot a-{agent}")></span>{s.agent.label()}</td>
@@ -161,8 +164,14 @@ fn row(s: SessionReport) -> impl IntoView {
             <td class="mono" title=s.end.clone()>{short_time(&s.end)}</td>
             <td class="mono small">{s.models.join(", ")}</td>
             {count_td(s.totals.calls)}
-            {tokens_td(None, s.totals.tokens.total)}
-            {usd_td(None, s.totals.cost_usd)}
+            {no_calls.then(|| view! {
+                <td class="num muted" data-value="0">"-"</td>
+                <td class="num muted" data-value="0" data-testid="no-token-data">"no token data"</td>
+            })}
+            {(!no_calls).then(|| view! {
+                {tokens_td(None, s.totals.tokens.total)}
+                {usd_td(None, s.totals.cost_usd)}
+            })}
         </tr>
     }
 }

@@ -418,6 +418,9 @@ fn row(r: &Row, tz: chrono_tz::Tz) -> AnyView {
     let agent = s.agent.as_str();
     let project = s.project.clone().unwrap_or_default();
     let models = s.models.join(", ");
+    // A session with messages but no model call (a Codex rollout from before token counts, a
+    // Copilot history document) has no token data, which is not zero usage.
+    let no_calls = s.totals.calls == 0;
     view! {
         <tr data-testid=format!("session-row-{}", s.session) data-agent=agent>
             <td><span class=format!("dot a-{agent}")></span>{s.agent.label()}</td>
@@ -433,8 +436,16 @@ fn row(r: &Row, tz: chrono_tz::Tz) -> AnyView {
             {clip_td(models, "mono small")}
             {Num::Count(s.totals.calls).td_col("calls")}
             {Num::Count(s.tool_calls).td_col("tools")}
-            {Num::Tokens(s.totals.tokens.total).td_col("tokens")}
-            {Num::Usd(s.totals.cost_usd).td_col("cost")}
+            {no_calls.then(|| view! {
+                <td class="num muted" data-col="tokens" data-value="0">"-"</td>
+                <td class="num muted" data-col="cost" data-value="0" data-testid="no-token-data">
+                    "no token data"
+                </td>
+            })}
+            {(!no_calls).then(|| view! {
+                {Num::Tokens(s.totals.tokens.total).td_col("tokens")}
+                {Num::Usd(s.totals.cost_usd).td_col("cost")}
+            })}
         </tr>
     }
     .into_any()
