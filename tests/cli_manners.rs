@@ -172,7 +172,7 @@ fn help_lists_the_exit_statuses_the_binary_uses() {
     let statuses = help.split("EXIT STATUS:").nth(1).expect("section");
     for (code, words) in [
         ("0", "the report was printed"),
-        ("1", "could not be written"),
+        ("1", "the report could not be written"),
         ("2", "bad arguments"),
         ("3", "no agent usage was found"),
         ("141", "the reader stopped early"),
