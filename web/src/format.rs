@@ -6,8 +6,10 @@
 //!
 //! In the browser, numbers follow the reader's locale through `Intl.NumberFormat` ([`intl`]):
 //! `1.23M` / `$1,234.56` in English, `1,23 Mio.` / `1.234,56 $` in German. The plain-Rust formats
-//! below are the fallback (no `Intl`, native builds) and are what the unit tests pin down; both
-//! give the same text for an English reader.
+//! below (`*_plain`) are the fallback (no `Intl`, native builds) and are what the unit tests pin
+//! down, natively and in wasm. For an English reader both give the same text except that `Intl`
+//! drops trailing zeros of compact numbers (`1K`, `2T` where the fallback writes `1.00K`,
+//! `2.00T`; seen when these tests first ran under wasm).
 
 #[cfg(target_arch = "wasm32")]
 pub mod intl;
