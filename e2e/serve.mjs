@@ -103,7 +103,10 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   }
   try {
     const srv = await startServer(dir, { port, host });
-    console.log(`Serving ${resolve(dir)} at ${srv.origin}/`);
+    // scripts/serve passes when it started (ns since the epoch): the time to a page that answers.
+    const started = Number(process.env.AGENTMETER_SERVE_START);
+    const after = Number.isFinite(started) && started > 0 ? ` (ready ${((Date.now() * 1e6 - started) / 1e9).toFixed(1)} s after scripts/serve started)` : '';
+    console.log(`Serving ${resolve(dir)} at ${srv.origin}/${after}\nOpen ${srv.origin}/ (Ctrl-C to stop)`);
   } catch (err) {
     console.error(err?.code === 'EADDRINUSE' ? `port ${port} is in use: pick another with --port N` : String(err));
     process.exit(1);

@@ -43,10 +43,12 @@ fn main() -> ExitCode {
     }
 }
 
-/// Colour only on a terminal, never with `NO_COLOR` set (any value, see no-color.org) or a dumb
-/// terminal.
+/// Colour only on a terminal, never with `NO_COLOR` set to anything but "" (no-color.org) or on a
+/// dumb terminal.
 fn use_color() -> bool {
-    std::io::stdout().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
+    agentmeter::cli::text::color_wanted(
+        std::io::stdout().is_terminal(),
+        std::env::var_os("NO_COLOR").as_deref(),
+        std::env::var_os("TERM").as_deref(),
+    )
 }

@@ -34,7 +34,8 @@ OPTIONS:
                         else UTC)
     --since YYYY-MM-DD  first day included (YYYYMMDD also accepted)
     --until YYYY-MM-DD  last day included
-    --agent A           only this agent (claude, codex, gemini); repeat for several
+    --agent A           only this agent: claude, codex, gemini, copilot, qwen, amp, kimi,
+                        opencode, pi, goose; repeat for several
     --model M           only this model, as the agent wrote it; repeatable
     --project P         only this project: its path, or its last path components; repeatable
     --source S          only files whose path starts with S; repeatable

@@ -25,6 +25,18 @@ pub fn set_color(on: bool) {
     COLOR.store(on, Ordering::Relaxed);
 }
 
+/// Whether the text tables may use colour: only on a terminal, never with `NO_COLOR` set to a
+/// non-empty value (no-color.org), never on a dumb terminal. The binary passes its stdout's
+/// state and its environment; a pure function so each case is tested.
+#[must_use]
+pub fn color_wanted(
+    is_terminal: bool,
+    no_color: Option<&std::ffi::OsStr>,
+    term: Option<&std::ffi::OsStr>,
+) -> bool {
+    is_terminal && no_color.is_none_or(|v| v.is_empty()) && term.is_none_or(|t| t != "dumb")
+}
+
 /// The note printed when no agent usage was found: the folders actually scanned, and where each
 /// agent keeps its files.
 #[must_use]
@@ -349,6 +361,22 @@ mod tests {
         );
         assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
         assert!(out.contains("evil\\u{1b}[2J"), "{out}");
+    }
+
+    #[test]
+    fn colour_only_on_a_terminal_without_no_color() {
+        use std::ffi::OsStr;
+        let (set, empty, dumb) = (OsStr::new("1"), OsStr::new(""), OsStr::new("dumb"));
+        let xterm = Some(OsStr::new("xterm-256color"));
+        assert!(color_wanted(true, None, xterm));
+        assert!(color_wanted(true, None, None));
+        assert!(
+            color_wanted(true, Some(empty), xterm),
+            "an empty NO_COLOR is unset"
+        );
+        assert!(!color_wanted(false, None, xterm), "piped or redirected");
+        assert!(!color_wanted(true, Some(set), xterm));
+        assert!(!color_wanted(true, None, Some(dumb)));
     }
 
     #[test]

@@ -135,6 +135,8 @@ mod tests {
     use super::*;
     use agentmeter::detect::{classify, Classification};
     use agentmeter::parsers::parse_bytes;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn ledger_of(path: &str, text: &str) -> Ledger {
         let mut l = Ledger::new();

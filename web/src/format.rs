@@ -6,8 +6,10 @@
 //!
 //! In the browser, numbers follow the reader's locale through `Intl.NumberFormat` ([`intl`]):
 //! `1.23M` / `$1,234.56` in English, `1,23 Mio.` / `1.234,56 $` in German. The plain-Rust formats
-//! below are the fallback (no `Intl`, native builds) and are what the unit tests pin down; both
-//! give the same text for an English reader.
+//! below (`*_plain`) are the fallback (no `Intl`, native builds) and are what the unit tests pin
+//! down, natively and in wasm. For an English reader both give the same text except that `Intl`
+//! drops trailing zeros of compact numbers (`1K`, `2T` where the fallback writes `1.00K`,
+//! `2.00T`; seen when these tests first ran under wasm).
 
 #[cfg(target_arch = "wasm32")]
 pub mod intl;
@@ -30,6 +32,11 @@ pub fn tokens_short(n: u64) -> String {
         }
         return grouped(n);
     }
+    tokens_short_plain(n)
+}
+
+/// [`tokens_short`] without `Intl`: the fallback, and what the unit tests pin down.
+fn tokens_short_plain(n: u64) -> String {
     const UNITS: [(f64, &str); 4] = [(1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")];
     if n < 1000 {
         return n.to_string();
@@ -69,6 +76,11 @@ pub fn grouped(n: u64) -> String {
     if let Some(s) = localized(intl::Style::Integer, || n.to_string().into()) {
         return s;
     }
+    grouped_plain(n)
+}
+
+/// [`grouped`] without `Intl`.
+fn grouped_plain(n: u64) -> String {
     agentmeter::report::thousands(n)
 }
 
@@ -91,13 +103,21 @@ pub fn usd(x: f64) -> String {
             return s;
         }
     }
+    usd_plain(x)
+}
+
+/// [`usd`] without `Intl`.
+fn usd_plain(x: f64) -> String {
+    if !x.is_finite() {
+        return "–".to_owned();
+    }
     let sign = if x < 0.0 { "-" } else { "" };
     let a = x.abs();
     if a > 0.0 && a < 0.01 {
         return format!("{sign}${a:.4}");
     }
     let cents = (a * 100.0).round() as u64;
-    format!("{sign}${}.{:02}", grouped(cents / 100), cents % 100)
+    format!("{sign}${}.{:02}", grouped_plain(cents / 100), cents % 100)
 }
 
 /// Dollars, exact, for `title` tooltips: every digit the report carries.
@@ -115,6 +135,14 @@ pub fn percent(ratio: f64) -> String {
     #[cfg(target_arch = "wasm32")]
     if let Some(s) = localized(intl::Style::Percent, || ratio.into()) {
         return s;
+    }
+    percent_plain(ratio)
+}
+
+/// [`percent`] without `Intl`.
+fn percent_plain(ratio: f64) -> String {
+    if !ratio.is_finite() {
+        return "–".to_owned();
     }
     format!("{:.1}%", ratio * 100.0)
 }
@@ -182,43 +210,47 @@ pub fn duration_ms(ms: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    // The plain formats: in the browser `Intl` formats by the reader's locale instead, so the
+    // same tests run in wasm (node) and natively only through the `_plain` functions.
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn tokens_are_shortened_to_three_significant_digits() {
-        assert_eq!(tokens_short(0), "0");
-        assert_eq!(tokens_short(999), "999");
-        assert_eq!(tokens_short(1000), "1.00K");
-        assert_eq!(tokens_short(12_345), "12.3K");
-        assert_eq!(tokens_short(123_456), "123K");
-        assert_eq!(tokens_short(1_234_567), "1.23M");
-        assert_eq!(tokens_short(4_560_000_000), "4.56B");
-        assert_eq!(tokens_short(2_000_000_000_000), "2.00T");
+        assert_eq!(tokens_short_plain(0), "0");
+        assert_eq!(tokens_short_plain(999), "999");
+        assert_eq!(tokens_short_plain(1000), "1.00K");
+        assert_eq!(tokens_short_plain(12_345), "12.3K");
+        assert_eq!(tokens_short_plain(123_456), "123K");
+        assert_eq!(tokens_short_plain(1_234_567), "1.23M");
+        assert_eq!(tokens_short_plain(4_560_000_000), "4.56B");
+        assert_eq!(tokens_short_plain(2_000_000_000_000), "2.00T");
     }
 
     #[test]
     fn rounding_up_moves_to_the_next_unit() {
-        assert_eq!(tokens_short(999_999), "1.00M");
-        assert_eq!(tokens_short(999_499), "999K");
+        assert_eq!(tokens_short_plain(999_999), "1.00M");
+        assert_eq!(tokens_short_plain(999_499), "999K");
     }
 
     #[test]
     fn integers_are_grouped_by_thousands() {
-        assert_eq!(grouped(0), "0");
-        assert_eq!(grouped(999), "999");
-        assert_eq!(grouped(1000), "1,000");
-        assert_eq!(grouped(1_234_567), "1,234,567");
-        assert_eq!(grouped(u64::MAX), "18,446,744,073,709,551,615");
+        assert_eq!(grouped_plain(0), "0");
+        assert_eq!(grouped_plain(999), "999");
+        assert_eq!(grouped_plain(1000), "1,000");
+        assert_eq!(grouped_plain(1_234_567), "1,234,567");
+        assert_eq!(grouped_plain(u64::MAX), "18,446,744,073,709,551,615");
     }
 
     #[test]
     fn dollars_keep_cents_and_never_hide_small_costs() {
-        assert_eq!(usd(0.0), "$0.00");
-        assert_eq!(usd(1234.5649), "$1,234.56");
-        assert_eq!(usd(1_234.565_1), "$1,234.57");
-        assert_eq!(usd(0.0042), "$0.0042");
-        assert_eq!(usd(0.01), "$0.01");
-        assert_eq!(usd(-3.5), "-$3.50");
-        assert_eq!(usd(f64::NAN), "–");
+        assert_eq!(usd_plain(0.0), "$0.00");
+        assert_eq!(usd_plain(1234.5649), "$1,234.56");
+        assert_eq!(usd_plain(1_234.565_1), "$1,234.57");
+        assert_eq!(usd_plain(0.0042), "$0.0042");
+        assert_eq!(usd_plain(0.01), "$0.01");
+        assert_eq!(usd_plain(-3.5), "-$3.50");
+        assert_eq!(usd_plain(f64::NAN), "–");
     }
 
     #[test]
@@ -231,8 +263,8 @@ mod tests {
 
     #[test]
     fn percentages_and_ids() {
-        assert_eq!(percent(0.8734), "87.3%");
-        assert_eq!(percent(0.0), "0.0%");
+        assert_eq!(percent_plain(0.8734), "87.3%");
+        assert_eq!(percent_plain(0.0), "0.0%");
         assert_eq!(short_id("abc"), "abc");
         assert_eq!(
             short_id("0193b7e2-aaaa-bbbb-cccc-1234567890ab"),

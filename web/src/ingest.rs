@@ -112,6 +112,8 @@ pub fn keep_mask(paths: &[String]) -> Vec<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn kept(paths: &[&str]) -> Vec<String> {
         let owned: Vec<String> = paths.iter().map(|p| (*p).to_owned()).collect();

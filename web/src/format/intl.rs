@@ -4,7 +4,7 @@
 //! One formatter per style is made on first use and kept (making them is the slow part). Every
 //! function returns `None` when `Intl` is unavailable or throws (outside a browser, in a worker
 //! without ICU data): the caller then falls back to the plain-Rust formats of [`super`], which
-//! are what the native unit tests pin down.
+//! are what the unit tests pin down (natively and in wasm, through the `_plain` functions).
 
 use std::cell::RefCell;
 use std::collections::HashMap;

@@ -76,6 +76,8 @@ pub fn bind(route: RwSignal<Route>) {
 mod tests {
     use super::*;
     use crate::route::View;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn views_and_sessions_are_entries_filters_are_not() {

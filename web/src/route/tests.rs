@@ -1,6 +1,8 @@
 //! The query mapping, natively: every field both ways, repeats, defaults, bad input.
 
 use super::*;
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
 fn day(s: &str) -> Option<NaiveDate> {
     s.parse().ok()

@@ -80,6 +80,8 @@ pub fn Banners(report: Arc<Report>, #[prop(into)] insights_href: Signal<String>)
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn insight(id: &str, severity: Severity) -> Insight {
         Insight {

@@ -133,6 +133,8 @@ pub fn Budget(report: Arc<Report>) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn warns_at_eighty_percent_and_flags_a_breach() {

@@ -176,6 +176,8 @@ pub fn Donuts(report: Arc<Report>) -> impl IntoView {
 mod tests {
     use super::*;
     use crate::test_support::{analysis, Call};
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn model_slices_sum_to_the_total_and_fold_the_tail() {

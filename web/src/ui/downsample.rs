@@ -79,6 +79,8 @@ pub fn values(values: &[f64], ranges: &[Range<usize>], agg: Agg) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn short_series_are_kept_and_long_ones_bounded() {

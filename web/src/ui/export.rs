@@ -155,6 +155,8 @@ pub fn JsonButton(#[prop(into)] report: Signal<Option<Arc<Report>>>) -> impl Int
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn cells_are_quoted_and_defused() {

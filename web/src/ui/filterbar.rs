@@ -245,6 +245,8 @@ pub fn FilterBar() -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn every_chip_removes_exactly_its_filter() {

@@ -115,6 +115,8 @@ pub fn Nav() -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn stepping_wraps_and_skips_the_session_without_an_id() {

@@ -266,6 +266,8 @@ pub fn Quality(report: Arc<Report>) -> impl IntoView {
 mod tests {
     use super::*;
     use agentmeter::line_report::Issue;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn notes_name_each_line_and_count_the_rest() {

@@ -181,6 +181,8 @@ mod tests {
     use super::*;
     use agentmeter::model::Agent;
     use agentmeter::report::{GroupReport, TokenReport};
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn session(id: &str, total: u64, end: &str) -> SessionReport {
         SessionReport {

@@ -126,6 +126,8 @@ pub fn ThemeToggle() -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn the_toggle_cycles_and_names_round_trip() {

@@ -288,6 +288,8 @@ pub fn ActivityView(analysis: Analysis) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn day(date: &str, user: u64) -> ActivityDay {
         ActivityDay {

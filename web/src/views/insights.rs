@@ -193,6 +193,8 @@ pub fn InsightsView(analysis: Analysis) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn sessions_in_evidence_are_recognised() {

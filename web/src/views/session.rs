@@ -453,6 +453,8 @@ fn tools(list: Vec<SessionTool>, tz: chrono_tz::Tz) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn links_keep_the_filters_and_replace_view_and_id() {

@@ -502,6 +502,8 @@ pub fn SessionsView(analysis: Analysis) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn indices_sort_both_ways_and_keep_ties_stable() {

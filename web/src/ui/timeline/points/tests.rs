@@ -1,5 +1,7 @@
 use super::*;
 use crate::test_support::{analysis, Call};
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
 const M: &str = "claude-sonnet-4-20250514";
 
