@@ -33,6 +33,8 @@ pub struct FoundFile {
     pub display: String,
     /// Why this entry is listed but not read (unreadable folder, symlink loop, FIFO...).
     pub skip: Option<String>,
+    /// The source label of the root it was found under (`None`: a ledger file keeps its own).
+    pub source: Option<String>,
 }
 
 impl FoundFile {
@@ -41,6 +43,7 @@ impl FoundFile {
             display: display_path(&path),
             path,
             skip: None,
+            source: None,
         }
     }
 
@@ -49,6 +52,7 @@ impl FoundFile {
             display: display_path(path),
             path: path.to_path_buf(),
             skip: Some(reason),
+            source: None,
         }
     }
 }
@@ -168,9 +172,47 @@ fn agents_b_roots(home: Option<PathBuf>) -> Vec<PathBuf> {
 /// # Errors
 /// Only when a given PATH does not exist.
 pub fn collect(roots: &[PathBuf]) -> Result<Vec<FoundFile>, CliError> {
+    let labels: Vec<Option<String>> = roots.iter().map(|_| None).collect();
+    collect_labelled(roots, &labels)
+}
+
+/// [`collect`], each root with its source label: `labels[i]` for `roots[i]` when given, else
+/// the default derived from the root's folder ([`crate::sources::default_label`]). A ledger file
+/// given without a label keeps the labels it holds.
+///
+/// # Errors
+/// Only when a given PATH does not exist.
+pub fn collect_labelled(
+    roots: &[PathBuf],
+    labels: &[Option<String>],
+) -> Result<Vec<FoundFile>, CliError> {
     let mut out = Vec::new();
     let mut walked: Vec<(PathBuf, VisitScope)> = Vec::new();
-    for root in roots {
+    for (i, root) in roots.iter().enumerate() {
+        let first = out.len();
+        walk_root(root, &mut out, &mut walked)?;
+        let label = labels.get(i).cloned().flatten();
+        let is_ledger = crate::ledger::file::is_ledger_name(&display_path(root));
+        let label = label.or_else(|| {
+            (!is_ledger).then(|| {
+                let absolute = std::fs::canonicalize(root).unwrap_or_else(|_| root.clone());
+                crate::sources::default_label(&display_path(&absolute))
+            })
+        });
+        for f in &mut out[first..] {
+            f.source.clone_from(&label);
+        }
+    }
+    Ok(dedupe(out))
+}
+
+/// Walks one root into `out` (a file root is itself the one entry).
+fn walk_root(
+    root: &PathBuf,
+    out: &mut Vec<FoundFile>,
+    walked: &mut Vec<(PathBuf, VisitScope)>,
+) -> Result<(), CliError> {
+    {
         let meta = match std::fs::metadata(root) {
             Ok(meta) => meta,
             Err(source) if source.kind() == std::io::ErrorKind::NotFound => {
@@ -181,7 +223,7 @@ pub fn collect(roots: &[PathBuf]) -> Result<Vec<FoundFile>, CliError> {
             }
             Err(err) => {
                 out.push(FoundFile::skipped(root, unreadable(&err)));
-                continue;
+                return Ok(());
             }
         };
         if meta.is_file() {
@@ -196,7 +238,7 @@ pub fn collect(roots: &[PathBuf]) -> Result<Vec<FoundFile>, CliError> {
                     .collect::<Vec<String>>(),
                 Err(err) => {
                     out.push(FoundFile::skipped(root, unreadable_folder(&err)));
-                    continue;
+                    return Ok(());
                 }
             };
             let name = root.file_name().map(|n| n.to_string_lossy().into_owned());
@@ -207,19 +249,19 @@ pub fn collect(roots: &[PathBuf]) -> Result<Vec<FoundFile>, CliError> {
             let canonical = std::fs::canonicalize(root).unwrap_or_else(|_| root.clone());
             // `home ./home /abs/home`: one walk.
             if walked.iter().any(|(c, s)| *c == canonical && *s == scope) {
-                continue;
+                return Ok(());
             }
             let mut walk = Walk {
                 scope: &scope,
                 ancestors: vec![canonical.clone()],
                 visited: HashSet::from([canonical.clone()]),
-                out: &mut out,
+                out,
             };
             walk.dir(root, "");
             walked.push((canonical, scope));
         }
     }
-    Ok(dedupe(out))
+    Ok(())
 }
 
 /// One root's walk: its scope, the canonical folders on the current path (loops) and all
