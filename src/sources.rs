@@ -90,6 +90,15 @@ impl Ledger {
         }
     }
 
+    /// Renames source `from` to `to` on every file that has it (a label edited in the app).
+    pub fn rename_source(&mut self, from: &str, to: &str) {
+        for f in self.files.values_mut() {
+            if f.source.as_deref() == Some(from) {
+                f.source = Some(to.to_owned());
+            }
+        }
+    }
+
     /// The distinct source labels of this ledger's files, sorted.
     #[must_use]
     pub fn source_labels(&self) -> Vec<String> {

@@ -33,7 +33,8 @@ pub const NO_SOURCE: &str = "(no source)";
 /// One row per source label, most expensive first.
 #[must_use]
 pub fn sources(calls: &[Call]) -> Vec<SourceRow> {
-    let mut acc: BTreeMap<Option<&str>, (SourceRow, BTreeSet<(Agent, &str)>)> = BTreeMap::new();
+    type Sessions<'a> = BTreeSet<(Agent, &'a str)>;
+    let mut acc: BTreeMap<Option<&str>, (SourceRow, Sessions<'_>)> = BTreeMap::new();
     for call in calls {
         let key = call.source.as_deref();
         let (row, sessions) = acc.entry(key).or_insert_with(|| {

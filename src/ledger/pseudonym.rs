@@ -88,6 +88,14 @@ pub fn reason_category(reason: &str) -> String {
 }
 
 impl Ledger {
+    /// True when this ledger holds records in hashed form (it imported a ledger file, or was
+    /// hashed to be merged with one): a ledger read from folders must then be hashed with
+    /// [`Ledger::hash_ids`] before it joins it.
+    #[must_use]
+    pub fn has_hashed_ids(&self) -> bool {
+        self.files.keys().any(|p| is_hashed(p))
+    }
+
     /// Replaces every identity string (keys, sessions, file paths) by its [`hash_id`]; see the
     /// [module docs](self). Everything else is kept.
     pub fn hash_ids(&mut self) {
