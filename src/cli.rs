@@ -249,7 +249,7 @@ pub fn run_outcome(args: &[OsString]) -> Result<Outcome, CliError> {
     } else {
         walk::collect_labelled(&roots, &args.labels)?
     };
-    let ledger = read_sources(&files)?;
+    let ledger = read_sources(&files, args.command == Command::LedgerExport)?;
     if args.command == Command::LedgerExport {
         return export_ledger(&args, &ledger, &files);
     }
@@ -275,13 +275,15 @@ pub fn run_outcome(args: &[OsString]) -> Result<Outcome, CliError> {
 
 /// Reads transcripts and ledger files into one ledger, each file under its source label.
 ///
-/// Ledger files hold hashed ids ([`crate::ledger::pseudonym`]); when any is imported, the
-/// records read from transcripts are hashed the same way before the merge, so that a session
-/// present in both is one set of keys and counts once.
+/// Ledger files hold hashed ids ([`crate::ledger::pseudonym`]); when any is imported (or `hash`
+/// is asked, for an export), the records read from transcripts are hashed the same way before
+/// the merge, so that a session present in both is one set of keys and counts once. Their paths
+/// are first put in the form a browser gives them ([`walk::FoundFile::portable`]), so that the
+/// same folder read here or in the app hashes to the same file names.
 ///
 /// # Errors
 /// When a ledger file cannot be imported (damaged, a newer format), or a reader panicked.
-pub fn read_sources(files: &[walk::FoundFile]) -> Result<Ledger, CliError> {
+pub fn read_sources(files: &[walk::FoundFile], hash: bool) -> Result<Ledger, CliError> {
     let (ledger_files, transcripts): (Vec<&walk::FoundFile>, Vec<&walk::FoundFile>) = files
         .iter()
         .partition(|f| f.skip.is_none() && is_ledger_file(&f.path, &f.display));
@@ -292,9 +294,24 @@ pub fn read_sources(files: &[walk::FoundFile]) -> Result<Ledger, CliError> {
             report.source = Some(label.clone());
         }
     }
-    if ledger_files.is_empty() {
+    if ledger_files.is_empty() && !hash {
         return Ok(ledger);
     }
+    // Two roots of the same name would give two files one portable path: the later one is put
+    // under `dropped-N/`, as the app does with two dropped files of one name.
+    let mut taken: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut portable: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    for f in transcripts.iter().filter(|f| !f.portable.is_empty()) {
+        let mut name = f.portable.clone();
+        let mut n = 1;
+        while taken.contains(&name) {
+            n += 1;
+            name = format!("dropped-{n}/{}", f.portable);
+        }
+        taken.insert(name.clone());
+        portable.insert(f.display.clone(), name);
+    }
+    ledger.rename_files(&portable);
     let mut imported = Ledger::new();
     for f in ledger_files {
         let bytes = std::fs::read(&f.path).map_err(|source| CliError::Io {

@@ -35,6 +35,11 @@ pub struct FoundFile {
     pub skip: Option<String>,
     /// The source label of the root it was found under (`None`: a ledger file keeps its own).
     pub source: Option<String>,
+    /// The path as a browser names the same file when its root is dropped there: the root's
+    /// folder name, then the path below it (`demo/.claude/projects/p/s.jsonl`); a file given
+    /// on its own is its name. Paths are hashed in this form ([`crate::ledger::pseudonym`]), so
+    /// a ledger exported by the app and one exported here name the same files alike.
+    pub portable: String,
 }
 
 impl FoundFile {
@@ -44,6 +49,7 @@ impl FoundFile {
             path,
             skip: None,
             source: None,
+            portable: String::new(),
         }
     }
 
@@ -53,6 +59,7 @@ impl FoundFile {
             path: path.to_path_buf(),
             skip: Some(reason),
             source: None,
+            portable: String::new(),
         }
     }
 }
@@ -199,11 +206,35 @@ pub fn collect_labelled(
                 crate::sources::default_label(&display_path(&absolute))
             })
         });
+        let root_name = std::fs::canonicalize(root)
+            .unwrap_or_else(|_| root.clone())
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         for f in &mut out[first..] {
             f.source.clone_from(&label);
+            f.portable = portable_path(&root_name, root, &f.path);
         }
     }
     Ok(dedupe(out))
+}
+
+/// `root_name/rel` for a file `path` below `root` (`/` separated), or the file's own name when
+/// `path` is the root itself.
+fn portable_path(root_name: &str, root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).ok().filter(|r| !r.as_os_str().is_empty());
+    match rel {
+        Some(rel) => {
+            let parts: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            format!("{root_name}/{}", parts.join("/"))
+        }
+        None => path
+            .file_name()
+            .map_or_else(|| display_path(path), |n| n.to_string_lossy().into_owned()),
+    }
 }
 
 /// Walks one root into `out` (a file root is itself the one entry).

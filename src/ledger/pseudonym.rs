@@ -96,6 +96,57 @@ impl Ledger {
         self.files.keys().any(|p| is_hashed(p))
     }
 
+    /// Renames files: every file report, record source and path-derived key of a file for which
+    /// `rename` gives a new path. Used before hashing, so that paths are hashed in a form that
+    /// does not depend on where a folder was read from (the CLI's `FoundFile::portable`).
+    pub fn rename_files(&mut self, rename: &std::collections::HashMap<String, String>) {
+        if rename.is_empty() {
+            return;
+        }
+        let swap = |s: &mut String| {
+            if let Some(new) = rename.get(s.as_str()) {
+                s.clone_from(new);
+            }
+        };
+        // Keys that embed a path: `line:<path>` (UsageKey::unkeyed) and `line:<path>:<line>`
+        // (Claude messages without a uuid).
+        let swap_key = |s: &mut String| {
+            if let Some(rest) = s.strip_prefix("line:") {
+                let (path, tail) = match rest.rsplit_once(':') {
+                    Some((p, n)) if n.bytes().all(|b| b.is_ascii_digit()) && rename.contains_key(p) => {
+                        (p, format!(":{n}"))
+                    }
+                    _ => (rest, String::new()),
+                };
+                if let Some(new) = rename.get(path) {
+                    *s = format!("line:{new}{tail}");
+                }
+            }
+        };
+        let usage = std::mem::take(&mut self.usage);
+        for (_, mut r) in usage {
+            swap(&mut r.source.file);
+            swap_key(&mut r.key.scope);
+            self.insert_usage(r);
+        }
+        let tools = std::mem::take(&mut self.tools);
+        for (_, mut t) in tools {
+            swap(&mut t.source.file);
+            self.insert_tool(t);
+        }
+        let messages = std::mem::take(&mut self.messages);
+        for (_, mut m) in messages {
+            swap(&mut m.source.file);
+            swap_key(&mut m.key.id);
+            self.insert_message(m);
+        }
+        let files = std::mem::take(&mut self.files);
+        for (_, mut f) in files {
+            swap(&mut f.path);
+            self.insert_report(f);
+        }
+    }
+
     /// Replaces every identity string (keys, sessions, file paths) by its [`hash_id`]; see the
     /// [module docs](self). Everything else is kept.
     pub fn hash_ids(&mut self) {
