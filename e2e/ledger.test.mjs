@@ -2,7 +2,7 @@
 // writes (imported by the CLI, both give the same report), a ledger dropped with the folder it
 // came from changes no figure, and sources are labelled, renamed and filtered in the page.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -99,6 +99,31 @@ test('the page exports the ledger the CLI exports, and a ledger with its folder 
     await waitForResult(page, report.total.tokens.total);
     await assertFigures(page, report, 'filtered to the only source');
     assert.ok(await page.$('[data-testid="chip-source-alice"]'), 'a chip for the source filter');
+
+    // A ledger of a newer format: refused, listed with the reason, no figure changes.
+    const newer = join(dir, 'newer.ledger');
+    const plain = await readFile(fromCli);
+    plain[8] = 7;
+    await writeFile(newer, plain);
+    await page.setInputFiles('[data-testid=file-input]', [fromCli, newer]);
+    await page.waitForFunction(
+      () => (document.querySelector('table[data-testid=skipped-files]')?.textContent ?? '').includes('newer.ledger'),
+      null,
+      { timeout: RESULT_TIMEOUT },
+    );
+    const skipped = await page.textContent('table[data-testid=skipped-files]');
+    assert.match(skipped, /ledger format version 7 is newer than this agentmeter reads/);
+    await waitForResult(page, report.total.tokens.total);
+    await assertFigures(page, report, 'with a refused ledger');
+
+    // The CLI's ledger added to the same folder dropped in the page: no figure changes.
+    await page.click('[data-testid=clear-button]');
+    await page.setInputFiles('[data-testid=folder-input]', DEMO);
+    await waitForResult(page, report.total.tokens.total);
+    await page.check('[data-testid=add-mode]');
+    await page.setInputFiles('[data-testid=file-input]', fromCli);
+    await waitForResult(page, report.total.tokens.total);
+    await assertFigures(page, report, 'the folder + the CLI ledger of it');
 
     assertClean(app);
   } finally {

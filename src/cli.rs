@@ -15,8 +15,8 @@ use std::path::Path;
 
 use thiserror::Error;
 
-use crate::detect::{self, Classification, HEAD_BYTES};
 use crate::cli::args::Command;
+use crate::detect::{self, Classification, HEAD_BYTES};
 use crate::ledger::Ledger;
 use crate::parsers::FileParser;
 
@@ -353,7 +353,11 @@ fn export_ledger(
 ) -> Result<Outcome, CliError> {
     use crate::ledger::file::ExportOptions;
     let output = args.output.clone().unwrap_or_default();
-    let gzip = args.gzip || output.to_string_lossy().to_ascii_lowercase().ends_with(".gz");
+    let gzip = args.gzip
+        || output
+            .to_string_lossy()
+            .to_ascii_lowercase()
+            .ends_with(".gz");
     let filtered;
     let to_write = if args.filter.is_empty() {
         ledger

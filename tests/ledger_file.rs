@@ -83,8 +83,17 @@ fn figures(r: &Value, projects: bool) -> Value {
         .expect("files")
         .iter()
         .map(|f| {
-            json!([f["agent"], f["format"], f["bytes"], f["read"], f["candidates"],
-                   f["duplicate_in_file"], f["ignored"], f["malformed"], f["source"]])
+            json!([
+                f["agent"],
+                f["format"],
+                f["bytes"],
+                f["read"],
+                f["candidates"],
+                f["duplicate_in_file"],
+                f["ignored"],
+                f["malformed"],
+                f["source"]
+            ])
         })
         .collect();
     let mut files = files;
@@ -125,14 +134,20 @@ fn export_then_import_gives_the_same_figures_and_holds_no_text() {
     export(&[&demo()], &zipped, &[]);
     let bytes = std::fs::read(&plain).expect("written");
     assert!(bytes.starts_with(b"AMLEDGER"));
-    assert_eq!(&std::fs::read(&zipped).expect("written")[..2], &[0x1f, 0x8b]);
+    assert_eq!(
+        &std::fs::read(&zipped).expect("written")[..2],
+        &[0x1f, 0x8b]
+    );
 
     let folder = report(&[&demo()], &[]);
     let from_ledger = report(&[&plain], &[]);
     assert_eq!(figures(&from_ledger, true), figures(&folder, true));
     let from_zipped = report(&[&zipped], &[]);
     assert_eq!(figures(&from_zipped, false), figures(&folder, false));
-    assert_ne!(from_zipped["projects"], folder["projects"], "projects are hashed by default");
+    assert_ne!(
+        from_zipped["projects"], folder["projects"],
+        "projects are hashed by default"
+    );
     assert!(from_zipped["projects"][0]["project"]
         .as_str()
         .is_some_and(|p| p.starts_with("h:")));

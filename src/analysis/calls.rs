@@ -45,7 +45,10 @@ pub fn priced_calls(ledger: &Ledger, prices: &PriceTable) -> Vec<Call> {
         .values()
         .filter_map(|f| {
             let label = f.source.as_deref()?;
-            let shared = labels.entry(label).or_insert_with(|| Arc::from(label)).clone();
+            let shared = labels
+                .entry(label)
+                .or_insert_with(|| Arc::from(label))
+                .clone();
             Some((f.path.as_str(), shared))
         })
         .collect();

@@ -222,7 +222,10 @@ pub fn collect_labelled(
 /// `root_name/rel` for a file `path` below `root` (`/` separated), or the file's own name when
 /// `path` is the root itself.
 fn portable_path(root_name: &str, root: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(root).ok().filter(|r| !r.as_os_str().is_empty());
+    let rel = path
+        .strip_prefix(root)
+        .ok()
+        .filter(|r| !r.as_os_str().is_empty());
     match rel {
         Some(rel) => {
             let parts: Vec<String> = rel

@@ -102,10 +102,7 @@ impl Ledger {
         let mut out = Vec::with_capacity(body.len() + 16);
         out.extend_from_slice(FILE_MAGIC);
         put_varint(&mut out, FILE_VERSION);
-        put_varint(
-            &mut out,
-            if opts.keep_projects { FLAG_PROJECTS } else { 0 },
-        );
+        put_varint(&mut out, if opts.keep_projects { FLAG_PROJECTS } else { 0 });
         out.extend_from_slice(&body);
         if !opts.gzip {
             return out;

@@ -113,7 +113,9 @@ impl Ledger {
         let swap_key = |s: &mut String| {
             if let Some(rest) = s.strip_prefix("line:") {
                 let (path, tail) = match rest.rsplit_once(':') {
-                    Some((p, n)) if n.bytes().all(|b| b.is_ascii_digit()) && rename.contains_key(p) => {
+                    Some((p, n))
+                        if n.bytes().all(|b| b.is_ascii_digit()) && rename.contains_key(p) =>
+                    {
                         (p, format!(":{n}"))
                     }
                     _ => (rest, String::new()),

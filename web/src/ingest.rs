@@ -210,7 +210,10 @@ mod tests {
 
     #[test]
     fn sources_come_from_the_root_folder() {
-        assert_eq!(source_for("alice/.claude/projects/p/s.jsonl").as_deref(), Some("alice"));
+        assert_eq!(
+            source_for("alice/.claude/projects/p/s.jsonl").as_deref(),
+            Some("alice")
+        );
         assert_eq!(source_for("demo/.codex/x.jsonl").as_deref(), Some("demo"));
         assert_eq!(source_for("s.jsonl").as_deref(), Some(LOOSE_FILES));
         assert_eq!(source_for("team/bob.ledger.gz"), None);

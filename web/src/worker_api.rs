@@ -50,6 +50,9 @@ pub struct LedgerBuilder {
     imported: Ledger,
     /// Hash the transcripts' ids before posting ([`LedgerBuilder::set_hash_ids`]).
     hash_ids: bool,
+    /// Ledger files that could not be imported: (path, size, reason, source), listed after the
+    /// hashing so that the user sees which file it was.
+    refused: Vec<(String, u64, String, Option<String>)>,
 }
 
 #[wasm_bindgen]
@@ -173,6 +176,12 @@ impl LedgerBuilder {
             self.ledger.hash_ids();
             self.ledger.merge(std::mem::take(&mut self.imported));
         }
+        for (path, size, reason, source) in std::mem::take(&mut self.refused) {
+            self.ledger.note_skipped(&path, size, &reason);
+            if let Some(report) = self.ledger.files.get_mut(&path) {
+                report.source = source;
+            }
+        }
         self.ledger.to_wire()
     }
 
@@ -241,7 +250,8 @@ impl LedgerBuilder {
             }
             Err(e) => {
                 let reason = format!("ledger not imported: {e}");
-                self.note_skipped(&path, bytes.len() as u64, &reason);
+                self.refused
+                    .push((path, bytes.len() as u64, reason, self.source.clone()));
             }
         }
     }
