@@ -241,6 +241,15 @@ fn a_session_under_two_roots_counts_once_and_sources_filter_every_view() {
         .collect();
     assert_eq!(labels.len(), 2, "{labels:?}");
     assert!(labels.contains(&"alice") && labels.contains(&"bob"));
+    let (code, text, err) = run(&[
+        std::ffi::OsString::from("report"),
+        format!("{}=alice", claude.display()).into(),
+        format!("{}=bob", bob.display()).into(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let text = String::from_utf8_lossy(&text);
+    let table = text.split("By source").nth(1).expect("a By source table");
+    assert!(table.contains("alice") && table.contains("bob"), "{table}");
     let only_bob = report(
         &[
             Path::new(&format!("{}=alice", claude.display())),
