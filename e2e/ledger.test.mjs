@@ -99,6 +99,7 @@ test('the page exports the ledger the CLI exports, and a ledger with its folder 
     await waitForResult(page, report.total.tokens.total);
     await assertFigures(page, report, 'filtered to the only source');
     assert.ok(await page.$('[data-testid="chip-source-alice"]'), 'a chip for the source filter');
+    await page.click('[data-testid=clear-filters]');
 
     // A ledger of a newer format: refused, listed with the reason, no figure changes.
     const newer = join(dir, 'newer.ledger');
