@@ -184,8 +184,9 @@ fn file() -> impl Strategy<Value = FileReport> {
         proptest::collection::vec(0u64..1000, 7),
         issues(),
         issues(),
+        proptest::option::of(prop_oneof![Just("alice"), Just("bob")]),
     )
-        .prop_map(|((p, agent, format), n, examples, notes)| FileReport {
+        .prop_map(|((p, agent, format), n, examples, notes, source)| FileReport {
             path: format!("dir/f{p}.jsonl"),
             agent,
             format,
@@ -198,6 +199,7 @@ fn file() -> impl Strategy<Value = FileReport> {
             examples,
             repaired: n[6],
             notes,
+            source: source.map(str::to_owned),
         })
 }
 
