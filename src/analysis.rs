@@ -16,6 +16,7 @@ pub mod periods;
 pub mod projects;
 pub mod session_detail;
 pub mod sessions;
+pub mod sources;
 pub mod tools;
 
 use chrono_tz::Tz;
@@ -36,6 +37,7 @@ pub use periods::{Granularity, PeriodRow};
 pub use projects::ProjectRow;
 pub use session_detail::SessionDetail;
 pub use sessions::{SessionFacts, Sessions};
+pub use sources::SourceRow;
 pub use tools::ToolHealth;
 
 /// Everything computed for one filter.
@@ -59,6 +61,8 @@ pub struct Analysis {
     pub weeks: Vec<PeriodRow>,
     pub months: Vec<PeriodRow>,
     pub projects: Vec<ProjectRow>,
+    /// Per source label (person or machine), most expensive first.
+    pub sources: Vec<SourceRow>,
     pub model_comparison: Vec<ModelComparison>,
     pub tool_health: Vec<ToolHealth>,
     pub activity: Activity,
@@ -103,6 +107,7 @@ impl Analysis {
             tool_health: tools::health(&filtered),
             activity: activity::activity(&calls, &filtered, tz),
             blocks: blocks::blocks(&calls, now_ms),
+            sources: sources::sources(&calls),
             projects,
             model_comparison,
             drivers,

@@ -15,6 +15,7 @@ use std::path::Path;
 
 use thiserror::Error;
 
+use crate::cli::args::Command;
 use crate::detect::{self, Classification, HEAD_BYTES};
 use crate::ledger::Ledger;
 use crate::parsers::FileParser;
@@ -34,6 +35,12 @@ pub enum CliError {
     },
     #[error("cannot write JSON: {0}")]
     Json(#[from] serde_json::Error),
+    #[error("cannot import {path}: {source}")]
+    Ledger {
+        path: String,
+        #[source]
+        source: crate::ledger::file::LedgerFileError,
+    },
 }
 
 /// Reads one file from disk into `ledger`, whatever it contains. A file that cannot be read
@@ -197,6 +204,8 @@ pub fn resolve_tz(explicit: Option<&str>) -> Result<chrono_tz::Tz, CliError> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
     pub text: String,
+    /// Bytes to write to standard output before `text` (`ledger export -o -`).
+    pub bytes: Vec<u8>,
     /// False when no file of the scanned folders held agent usage (exit status 3).
     pub found: bool,
 }
@@ -218,12 +227,14 @@ pub fn run_outcome(args: &[OsString]) -> Result<Outcome, CliError> {
     if args.help {
         return Ok(Outcome {
             text: args::USAGE.to_owned(),
+            bytes: Vec::new(),
             found: true,
         });
     }
     if args.version {
         return Ok(Outcome {
             text: format!("agentmeter {}\n", env!("CARGO_PKG_VERSION")),
+            bytes: Vec::new(),
             found: true,
         });
     }
@@ -236,9 +247,12 @@ pub fn run_outcome(args: &[OsString]) -> Result<Outcome, CliError> {
     let files = if args.paths.is_empty() {
         walk::collect(&walk::existing(roots.clone()))?
     } else {
-        walk::collect(&roots)?
+        walk::collect_labelled(&roots, &args.labels)?
     };
-    let ledger = read_all(&files)?;
+    let ledger = read_sources(&files, args.command == Command::LedgerExport)?;
+    if args.command == Command::LedgerExport {
+        return export_ledger(&args, &ledger, &files);
+    }
     let prices = crate::pricing::PriceTable::embedded();
     let analysis = crate::analysis::Analysis::new(&ledger, &args.filter, prices, tz, now_ms());
     let insights = crate::insights::detect(&analysis);
@@ -252,7 +266,147 @@ pub fn run_outcome(args: &[OsString]) -> Result<Outcome, CliError> {
     // close to half of the single-threaded tail of a run (measured with perf, BENCHMARKS.md).
     std::mem::forget(ledger);
     std::mem::forget(analysis);
-    Ok(Outcome { text, found })
+    Ok(Outcome {
+        text,
+        bytes: Vec::new(),
+        found,
+    })
+}
+
+/// Reads transcripts and ledger files into one ledger, each file under its source label.
+///
+/// Ledger files hold hashed ids ([`crate::ledger::pseudonym`]); when any is imported (or `hash`
+/// is asked, for an export), the records read from transcripts are hashed the same way before
+/// the merge, so that a session present in both is one set of keys and counts once. Their paths
+/// are first put in the form a browser gives them ([`walk::FoundFile::portable`]), so that the
+/// same folder read here or in the app hashes to the same file names.
+///
+/// # Errors
+/// When a ledger file cannot be imported (damaged, a newer format), or a reader panicked.
+pub fn read_sources(files: &[walk::FoundFile], hash: bool) -> Result<Ledger, CliError> {
+    let (ledger_files, transcripts): (Vec<&walk::FoundFile>, Vec<&walk::FoundFile>) = files
+        .iter()
+        .partition(|f| f.skip.is_none() && is_ledger_file(&f.path, &f.display));
+    let transcripts: Vec<walk::FoundFile> = transcripts.into_iter().cloned().collect();
+    let mut ledger = read_all(&transcripts)?;
+    for f in &transcripts {
+        if let (Some(label), Some(report)) = (&f.source, ledger.files.get_mut(&f.display)) {
+            report.source = Some(label.clone());
+        }
+    }
+    if ledger_files.is_empty() && !hash {
+        return Ok(ledger);
+    }
+    // Two roots of the same name would give two files one portable path: the later one is put
+    // under `dropped-N/`, as the app does with two dropped files of one name.
+    let mut taken: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut portable: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    for f in transcripts.iter().filter(|f| !f.portable.is_empty()) {
+        let mut name = f.portable.clone();
+        let mut n = 1;
+        while taken.contains(&name) {
+            n += 1;
+            name = format!("dropped-{n}/{}", f.portable);
+        }
+        taken.insert(name.clone());
+        portable.insert(f.display.clone(), name);
+    }
+    ledger.rename_files(&portable);
+    let mut imported = Ledger::new();
+    for f in ledger_files {
+        let bytes = std::fs::read(&f.path).map_err(|source| CliError::Io {
+            path: f.display.clone(),
+            source,
+        })?;
+        let (mut one, _header) =
+            Ledger::import_file(&bytes).map_err(|source| CliError::Ledger {
+                path: f.display.clone(),
+                source,
+            })?;
+        if let Some(label) = &f.source {
+            one.set_source(label);
+        }
+        imported.merge(one);
+    }
+    ledger.hash_ids();
+    ledger.merge(imported);
+    Ok(ledger)
+}
+
+/// A file given as a ledger: by name (`*.ledger`, `*.ledger.gz`), or by its first bytes.
+fn is_ledger_file(path: &Path, display: &str) -> bool {
+    if crate::ledger::file::is_ledger_name(display) {
+        return true;
+    }
+    let mut head = [0u8; 8];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok_and(|()| head == *crate::ledger::file::FILE_MAGIC)
+}
+
+/// `ledger export`: writes the content-free ledger of what was read (restricted by the filter,
+/// when one is given) and says what was written.
+fn export_ledger(
+    args: &args::ReportArgs,
+    ledger: &Ledger,
+    files: &[walk::FoundFile],
+) -> Result<Outcome, CliError> {
+    use crate::ledger::file::ExportOptions;
+    let output = args.output.clone().unwrap_or_default();
+    let gzip = args.gzip
+        || output
+            .to_string_lossy()
+            .to_ascii_lowercase()
+            .ends_with(".gz");
+    let filtered;
+    let to_write = if args.filter.is_empty() {
+        ledger
+    } else {
+        let tz = resolve_tz(args.tz.as_deref())?;
+        filtered = args.filter.apply(ledger, tz);
+        &filtered
+    };
+    let bytes = to_write.export_file(ExportOptions {
+        keep_projects: args.with_projects,
+        gzip,
+    });
+    let read: u64 = files
+        .iter()
+        .filter(|f| f.skip.is_none())
+        .filter_map(|f| std::fs::metadata(&f.path).ok())
+        .map(|m| m.len())
+        .sum();
+    let found = ledger.files.values().any(|f| f.agent.is_some()) && !ledger.usage.is_empty();
+    let summary = format!(
+        "wrote {}: {} model calls, {} tool calls, {} files, {} bytes (read {} bytes){}\n",
+        output.display(),
+        crate::report::thousands(to_write.counted_usage().count() as u64),
+        crate::report::thousands(to_write.distinct_tools().count() as u64),
+        crate::report::thousands(to_write.files.len() as u64),
+        crate::report::thousands(bytes.len() as u64),
+        crate::report::thousands(read),
+        if args.with_projects {
+            "; project names kept"
+        } else {
+            ""
+        },
+    );
+    if output.as_os_str() == "-" {
+        return Ok(Outcome {
+            text: String::new(),
+            bytes,
+            found,
+        });
+    }
+    std::fs::write(&output, &bytes).map_err(|source| CliError::Io {
+        path: output.display().to_string(),
+        source,
+    })?;
+    Ok(Outcome {
+        text: summary,
+        bytes: Vec::new(),
+        found,
+    })
 }
 
 /// "Now" for the active usage block: the clock, or `AGENTMETER_NOW` (RFC 3339) so tests and

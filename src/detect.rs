@@ -33,7 +33,9 @@ pub fn is_candidate_name(path: &str) -> bool {
     let text = name.ends_with(".jsonl") || name.ends_with(".json");
     // agents-b: SQLite databases (OpenCode, Goose, Crush) and their write-ahead logs.
     let database = name.ends_with(".db") || name.ends_with(".db-wal");
-    (text || database) && !name.starts_with('.')
+    // Ledger files exported by agentmeter (`*.ledger`, `*.ledger.gz`): imported, not parsed.
+    let ledger = crate::ledger::file::is_ledger_name(name);
+    (text || database || ledger) && !name.starts_with('.')
 }
 
 /// Where each agent keeps transcripts below a home folder. Below a home folder, only these are

@@ -39,7 +39,8 @@ pub struct Filter {
     pub models: Vec<String>,
     /// Projects: a full working directory, its short label, or its trailing path components.
     pub projects: Vec<String>,
-    /// Sources: a prefix of the path the record was read from (the dropped folder).
+    /// Sources: labels of the roots the records were read under (a person or a machine, see
+    /// [`crate::sources`]). A record passes when its file's label is one of them.
     pub sources: Vec<String>,
 }
 
@@ -74,9 +75,19 @@ impl Filter {
         self.day_in_range(day_of(ms, tz))
     }
 
-    /// True when a model call matches every criterion but the date range.
+    /// True when a model call matches every criterion but the date range. `ledger` tells the
+    /// source of the file the record was read from.
     #[must_use]
-    pub fn matches_attributes(&self, r: &UsageRecord) -> bool {
+    pub fn matches_attributes(&self, r: &UsageRecord, ledger: &Ledger) -> bool {
+        self.matches_record(r)
+            && (self.sources.is_empty()
+                || ledger
+                    .source_of(&r.source)
+                    .is_some_and(|l| self.sources.iter().any(|s| s == l)))
+    }
+
+    /// The criteria a record answers by itself (all but the date range and the source).
+    fn matches_record(&self, r: &UsageRecord) -> bool {
         let model = r.model.as_deref().unwrap_or(UNKNOWN_MODEL);
         (self.agents.is_empty() || self.agents.contains(&r.key.agent))
             && (self.models.is_empty() || self.models.iter().any(|m| m == model))
@@ -84,17 +95,12 @@ impl Filter {
                 || r.project
                     .as_deref()
                     .is_some_and(|p| self.projects.iter().any(|want| project_matches(p, want))))
-            && (self.sources.is_empty()
-                || self
-                    .sources
-                    .iter()
-                    .any(|s| r.source.file.starts_with(s.as_str())))
     }
 
     /// True when a model call passes the whole filter.
     #[must_use]
-    pub fn matches(&self, r: &UsageRecord, tz: Tz) -> bool {
-        self.time_in_range(r.timestamp_ms, tz) && self.matches_attributes(r)
+    pub fn matches(&self, r: &UsageRecord, ledger: &Ledger, tz: Tz) -> bool {
+        self.time_in_range(r.timestamp_ms, tz) && self.matches_attributes(r, ledger)
     }
 
     /// The filtered ledger: the counted model calls that pass, and the tool calls and messages of
@@ -102,13 +108,30 @@ impl Filter {
     #[must_use]
     pub fn apply(&self, ledger: &Ledger, tz: Tz) -> Ledger {
         let mut sessions: BTreeSet<(Agent, &str)> = BTreeSet::new();
+        // The files read under a wanted source, found once rather than per record.
+        let source_files: Option<BTreeSet<&str>> = (!self.sources.is_empty()).then(|| {
+            ledger
+                .files
+                .values()
+                .filter(|f| {
+                    f.source
+                        .as_deref()
+                        .is_some_and(|l| self.sources.iter().any(|s| s == l))
+                })
+                .map(|f| f.path.as_str())
+                .collect()
+        });
         // Each map is collected from records met in key order (or sorted once), which builds it
         // in one pass instead of one insertion per record: with a few hundred thousand records
         // that was most of the time an unfiltered analysis took in a browser.
         let usage = ledger
             .counted_usage()
             .filter(|r| {
-                if !self.matches_attributes(r) {
+                if !self.matches_record(r)
+                    || source_files
+                        .as_ref()
+                        .is_some_and(|files| !files.contains(r.source.file.as_str()))
+                {
                     return false;
                 }
                 sessions.insert((r.key.agent, r.session.as_str()));

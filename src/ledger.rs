@@ -10,6 +10,8 @@
 //! File reports are keyed by path, so re-adding a file replaces its report instead of counting
 //! its lines twice.
 
+pub mod file;
+pub mod pseudonym;
 pub mod wire;
 
 use std::cmp::Ordering;
@@ -233,6 +235,10 @@ pub fn prefer_usage(a: &UsageRecord, b: &UsageRecord) -> Ordering {
         .cmp(&b.tokens.total())
         .then_with(|| a.speed.is_some().cmp(&b.speed.is_some()))
         .then_with(|| a.cli_version.is_some().cmp(&b.cli_version.is_some()))
+        // A record read from a folder over its copy from an exported ledger, which has no git
+        // branch and perhaps a hashed project (so that importing a ledger together with its
+        // folder keeps the folder's names).
+        .then_with(|| richness(a).cmp(&richness(b)))
         .then_with(|| b.is_sidechain.cmp(&a.is_sidechain))
         .then_with(|| b.source.cmp(&a.source))
         .then_with(|| b.timestamp_ms.cmp(&a.timestamp_ms))
@@ -246,6 +252,16 @@ pub fn prefer_usage(a: &UsageRecord, b: &UsageRecord) -> Ordering {
             let jb = serde_json::to_string(b).unwrap_or_default();
             jb.cmp(&ja)
         })
+}
+
+/// What a usage record tells beyond its figures: a project as written, a git branch.
+fn richness(r: &UsageRecord) -> (bool, bool) {
+    (
+        r.project
+            .as_deref()
+            .is_some_and(|p| !pseudonym::is_hashed(p)),
+        r.git_branch.is_some(),
+    )
 }
 
 /// The total order between two readings of one path; `Greater` means `a` wins.
@@ -270,6 +286,7 @@ fn prefer_report(a: &FileReport, b: &FileReport) -> Ordering {
 fn rank_message(
     m: &MessageRecord,
 ) -> (
+    bool,
     &Source,
     Role,
     Option<i64>,
@@ -279,6 +296,8 @@ fn rank_message(
     &String,
 ) {
     (
+        // A copy that kept its prompt preview over one from an exported ledger, which has none.
+        m.preview.is_none(),
         &m.source,
         m.role,
         m.timestamp_ms,

@@ -30,6 +30,7 @@ pub mod parsers;
 pub mod pricing;
 pub mod report;
 pub mod rollup;
+pub mod sources;
 pub mod sqlite;
 pub mod tool_category;
 

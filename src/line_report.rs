@@ -51,6 +51,11 @@ pub struct FileReport {
     /// The first [`MAX_EXAMPLES`] repaired lines, with what was repaired.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<Issue>,
+    /// The source the file was read under: the label of the dropped root (browser) or PATH
+    /// argument (CLI), a person or a machine (`alice`, `build-box`). `None` for a file added
+    /// without one (tests, hand-built ledgers). See `docs/ledger.md`, "Sources".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 fn is_zero(n: &u64) -> bool {

@@ -20,7 +20,8 @@ fn main() -> ExitCode {
         Ok(outcome) => {
             let mut out = std::io::stdout().lock();
             match out
-                .write_all(outcome.text.as_bytes())
+                .write_all(&outcome.bytes)
+                .and_then(|()| out.write_all(outcome.text.as_bytes()))
                 .and_then(|()| out.flush())
             {
                 Ok(()) if outcome.found => ExitCode::SUCCESS,

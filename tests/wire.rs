@@ -184,21 +184,25 @@ fn file() -> impl Strategy<Value = FileReport> {
         proptest::collection::vec(0u64..1000, 7),
         issues(),
         issues(),
+        proptest::option::of(prop_oneof![Just("alice"), Just("bob")]),
     )
-        .prop_map(|((p, agent, format), n, examples, notes)| FileReport {
-            path: format!("dir/f{p}.jsonl"),
-            agent,
-            format,
-            bytes: n[0],
-            read: n[1],
-            candidates: n[2],
-            duplicate_in_file: n[3],
-            ignored: n[4],
-            malformed: n[5],
-            examples,
-            repaired: n[6],
-            notes,
-        })
+        .prop_map(
+            |((p, agent, format), n, examples, notes, source)| FileReport {
+                path: format!("dir/f{p}.jsonl"),
+                agent,
+                format,
+                bytes: n[0],
+                read: n[1],
+                candidates: n[2],
+                duplicate_in_file: n[3],
+                ignored: n[4],
+                malformed: n[5],
+                examples,
+                repaired: n[6],
+                notes,
+                source: source.map(str::to_owned),
+            },
+        )
 }
 
 /// Everything one parsed file could contribute.

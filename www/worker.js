@@ -18,7 +18,11 @@
 // moves bytes, posts progress and times itself: `profile` in the 'done' message holds
 // performance.now() deltas measured inside this worker, read by bench/browser.mjs.
 //
-// In:  { files: [{ file: File, path: string }, ...], module?: WebAssembly.Module, deep?: bool }
+// In:  { files: [{ file: File, path: string, source?: string }, ...], module?: WebAssembly.Module,
+//        deep?: bool, hashIds?: bool }
+//      (source: the label of the root the file was dropped under; a ledger file has none and
+//      keeps its own. hashIds: hash the transcripts' ids, because ledger files are in the same
+//      import or already shown: see src/ledger/pseudonym.rs)
 //      (deep: also time line splitting on its own, which splits every slice twice: profiling only)
 // Out: { type: 'progress', filesDone, bytesDone } at most every PROGRESS_MS, and once at the end,
 //      { type: 'done', ledger: Uint8Array /* Ledger::to_wire, buffer transferred */, profile },
@@ -80,6 +84,7 @@ self.onmessage = async (event) => {
   const tReady = clock();
   const files = event.data.files || [];
   const builder = new LedgerBuilder();
+  builder.set_hash_ids(!!event.data.hashIds);
   const HEAD = head_bytes();
   const p = {
     t_start: tStart,
@@ -159,9 +164,10 @@ self.onmessage = async (event) => {
 
   // One slice of one file: classify it if it is the file's head, parse it, finish the file.
   const handle = (s, bytes, err) => {
-    const { file, path } = files[s.index];
+    const { file, path, source } = files[s.index];
     if (wanted.get(s.index) !== false) {
       if (err) {
+        builder.set_source(source ?? undefined);
         builder.abort_file(path, file.size, `cannot read the file: ${err && err.name ? err.name : err}`);
         wanted.set(s.index, false);
       } else {
@@ -172,6 +178,7 @@ self.onmessage = async (event) => {
         p.copy_ms += performance.now() - t;
         p.chunks += 1;
         if (s.first) {
+          builder.set_source(source ?? undefined);
           t = performance.now();
           wanted.set(s.index, builder.begin_staged(path, Math.min(len, HEAD), file.size));
           p.classify_ms += performance.now() - t;

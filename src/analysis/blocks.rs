@@ -95,6 +95,7 @@ mod tests {
             session: "s".to_owned(),
             model: "m".to_owned(),
             project: None,
+            source: None,
             timestamp_ms: ms,
             tokens: Tokens {
                 output: 100,

@@ -1,6 +1,9 @@
 //! The filtered model calls, priced once and put in time order: the input of every figure that
 //! needs calls one by one (blocks, activity, model comparison, session timelines, insights).
 
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
 use crate::ledger::Ledger;
 use crate::model::{Agent, Tokens};
 use crate::pricing::{PriceTable, Provenance};
@@ -20,6 +23,9 @@ pub struct Call {
     pub priced: bool,
     /// The cost the agent recorded for the call, beside the computed one.
     pub recorded: Option<crate::rollup::RecordedCost>,
+    /// The source label of the file the call was read from ([`crate::sources`]); shared, as a
+    /// few labels cover every call.
+    pub source: Option<Arc<str>>,
 }
 
 impl Call {
@@ -33,6 +39,19 @@ impl Call {
 /// The counted calls of `ledger`, priced with `prices`, ordered by time (then agent, session).
 #[must_use]
 pub fn priced_calls(ledger: &Ledger, prices: &PriceTable) -> Vec<Call> {
+    let mut labels: BTreeMap<&str, Arc<str>> = BTreeMap::new();
+    let label_of_file: BTreeMap<&str, Arc<str>> = ledger
+        .files
+        .values()
+        .filter_map(|f| {
+            let label = f.source.as_deref()?;
+            let shared = labels
+                .entry(label)
+                .or_insert_with(|| Arc::from(label))
+                .clone();
+            Some((f.path.as_str(), shared))
+        })
+        .collect();
     let mut calls: Vec<Call> = ledger
         .counted_usage()
         .map(|r| {
@@ -48,6 +67,7 @@ pub fn priced_calls(ledger: &Ledger, prices: &PriceTable) -> Vec<Call> {
                 cost_pico: if priced { cost.pico } else { 0 },
                 priced,
                 recorded: crate::rollup::RecordedCost::of(r, &cost),
+                source: label_of_file.get(r.source.file.as_str()).cloned(),
             }
         })
         .collect();

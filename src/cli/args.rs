@@ -23,10 +23,21 @@ COMMANDS:
     monthly     one row per month        session   one row per session (--id ID: one session)
     blocks      5-hour usage blocks      models    model comparison
     tools       tool health              insights  findings and what to do about them
+    ledger export -o FILE
+                write a content-free usage ledger of PATH... to FILE (FILE.gz or --gzip:
+                gzip-compressed; `-o -` writes to standard output); see docs/ledger.md
 
 PATH may be a home-like folder (containing .claude, .codex or .gemini), an agent's own folder
 (~/.claude/projects, ~/.codex/sessions, ~/.gemini/tmp), any folder below one, or a file.
+A PATH may also be a ledger file (`*.ledger`, `*.ledger.gz`) exported by `ledger export` or
+the app: its records are merged with everything else under the merge law, so a ledger read twice,
+or with the folder it came from, changes no figure.
 With no PATH, the current user's default folders are read.
+
+SOURCES: every PATH is a source (a person or a machine) with a label: by default the nearest
+folder name that is not an agent's own (`/home/alice/.claude` -> alice), or write PATH=LABEL
+(`~/team/bob=bob`; a PATH that exists with an `=` in its name is taken whole). A ledger keeps
+the labels it was exported with unless relabelled the same way (`alice.ledger=alice`).
 
 OPTIONS:
     --json              print JSON (the same shape the web app draws)
@@ -38,7 +49,10 @@ OPTIONS:
                         opencode, pi, goose; repeat for several
     --model M           only this model, as the agent wrote it; repeatable
     --project P         only this project: its path, or its last path components; repeatable
-    --source S          only files whose path starts with S; repeatable
+    --source S          only this source label (see SOURCES); repeatable
+    --with-projects     (ledger export) keep project names as written instead of hashed
+    --gzip              (ledger export) gzip-compress the file (implied by a .gz name)
+    -o, --output FILE   (ledger export) where to write the ledger
     --id ID             (session) the session to show
     -h, --help          print this help
     -V, --version       print the version
@@ -65,6 +79,8 @@ pub enum Command {
     Models,
     Tools,
     Insights,
+    /// `ledger export`: write a content-free ledger file.
+    LedgerExport,
 }
 
 impl Command {
@@ -93,6 +109,14 @@ pub struct ReportArgs {
     pub filter: Filter,
     pub id: Option<String>,
     pub paths: Vec<PathBuf>,
+    /// The label given to each of `paths` with `PATH=LABEL` (same index), `None` for the default.
+    pub labels: Vec<Option<String>>,
+    /// `ledger export`: the file to write (`-` for standard output).
+    pub output: Option<PathBuf>,
+    /// `ledger export --with-projects`.
+    pub with_projects: bool,
+    /// `ledger export --gzip`.
+    pub gzip: bool,
     pub help: bool,
     pub version: bool,
 }
@@ -141,6 +165,14 @@ pub fn parse(args: &[OsString]) -> Result<ReportArgs, CliError> {
             out.version = true;
             return Ok(out);
         }
+        Some("ledger") => match it.next().map(utf8).transpose()?.as_deref() {
+            Some("export") => out.command = Command::LedgerExport,
+            other => {
+                return Err(CliError::Usage(format!(
+                    "`agentmeter ledger` wants a subcommand: export (got {other:?})"
+                )))
+            }
+        },
         Some(name) => match Command::parse(name) {
             Some(c) => out.command = c,
             None => {
@@ -153,6 +185,7 @@ pub fn parse(args: &[OsString]) -> Result<ReportArgs, CliError> {
     while let Some(raw) = it.next() {
         let Some(arg) = raw.to_str() else {
             out.paths.push(PathBuf::from(raw));
+            out.labels.push(None);
             continue;
         };
         let (flag, inline) = match arg.split_once('=') {
@@ -181,11 +214,23 @@ pub fn parse(args: &[OsString]) -> Result<ReportArgs, CliError> {
             "--project" => out.filter.projects.push(value("--project")?),
             "--source" => out.filter.sources.push(value("--source")?),
             "--id" => out.id = Some(value("--id")?),
+            "-o" | "--output" => out.output = Some(PathBuf::from(value("--output")?)),
+            "--with-projects" => out.with_projects = true,
+            "--gzip" => out.gzip = true,
             s if s.starts_with('-') && s != "-" => {
                 return Err(CliError::Usage(format!("unknown option {s:?}")))
             }
-            _ => out.paths.push(PathBuf::from(raw)),
+            _ => {
+                let (path, label) = split_label(arg)?;
+                out.paths.push(path);
+                out.labels.push(label);
+            }
         }
+    }
+    if out.command == Command::LedgerExport && out.output.is_none() {
+        return Err(CliError::Usage(
+            "`ledger export` needs -o FILE (or -o - for standard output)".to_owned(),
+        ));
     }
     if let (Some(s), Some(u)) = (out.filter.since, out.filter.until) {
         if s > u {
@@ -193,6 +238,23 @@ pub fn parse(args: &[OsString]) -> Result<ReportArgs, CliError> {
         }
     }
     Ok(out)
+}
+
+/// `PATH=LABEL` -> the path and its source label. A path that exists is taken whole (a folder
+/// may have `=` in its name); otherwise the text after the last `=` is the label.
+fn split_label(arg: &str) -> Result<(PathBuf, Option<String>), CliError> {
+    if std::path::Path::new(arg).exists() {
+        return Ok((PathBuf::from(arg), None));
+    }
+    match arg.rsplit_once('=') {
+        Some((path, label)) if !path.is_empty() => match crate::sources::clean_label(label) {
+            Some(l) => Ok((PathBuf::from(path), Some(l))),
+            None => Err(CliError::Usage(format!(
+                "{arg:?}: an empty label after `=` (write PATH=LABEL)"
+            ))),
+        },
+        _ => Ok((PathBuf::from(arg), None)),
+    }
 }
 
 #[cfg(test)]
@@ -218,6 +280,25 @@ mod tests {
         assert_eq!(a.filter.models, vec!["m".to_owned()]);
         assert_eq!(a.filter.projects, vec!["api".to_owned()]);
         assert_eq!(a.paths.len(), 2);
+    }
+
+    #[test]
+    fn path_labels_and_ledger_export() {
+        let a = parse(&args(
+            "ledger export -o out.ledger.gz --with-projects no/such/alice=Alice no/such/b",
+        ))
+        .expect("valid");
+        assert_eq!(a.command, Command::LedgerExport);
+        assert_eq!(a.output, Some(PathBuf::from("out.ledger.gz")));
+        assert!(a.with_projects);
+        assert_eq!(
+            a.paths,
+            [PathBuf::from("no/such/alice"), PathBuf::from("no/such/b")]
+        );
+        assert_eq!(a.labels, [Some("Alice".to_owned()), None]);
+        assert!(parse(&args("ledger export x")).is_err(), "no -o");
+        assert!(parse(&args("ledger import x")).is_err());
+        assert!(parse(&args("report x=")).is_err());
     }
 
     #[test]

@@ -72,6 +72,10 @@ pub fn render(report: &Report) -> String {
         section(&mut out, "Daily", &daily_rows(report));
         section(&mut out, "By model", &model_rows(report));
         section(&mut out, "By agent", &agent_rows(report));
+        // Several people or machines (PATH=LABEL, ledgers): one row each.
+        if report.analytics.sources.len() > 1 {
+            section(&mut out, "By source", &source_rows(report));
+        }
     }
     section(&mut out, "Lines", &line_rows(report));
     let unpriced: Vec<String> = report
@@ -206,6 +210,20 @@ fn agent_rows(report: &Report) -> Vec<Vec<String>> {
     let mut total = vec!["Total".to_owned(), String::new()];
     total.extend(figures(&report.total));
     rows.push(total);
+    rows
+}
+
+fn source_rows(report: &Report) -> Vec<Vec<String>> {
+    let mut rows = vec![header(&["Source", "Sessions"])];
+    for s in &report.analytics.sources {
+        let label = s
+            .source
+            .clone()
+            .unwrap_or_else(|| crate::analysis::sources::NO_SOURCE.to_owned());
+        let mut row = vec![label, thousands(s.sessions)];
+        row.extend(figures(&s.totals));
+        rows.push(row);
+    }
     rows
 }
 

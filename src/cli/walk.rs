@@ -33,6 +33,13 @@ pub struct FoundFile {
     pub display: String,
     /// Why this entry is listed but not read (unreadable folder, symlink loop, FIFO...).
     pub skip: Option<String>,
+    /// The source label of the root it was found under (`None`: a ledger file keeps its own).
+    pub source: Option<String>,
+    /// The path as a browser names the same file when its root is dropped there: the root's
+    /// folder name, then the path below it (`demo/.claude/projects/p/s.jsonl`); a file given
+    /// on its own is its name. Paths are hashed in this form ([`crate::ledger::pseudonym`]), so
+    /// a ledger exported by the app and one exported here name the same files alike.
+    pub portable: String,
 }
 
 impl FoundFile {
@@ -41,6 +48,8 @@ impl FoundFile {
             display: display_path(&path),
             path,
             skip: None,
+            source: None,
+            portable: String::new(),
         }
     }
 
@@ -49,6 +58,8 @@ impl FoundFile {
             display: display_path(path),
             path: path.to_path_buf(),
             skip: Some(reason),
+            source: None,
+            portable: String::new(),
         }
     }
 }
@@ -168,9 +179,74 @@ fn agents_b_roots(home: Option<PathBuf>) -> Vec<PathBuf> {
 /// # Errors
 /// Only when a given PATH does not exist.
 pub fn collect(roots: &[PathBuf]) -> Result<Vec<FoundFile>, CliError> {
+    let labels: Vec<Option<String>> = roots.iter().map(|_| None).collect();
+    collect_labelled(roots, &labels)
+}
+
+/// [`collect`], each root with its source label: `labels[i]` for `roots[i]` when given, else
+/// the default derived from the root's folder ([`crate::sources::default_label`]). A ledger file
+/// given without a label keeps the labels it holds.
+///
+/// # Errors
+/// Only when a given PATH does not exist.
+pub fn collect_labelled(
+    roots: &[PathBuf],
+    labels: &[Option<String>],
+) -> Result<Vec<FoundFile>, CliError> {
     let mut out = Vec::new();
     let mut walked: Vec<(PathBuf, VisitScope)> = Vec::new();
-    for root in roots {
+    for (i, root) in roots.iter().enumerate() {
+        let first = out.len();
+        walk_root(root, &mut out, &mut walked)?;
+        let label = labels.get(i).cloned().flatten();
+        let is_ledger = crate::ledger::file::is_ledger_name(&display_path(root));
+        let label = label.or_else(|| {
+            (!is_ledger).then(|| {
+                let absolute = std::fs::canonicalize(root).unwrap_or_else(|_| root.clone());
+                crate::sources::default_label(&display_path(&absolute))
+            })
+        });
+        let root_name = std::fs::canonicalize(root)
+            .unwrap_or_else(|_| root.clone())
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        for f in &mut out[first..] {
+            f.source.clone_from(&label);
+            f.portable = portable_path(&root_name, root, &f.path);
+        }
+    }
+    Ok(dedupe(out))
+}
+
+/// `root_name/rel` for a file `path` below `root` (`/` separated), or the file's own name when
+/// `path` is the root itself.
+fn portable_path(root_name: &str, root: &Path, path: &Path) -> String {
+    let rel = path
+        .strip_prefix(root)
+        .ok()
+        .filter(|r| !r.as_os_str().is_empty());
+    match rel {
+        Some(rel) => {
+            let parts: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            format!("{root_name}/{}", parts.join("/"))
+        }
+        None => path
+            .file_name()
+            .map_or_else(|| display_path(path), |n| n.to_string_lossy().into_owned()),
+    }
+}
+
+/// Walks one root into `out` (a file root is itself the one entry).
+fn walk_root(
+    root: &PathBuf,
+    out: &mut Vec<FoundFile>,
+    walked: &mut Vec<(PathBuf, VisitScope)>,
+) -> Result<(), CliError> {
+    {
         let meta = match std::fs::metadata(root) {
             Ok(meta) => meta,
             Err(source) if source.kind() == std::io::ErrorKind::NotFound => {
@@ -181,7 +257,7 @@ pub fn collect(roots: &[PathBuf]) -> Result<Vec<FoundFile>, CliError> {
             }
             Err(err) => {
                 out.push(FoundFile::skipped(root, unreadable(&err)));
-                continue;
+                return Ok(());
             }
         };
         if meta.is_file() {
@@ -196,7 +272,7 @@ pub fn collect(roots: &[PathBuf]) -> Result<Vec<FoundFile>, CliError> {
                     .collect::<Vec<String>>(),
                 Err(err) => {
                     out.push(FoundFile::skipped(root, unreadable_folder(&err)));
-                    continue;
+                    return Ok(());
                 }
             };
             let name = root.file_name().map(|n| n.to_string_lossy().into_owned());
@@ -207,19 +283,19 @@ pub fn collect(roots: &[PathBuf]) -> Result<Vec<FoundFile>, CliError> {
             let canonical = std::fs::canonicalize(root).unwrap_or_else(|_| root.clone());
             // `home ./home /abs/home`: one walk.
             if walked.iter().any(|(c, s)| *c == canonical && *s == scope) {
-                continue;
+                return Ok(());
             }
             let mut walk = Walk {
                 scope: &scope,
                 ancestors: vec![canonical.clone()],
                 visited: HashSet::from([canonical.clone()]),
-                out: &mut out,
+                out,
             };
             walk.dir(root, "");
             walked.push((canonical, scope));
         }
     }
-    Ok(dedupe(out))
+    Ok(())
 }
 
 /// One root's walk: its scope, the canonical folders on the current path (loops) and all

@@ -32,7 +32,7 @@ use crate::model::{
 use super::Ledger;
 
 /// The first bytes of every encoded ledger (format name and version).
-pub const MAGIC: &[u8; 4] = b"AML1";
+pub const MAGIC: &[u8; 4] = b"AML2";
 
 /// Why bytes could not be read as a ledger.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -355,6 +355,7 @@ impl<'a> Encoder<'a> {
             examples,
             repaired,
             notes,
+            source,
         } = f;
         self.shared(path);
         self.opt(*agent, Self::agent);
@@ -372,6 +373,7 @@ impl<'a> Encoder<'a> {
         }
         self.issues(examples);
         self.issues(notes);
+        self.shared_opt(source.as_deref());
     }
 }
 
@@ -647,6 +649,7 @@ impl<'a> Decoder<'a> {
             examples: self.issues()?,
             repaired,
             notes: self.issues()?,
+            source: self.opt(Self::shared)?,
         })
     }
 }

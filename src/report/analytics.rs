@@ -55,6 +55,19 @@ pub struct ProjectReport {
     pub totals: GroupReport,
 }
 
+/// One source (a person or machine's label, see `docs/ledger.md`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceReport {
+    /// The label; `null` for calls from files without one.
+    pub source: Option<String>,
+    pub agents: Vec<Agent>,
+    pub sessions: u64,
+    pub first_call: String,
+    pub last_call: String,
+    #[serde(flatten)]
+    pub totals: GroupReport,
+}
+
 /// One five-hour block.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BlockReport {
@@ -286,6 +299,9 @@ pub struct Analytics {
     pub weeks: Vec<PeriodReport>,
     pub months: Vec<PeriodReport>,
     pub projects: Vec<ProjectReport>,
+    /// Per source label, most expensive first.
+    #[serde(default)]
+    pub sources: Vec<SourceReport>,
     pub blocks: Vec<BlockReport>,
     pub kpis: KpiReport,
     pub model_comparison: Vec<ModelComparisonReport>,
@@ -306,6 +322,18 @@ impl From<&Analysis> for Analytics {
             day_totals: a.days.iter().map(Into::into).collect(),
             weeks: a.weeks.iter().map(Into::into).collect(),
             months: a.months.iter().map(Into::into).collect(),
+            sources: a
+                .sources
+                .iter()
+                .map(|s| SourceReport {
+                    source: s.source.clone(),
+                    agents: s.agents.iter().copied().collect(),
+                    sessions: s.sessions,
+                    first_call: crate::report::rfc3339(s.first_ms),
+                    last_call: crate::report::rfc3339(s.last_ms),
+                    totals: (&s.totals).into(),
+                })
+                .collect(),
             projects: a
                 .projects
                 .iter()

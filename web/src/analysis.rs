@@ -84,12 +84,17 @@ pub fn merge_all(ledgers: impl IntoIterator<Item = Ledger>) -> Ledger {
 
 /// What a new input becomes in "add to this analysis" mode: merged into `base` when it holds
 /// agent data, or left alone (so that it is reported as "no agent data", never merged silently).
+/// With `hash_ids` (a ledger file is involved, and `fresh` was hashed by the workers), `base` is
+/// hashed too before the merge ([`Ledger::hash_ids`] keeps what is already hashed).
 #[must_use]
-pub fn combine(base: Option<&Ledger>, fresh: Ledger) -> Ledger {
+pub fn combine(base: Option<&Ledger>, fresh: Ledger, hash_ids: bool) -> Ledger {
     let fresh_has_agent = fresh.files.values().any(|f| f.agent.is_some());
     match base {
         Some(base) if fresh_has_agent => {
             let mut all = base.clone();
+            if hash_ids {
+                all.hash_ids();
+            }
             all.merge(fresh);
             all
         }
@@ -172,20 +177,20 @@ mod tests {
     fn adding_merges_agent_data_and_is_idempotent() {
         let base = ledger_of("a/rollout-1.jsonl", CODEX);
         let other = ledger_of("b/rollout-2.jsonl", CODEX);
-        let added = combine(Some(&base), other.clone());
+        let added = combine(Some(&base), other.clone(), false);
         assert_eq!(added.files.len(), 2);
         assert_eq!(added, merge_all([base.clone(), other.clone()]));
         // Adding the same files again changes nothing.
-        assert_eq!(combine(Some(&added), other), added);
-        assert_eq!(combine(Some(&added), base), added);
+        assert_eq!(combine(Some(&added), other, false), added);
+        assert_eq!(combine(Some(&added), base, false), added);
     }
 
     #[test]
     fn adding_input_without_agent_data_keeps_it_apart() {
         let base = ledger_of("a/rollout-1.jsonl", CODEX);
         let notes = ledger_of("x/notes.json", r#"{"a":1}"#);
-        assert_eq!(combine(Some(&base), notes.clone()), notes);
-        assert_eq!(combine(None, base.clone()), base);
+        assert_eq!(combine(Some(&base), notes.clone(), false), notes);
+        assert_eq!(combine(None, base.clone(), false), base);
     }
 
     #[test]

@@ -21,7 +21,7 @@ use crate::ingest::Collected;
 use crate::route::{history, Route};
 use crate::store;
 use crate::ui::dropzone::{DropZone, NoAgentData, ProgressBar};
-use crate::ui::export::JsonButton;
+use crate::ui::export::{JsonButton, LedgerButton};
 use crate::ui::filterbar::FilterBar;
 use crate::ui::nav::{intercept_links, Nav};
 use crate::ui::router::Router;
@@ -64,6 +64,7 @@ impl Saved {
 }
 
 /// What the user gave, kept for the "no agent data" message.
+#[derive(Default)]
 struct Seen {
     files: u64,
     dirs: u64,
@@ -156,6 +157,9 @@ impl Controller {
         let base = self
             .mergeable_ledger()
             .filter(|_| self.add_mode.get_untracked());
+        // Ledger files hold hashed ids: when one is read now or is part of what is shown, the
+        // folders are hashed the same way, so that a session in both counts once.
+        let hash_ids = collected.has_ledger() || base.as_ref().is_some_and(|b| b.has_hashed_ids());
         let on_done = move |result: Result<Vec<Ledger>, String>| {
             if !current() {
                 return;
@@ -168,11 +172,14 @@ impl Controller {
             });
             self.progress.set(None);
             match result {
-                Ok(ledgers) => self.finish(combine(base.as_deref(), merge_all(ledgers)), seen),
+                Ok(ledgers) => {
+                    let fresh = merge_all(ledgers);
+                    self.finish(combine(base.as_deref(), fresh, hash_ids), seen);
+                }
                 Err(message) => self.error.set(Some(message)),
             }
         };
-        match Pool::start(collected.files, on_progress, on_done) {
+        match Pool::start(collected.files, hash_ids, on_progress, on_done) {
             Ok(pool) => self.pool.set_value(Some(pool)),
             Err(message) => {
                 self.progress.set(None);
@@ -235,6 +242,38 @@ impl Controller {
         self.analysis
             .with_untracked(|a| a.as_ref().map(|a| a.ledger.clone()))
             .filter(|l| !l.files.is_empty())
+    }
+
+    /// [`Controller::mergeable_ledger`], tracked (for the export button).
+    #[must_use]
+    pub fn mergeable_ledger_tracked(self) -> Option<std::sync::Arc<Ledger>> {
+        self.analysis
+            .with(|a| a.as_ref().map(|a| a.ledger.clone()))
+            .filter(|l| !l.files.is_empty())
+    }
+
+    /// Renames a source label in the shown analysis (and the filter, if it names it), then
+    /// recomputes and saves it: labels are part of the ledger's file reports.
+    pub fn rename_source(self, from: &str, to: &str) {
+        let Some(to) = agentmeter::sources::clean_label(to) else {
+            return;
+        };
+        if to == from {
+            return;
+        }
+        let Some(base) = self.mergeable_ledger() else {
+            return;
+        };
+        let mut ledger = (*base).clone();
+        ledger.rename_source(from, &to);
+        self.route.update(|r| {
+            for s in &mut r.filter.sources {
+                if s == from {
+                    s.clone_from(&to);
+                }
+            }
+        });
+        self.finish(ledger, Seen::default());
     }
 
     /// Stops the running job, if any; the previous result stays.
@@ -354,6 +393,7 @@ pub fn App() -> impl IntoView {
                 <ThemeToggle />
                 <Show when=has_analysis>
                     <JsonButton report=Signal::derive(report) />
+                    <LedgerButton ledger=Signal::derive(move || ctl.mergeable_ledger_tracked()) />
                     <button class="ghost" data-testid="clear-button" on:click=move |_| ctl.clear()
                         title="Remove the analysis from this page and from the browser's storage">"Clear"</button>
                 </Show>

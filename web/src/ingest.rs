@@ -21,6 +21,26 @@ use agentmeter::detect::is_candidate_name;
 pub struct InputFile {
     pub file: web_sys::File,
     pub path: String,
+    /// The source label of the root it was dropped under ([`source_for`]); `None` for a ledger
+    /// file, which keeps the labels it was exported with.
+    pub source: Option<String>,
+}
+
+/// The source label loose files (dropped without a folder) are read under.
+pub const LOOSE_FILES: &str = "dropped files";
+
+/// The default source label of a file at `root/rel/path`: derived from its root folder's name
+/// ([`agentmeter::sources::default_label`]), [`LOOSE_FILES`] for a file dropped on its own, and
+/// none for a ledger file.
+#[must_use]
+pub fn source_for(path: &str) -> Option<String> {
+    if agentmeter::ledger::file::is_ledger_name(path) {
+        return None;
+    }
+    Some(match path.split_once('/') {
+        Some((root, _)) => agentmeter::sources::default_label(root),
+        None => LOOSE_FILES.to_owned(),
+    })
 }
 
 /// What the user gave us, before anything is read: the files kept and what was seen.
@@ -62,9 +82,19 @@ impl Collected {
     /// name (Claude's session id is the file stem).
     pub fn keep(&mut self, file: web_sys::File, path: String) {
         self.seen_files += 1;
+        let source = source_for(&path);
         let path = unique_path(&self.paths, path);
         self.paths.insert(path.clone());
-        self.files.push(InputFile { file, path });
+        self.files.push(InputFile { file, path, source });
+    }
+
+    /// True when a ledger file is among the kept files: the folders read with it must then be
+    /// hashed to be comparable ([`agentmeter::ledger::pseudonym`]).
+    #[must_use]
+    pub fn has_ledger(&self) -> bool {
+        self.files
+            .iter()
+            .any(|f| agentmeter::ledger::file::is_ledger_name(&f.path))
     }
 
     /// Total bytes of the kept files.
@@ -178,6 +208,18 @@ mod tests {
         }
         let got: Vec<&str> = taken.iter().map(String::as_str).collect();
         assert_eq!(got, ["dropped-2/s.jsonl", "dropped-3/s.jsonl", "s.jsonl"]);
+    }
+
+    #[test]
+    fn sources_come_from_the_root_folder() {
+        assert_eq!(
+            source_for("alice/.claude/projects/p/s.jsonl").as_deref(),
+            Some("alice")
+        );
+        assert_eq!(source_for("demo/.codex/x.jsonl").as_deref(), Some("demo"));
+        assert_eq!(source_for("s.jsonl").as_deref(), Some(LOOSE_FILES));
+        assert_eq!(source_for("team/bob.ledger.gz"), None);
+        assert_eq!(kept(&["team/bob.ledger", "bob.ledger.gz"]).len(), 2);
     }
 
     #[test]

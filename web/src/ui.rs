@@ -17,6 +17,7 @@ pub mod nav;
 pub mod quality;
 pub mod router;
 pub mod sessions;
+pub mod sources;
 pub mod tables;
 pub mod theme;
 pub mod timeline;

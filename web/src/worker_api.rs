@@ -40,6 +40,19 @@ pub struct LedgerBuilder {
     /// Profiling only ([`LedgerBuilder::split_staged`]): a splitter run on its own, to tell the
     /// time spent cutting lines from the time spent parsing them.
     split_probe: Option<LineSplitter>,
+    /// The source label of the file being read ([`LedgerBuilder::set_source`]).
+    source: Option<String>,
+    /// The bytes of a ledger file being read (imported whole at its end, not parsed).
+    ledger_file: Option<Vec<u8>>,
+    /// The path of that ledger file (named in the report when it cannot be imported).
+    ledger_path: Option<String>,
+    /// Records of the ledger files imported so far (hashed ids).
+    imported: Ledger,
+    /// Hash the transcripts' ids before posting ([`LedgerBuilder::set_hash_ids`]).
+    hash_ids: bool,
+    /// Ledger files that could not be imported: (path, size, reason, source), listed after the
+    /// hashing so that the user sees which file it was.
+    refused: Vec<(String, u64, String, Option<String>)>,
 }
 
 #[wasm_bindgen]
@@ -57,10 +70,21 @@ impl LedgerBuilder {
     /// ledger as skipped, with the reason, and nothing more is needed.
     pub fn begin(&mut self, path: &str, head: &[u8], size: f64) -> bool {
         let parse = self.classify(path, head, size);
-        if let Some(parser) = self.current.as_mut() {
-            parser.push(head);
-        }
+        self.push(head);
         parse
+    }
+
+    /// The source label of the files begun from now on (`undefined`: a ledger file, which keeps
+    /// its own labels). See [`agentmeter::sources`].
+    pub fn set_source(&mut self, label: Option<String>) {
+        self.source = label;
+    }
+
+    /// Whether to hash the transcripts' ids before posting the ledger: the page asks for it
+    /// when ledger files are in the same import (or already shown), so that a session in both
+    /// has the same keys ([`agentmeter::ledger::pseudonym`]).
+    pub fn set_hash_ids(&mut self, on: bool) {
+        self.hash_ids = on;
     }
 
     /// Makes room for `len` bytes and returns where they start in wasm memory: the worker copies
@@ -90,8 +114,11 @@ impl LedgerBuilder {
 
     /// Feeds the first `len` staged bytes to the current file.
     pub fn push_staged(&mut self, len: usize) {
+        let end = len.min(self.staged.len());
         if let Some(parser) = self.current.as_mut() {
-            parser.push(&self.staged[..len.min(self.staged.len())]);
+            parser.push(&self.staged[..end]);
+        } else if let Some(bytes) = self.ledger_file.as_mut() {
+            bytes.extend_from_slice(&self.staged[..end]);
         }
     }
 
@@ -113,13 +140,21 @@ impl LedgerBuilder {
     pub fn push(&mut self, chunk: &[u8]) {
         if let Some(parser) = self.current.as_mut() {
             parser.push(chunk);
+        } else if let Some(bytes) = self.ledger_file.as_mut() {
+            bytes.extend_from_slice(chunk);
         }
     }
 
-    /// Ends the current file and adds its records and line report to the ledger.
+    /// Ends the current file and adds its records and line report to the ledger (a ledger
+    /// file: imports it, or lists it as skipped with the reason it could not be).
     pub fn finish_file(&mut self) {
         if let Some(parser) = self.current.take() {
-            self.ledger.add_file(parser.finish());
+            let mut sink = parser.finish();
+            sink.report.source.clone_from(&self.source);
+            self.ledger.add_file(sink);
+        }
+        if let Some(bytes) = self.ledger_file.take() {
+            self.import_ledger(&bytes);
         }
     }
 
@@ -127,13 +162,26 @@ impl LedgerBuilder {
     /// as skipped: a partial file would undercount silently.
     pub fn abort_file(&mut self, path: &str, size: f64, reason: &str) {
         self.current = None;
-        self.ledger.note_skipped(path, size_u64(size), reason);
+        self.ledger_file = None;
+        self.note_skipped(path, size_u64(size), reason);
     }
 
     /// The ledger so far in its binary wire form ([`Ledger::to_wire`]): what the worker posts
-    /// (as a transferred buffer) and the page merges with [`Ledger::merge_wire`].
+    /// (as a transferred buffer) and the page merges with [`Ledger::merge_wire`]. Transcripts'
+    /// ids are hashed first when asked ([`LedgerBuilder::set_hash_ids`]) or when a ledger file
+    /// was imported, and the imported records are merged in.
     #[must_use]
-    pub fn to_wire(&self) -> Vec<u8> {
+    pub fn to_wire(&mut self) -> Vec<u8> {
+        if self.hash_ids || !self.imported.files.is_empty() {
+            self.ledger.hash_ids();
+            self.ledger.merge(std::mem::take(&mut self.imported));
+        }
+        for (path, size, reason, source) in std::mem::take(&mut self.refused) {
+            self.ledger.note_skipped(&path, size, &reason);
+            if let Some(report) = self.ledger.files.get_mut(&path) {
+                report.source = source;
+            }
+        }
         self.ledger.to_wire()
     }
 
@@ -159,18 +207,51 @@ impl LedgerBuilder {
     /// Classifies a file from its head: opens its parser (true), or lists it as skipped.
     fn classify(&mut self, path: &str, head: &[u8], size: f64) -> bool {
         self.current = None;
+        self.ledger_file = None;
+        if agentmeter::ledger::file::is_ledger_name(path) {
+            // Read whole and imported at the end: a ledger is a few percent of its transcripts.
+            self.ledger_file = Some(Vec::with_capacity(size_u64(size).min(1 << 30) as usize));
+            self.ledger_path = Some(path.to_owned());
+            return true;
+        }
         match detect::classify(path, head) {
             Classification::Parse { format, ctx } => {
                 self.current = Some(FileParser::new(format, ctx));
                 true
             }
             Classification::Known { what } => {
-                self.ledger.note_skipped(path, size_u64(size), &what);
+                self.note_skipped(path, size_u64(size), &what);
                 false
             }
             Classification::Unrecognized { reason } => {
-                self.ledger.note_skipped(path, size_u64(size), &reason);
+                self.note_skipped(path, size_u64(size), &reason);
                 false
+            }
+        }
+    }
+
+    /// Lists a file as skipped, under the current source.
+    fn note_skipped(&mut self, path: &str, size: u64, reason: &str) {
+        self.ledger.note_skipped(path, size, reason);
+        if let Some(report) = self.ledger.files.get_mut(path) {
+            report.source.clone_from(&self.source);
+        }
+    }
+
+    /// Imports a ledger file's bytes; one that cannot be read is listed as skipped with why.
+    fn import_ledger(&mut self, bytes: &[u8]) {
+        let path = self.ledger_path.take().unwrap_or_default();
+        match Ledger::import_file(bytes) {
+            Ok((mut imported, _header)) => {
+                if let Some(label) = &self.source {
+                    imported.set_source(label);
+                }
+                self.imported.merge(imported);
+            }
+            Err(e) => {
+                let reason = format!("ledger not imported: {e}");
+                self.refused
+                    .push((path, bytes.len() as u64, reason, self.source.clone()));
             }
         }
     }

@@ -72,6 +72,7 @@ impl Pool {
     /// When a worker cannot be created.
     pub fn start(
         files: Vec<InputFile>,
+        hash_ids: bool,
         on_progress: impl Fn(Progress) + 'static,
         on_done: impl FnOnce(Result<Vec<Ledger>, String>) + 'static,
     ) -> Result<Pool, String> {
@@ -115,7 +116,7 @@ impl Pool {
             worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
             profile::mark("workers_spawned");
             worker
-                .post_message(&job_message(&share))
+                .post_message(&job_message(&share, hash_ids))
                 .map_err(|e| format!("cannot send files to a worker: {e:?}"))?;
             pool.workers.push(worker);
             pool._handlers.push(on_message);
@@ -185,18 +186,23 @@ fn handle_message(shared: &Rc<RefCell<Shared>>, i: usize, data: &JsValue) {
     }
 }
 
-/// `{ files: [{ file, path }, ...], module }`, the message `worker.js` expects (Files are cloned
+/// `{ files: [{ file, path, source }, ...], module, hashIds }`, the message `worker.js` expects (Files are cloned
 /// by reference, their bytes are not copied).
-fn job_message(files: &[InputFile]) -> JsValue {
+fn job_message(files: &[InputFile], hash_ids: bool) -> JsValue {
     let list = Array::new();
     for f in files {
         let item = Object::new();
         let _ = Reflect::set(&item, &"file".into(), &f.file);
         let _ = Reflect::set(&item, &"path".into(), &f.path.clone().into());
+        if let Some(source) = &f.source {
+            let _ = Reflect::set(&item, &"source".into(), &source.clone().into());
+        }
         list.push(&item);
     }
     let msg = Object::new();
     let _ = Reflect::set(&msg, &"files".into(), &list);
+    // Ledger files are in this import or already shown: hash the transcripts' ids too.
+    let _ = Reflect::set(&msg, &"hashIds".into(), &hash_ids.into());
     // The page's own compiled module: the worker instantiates it instead of fetching and
     // compiling the .wasm again.
     let _ = Reflect::set(&msg, &"module".into(), &wasm_bindgen::module());

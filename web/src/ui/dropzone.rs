@@ -112,7 +112,7 @@ pub fn DropZone(#[prop(into)] compact: Signal<bool>) -> impl IntoView {
                     <label class="button ghost">
                         "Choose files…"
                         <input type="file" class="visually-hidden" data-testid="file-input"
-                            multiple=true accept=".jsonl,.json" on:change=on_input />
+                            multiple=true accept=".jsonl,.json,.ledger,.gz" on:change=on_input />
                     </label>
                     {has_picker.then(|| view! {
                         <button class="ghost" data-testid="directory-picker" on:click=on_pick>"Open folder (read-only)…"</button>
@@ -141,6 +141,11 @@ pub fn DropZone(#[prop(into)] compact: Signal<bool>) -> impl IntoView {
                         "Drop one of these folders, any folder below one, or your whole home folder: only "
                         "the agent folders above are read below a home. Hidden folders: ⌘⇧. in the macOS Finder, Ctrl+H on Linux, "
                         "“Hidden items” in Windows Explorer. Files are read in your browser and never uploaded."
+                    </p>
+                    <p class="muted small">
+                        "Teams: drop several people's folders, or the "<code>".ledger"</code>" files they exported "
+                        "(“Export ledger”, or "<code>"agentmeter ledger export"</code>"): usage only, no prompt or file "
+                        "text. Each folder or ledger is a source you can rename and filter by."
                     </p>
                 </div>
             </Show>

@@ -78,13 +78,26 @@ pub fn csv(header: &[String], rows: &[Vec<String>]) -> String {
 /// # Errors
 /// When the browser refuses to make the blob or the link (the caller shows the message).
 pub fn download(file: &str, mime: &str, text: &str) -> Result<(), String> {
+    download_part(file, mime, &JsValue::from_str(text))
+}
+
+/// Offers `bytes` as a file named `file` of type `mime`.
+///
+/// # Errors
+/// As [`download`].
+pub fn download_bytes(file: &str, mime: &str, bytes: &[u8]) -> Result<(), String> {
+    download_part(file, mime, &js_sys::Uint8Array::from(bytes).into())
+}
+
+fn download_part(file: &str, mime: &str, part: &JsValue) -> Result<(), String> {
     let err = |e: JsValue| format!("{e:?}");
     let window = web_sys::window().ok_or("no window")?;
     let document = window.document().ok_or("no document")?;
-    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let parts = js_sys::Array::of1(part);
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(err)?;
+    let blob =
+        web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(err)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(err)?;
     let a: web_sys::HtmlAnchorElement = document.create_element("a").map_err(err)?.unchecked_into();
     a.set_href(&url);
@@ -148,6 +161,44 @@ pub fn JsonButton(#[prop(into)] report: Signal<Option<Arc<Report>>>) -> impl Int
             title="Download this report as JSON (the shape of `agentmeter report --json`)">
             "Export JSON"
         </button>
+        {move || failed.get().map(|e| view! { <span class="error-inline" role="alert">{e}</span> })}
+    }
+}
+
+/// "Export ledger": the content-free usage ledger of everything read (unfiltered), as
+/// `agentmeter ledger export` writes it, gzip-compressed (docs/ledger.md). Project names are
+/// hashed unless the box is ticked.
+#[component]
+pub fn LedgerButton(
+    #[prop(into)] ledger: Signal<Option<Arc<agentmeter::ledger::Ledger>>>,
+) -> impl IntoView {
+    use agentmeter::ledger::file::ExportOptions;
+    let failed = RwSignal::new(None::<String>);
+    let keep_projects = RwSignal::new(false);
+    let on_click = move |_| {
+        let Some(l) = ledger.get_untracked() else {
+            return;
+        };
+        let bytes = l.export_file(ExportOptions {
+            keep_projects: keep_projects.get_untracked(),
+            gzip: true,
+        });
+        let result = download_bytes("agentmeter.ledger.gz", "application/gzip", &bytes);
+        failed.set(result.err());
+    };
+    view! {
+        <button class="ghost" data-testid="export-ledger" on:click=on_click
+            disabled=move || ledger.with(|l| l.as_ref().is_none_or(|l| l.files.is_empty()))
+            title="Download a content-free usage ledger (token counts, models, times, tool names; \
+                   no prompt, file or command text; ids and paths hashed) to share with your team">
+            "Export ledger"
+        </button>
+        <label class="small muted" title="Keep project folder names in the ledger instead of hashing them">
+            <input type="checkbox" data-testid="export-ledger-projects"
+                prop:checked=move || keep_projects.get()
+                on:change=move |ev| keep_projects.set(event_target_checked(&ev)) />
+            " with project names"
+        </label>
         {move || failed.get().map(|e| view! { <span class="error-inline" role="alert">{e}</span> })}
     }
 }

@@ -46,7 +46,7 @@ pub fn chips(route: &Route) -> Vec<Chip> {
     for p in &f.sources {
         out.push(Chip {
             key: format!("source-{p}"),
-            text: format!("Files under: {p}"),
+            text: format!("Source: {p}"),
         });
     }
     if let Some(d) = f.since {
@@ -101,6 +101,8 @@ pub struct Options {
     pub models: Vec<String>,
     /// (filter value = short label, full path)
     pub projects: Vec<(String, String)>,
+    /// Source labels (people or machines).
+    pub sources: Vec<String>,
     pub first_day: Option<String>,
     pub last_day: Option<String>,
 }
@@ -128,6 +130,12 @@ pub fn options(report: &Report) -> Options {
             .collect(),
         models,
         projects,
+        sources: report
+            .analytics
+            .sources
+            .iter()
+            .filter_map(|s| s.source.clone())
+            .collect(),
         first_day: report.analytics.kpis.current.first_day.clone(),
         last_day: report.analytics.kpis.current.last_day.clone(),
     }
@@ -202,6 +210,16 @@ pub fn FilterBar() -> impl IntoView {
                 .collect()
         })
     });
+    let sources = Signal::derive(move || {
+        let chosen = route.with(|r| r.filter.sources.clone());
+        opts.with(|o| {
+            o.sources
+                .iter()
+                .filter(|s| !chosen.contains(s))
+                .map(|s| (s.clone(), s.clone(), String::new()))
+                .collect()
+        })
+    });
     let chip_list = move || {
         chips(&route.get())
             .into_iter()
@@ -230,6 +248,9 @@ pub fn FilterBar() -> impl IntoView {
                 })}
                 {add_select("Project", "filter-project", projects, Signal::derive(move || route.with(|r| !r.filter.projects.is_empty())), |r, v| {
                     if !r.filter.projects.contains(&v) { r.filter.projects.push(v) }
+                })}
+                {add_select("Source", "filter-source", sources, Signal::derive(move || route.with(|r| !r.filter.sources.is_empty())), |r, v| {
+                    if !r.filter.sources.contains(&v) { r.filter.sources.push(v) }
                 })}
                 <super::filterdates::ZoneField />
             </div>

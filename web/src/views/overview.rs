@@ -15,6 +15,7 @@ use crate::ui::budget::Budget;
 use crate::ui::donut::Donuts;
 use crate::ui::kpis::Kpis;
 use crate::ui::quality::Quality;
+use crate::ui::sources::SourceTable;
 use crate::ui::tables::AgentTable;
 use crate::ui::timeline::Timeline;
 
@@ -37,6 +38,7 @@ pub fn OverviewView(analysis: Analysis) -> impl IntoView {
                 <Donuts report=report.clone() />
             </div>
             <AgentTable report=report.clone() />
+            <SourceTable report=report.clone() />
             <Quality report=report />
         </div>
     }

@@ -1,0 +1,240 @@
+//! Hashing ids and paths, and taking text out: what makes an exported ledger content-free.
+//!
+//! Two steps, both pure functions of one record (so they commute with the merge law):
+//!
+//! - [`Ledger::hash_ids`] replaces every **identity** string (session ids, the ids in record
+//!   keys, file paths) by [`hash_id`] of it. Keys stay keys: equal ids give equal hashes, so a
+//!   hashed ledger merges with another hashed ledger exactly as the raw ones would. A ledger
+//!   read from folders is hashed this way before it is merged with an imported ledger, so that
+//!   the dedupe keys of a fresh parse and of an export are comparable: importing a ledger with
+//!   the folder it came from changes no figure.
+//! - [`Ledger::content_free`] does that and also drops or hashes everything that is text someone
+//!   wrote or a name of their machine: prompt previews and git branches are dropped, tool
+//!   targets (file paths) are hashed, projects are hashed unless the user opts in, and the
+//!   reasons of malformed-line examples are cut to their category (a JSON error can quote the
+//!   line).
+//!
+//! [`hash_id`] is idempotent (an already hashed string is kept), so hashing a merged ledger that
+//! holds both raw records and imported ones is the same as hashing the raw part alone, and a
+//! re-exported import keeps its keys. The hash is SHA-256 of a fixed domain string and the id,
+//! cut to 96 bits: not a secret (no salt, so that two machines' ledgers dedupe the same
+//! session), which is why it hides ids that cannot be guessed (random session and message ids)
+//! but only pseudonymises names that can (a path someone can guess, they can confirm). See
+//! `docs/ledger.md`, "The hashing rule".
+
+use sha2::{Digest, Sha256};
+
+use super::Ledger;
+use crate::line_report::Issue;
+
+/// What every hashed string starts with.
+pub const HASH_PREFIX: &str = "h:";
+
+/// Hex digits after the prefix (96 bits).
+const HASH_HEX: usize = 24;
+
+/// Mixed into every hash, so these hashes are not plain SHA-256 of an id found elsewhere.
+const DOMAIN: &[u8] = b"agentmeter-ledger-v1\0";
+
+/// True when `s` is already a [`hash_id`] value.
+#[must_use]
+pub fn is_hashed(s: &str) -> bool {
+    s.len() == HASH_PREFIX.len() + HASH_HEX
+        && s.starts_with(HASH_PREFIX)
+        && s[HASH_PREFIX.len()..]
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// The hashed form of an id or path: `h:` and 24 hex digits of SHA-256(domain, `s`); `s` itself
+/// when it is already hashed, and unchanged when it is empty or a plain decimal number (a
+/// place in a counter or an occurrence count, which names nothing).
+#[must_use]
+pub fn hash_id(s: &str) -> String {
+    if s.is_empty() || is_hashed(s) || s.bytes().all(|b| b.is_ascii_digit()) {
+        return s.to_owned();
+    }
+    let mut h = Sha256::new();
+    h.update(DOMAIN);
+    h.update(s.as_bytes());
+    let digest = h.finalize();
+    let mut out = String::with_capacity(HASH_PREFIX.len() + HASH_HEX);
+    out.push_str(HASH_PREFIX);
+    for b in digest.iter().take(HASH_HEX / 2) {
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 0x0f)]));
+    }
+    out
+}
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+fn hash_in_place(s: &mut String) {
+    if !is_hashed(s) {
+        *s = hash_id(s);
+    }
+}
+
+/// A malformed-line reason without anything quoted from the line: its category, the text before
+/// the first `:` or quote (`invalid JSON: invalid type: string "..."` -> `invalid JSON`).
+#[must_use]
+pub fn reason_category(reason: &str) -> String {
+    reason
+        .split([':', '"', '\''])
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_owned()
+}
+
+impl Ledger {
+    /// True when this ledger holds records in hashed form (it imported a ledger file, or was
+    /// hashed to be merged with one): a ledger read from folders must then be hashed with
+    /// [`Ledger::hash_ids`] before it joins it.
+    #[must_use]
+    pub fn has_hashed_ids(&self) -> bool {
+        self.files.keys().any(|p| is_hashed(p))
+    }
+
+    /// Renames files: every file report, record source and path-derived key of a file for which
+    /// `rename` gives a new path. Used before hashing, so that paths are hashed in a form that
+    /// does not depend on where a folder was read from (the CLI's `FoundFile::portable`).
+    pub fn rename_files(&mut self, rename: &std::collections::HashMap<String, String>) {
+        if rename.is_empty() {
+            return;
+        }
+        let swap = |s: &mut String| {
+            if let Some(new) = rename.get(s.as_str()) {
+                s.clone_from(new);
+            }
+        };
+        // Keys that embed a path: `line:<path>` (UsageKey::unkeyed) and `line:<path>:<line>`
+        // (Claude messages without a uuid).
+        let swap_key = |s: &mut String| {
+            if let Some(rest) = s.strip_prefix("line:") {
+                let (path, tail) = match rest.rsplit_once(':') {
+                    Some((p, n))
+                        if n.bytes().all(|b| b.is_ascii_digit()) && rename.contains_key(p) =>
+                    {
+                        (p, format!(":{n}"))
+                    }
+                    _ => (rest, String::new()),
+                };
+                if let Some(new) = rename.get(path) {
+                    *s = format!("line:{new}{tail}");
+                }
+            }
+        };
+        let usage = std::mem::take(&mut self.usage);
+        for (_, mut r) in usage {
+            swap(&mut r.source.file);
+            swap_key(&mut r.key.scope);
+            self.insert_usage(r);
+        }
+        let tools = std::mem::take(&mut self.tools);
+        for (_, mut t) in tools {
+            swap(&mut t.source.file);
+            self.insert_tool(t);
+        }
+        let messages = std::mem::take(&mut self.messages);
+        for (_, mut m) in messages {
+            swap(&mut m.source.file);
+            swap_key(&mut m.key.id);
+            self.insert_message(m);
+        }
+        let files = std::mem::take(&mut self.files);
+        for (_, mut f) in files {
+            swap(&mut f.path);
+            self.insert_report(f);
+        }
+    }
+
+    /// Replaces every identity string (keys, sessions, file paths) by its [`hash_id`]; see the
+    /// [module docs](self). Everything else is kept.
+    pub fn hash_ids(&mut self) {
+        let usage = std::mem::take(&mut self.usage);
+        for (_, mut r) in usage {
+            hash_in_place(&mut r.key.scope);
+            hash_in_place(&mut r.key.id);
+            hash_in_place(&mut r.session);
+            hash_in_place(&mut r.source.file);
+            self.insert_usage(r);
+        }
+        let tools = std::mem::take(&mut self.tools);
+        for (_, mut t) in tools {
+            hash_in_place(&mut t.key.session);
+            hash_in_place(&mut t.key.id);
+            hash_in_place(&mut t.session);
+            hash_in_place(&mut t.source.file);
+            self.insert_tool(t);
+        }
+        let messages = std::mem::take(&mut self.messages);
+        for (_, mut m) in messages {
+            hash_in_place(&mut m.key.id);
+            hash_in_place(&mut m.session);
+            hash_in_place(&mut m.source.file);
+            self.insert_message(m);
+        }
+        let files = std::mem::take(&mut self.files);
+        for (_, mut f) in files {
+            hash_in_place(&mut f.path);
+            self.insert_report(f);
+        }
+    }
+
+    /// The content-free copy that an exported ledger holds: ids and paths hashed, prompt
+    /// previews and git branches dropped, tool targets hashed, projects hashed unless
+    /// `keep_projects`, malformed-line reasons cut to their category. Token counts, models,
+    /// times, tool names and outcomes, versions and the line report's counts are kept.
+    #[must_use]
+    pub fn content_free(&self, keep_projects: bool) -> Ledger {
+        let mut out = self.clone();
+        out.hash_ids();
+        for r in out.usage.values_mut() {
+            r.git_branch = None;
+            if !keep_projects {
+                if let Some(p) = &mut r.project {
+                    hash_in_place(p);
+                }
+            }
+        }
+        for t in out.tools.values_mut() {
+            if let Some(target) = &mut t.target {
+                hash_in_place(target);
+            }
+        }
+        for m in out.messages.values_mut() {
+            m.preview = None;
+        }
+        let strip = |list: &mut Vec<Issue>| {
+            for issue in list {
+                issue.reason = reason_category(&issue.reason);
+            }
+        };
+        for f in out.files.values_mut() {
+            strip(&mut f.examples);
+            strip(&mut f.notes);
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashing_is_stable_idempotent_and_keeps_numbers() {
+        let a = hash_id("3f2a-session");
+        assert_eq!(a, hash_id("3f2a-session"));
+        assert!(is_hashed(&a));
+        assert_eq!(hash_id(&a), a);
+        assert_ne!(a, hash_id("3f2a-session2"));
+        assert_eq!(hash_id("42"), "42");
+        assert_eq!(hash_id(""), "");
+        assert_eq!(
+            reason_category("invalid JSON: invalid type: string \"secret\""),
+            "invalid JSON"
+        );
+    }
+}
