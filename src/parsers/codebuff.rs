@@ -87,6 +87,10 @@ impl DocumentParser for CodebuffParser {
         }
         for (i, m) in messages.iter().enumerate() {
             let number = i as u64 + 1;
+            if !m.is_object() {
+                out.malformed(number, format!("message {number} is not an object"));
+                continue;
+            }
             let Some(role) = m.get("role").and_then(Value::as_str) else {
                 out.malformed(number, format!("message {number} has no `role`"));
                 continue;

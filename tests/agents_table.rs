@@ -1,0 +1,155 @@
+//! The README's agent tables are the core's table (`src/agents.rs`), word for word, and the CLI's
+//! default scan covers every folder that table names.
+//!
+//! `UPDATE_README=1 cargo test --test agents_table` rewrites the README's tables from the core.
+
+mod parse_support;
+
+use agentmeter::agents::{availability_markdown, folders_markdown, AGENTS};
+use parse_support::root;
+
+/// The text between `<!-- agents:NAME ... -->` and `<!-- /agents:NAME -->`, and its bounds.
+fn section(readme: &str, name: &str) -> (usize, usize) {
+    let open = format!("<!-- agents:{name}");
+    let close = format!("<!-- /agents:{name} -->");
+    let start = readme.find(&open).unwrap_or_else(|| panic!("README lacks {open}"));
+    let start = start + readme[start..].find("-->\n").expect("marker end") + 4;
+    let end = readme.find(&close).unwrap_or_else(|| panic!("README lacks {close}"));
+    (start, end)
+}
+
+#[test]
+fn readme_tables_are_the_core_table() {
+    let path = root().join("README.md");
+    let mut readme = std::fs::read_to_string(&path).expect("README.md");
+    let want = [
+        ("folders", folders_markdown()),
+        ("availability", availability_markdown()),
+    ];
+    if std::env::var_os("UPDATE_README").is_some() {
+        for (name, text) in &want {
+            let (start, end) = section(&readme, name);
+            readme.replace_range(start..end, text);
+        }
+        std::fs::write(&path, &readme).expect("write README.md");
+    }
+    for (name, text) in &want {
+        let (start, end) = section(&readme, name);
+        assert_eq!(
+            &readme[start..end],
+            text.as_str(),
+            "README's {name} table differs from src/agents.rs (UPDATE_README=1 rewrites it)"
+        );
+    }
+    for a in AGENTS {
+        assert!(
+            readme[..].contains(&format!("| {} |", a.agent.label())),
+            "{}",
+            a.agent.label()
+        );
+    }
+}
+
+fn run_with_home(args: &[&str], home: &std::path::Path) -> std::process::Output {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_agentmeter"));
+    cmd.args(args).env("HOME", home).env("TZ", "UTC");
+    for var in [
+        "CLAUDE_CONFIG_DIR",
+        "CODEX_HOME",
+        "GEMINI_DATA_DIR",
+        "XDG_CONFIG_HOME",
+        "XDG_DATA_HOME",
+        "COPILOT_HOME",
+        "QWEN_RUNTIME_DIR",
+        "KIMI_SHARE_DIR",
+        "PI_CODING_AGENT_DIR",
+        "GOOSE_PATH_ROOT",
+        "APPDATA",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.output().expect("the binary runs")
+}
+
+fn temp_home(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("agentmeter-agents-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// With no PATH, the CLI scans every default folder the table names for this system, and its
+/// "no usage found" note names them.
+#[cfg(not(windows))]
+#[test]
+fn the_default_scan_covers_every_folder_in_the_table() {
+    let home = temp_home("empty");
+    let out = run_with_home(&["report"], &home);
+    assert_eq!(out.status.code(), Some(3));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let scanned = &text[text.find("Scanned the default folders:").expect("scanned list")..];
+    for info in AGENTS {
+        for folder in info.here() {
+            let Some(rel) = folder.strip_prefix("~/") else {
+                continue; // Crush: no default folder.
+            };
+            let path = home.join(rel);
+            assert!(
+                scanned.contains(&format!("  {}  (does not exist)", path.display())),
+                "{}: {folder} is not scanned:\n{text}",
+                info.agent.label()
+            );
+        }
+        assert!(
+            text.contains(&format!("  {}: ", info.agent.label())),
+            "the note names {}",
+            info.agent.label()
+        );
+    }
+    let _ = std::fs::remove_dir_all(&home);
+}
+
+/// Cline and Roo Code tasks under any VS Code-like editor, and Codebuff chats, are found by the
+/// default scan (Linux layout: `~/.config/<editor>/User/globalStorage/...`).
+#[cfg(target_os = "linux")]
+#[test]
+fn the_default_scan_finds_cline_roo_and_codebuff() {
+    fn copy(from: &std::path::Path, to: &std::path::Path) {
+        std::fs::create_dir_all(to).expect("mkdir");
+        for entry in std::fs::read_dir(from).expect("read_dir").flatten() {
+            let target = to.join(entry.file_name());
+            if entry.path().is_dir() {
+                copy(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), &target).expect("copy");
+            }
+        }
+    }
+    let home = temp_home("found");
+    let storage = root().join("fixtures/cline/home/.config/Code/User/globalStorage");
+    // The Cline tasks in Cursor's folder (not `Code`), the Roo Code tasks in `Code`.
+    copy(
+        &storage.join("saoudrizwan.claude-dev"),
+        &home.join(".config/Cursor/User/globalStorage/saoudrizwan.claude-dev"),
+    );
+    copy(
+        &storage.join("rooveterinaryinc.roo-cline"),
+        &home.join(".config/Code/User/globalStorage/rooveterinaryinc.roo-cline"),
+    );
+    copy(
+        &root().join("fixtures/codebuff/home/.config/manicode"),
+        &home.join(".config/manicode"),
+    );
+    let out = run_with_home(&["report", "--json"], &home);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    // Cline: 50 + 1 760 + 21 100 + 45 000 (2025 task) + 2 100 + 140 (2024 task) = 70 150.
+    assert_eq!(v["agents"]["cline"]["tokens"]["total"], 70_150);
+    // Roo Code: 6 165 + 2 140 + 23 000 + 37 000 = 68 305.
+    assert_eq!(v["agents"]["roo"]["tokens"]["total"], 68_305);
+    let files = v["files"].as_array().expect("files");
+    assert!(files.iter().any(|f| f["path"]
+        .as_str()
+        .is_some_and(|p| p.ends_with("messages.json") && p.contains("manicode"))));
+    let _ = std::fs::remove_dir_all(&home);
+}
