@@ -285,9 +285,8 @@ fn cell(folders: &[&str]) -> String {
 /// The README's table of default folders: agent, Linux, macOS, Windows, what is read.
 #[must_use]
 pub fn folders_markdown() -> String {
-    let mut out = String::from(
-        "| agent | Linux | macOS | Windows | what is read |\n|---|---|---|---|---|\n",
-    );
+    let mut out =
+        String::from("| agent | Linux | macOS | Windows | what is read |\n|---|---|---|---|---|\n");
     for a in AGENTS {
         out.push_str(&format!(
             "| {} | {} | {} | {} | {} |\n",

@@ -15,6 +15,7 @@ use parse_support::*;
 const STORAGE: &str = "fixtures/cline/home/.config/Code/User/globalStorage";
 const CLINE_NEW: &str = "fixtures/cline/home/.config/Code/User/globalStorage/saoudrizwan.claude-dev/tasks/1763000000000/ui_messages.json";
 const CLINE_OLD: &str = "fixtures/cline/home/.config/Code/User/globalStorage/saoudrizwan.claude-dev/tasks/1720000000000/ui_messages.json";
+const CLINE_OPENAI: &str = "fixtures/cline/home/.config/Code/User/globalStorage/saoudrizwan.claude-dev/tasks/1765000000000/ui_messages.json";
 const ROO_NEW: &str = "fixtures/cline/home/.config/Code/User/globalStorage/rooveterinaryinc.roo-cline/tasks/0b9a7f3e-1c2d-4e5f-8a9b-0c1d2e3f4a5b/ui_messages.json";
 const ROO_OLD: &str = "fixtures/cline/home/.config/Code/User/globalStorage/rooveterinaryinc.roo-cline/tasks/7d6c5b4a-3928-4716-a5b4-c3d2e1f0a9b8/ui_messages.json";
 const CODEBUFF: &str = "fixtures/codebuff/home/.config/manicode/projects/agentmeter/chats/2025-09-06T08-09-39.123Z/messages.json";
@@ -154,6 +155,29 @@ fn old_cline_tasks_merge_the_finished_message_into_its_request() {
     assert_eq!(c.totals.unpriced_tokens, 0);
     assert_eq!(c.totals.cost_pico, 8_400_000_000);
     assert_eq!(c.totals.recorded_cost_pico, 8_400_000_000);
+}
+
+/// Cline, December 2025, provider `openai` (OpenAI-compatible): its classic handler wrote the
+/// prompt count with the 8 000 cache reads inside as tokensIn 10 000: input 10 000 - 8 000 =
+/// 2 000, output 200, cache reads 8 000. gpt-4.1 (input 2, output 8, cache read 0.5 dollars per
+/// million): 2 000*2e6 + 200*8e6 + 8 000*0.5e6 = 4 000e6 + 1 600e6 + 4 000e6 = 9 600 000 000 pico.
+#[test]
+fn cline_inclusive_provider_records_are_split_once() {
+    let ledger = ledger_of(&[CLINE_OPENAI]);
+    assert_eq!(
+        counted(&ledger),
+        Tokens {
+            input: 2_000,
+            output: 200,
+            cache_read: 8_000,
+            ..Tokens::default()
+        }
+    );
+    let summary = agentmeter::rollup::summarize(&ledger, PriceTable::embedded(), chrono_tz::UTC);
+    assert_eq!(
+        summary.agents[&Agent::Cline].totals.cost_pico,
+        9_600_000_000
+    );
 }
 
 /// Roo Code after 2025-10-31: tokensIn holds the cached tokens, taken out once.

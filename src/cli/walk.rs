@@ -139,7 +139,9 @@ fn agents2_roots(home: Option<&Path>) -> Vec<PathBuf> {
         if let Ok(entries) = std::fs::read_dir(&base) {
             for entry in entries.flatten() {
                 let name = entry.file_name().to_string_lossy().into_owned();
-                let holds = EXTENSION_TASKS.iter().any(|t| base.join(&name).join(t).is_dir());
+                let holds = EXTENSION_TASKS
+                    .iter()
+                    .any(|t| base.join(&name).join(t).is_dir());
                 if holds && !editors.contains(&name) {
                     editors.push(name);
                 }

@@ -16,9 +16,17 @@
 //! message, and the finished message is its duplicate.
 //!
 //! **What `tokensIn` means** (the format's own definition, never a peer's):
-//! - Cline: uncached input; `cacheWrites` and `cacheReads` are separate, disjoint buckets. Its
+//! - Cline: uncached input; `cacheWrites` and `cacheReads` are separate, disjoint buckets ("the
+//!   legacy contract (tokensIn = uncached input only, disjoint buckets)", cline 6ff6a1ecbb). Its
 //!   context meter adds all four (`getLastApiReqTotalTokens`) and the SDK translator subtracts the
-//!   cache from a provider's inclusive count before writing (`normalizeUsageEvent`).
+//!   cache from a provider's inclusive count before writing (`normalizeUsageEvent`). Some of the
+//!   classic provider handlers broke that contract and passed the provider's inclusive prompt
+//!   count with the cache reads beside it (`src/core/api/providers/{openai,lmstudio,litellm,qwen,
+//!   doubao,fireworks,hicap,oca}.ts` at d70792e539): when the record names one of those
+//!   providers (`modelInfo.providerId`, written since November 2025) and was written before the
+//!   SDK handlers replaced them (94f5a47a59, 2026-06-24), the cached tokens are taken out of
+//!   `tokensIn` once. Older records name no provider and are read by the contract; from those
+//!   providers Cline itself counted the cache twice, and so does that record here.
 //! - Roo Code writes `apiProtocol` since July 2025 (0ecae9d4f1). With `"openai"`, `tokensIn` is the
 //!   provider's prompt count, which **includes** the cached tokens; with `"anthropic"` it was
 //!   uncached input until Roo-Code 416fa5727e (2025-10-31, "Fix cost and token tracking between
@@ -73,6 +81,23 @@ const MAX_BYTES: usize = 256 << 20;
 /// Roo-Code 416fa5727e, 2025-10-31T19:14:29Z: from then on `tokensIn` of an `"anthropic"` record
 /// is the total input, cached tokens included.
 pub const ROO_TOTAL_INPUT_SINCE_MS: i64 = 1_761_938_069_000;
+
+/// Cline's classic provider handlers whose `tokensIn` included the cached tokens (see the module
+/// doc), by `modelInfo.providerId`.
+const CLINE_INCLUSIVE_PROVIDERS: &[&str] = &[
+    "openai",
+    "lmstudio",
+    "litellm",
+    "qwen",
+    "doubao",
+    "fireworks",
+    "hicap",
+    "oca",
+];
+
+/// cline 94f5a47a59 ("sdk migration"), 2026-06-24T05:11:26Z: from then on every provider's usage
+/// is normalized to disjoint buckets before it is written.
+pub const CLINE_SDK_SINCE_MS: i64 = 1_782_277_886_000;
 
 /// VS Code's folder names of the two extensions.
 const CLINE_FOLDER: &str = "saoudrizwan.claude-dev";
@@ -211,6 +236,7 @@ fn flavour(path: &str, bytes: &[u8]) -> Flavour {
 fn tokens_of(
     info: &ApiReqInfo,
     flavour: Flavour,
+    provider: Option<&str>,
     ts: i64,
 ) -> Result<(Tokens, Option<String>), String> {
     let tokens_in = count(info.tokens_in.as_ref(), "tokensIn")?;
@@ -219,12 +245,17 @@ fn tokens_of(
     let cache_read = count(info.cache_reads.as_ref(), "cacheReads")?;
     let cached = cache_write.saturating_add(cache_read);
     let protocol = info.api_protocol.as_ref().and_then(Value::as_str);
-    let inclusive = flavour == Flavour::Roo
-        && match protocol {
+    let inclusive = match flavour {
+        Flavour::Roo => match protocol {
             Some("openai") => true,
             Some("anthropic") => ts >= ROO_TOTAL_INPUT_SINCE_MS,
             _ => false,
-        };
+        },
+        Flavour::Cline => {
+            provider.is_some_and(|p| CLINE_INCLUSIVE_PROVIDERS.contains(&p))
+                && ts < CLINE_SDK_SINCE_MS
+        }
+    };
     let (input, note) = if !inclusive {
         (tokens_in, None)
     } else if tokens_in >= cached {
@@ -409,7 +440,12 @@ impl Task {
             }
         };
         let ts = m.ts.unwrap_or(0);
-        let (tokens, note) = match tokens_of(&info, self.flavour, ts) {
+        let provider = m
+            .model_info
+            .as_ref()
+            .and_then(|i| i.get("providerId"))
+            .and_then(Value::as_str);
+        let (tokens, note) = match tokens_of(&info, self.flavour, provider, ts) {
             Ok(t) => t,
             Err(reason) => {
                 out.malformed(number, reason);
@@ -557,19 +593,19 @@ mod tests {
         let i = info(
             r#"{"tokensIn":1000,"tokensOut":5,"cacheReads":800,"cacheWrites":100,"apiProtocol":"openai"}"#,
         );
-        let (t, note) = tokens_of(&i, Flavour::Roo, 0).expect("tokens");
+        let (t, note) = tokens_of(&i, Flavour::Roo, None, 0).expect("tokens");
         assert_eq!((t.input, t.cache_read, t.cache_write_5m), (100, 800, 100));
         assert!(note.is_none());
         // The same record written by Cline: disjoint buckets.
-        let (t, _) = tokens_of(&i, Flavour::Cline, 0).expect("tokens");
+        let (t, _) = tokens_of(&i, Flavour::Cline, None, 0).expect("tokens");
         assert_eq!(t.input, 1000);
     }
 
     #[test]
     fn roo_anthropic_records_change_meaning_at_the_fix() {
         let i = info(r#"{"tokensIn":1000,"cacheReads":800,"apiProtocol":"anthropic"}"#);
-        let before = tokens_of(&i, Flavour::Roo, ROO_TOTAL_INPUT_SINCE_MS - 1).expect("t");
-        let after = tokens_of(&i, Flavour::Roo, ROO_TOTAL_INPUT_SINCE_MS).expect("t");
+        let before = tokens_of(&i, Flavour::Roo, None, ROO_TOTAL_INPUT_SINCE_MS - 1).expect("t");
+        let after = tokens_of(&i, Flavour::Roo, None, ROO_TOTAL_INPUT_SINCE_MS).expect("t");
         assert_eq!(before.0.input, 1000);
         assert_eq!(after.0.input, 200);
     }
@@ -577,16 +613,35 @@ mod tests {
     #[test]
     fn an_inclusive_count_below_the_cache_is_read_as_uncached_and_noted() {
         let i = info(r#"{"tokensIn":3,"cacheReads":800,"apiProtocol":"openai"}"#);
-        let (t, note) = tokens_of(&i, Flavour::Roo, 0).expect("t");
+        let (t, note) = tokens_of(&i, Flavour::Roo, None, 0).expect("t");
         assert_eq!(t.input, 3);
         assert!(note.is_some());
     }
 
     #[test]
+    fn cline_classic_openai_compatible_records_hold_the_cache() {
+        let i = info(r#"{"tokensIn":1000,"tokensOut":5,"cacheReads":800}"#);
+        let at = |provider, ts| {
+            tokens_of(&i, Flavour::Cline, provider, ts)
+                .expect("t")
+                .0
+                .input
+        };
+        assert_eq!(at(Some("openai"), CLINE_SDK_SINCE_MS - 1), 200);
+        assert_eq!(
+            at(Some("openai"), CLINE_SDK_SINCE_MS),
+            1000,
+            "SDK: disjoint"
+        );
+        assert_eq!(at(Some("anthropic"), 0), 1000);
+        assert_eq!(at(None, 0), 1000);
+    }
+
+    #[test]
     fn counts_must_be_whole_and_non_negative() {
-        assert!(tokens_of(&info(r#"{"tokensIn":-1}"#), Flavour::Cline, 0).is_err());
-        assert!(tokens_of(&info(r#"{"tokensIn":1.5}"#), Flavour::Cline, 0).is_err());
-        assert!(tokens_of(&info(r#"{"tokensIn":"9"}"#), Flavour::Cline, 0).is_err());
+        assert!(tokens_of(&info(r#"{"tokensIn":-1}"#), Flavour::Cline, None, 0).is_err());
+        assert!(tokens_of(&info(r#"{"tokensIn":1.5}"#), Flavour::Cline, None, 0).is_err());
+        assert!(tokens_of(&info(r#"{"tokensIn":"9"}"#), Flavour::Cline, None, 0).is_err());
         let (t, _) = tokens_of(
             &info(r#"{"tokensIn":2.0,"tokensOut":null}"#),
             Flavour::Cline,
