@@ -165,3 +165,50 @@ fn the_default_scan_finds_cline_roo_and_codebuff() {
         .is_some_and(|p| p.ends_with("messages.json") && p.contains("manicode"))));
     let _ = std::fs::remove_dir_all(&home);
 }
+
+/// A dropped folder of any depth is read file by file, by content: a Roo Code task three folders
+/// down, a Codebuff chat, a Droid session and a file of no agent, side by side under names that
+/// say nothing. Each gets its agent, or its reason.
+#[test]
+fn a_mixed_folder_is_recognised_file_by_file() {
+    let dir = temp_home("mixed");
+    let put = |from: &str, to: &str| {
+        let to = dir.join(to);
+        std::fs::create_dir_all(to.parent().expect("parent")).expect("mkdir");
+        std::fs::copy(root().join(from), to).expect("copy");
+    };
+    put(
+        "fixtures/cline/home/.config/Code/User/globalStorage/rooveterinaryinc.roo-cline/tasks/0b9a7f3e-1c2d-4e5f-8a9b-0c1d2e3f4a5b/ui_messages.json",
+        "a/b/c/ui_messages.json",
+    );
+    put(
+        "fixtures/codebuff/home/.config/manicode/projects/agentmeter/chats/2025-09-06T08-09-39.123Z/messages.json",
+        "a/messages.json",
+    );
+    put(
+        "fixtures/droid/home/.factory/sessions/-home-user-proj/5f0c2a4e-9b1d-4c3e-8f7a-6b5c4d3e2f1a.jsonl",
+        "x/s.jsonl",
+    );
+    std::fs::write(dir.join("x/other.json"), "{\"hello\": 1}\n").expect("write");
+    let out = run_with_home(&["report", "--json", dir.to_str().expect("utf-8")], &dir);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let files = v["files"].as_array().expect("files");
+    let of = |suffix: &str| {
+        files
+            .iter()
+            .find(|f| f["path"].as_str().is_some_and(|p| p.ends_with(suffix)))
+            .unwrap_or_else(|| panic!("{suffix} listed"))
+    };
+    assert_eq!(of("c/ui_messages.json")["agent"], "roo");
+    assert_eq!(of("a/messages.json")["agent"], "codebuff");
+    assert!(of("x/s.jsonl")["format"]
+        .as_str()
+        .is_some_and(|f| f.starts_with("skipped: Factory Droid session")));
+    assert_eq!(
+        of("x/other.json")["format"],
+        "skipped: not a transcript of any supported agent"
+    );
+    // Roo Code's task alone: 6 125 + 1 140 + 20 000 + 28 000 = 55 265.
+    assert_eq!(v["agents"]["roo"]["tokens"]["total"], 55_265);
+    let _ = std::fs::remove_dir_all(&dir);
+}

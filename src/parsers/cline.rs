@@ -645,6 +645,7 @@ mod tests {
         let (t, _) = tokens_of(
             &info(r#"{"tokensIn":2.0,"tokensOut":null}"#),
             Flavour::Cline,
+            None,
             0,
         )
         .expect("t");
