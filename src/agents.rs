@@ -34,7 +34,7 @@ impl AgentInfo {
     /// True when the agent's files are counted (not only recognised and listed).
     #[must_use]
     pub fn is_counted(&self) -> bool {
-        !matches!(self.agent, Agent::Droid | Agent::Crush)
+        self.agent != Agent::Droid
     }
 
     /// The default folders on the system this binary was built for.
@@ -196,13 +196,14 @@ pub const AGENTS: &[AgentInfo] = &[
         linux: &["`.crush/crush.db` in each project"],
         macos: &["`.crush/crush.db` in each project"],
         windows: &["`.crush\\crush.db` in each project"],
-        reads: "recognised and listed, not counted (no default folder: give the project's \
+        reads: "`crush.db`: sessions, messages, tool calls (no default folder: give the project's \
                 `.crush` as PATH or drop it)",
-        tokens: "none per call (a session keeps only its last call's context size)",
-        cost: "not counted",
-        tools: "not read",
-        durations: "none",
-        not_available: "",
+        tokens: "none: Crush keeps no usage per call (a session holds only its last call's context \
+                 size), so its sessions have no tokens",
+        cost: "none (Crush's running estimate per session is not a per-call cost)",
+        tools: "yes (yes)",
+        durations: "tool latency (to the second)",
+        not_available: "tokens, cost",
     },
     AgentInfo {
         agent: Agent::Codebuff,

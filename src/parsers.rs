@@ -22,6 +22,7 @@ pub mod amp;
 pub mod cline;
 pub mod codebuff;
 pub mod copilot;
+pub mod crush;
 pub mod kimi;
 pub mod qwen;
 // agents-b: OpenCode, SQLite databases.
