@@ -530,6 +530,7 @@ impl Task {
             });
         }
         if let Some((name, target)) = tool_of(m, what) {
+            let target = target.filter(|_| is_file_tool(self.agent, &name));
             let text = m.text.as_deref().unwrap_or_default();
             out.tool(ToolCall {
                 key: ToolKey {
@@ -551,6 +552,15 @@ impl Task {
     }
 }
 
+/// True for the tools whose `path` is one file read or written (not a folder listed or searched).
+pub(crate) fn is_file_tool(agent: Agent, name: &str) -> bool {
+    use crate::tool_category::{categorize, ToolCategory};
+    matches!(
+        categorize(agent, name),
+        ToolCategory::FileRead | ToolCategory::FileWrite
+    )
+}
+
 /// The tool a message starts, with the file it targets.
 fn tool_of(m: &UiMessage<'_>, what: &str) -> Option<(String, Option<String>)> {
     let json = || {
@@ -567,14 +577,16 @@ fn tool_of(m: &UiMessage<'_>, what: &str) -> Option<(String, Option<String>)> {
         }
         // A command's text is the command line; its ask and its later output share no id.
         "command" if m.kind.as_deref() == Some("ask") => Some(("execute_command".to_owned(), None)),
+        // Named `mcp__<server>__<tool>`, the convention the tool categories recognise as MCP.
         "use_mcp_server" => {
             let v = json()?;
+            let server = v.get("serverName").and_then(Value::as_str).unwrap_or("mcp");
             let tool = v
                 .get("toolName")
                 .and_then(Value::as_str)
                 .or_else(|| v.get("uri").and_then(Value::as_str))
-                .unwrap_or("mcp");
-            Some((tool.to_owned(), None))
+                .unwrap_or("resource");
+            Some((format!("mcp__{server}__{tool}"), None))
         }
         _ => None,
     }

@@ -146,6 +146,11 @@ fn messages(db: &Database<'_>, t: &Table, out: &mut Sink) {
                 .and_then(|i| serde_json::from_str::<Json>(i).ok())
                 .and_then(|i| i.get("file_path").or_else(|| i.get("path")).cloned())
                 .and_then(|p| p.as_str().map(str::to_owned));
+            let name = data(part, "name").and_then(|n| n.as_str().map(str::to_owned));
+            let target = target.filter(|_| {
+                name.as_deref()
+                    .is_some_and(|n| crate::parsers::cline::is_file_tool(Agent::Crush, n))
+            });
             out.tool(ToolCall {
                 key: ToolKey {
                     agent: Agent::Crush,
@@ -153,7 +158,7 @@ fn messages(db: &Database<'_>, t: &Table, out: &mut Sink) {
                     id,
                 },
                 session: session.clone(),
-                name: data(part, "name").and_then(|n| n.as_str().map(str::to_owned)),
+                name,
                 start_ms: if is_call { ts } else { None },
                 end_ms: if is_call { None } else { ts },
                 is_error: !is_call
