@@ -647,6 +647,38 @@ mod tests {
     }
 
     #[test]
+    fn agents2_files_are_recognised_by_content_and_nothing_else_is() {
+        // A Cline task whose prompt quotes a Claude line: still Cline (checked first).
+        let cline = r#"[{"ts":1,"type":"say","say":"task","text":"{\"parentUuid\":null,\"sessionId\":\"s\"}"}]"#;
+        assert_eq!(format_of("x/y.json", cline), Some(Format::ClineUiJson));
+        let ask = r#"[ {"ts": 1, "type": "ask", "ask": "followup", "text": "?"} ]"#;
+        assert_eq!(format_of("x/y.json", ask), Some(Format::ClineUiJson));
+        // Another app's array of messages is no agent's.
+        assert_eq!(
+            format_of("x/y.json", r#"[{"role":"user","content":"hi"}]"#),
+            None
+        );
+        let codebuff = "{\n  \"id\": \"2025-09-06T08-09-39.123Z\",\n  \"messages\": [],\n  \"updatedAt\": \"t\"\n}";
+        assert_eq!(format_of("c.json", codebuff), Some(Format::CodebuffJson));
+        // Gemini's legacy document also has `id`-like fields and `messages`: never Codebuff.
+        let gemini =
+            r#"{"sessionId":"s","projectHash":"h","messages":[],"updatedAt":"t","id":"x"}"#;
+        assert_eq!(format_of("a.json", gemini), Some(Format::GeminiJson));
+        let droid = r#"{"type":"session_start","id":"s","title":"t","cwd":"/p"}"#;
+        assert!(matches!(
+            classify("any/s.jsonl", droid.as_bytes()),
+            Classification::Known { .. }
+        ));
+        assert!(matches!(
+            classify(
+                "t/1/api_conversation_history.json",
+                br#"[{"role":"user","content":[]}]"#
+            ),
+            Classification::Known { .. }
+        ));
+    }
+
+    #[test]
     fn recognises_each_agent_by_content_whatever_the_name() {
         assert_eq!(
             format_of(
