@@ -68,6 +68,25 @@ test('a folder dropped through the folder input shows the CLI totals, also after
   }
 });
 
+// Every supported agent and one of its Linux folders, as src/agents.rs names them.
+const AGENT_FOLDERS = [
+  ['Claude Code', '~/.config/claude/projects'],
+  ['Codex CLI', '~/.codex/archived_sessions'],
+  ['Gemini CLI', '~/.gemini/tmp'],
+  ['Copilot CLI', '~/.copilot/session-state'],
+  ['OpenCode', '~/.local/share/opencode'],
+  ['Qwen Code', '~/.qwen/projects'],
+  ['Amp', '~/.local/share/amp/threads'],
+  ['Kimi CLI', '~/.kimi/sessions'],
+  ['Factory Droid', '~/.factory/sessions'],
+  ['pi', '~/.pi/agent/sessions'],
+  ['Crush', '.crush/crush.db'],
+  ['Codebuff', '~/.config/manicode/projects'],
+  ['Goose', '~/.local/share/goose/sessions'],
+  ['Cline', 'saoudrizwan.claude-dev/tasks'],
+  ['Roo Code', 'rooveterinaryinc.roo-cline/tasks'],
+];
+
 test('a folder without agent data shows no-agent-data and no dashboard', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'agentmeter-noagent-'));
   const app = await openApp();
@@ -83,6 +102,18 @@ test('a folder without agent data shows no-agent-data and no dashboard', async (
     await app.page.setInputFiles('[data-testid=folder-input]', dir);
     await app.page.waitForSelector('[data-testid=no-agent-data]', { state: 'visible', timeout: RESULT_TIMEOUT });
     assert.equal(await app.page.locator('[data-testid=dashboard]').count(), 0, 'a dashboard is shown for no data');
+    // The message and the drop zone name every supported agent with its folders (the core's
+    // table, src/agents.rs, which the README's table is checked against).
+    const message = await app.page.textContent('[data-testid=no-agent-data]');
+    for (const [agent, folder] of AGENT_FOLDERS) {
+      assert.ok(message.includes(agent), `the message names ${agent}`);
+      assert.ok(message.includes(folder), `the message names ${folder}`);
+    }
+    const rows = await app.page.locator('[data-testid=drop-zone] table.where tbody tr').allTextContents();
+    assert.equal(rows.length, AGENT_FOLDERS.length, 'one drop-zone row per agent');
+    for (const [agent, folder] of AGENT_FOLDERS) {
+      assert.ok(rows.some((r) => r.includes(agent) && r.includes(folder)), `drop zone: ${agent} ${folder}`);
+    }
     assertClean(app);
   } finally {
     await app.close();

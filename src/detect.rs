@@ -61,11 +61,24 @@ pub const AGENT_ROOTS: &[&str] = &[
     ".local/share/goose/sessions",
     "Library/Application Support/Block/goose/sessions",
     "AppData/Roaming/Block/goose/data/sessions",
+    // agents2: Cline and Roo Code below any VS Code-like editor's user folder (`*` is the editor:
+    // Code, Code - Insiders, VSCodium, Cursor, ...), Codebuff, Factory Droid.
+    ".config/*/User/globalStorage/saoudrizwan.claude-dev/tasks",
+    ".config/*/User/globalStorage/rooveterinaryinc.roo-cline/tasks",
+    "Library/Application Support/*/User/globalStorage/saoudrizwan.claude-dev/tasks",
+    "Library/Application Support/*/User/globalStorage/rooveterinaryinc.roo-cline/tasks",
+    "AppData/Roaming/*/User/globalStorage/saoudrizwan.claude-dev/tasks",
+    "AppData/Roaming/*/User/globalStorage/rooveterinaryinc.roo-cline/tasks",
+    ".config/manicode/projects",
+    ".factory/sessions",
 ];
 
 /// The dot-folders of Copilot CLI, Qwen Code and Kimi CLI, and Amp's `.local`: a path through one
 /// must continue into that agent's root, like a path through `.claude`.
 const AGENTS_A_DOT_FOLDERS: [&str; 4] = [".copilot", ".qwen", ".kimi", ".local"];
+
+/// Factory Droid's dot-folder (agents2): a path through it must continue into `.factory/sessions`.
+const AGENTS2_DOT_FOLDER: &str = ".factory";
 
 /// Folders never worth entering.
 const NEVER_VISIT: &[&str] = &[
@@ -86,6 +99,7 @@ pub fn is_home_like<'a>(child_names: impl IntoIterator<Item = &'a str>) -> bool 
             n,
             ".claude" | ".codex" | ".gemini" | ".copilot" | ".qwen" | ".kimi"
         ) || is_agents_b_home_entry(n)
+            || n == AGENTS2_DOT_FOLDER
     })
 }
 
@@ -107,6 +121,7 @@ pub fn should_visit(rel_path: &str, home_like: bool) -> bool {
         matches!(parts[i], ".claude" | ".codex" | ".gemini" | ".config")
             || AGENTS_A_DOT_FOLDERS.contains(&parts[i])
             || is_agents_b_anchor(&parts, i)
+            || parts[i] == AGENTS2_DOT_FOLDER
     }) else {
         return !home_like;
     };
@@ -142,7 +157,7 @@ impl VisitScope {
                 prefix: format!("{root_name}/"),
                 home_like: true,
             },
-            name if is_agents_b_home_entry(name) => VisitScope {
+            name if is_agents_b_home_entry(name) || name == AGENTS2_DOT_FOLDER => VisitScope {
                 prefix: format!("{root_name}/"),
                 home_like: true,
             },
@@ -189,6 +204,12 @@ pub fn classify(path: &str, head: &[u8]) -> Classification {
     };
     let has = |marker: &str| memchr::memmem::find(first, marker.as_bytes()).is_some();
     let key_is = |key: &str, value: &str| has_key_value(first, key, value);
+
+    // agents2: Cline and Roo Code task files, Codebuff chats, Factory Droid sessions. First:
+    // their documents quote other agents' transcripts freely.
+    if let Some(found) = classify_agents2(&path, first) {
+        return found;
+    }
 
     let format = if let Some(format) = agents_a_format(first) {
         Some(format)
@@ -530,6 +551,92 @@ fn classify_agents_b_json(path: &str, first: &[u8]) -> Option<Classification> {
     })
 }
 
+// ---- agents2: Cline, Roo Code, Codebuff, Factory Droid ----------------------------------------
+
+/// Files of Cline's and Roo Code's task folders that sit beside `ui_messages.json` and whose
+/// usage, if any, repeats it: `(file name, a key its content has, what it is)`.
+const CLINE_KNOWN: &[(&str, &str, &str)] = &[
+    (
+        "api_conversation_history.json",
+        "role",
+        "Cline / Roo Code conversation sent to the model (usage is read from ui_messages.json)",
+    ),
+    (
+        "task_metadata.json",
+        "files_in_context",
+        "Cline / Roo Code task metadata (no token usage)",
+    ),
+    (
+        "history_item.json",
+        "tokensIn",
+        "Roo Code task summary (the totals of ui_messages.json beside it, not counted twice)",
+    ),
+    (
+        "context_history.json",
+        "",
+        "Cline context history (no token usage)",
+    ),
+];
+
+/// Cline/Roo Code `ui_messages.json` (an array of `{ts, type: "say"|"ask", ...}`), Codebuff's
+/// `{id, messages, updatedAt}` chat, the known files beside them, and Factory Droid's sessions.
+fn classify_agents2(path: &str, first: &[u8]) -> Option<Classification> {
+    let parse = |format: Format| {
+        Some(Classification::Parse {
+            format,
+            ctx: FileContext {
+                path: path.to_owned(),
+                session_hint: None,
+            },
+        })
+    };
+    let known = |what: &str| {
+        Some(Classification::Known {
+            what: what.to_owned(),
+        })
+    };
+    let name = file_name(path);
+    let array = first.trim_ascii_start().starts_with(b"[");
+    let object = first.trim_ascii_start().starts_with(b"{");
+    if array
+        && has_key(first, "ts")
+        && (has_key_value(first, "type", "say") || has_key_value(first, "type", "ask"))
+    {
+        return parse(Format::ClineUiJson);
+    }
+    if let Some((_, _, what)) = CLINE_KNOWN
+        .iter()
+        .find(|(n, key, _)| *n == name && (key.is_empty() || has_key(first, key)))
+    {
+        return known(what);
+    }
+    if object
+        && has_key(first, "id")
+        && has_key(first, "messages")
+        && has_key(first, "updatedAt")
+        && !has_key(first, "sessionId")
+    {
+        return parse(Format::CodebuffJson);
+    }
+    // Factory Droid: `<session>.jsonl` opening with `{"type":"session_start", "title", "cwd"}`
+    // (droid-sdk `_high_level/discovery.py`), and `<session>.settings.json` beside it.
+    if has_key_value(first, "type", "session_start") && has_key(first, "title") {
+        return known(DROID_SESSION);
+    }
+    if name.ends_with(".settings.json") && path.contains(".factory/") {
+        return known(DROID_SETTINGS);
+    }
+    None
+}
+
+/// Why Factory Droid's files are listed and not counted (README, "Not read").
+pub const DROID_SESSION: &str =
+    "Factory Droid session: not counted, its on-disk usage format is not \
+     established (Droid is closed source; its SDK documents only the session list)";
+const DROID_SETTINGS: &str =
+    "Factory Droid session settings: not counted, its on-disk usage format \
+     is not established (Droid is closed source)";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -539,6 +646,38 @@ mod tests {
             Classification::Parse { format, .. } => Some(format),
             _ => None,
         }
+    }
+
+    #[test]
+    fn agents2_files_are_recognised_by_content_and_nothing_else_is() {
+        // A Cline task whose prompt quotes a Claude line: still Cline (checked first).
+        let cline = r#"[{"ts":1,"type":"say","say":"task","text":"{\"parentUuid\":null,\"sessionId\":\"s\"}"}]"#;
+        assert_eq!(format_of("x/y.json", cline), Some(Format::ClineUiJson));
+        let ask = r#"[ {"ts": 1, "type": "ask", "ask": "followup", "text": "?"} ]"#;
+        assert_eq!(format_of("x/y.json", ask), Some(Format::ClineUiJson));
+        // Another app's array of messages is no agent's.
+        assert_eq!(
+            format_of("x/y.json", r#"[{"role":"user","content":"hi"}]"#),
+            None
+        );
+        let codebuff = "{\n  \"id\": \"2025-09-06T08-09-39.123Z\",\n  \"messages\": [],\n  \"updatedAt\": \"t\"\n}";
+        assert_eq!(format_of("c.json", codebuff), Some(Format::CodebuffJson));
+        // Gemini's legacy document also has `id`-like fields and `messages`: never Codebuff.
+        let gemini =
+            r#"{"sessionId":"s","projectHash":"h","messages":[],"updatedAt":"t","id":"x"}"#;
+        assert_eq!(format_of("a.json", gemini), Some(Format::GeminiJson));
+        let droid = r#"{"type":"session_start","id":"s","title":"t","cwd":"/p"}"#;
+        assert!(matches!(
+            classify("any/s.jsonl", droid.as_bytes()),
+            Classification::Known { .. }
+        ));
+        assert!(matches!(
+            classify(
+                "t/1/api_conversation_history.json",
+                br#"[{"role":"user","content":[]}]"#
+            ),
+            Classification::Known { .. }
+        ));
     }
 
     #[test]

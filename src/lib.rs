@@ -18,6 +18,7 @@
 //! assert_eq!(ledger.line_totals().read, 1);
 //! ```
 
+pub mod agents;
 pub mod analysis;
 pub mod detect;
 pub mod filter;

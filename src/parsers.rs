@@ -23,7 +23,10 @@ mod json_stream;
 mod lenient;
 // Copilot CLI, Qwen Code, Amp, Kimi CLI.
 pub mod amp;
+pub mod cline;
+pub mod codebuff;
 pub mod copilot;
+pub mod crush;
 pub mod kimi;
 pub mod qwen;
 // agents-b: OpenCode, SQLite databases.
@@ -71,6 +74,12 @@ pub enum Format {
     SqliteDb,
     /// pi `~/.pi/agent/sessions/--<cwd>--/<time>_<id>.jsonl`.
     PiJsonl,
+    // agents2: Cline, Roo Code, Codebuff.
+    /// Cline or Roo Code `tasks/<task id>/ui_messages.json` (which of the two is read from the
+    /// path or the content, [`cline`]).
+    ClineUiJson,
+    /// Codebuff `~/.config/manicode/projects/<project>/chats/<chat id>/messages.json` (no tokens).
+    CodebuffJson,
 }
 
 impl Format {
@@ -91,6 +100,9 @@ impl Format {
             Format::QwenJsonl => Some(Agent::Qwen),
             Format::AmpJson => Some(Agent::Amp),
             Format::KimiWireJsonl => Some(Agent::Kimi),
+            // agents2: Cline and Roo Code share one format.
+            Format::ClineUiJson => None,
+            Format::CodebuffJson => Some(Agent::Codebuff),
         }
     }
 
@@ -108,6 +120,9 @@ impl Format {
             Format::QwenJsonl => "qwen-jsonl",
             Format::AmpJson => "amp-json",
             Format::KimiWireJsonl => "kimi-wire-jsonl",
+            // agents2.
+            Format::ClineUiJson => "cline-ui-json",
+            Format::CodebuffJson => "codebuff-json",
             // agents-b formats.
             Format::OpenCodeJson => "opencode-json",
             Format::SqliteDb => "sqlite",
@@ -219,6 +234,9 @@ impl FileParser {
             Format::QwenJsonl => lines(Box::new(qwen::QwenParser::new(ctx))),
             Format::AmpJson => lines(Box::new(amp::AmpParser::new(ctx))),
             Format::KimiWireJsonl => lines(Box::new(kimi::KimiParser::new(ctx))),
+            // agents2.
+            Format::ClineUiJson => document(Box::new(cline::ClineParser::new(ctx))),
+            Format::CodebuffJson => document(Box::new(codebuff::CodebuffParser::new(ctx))),
         };
         FileParser { input, sink }
     }

@@ -192,6 +192,38 @@ const GEMINI: &[(&str, ToolCategory)] = &[
     ("list_mcp_resources", Mcp),
 ];
 
+/// agents2: Cline's and Roo Code's `ClineSayTool.tool` values (cline `ExtensionMessage.ts`, Roo-Code
+/// `packages/types/src/message.ts`) and the shell ask this project names `execute_command`;
+/// Codebuff's tool names (`common/src/tools/constants.ts`).
+const AGENTS2: &[(&str, ToolCategory)] = &[
+    ("readFile", FileRead),
+    ("editedExistingFile", FileWrite),
+    ("appliedDiff", FileWrite),
+    ("newFileCreated", FileWrite),
+    ("fileDeleted", FileWrite),
+    ("searchAndReplace", FileWrite),
+    ("insertContent", FileWrite),
+    ("listFilesTopLevel", FileSearch),
+    ("listFilesRecursive", FileSearch),
+    ("listCodeDefinitionNames", FileSearch),
+    ("searchFiles", FileSearch),
+    ("codebaseSearch", FileSearch),
+    ("execute_command", Shell),
+    ("webFetch", Web),
+    ("webSearch", Web),
+    ("newTask", Subagent),
+    ("updateTodoList", System),
+    ("switchMode", System),
+    ("read_files", FileRead),
+    ("write_file", FileWrite),
+    ("str_replace", FileWrite),
+    ("run_terminal_command", Shell),
+    ("code_search", FileSearch),
+    ("find_files", FileSearch),
+    ("web_search", Web),
+    ("spawn_agents", Subagent),
+];
+
 /// The category of `agent`'s tool `name`.
 #[must_use]
 pub fn categorize(agent: Agent, name: &str) -> ToolCategory {
@@ -200,6 +232,13 @@ pub fn categorize(agent: Agent, name: &str) -> ToolCategory {
         Agent::Codex => CODEX,
         // Qwen Code is a Gemini CLI fork and keeps its tool names.
         Agent::Gemini | Agent::Qwen => GEMINI,
+        // agents2: the names Cline, Roo Code and Codebuff write, then the common verbs.
+        Agent::Cline | Agent::Roo | Agent::Codebuff => {
+            return AGENTS2
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map_or_else(|| categorize_common(name), |(_, c)| *c)
+        }
         _ => return categorize_common(name),
     };
     if let Some((_, category)) = table.iter().find(|(n, _)| *n == name) {
@@ -296,6 +335,11 @@ mod tests {
         assert_eq!(categorize(Agent::Kimi, "ReadFile"), FileRead);
         assert_eq!(categorize(Agent::Copilot, "str_replace_editor"), FileWrite);
         assert_eq!(categorize(Agent::Pi, "bash"), Shell);
+        assert_eq!(categorize(Agent::Cline, "editedExistingFile"), FileWrite);
+        assert_eq!(categorize(Agent::Roo, "execute_command"), Shell);
+        assert_eq!(categorize(Agent::Codebuff, "run_terminal_command"), Shell);
+        assert_eq!(categorize(Agent::Cline, "mcp__github__list_issues"), Mcp);
+        assert_eq!(categorize(Agent::Crush, "view"), FileRead);
         assert_eq!(categorize(Agent::Amp, "mcp__github__list_issues"), Mcp);
         assert_eq!(categorize(Agent::Qwen, "read_file"), FileRead);
         assert_eq!(

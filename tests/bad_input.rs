@@ -108,6 +108,9 @@ fn arbitrary_bytes_in_any_agent_format_never_panic() {
         Format::OpenCodeJson,
         Format::SqliteDb,
         Format::PiJsonl,
+        // agents2 formats.
+        Format::ClineUiJson,
+        Format::CodebuffJson,
     ];
     // A deterministic stream of awkward inputs: fragments of real JSON spliced with junk.
     let pieces: [&[u8]; 8] = [

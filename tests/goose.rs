@@ -1,4 +1,4 @@
-//! Goose's session database, and Crush's database (recognised, listed, not counted).
+//! Goose's session database, and Crush's database (sessions and tools, no usage).
 //!
 //! Fixtures **derived** from each agent's schema by `fixtures/goose/make_fixtures.py` and
 //! `fixtures/crush/make_fixtures.py` (see `fixtures/README.md`).
@@ -94,17 +94,68 @@ fn goose_is_priced_through_the_shared_table() {
     }
 }
 
+/// Crush keeps no usage per call (see `src/parsers/crush.rs`): its database gives sessions
+/// without tokens. Units: 1 session row + 6 message rows = 7; 6 ignored, 1 malformed (`parts` of
+/// m6 is not JSON). Two tool calls: `view` of src/lib.rs, 1767312005 -> 1767312008 (3 s, ok), and
+/// `bash`, 1767312020 -> 1767312050 (30 s, failed).
 #[test]
-fn a_crush_database_is_listed_with_the_reason_it_is_not_counted() {
-    let sink = parse(CRUSH);
-    assert_eq!(sink.report.agent, None);
-    assert!(
-        sink.report
-            .format
-            .starts_with("skipped: Crush database: Crush records no token usage per call"),
-        "{}",
-        sink.report.format
+fn a_crush_database_gives_sessions_and_tools_without_tokens() {
+    assert_eq!(classify(CRUSH).0, Format::SqliteDb);
+    let ledger = ledger_of(&[CRUSH]);
+    assert_eq!(ledger.counted_usage().count(), 0);
+    let lines = assert_line_invariant(&ledger);
+    assert_eq!(
+        (
+            lines.read,
+            lines.used,
+            lines.duplicate,
+            lines.ignored,
+            lines.malformed
+        ),
+        (7, 0, 0, 6, 1)
     );
-    assert_eq!(sink.report.read, 0);
-    assert!(sink.usage.is_empty());
+    let report = &ledger.files[CRUSH];
+    assert_eq!(
+        (report.agent, report.format.as_str()),
+        (Some(Agent::Crush), "crush-db")
+    );
+    let mut tools: Vec<_> = ledger
+        .tools
+        .values()
+        .map(|t| {
+            (
+                t.name.clone().unwrap_or_default(),
+                t.target.clone(),
+                t.start_ms,
+                t.end_ms,
+                t.is_error,
+            )
+        })
+        .collect();
+    tools.sort();
+    assert_eq!(
+        tools,
+        vec![
+            (
+                "bash".to_owned(),
+                None,
+                Some(1_767_312_020_000),
+                Some(1_767_312_050_000),
+                true
+            ),
+            (
+                "view".to_owned(),
+                Some("src/lib.rs".to_owned()),
+                Some(1_767_312_005_000),
+                Some(1_767_312_008_000),
+                false
+            ),
+        ]
+    );
+    let prompt = ledger
+        .messages
+        .values()
+        .find(|m| m.role == Role::User)
+        .expect("a prompt");
+    assert_eq!(prompt.preview.as_deref(), Some("fix the failing test"));
 }

@@ -414,6 +414,9 @@ fn deep_nesting_never_crashes() {
         (Format::OpenCodeJson, "storage/message/s/m.json"),
         (Format::SqliteDb, "opencode.db"),
         (Format::PiJsonl, "sessions/--p--/t_s.jsonl"),
+        // agents2 formats.
+        (Format::ClineUiJson, "tasks/1/ui_messages.json"),
+        (Format::CodebuffJson, "chats/c/messages.json"),
     ] {
         let ctx = FileContext {
             path: path.to_owned(),

@@ -55,12 +55,22 @@ pub fn nothing_found(scanned: &[PathBuf], defaults: bool) -> String {
         };
         let _ = writeln!(out, "  {}{state}", terminal_safe(&root.to_string_lossy()));
     }
-    out.push_str(
-        "Those are the folders where the supported agents (Claude Code, Codex CLI, Gemini CLI, \
-         Copilot CLI, Qwen Code, Amp, Kimi CLI, OpenCode, pi, Goose) keep their sessions \
-         (on Windows, the same folders under %USERPROFILE%). Give a folder as PATH to read \
-         another place.\n",
-    );
+    // The same table as the README and the browser's drop zone (crate::agents), for this system.
+    out.push_str("Where each supported agent keeps its sessions on this system:\n");
+    for info in crate::agents::AGENTS {
+        let note = if info.is_counted() {
+            ""
+        } else {
+            "  (listed, not counted)"
+        };
+        let _ = writeln!(
+            out,
+            "  {}: {}{note}",
+            info.agent.label(),
+            info.here().join(", ").replace('`', "")
+        );
+    }
+    out.push_str("Give a folder as PATH to read another place.\n");
     out
 }
 

@@ -103,7 +103,71 @@ pub fn default_roots() -> Vec<PathBuf> {
         None => roots.extend(home.as_ref().map(|h| h.join(".gemini/tmp"))),
     }
     roots.extend(agents_a_roots(home.as_deref()));
+    roots.extend(agents2_roots(home.as_deref()));
     roots.extend(agents_b_roots(home));
+    roots
+}
+
+/// The VS Code-like editors whose user folders are looked in for Cline and Roo Code tasks, besides
+/// any other folder of the editors' parent that holds one of the extensions' task folders.
+const EDITORS: &[&str] = &["Code", "Code - Insiders", "VSCodium", "Cursor", "Windsurf"];
+
+/// The two extensions' task folders below an editor's user folder.
+const EXTENSION_TASKS: &[&str] = &[
+    "User/globalStorage/saoudrizwan.claude-dev/tasks",
+    "User/globalStorage/rooveterinaryinc.roo-cline/tasks",
+];
+
+/// agents2: Factory Droid (`~/.factory/sessions`, listed not counted), Codebuff
+/// (`~/.config/manicode/projects`), and Cline and Roo Code below every VS Code-like editor's user
+/// folder (`~/.config/<editor>` on Linux, `~/Library/Application Support/<editor>` on macOS,
+/// `%APPDATA%\<editor>` on Windows): `Code` always (so that the note names it), each other editor
+/// named in [`EDITORS`] or found holding a task folder.
+fn agents2_roots(home: Option<&Path>) -> Vec<PathBuf> {
+    let mut roots = Vec::new();
+    let Some(home) = home else {
+        return roots;
+    };
+    roots.push(home.join(".factory/sessions"));
+    roots.push(home.join(".config/manicode/projects"));
+    let appdata = std::env::var_os("APPDATA")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| home.join("AppData/Roaming"));
+    let config = std::env::var_os("XDG_CONFIG_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| home.join(".config"));
+    let bases: Vec<PathBuf> = if cfg!(windows) {
+        vec![appdata]
+    } else if cfg!(target_os = "macos") {
+        vec![home.join("Library/Application Support")]
+    } else {
+        vec![config]
+    };
+    for base in bases {
+        let mut editors: Vec<String> = EDITORS.iter().map(|e| (*e).to_owned()).collect();
+        if let Ok(entries) = std::fs::read_dir(&base) {
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                let holds = EXTENSION_TASKS
+                    .iter()
+                    .any(|t| base.join(&name).join(t).is_dir());
+                if holds && !editors.contains(&name) {
+                    editors.push(name);
+                }
+            }
+        }
+        for (i, editor) in editors.iter().enumerate() {
+            for tasks in EXTENSION_TASKS {
+                let dir = base.join(editor).join(tasks);
+                // `Code` is named even when absent; the others only when they exist.
+                if i == 0 || dir.is_dir() {
+                    roots.push(dir);
+                }
+            }
+        }
+    }
     roots
 }
 

@@ -46,6 +46,21 @@ pub fn records(agent: Agent, field: Field) -> bool {
         (Agent::Qwen | Agent::Amp, Field::ToolResultSize)
             | (Agent::Amp, Field::Compactions | Field::ToolTiming)
     ) && agents_b_records(agent, field)
+        && agents2_records(agent, field)
+}
+
+/// agents2: Cline and Roo Code tie no result to a tool call (no result size, no timing); Codebuff
+/// keeps no times and no compactions; Crush keeps no compaction markers. Factory Droid is not read.
+fn agents2_records(agent: Agent, field: Field) -> bool {
+    !matches!(
+        (agent, field),
+        (
+            Agent::Cline | Agent::Roo,
+            Field::ToolResultSize | Field::ToolTiming
+        ) | (Agent::Codebuff, Field::ToolTiming | Field::Compactions)
+            | (Agent::Crush, Field::Compactions)
+            | (Agent::Droid, _)
+    )
 }
 
 /// agents-b: Goose keeps no tool calls, compactions or prompt text that are read (sessions.db

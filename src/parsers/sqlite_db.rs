@@ -12,7 +12,7 @@
 
 use crate::line_report::Sink;
 use crate::model::Agent;
-use crate::parsers::{goose, opencode, DocumentParser, FileContext};
+use crate::parsers::{crush, goose, opencode, DocumentParser, FileContext};
 use crate::sqlite::Database;
 
 /// The largest database read (1 GiB): a browser tab holds the whole file in memory.
@@ -61,8 +61,9 @@ impl DocumentParser for SqliteDbParser {
             goose::read(&db, out);
             return;
         }
-        if is_crush(&db) {
-            skip(out, CRUSH);
+        if crush::is_crush(&db) {
+            identify(out, Agent::Crush, "crush-db");
+            crush::read(&db, out);
             return;
         }
         skip(out, &foreign_reason(&schema));
@@ -116,31 +117,6 @@ pub fn foreign_from_head(head: &[u8]) -> Option<String> {
         .iter()
         .any(|e| e.kind == "table" && AGENT_TABLES.iter().any(|t| e.name.eq_ignore_ascii_case(t)));
     (!ours).then(|| foreign_reason(&schema))
-}
-
-/// Why a Crush database (charmbracelet/crush, `.crush/crush.db` in each project) is listed but
-/// not counted: Crush stores no usage per call. Its `messages` rows (`parts` JSON) carry no token
-/// counts, and a session's `prompt_tokens` and `completion_tokens` are overwritten with each
-/// call's context size (`updateSessionTokenCounters` in `internal/agent/agent.go`), so summing
-/// them would count neither the calls nor the session; only `cost`, Crush's own running
-/// estimate, accumulates. Counting that alone would be a cost without tokens, so nothing is
-/// counted and the file says why.
-const CRUSH: &str = "Crush database: Crush records no token usage per call (a session keeps only \
-                     its last call's context size and a running cost estimate), so nothing is counted";
-
-/// What identifies a Crush database (`internal/db/migrations`).
-fn is_crush(db: &Database<'_>) -> bool {
-    let has = |name: &str, cols: &[&str]| db.table(name).is_ok_and(|t| t.has_columns(cols));
-    has(
-        "sessions",
-        &[
-            "id",
-            "prompt_tokens",
-            "completion_tokens",
-            "cost",
-            "message_count",
-        ],
-    ) && has("messages", &["id", "session_id", "role", "parts"])
 }
 
 /// Marks the file report with the agent and format found.

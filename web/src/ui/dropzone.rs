@@ -12,41 +12,22 @@ use crate::app::Controller;
 use crate::format::{bytes, grouped};
 use crate::ingest::{demo, drop, picker};
 
-/// Where each agent keeps its transcripts: (agent, Linux/macOS, Windows).
-pub const LOCATIONS: &[(&str, &str, &str)] = &[
-    (
-        "Claude Code",
-        "~/.claude/projects",
-        "%USERPROFILE%\\.claude\\projects",
-    ),
-    (
-        "Codex CLI",
-        "~/.codex/sessions",
-        "%USERPROFILE%\\.codex\\sessions",
-    ),
-    ("Gemini CLI", "~/.gemini/tmp", "%USERPROFILE%\\.gemini\\tmp"),
-    // Copilot CLI, Qwen Code, Amp, Kimi CLI.
-    (
-        "Copilot CLI",
-        "~/.copilot/session-state",
-        "%USERPROFILE%\\.copilot\\session-state",
-    ),
-    (
-        "Qwen Code",
-        "~/.qwen/projects",
-        "%USERPROFILE%\\.qwen\\projects",
-    ),
-    (
-        "Amp",
-        "~/.local/share/amp/threads",
-        "%USERPROFILE%\\.local\\share\\amp\\threads",
-    ),
-    (
-        "Kimi CLI",
-        "~/.kimi/sessions",
-        "%USERPROFILE%\\.kimi\\sessions",
-    ),
-];
+/// Where each agent keeps its sessions: the core's table ([`agentmeter::agents::AGENTS`]), the
+/// same the README and the CLI's "no usage found" note are written from. Backticks (markdown in
+/// the README) are dropped.
+fn folders(list: &[&str]) -> String {
+    list.join(", ").replace('`', "")
+}
+
+/// The labels of the agents whose files are counted, for the "no agent data" message.
+fn counted_agents() -> String {
+    let labels = agentmeter::agents::counted_labels();
+    match labels.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        Some((last, _)) => (*last).to_owned(),
+        None => String::new(),
+    }
+}
 
 /// The drop zone, the pickers and the demo button. `compact` once a dashboard is shown.
 #[component]
@@ -130,10 +111,15 @@ pub fn DropZone(#[prop(into)] compact: Signal<bool>) -> impl IntoView {
             <Show when=move || !compact.get()>
                 <div class="dz-help">
                     <div class="scroll" tabindex="0" role="group" aria-label="Where each agent keeps its sessions"><table class="where">
-                        <thead><tr><th scope="col">"Agent"</th><th scope="col">"Linux / macOS"</th><th scope="col">"Windows"</th></tr></thead>
+                        <thead><tr><th scope="col">"Agent"</th><th scope="col">"Linux"</th><th scope="col">"macOS"</th><th scope="col">"Windows"</th></tr></thead>
                         <tbody>
-                            {LOCATIONS.iter().map(|(agent, unix, win)| view! {
-                                <tr><td>{*agent}</td><td class="mono">{*unix}</td><td class="mono">{*win}</td></tr>
+                            {agentmeter::agents::AGENTS.iter().map(|a| view! {
+                                <tr data-agent=a.agent.as_str()>
+                                    <td>{a.agent.label()}{(!a.is_counted()).then_some(" (listed, not counted)")}</td>
+                                    <td class="mono">{folders(a.linux)}</td>
+                                    <td class="mono">{folders(a.macos)}</td>
+                                    <td class="mono">{folders(a.windows)}</td>
+                                </tr>
                             }).collect_view()}
                         </tbody>
                     </table></div>
@@ -191,8 +177,8 @@ pub fn NoAgentData() -> impl IntoView {
     move || {
         ctl.no_data.get().map(|n| {
             let found = format!(
-                "Found {} files in {} folders. {} of them were .jsonl/.json files where agents write, and none is a Claude Code, Codex CLI or Gemini CLI transcript.",
-                grouped(n.seen_files), grouped(n.seen_dirs), grouped(n.read_files)
+                "Found {} files in {} folders. {} of them were .jsonl/.json/.db files where agents write, and none is a session of {}.",
+                grouped(n.seen_files), grouped(n.seen_dirs), grouped(n.read_files), counted_agents()
             );
             let previous = ctl.analysis.with(Option::is_some).then(|| view! {
                 <p data-testid="no-agent-data-previous">
@@ -212,11 +198,14 @@ pub fn NoAgentData() -> impl IntoView {
                             }).collect_view()}
                         </ul>
                     })}
-                    <p>
-                        "Drop an agent's folder such as "<span class="mono">"~/.claude/projects"</span>", "
-                        <span class="mono">"~/.codex/sessions"</span>" or "<span class="mono">"~/.copilot/session-state"</span>
-                        " (on Windows under "<span class="mono">"%USERPROFILE%"</span>"), or your home folder."
-                    </p>
+                    <p>"Drop an agent's folder, or your home folder (only these folders are read below it):"</p>
+                    <ul class="q-list" data-testid="no-agent-data-folders">
+                        {agentmeter::agents::AGENTS.iter().map(|a| view! {
+                            <li>{a.agent.label()}": "<span class="mono">{folders(a.linux)}</span>
+                                " (macOS: "<span class="mono">{folders(a.macos)}</span>
+                                "; Windows: "<span class="mono">{folders(a.windows)}</span>")"</li>
+                        }).collect_view()}
+                    </ul>
                 </section>
             }
         })
