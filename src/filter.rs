@@ -143,6 +143,17 @@ impl Filter {
         }
     }
 
+    /// [`Filter::apply`] on a ledger the caller no longer needs: with an empty filter the records
+    /// that count are kept in place instead of copied; otherwise the same as [`Filter::apply`].
+    #[must_use]
+    pub fn apply_owned(&self, mut ledger: Ledger, tz: Tz) -> Ledger {
+        if !self.is_empty() {
+            return self.apply(&ledger, tz);
+        }
+        ledger.retain_counted();
+        ledger
+    }
+
     /// The period of the same length just before the range, when a range is set. An open end
     /// takes the last day of the data (`last_day`); no `since` means no previous period.
     #[must_use]
