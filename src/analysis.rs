@@ -77,18 +77,53 @@ impl Analysis {
     #[must_use]
     pub fn new(ledger: &Ledger, filter: &Filter, prices: &PriceTable, tz: Tz, now_ms: i64) -> Self {
         let filtered = filter.apply(ledger, tz);
+        let lines = ledger.line_totals();
+        Self::of_filtered(filtered, lines, Some(ledger), filter, prices, tz, now_ms)
+    }
+
+    /// [`Analysis::new`] for a caller that hands the ledger over (the CLI): with no filter the
+    /// ledger becomes the analysis's own, without a copy. Same figures as [`Analysis::new`].
+    #[must_use]
+    pub fn from_ledger(
+        ledger: Ledger,
+        filter: &Filter,
+        prices: &PriceTable,
+        tz: Tz,
+        now_ms: i64,
+    ) -> Self {
+        if !filter.is_empty() {
+            return Self::new(&ledger, filter, prices, tz, now_ms);
+        }
+        let lines = ledger.line_totals();
+        // No filter, so no previous period: the unfiltered ledger is not needed again.
+        let filtered = filter.apply_owned(ledger, tz);
+        Self::of_filtered(filtered, lines, None, filter, prices, tz, now_ms)
+    }
+
+    /// The analysis of `filtered` (the ledger `filter` left); `unfiltered` is the whole ledger,
+    /// for the previous period's figures when the filter has a date range.
+    fn of_filtered(
+        filtered: Ledger,
+        lines: LineTotals,
+        unfiltered: Option<&Ledger>,
+        filter: &Filter,
+        prices: &PriceTable,
+        tz: Tz,
+        now_ms: i64,
+    ) -> Self {
         let calls = calls::priced_calls(&filtered, prices);
         let mut summary = summarize(&filtered, prices, tz);
-        let lines = ledger.line_totals();
         summary.lines = lines;
         let sessions = sessions::sessions(&calls, &filtered);
         let kpis = kpis::kpis(&calls, &sessions, &filtered, tz);
-        let previous = filter.previous_period(kpis.last_day).map(|prev| {
-            let l = prev.apply(ledger, tz);
-            let c = calls::priced_calls(&l, prices);
-            let s = sessions::sessions(&c, &l);
-            kpis::kpis(&c, &s, &l, tz)
-        });
+        let previous = unfiltered
+            .and_then(|ledger| Some((ledger, filter.previous_period(kpis.last_day)?)))
+            .map(|(ledger, prev)| {
+                let l = prev.apply(ledger, tz);
+                let c = calls::priced_calls(&l, prices);
+                let s = sessions::sessions(&c, &l);
+                kpis::kpis(&c, &s, &l, tz)
+            });
         let projects = projects::projects(&calls, &sessions, &filtered);
         let model_comparison = models::compare(&calls, &sessions);
         let drivers = drivers::drivers(

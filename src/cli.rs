@@ -47,7 +47,33 @@ pub enum CliError {
 /// (permission denied, not a regular file, an I/O error part way) is listed in the ledger with
 /// the reason, never half counted, and never stops the run.
 pub fn read_file_into(ledger: &mut Ledger, path: &Path, display: &str) {
-    if let Err(skip) = read_file(ledger, path, display) {
+    read_file_with(ledger, path, display, &mut ReadBuffer::default());
+}
+
+/// The bytes a reader thread reads files into, allocated once per thread and reused for every
+/// file. A fresh zeroed megabyte per file cost about a tenth of the CLI's CPU time (page faults
+/// clearing new pages and `memset`, perf, BENCHMARKS.md).
+#[derive(Default)]
+pub struct ReadBuffer {
+    buf: Vec<u8>,
+}
+
+impl ReadBuffer {
+    /// How much of a file is read at once: large enough that few long lines straddle two reads
+    /// (the line splitter copies such a line once), small enough to stay in cache-friendly sizes.
+    const SIZE: usize = 4 << 20;
+
+    fn get(&mut self) -> &mut [u8] {
+        if self.buf.len() < Self::SIZE {
+            self.buf = vec![0u8; Self::SIZE];
+        }
+        &mut self.buf
+    }
+}
+
+/// [`read_file_into`] with a caller-owned buffer (one per reader thread).
+pub fn read_file_with(ledger: &mut Ledger, path: &Path, display: &str, buffer: &mut ReadBuffer) {
+    if let Err(skip) = read_file(ledger, path, display, buffer) {
         ledger.note_skipped(display, skip.bytes, &skip.reason);
     }
 }
@@ -58,7 +84,12 @@ struct Unread {
     bytes: u64,
 }
 
-fn read_file(ledger: &mut Ledger, path: &Path, display: &str) -> Result<(), Unread> {
+fn read_file(
+    ledger: &mut Ledger,
+    path: &Path,
+    display: &str,
+    buffer: &mut ReadBuffer,
+) -> Result<(), Unread> {
     let unreadable = |bytes: u64| {
         move |err: std::io::Error| Unread {
             reason: format!("unreadable: {}", io_reason(&err)),
@@ -75,27 +106,29 @@ fn read_file(ledger: &mut Ledger, path: &Path, display: &str) -> Result<(), Unre
         });
     }
     let mut file = std::fs::File::open(path).map_err(unreadable(size))?;
-    let mut head = vec![0u8; HEAD_BYTES];
+    let buf = buffer.get();
+    // The first read fills the whole buffer when it can (a small file is then one read and one
+    // push); classification looks at its first HEAD_BYTES.
     let mut filled = 0;
-    while filled < head.len() {
-        let n = file.read(&mut head[filled..]).map_err(unreadable(size))?;
+    while filled < buf.len() {
+        let n = file.read(&mut buf[filled..]).map_err(unreadable(size))?;
         if n == 0 {
             break;
         }
         filled += n;
     }
-    head.truncate(filled);
-    match detect::classify(display, &head) {
+    match detect::classify(display, &buf[..filled.min(HEAD_BYTES)]) {
         Classification::Parse { format, ctx } => {
             let mut parser = FileParser::new(format, ctx);
-            parser.push(&head);
-            let mut buf = vec![0u8; 1 << 20];
-            loop {
-                let n = file.read(&mut buf).map_err(unreadable(size))?;
-                if n == 0 {
-                    break;
+            parser.push(&buf[..filled]);
+            if filled == buf.len() {
+                loop {
+                    let n = file.read(buf).map_err(unreadable(size))?;
+                    if n == 0 {
+                        break;
+                    }
+                    parser.push(&buf[..n]);
                 }
-                parser.push(&buf[..n]);
             }
             ledger.add_file(parser.finish());
         }
@@ -145,11 +178,12 @@ pub fn read_all(files: &[walk::FoundFile]) -> Result<Ledger, CliError> {
                 let next = &next;
                 scope.spawn(move || {
                     let mut ledger = Ledger::new();
+                    let mut buffer = ReadBuffer::default();
                     let take =
                         || files.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
                     while let Some(f) = take() {
                         match &f.skip {
-                            None => read_file_into(&mut ledger, &f.path, &f.display),
+                            None => read_file_with(&mut ledger, &f.path, &f.display, &mut buffer),
                             Some(reason) => ledger.note_skipped(&f.display, 0, reason),
                         }
                     }
@@ -254,17 +288,20 @@ pub fn run_outcome(args: &[OsString]) -> Result<Outcome, CliError> {
         return export_ledger(&args, &ledger, &files);
     }
     let prices = crate::pricing::PriceTable::embedded();
-    let analysis = crate::analysis::Analysis::new(&ledger, &args.filter, prices, tz, now_ms());
-    let insights = crate::insights::detect(&analysis);
-    let report = crate::report::Report::new(&analysis, &insights, &ledger, prices.source());
     let found = ledger.files.values().any(|f| f.agent.is_some()) && !ledger.usage.is_empty();
+    // The analysis takes the ledger over: every filter keeps the file reports whole, which is
+    // all the report reads of the unfiltered ledger.
+    let analysis =
+        crate::analysis::Analysis::from_ledger(ledger, &args.filter, prices, tz, now_ms());
+    let insights = crate::insights::detect(&analysis);
+    let report =
+        crate::report::Report::new(&analysis, &insights, &analysis.ledger, prices.source());
     let mut text = commands::render(&args, &report, &analysis, &insights)?;
     if !found && !args.json {
         text.push_str(&text::nothing_found(&roots, args.paths.is_empty()));
     }
     // The process ends right after printing: freeing millions of records one by one would be
     // close to half of the single-threaded tail of a run (measured with perf, BENCHMARKS.md).
-    std::mem::forget(ledger);
     std::mem::forget(analysis);
     Ok(Outcome {
         text,

@@ -137,7 +137,7 @@ impl Filter {
                 sessions.insert((r.key.agent, r.session.as_str()));
                 self.time_in_range(r.timestamp_ms, tz)
             })
-            .map(|r| (r.key.clone(), r.clone()))
+            .map(|r| ((&r.key).into(), r.clone()))
             .collect();
         let session_ok = |agent: Agent, session: &str| {
             !self.has_attribute_criteria() || sessions.contains(&(agent, session))
@@ -150,13 +150,13 @@ impl Filter {
         let tools = ledger
             .distinct_tools()
             .filter(|t| session_ok(t.key.agent, &t.session) && time_ok(t.start_ms.or(t.end_ms)))
-            .map(|t| (t.key.clone(), t.clone()))
+            .map(|t| ((&t.key).into(), t.clone()))
             .collect();
         let messages = ledger
             .messages
             .iter()
             .filter(|(k, m)| session_ok(k.agent, &m.session) && time_ok(m.timestamp_ms))
-            .map(|(k, m)| (k.clone(), m.clone()))
+            .map(|(k, m)| (*k, m.clone()))
             .collect();
         Ledger {
             usage,
@@ -164,6 +164,17 @@ impl Filter {
             messages,
             files: ledger.files.clone(),
         }
+    }
+
+    /// [`Filter::apply`] on a ledger the caller no longer needs: with an empty filter the records
+    /// that count are kept in place instead of copied; otherwise the same as [`Filter::apply`].
+    #[must_use]
+    pub fn apply_owned(&self, mut ledger: Ledger, tz: Tz) -> Ledger {
+        if !self.is_empty() {
+            return self.apply(&ledger, tz);
+        }
+        ledger.retain_counted();
+        ledger
     }
 
     /// The period of the same length just before the range, when a range is set. An open end

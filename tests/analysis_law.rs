@@ -290,3 +290,39 @@ fn demo_cached() -> &'static Ledger {
     static LEDGER: std::sync::OnceLock<Ledger> = std::sync::OnceLock::new();
     LEDGER.get_or_init(demo)
 }
+
+/// The CLI's analysis takes the ledger over (no copy of the records when nothing is filtered):
+/// it must be the very analysis the borrowing constructor computes, figure by figure, and the
+/// demo holds sidechain replays and resumed-session tool copies, which both paths drop.
+#[test]
+fn an_analysis_that_takes_the_ledger_over_equals_the_borrowing_one() {
+    let ledger = demo();
+    assert!(
+        ledger.counted_usage().count() < ledger.usage.len()
+            || ledger.distinct_tools().count() < ledger.tools.len(),
+        "the demo exercises the replay or tool-copy rules"
+    );
+    for (f, tz) in [
+        (Filter::default(), chrono_tz::UTC),
+        (Filter::default(), chrono_tz::Asia::Kolkata),
+        (
+            Filter {
+                agents: vec![Agent::Claude],
+                ..Filter::default()
+            },
+            chrono_tz::UTC,
+        ),
+        (
+            Filter {
+                since: day("2025-09-01"),
+                ..Filter::default()
+            },
+            chrono_tz::UTC,
+        ),
+    ] {
+        let borrowed = Analysis::new(&ledger, &f, PriceTable::embedded(), tz, 7);
+        let owned = Analysis::from_ledger(ledger.clone(), &f, PriceTable::embedded(), tz, 7);
+        assert_eq!(owned.ledger, borrowed.ledger);
+        assert_eq!(format!("{owned:?}"), format!("{borrowed:?}"));
+    }
+}

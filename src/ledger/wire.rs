@@ -29,7 +29,7 @@ use crate::model::{
     UsageRecord,
 };
 
-use super::Ledger;
+use super::{Ledger, MessageDigest, ToolDigest, UsageDigest};
 
 /// The first bytes of every encoded ledger (format name and version).
 pub const MAGIC: &[u8; 4] = b"AML2";
@@ -101,26 +101,33 @@ impl Parts {
             messages,
             files,
         } = self;
-        let sorted = usage.windows(2).all(|w| w[0].key < w[1].key)
-            && tools.windows(2).all(|w| w[0].key < w[1].key)
-            && messages.windows(2).all(|w| w[0].key < w[1].key)
+        // Map keys are digests of the records' keys (`ledger::digest`), computed once here.
+        let usage: Vec<(UsageDigest, UsageRecord)> =
+            usage.into_iter().map(|r| ((&r.key).into(), r)).collect();
+        let tools: Vec<(ToolDigest, ToolCall)> =
+            tools.into_iter().map(|t| ((&t.key).into(), t)).collect();
+        let messages: Vec<(MessageDigest, MessageRecord)> =
+            messages.into_iter().map(|m| ((&m.key).into(), m)).collect();
+        let sorted = usage.windows(2).all(|w| w[0].0 < w[1].0)
+            && tools.windows(2).all(|w| w[0].0 < w[1].0)
+            && messages.windows(2).all(|w| w[0].0 < w[1].0)
             && files.windows(2).all(|w| w[0].path < w[1].path);
         if sorted {
             return Ledger {
-                usage: usage.into_iter().map(|r| (r.key.clone(), r)).collect(),
-                tools: tools.into_iter().map(|t| (t.key.clone(), t)).collect(),
-                messages: messages.into_iter().map(|m| (m.key.clone(), m)).collect(),
+                usage: usage.into_iter().collect(),
+                tools: tools.into_iter().collect(),
+                messages: messages.into_iter().collect(),
                 files: files.into_iter().map(|f| (f.path.clone(), f)).collect(),
             };
         }
         let mut ledger = Ledger::new();
-        for r in usage {
+        for (_, r) in usage {
             ledger.insert_usage(r);
         }
-        for t in tools {
+        for (_, t) in tools {
             ledger.insert_tool(t);
         }
-        for m in messages {
+        for (_, m) in messages {
             ledger.insert_message(m);
         }
         for f in files {
