@@ -167,10 +167,16 @@ impl Analysis {
         Some(session_detail::detail(facts, &self.calls, &self.ledger))
     }
 
-    /// Finds a session by id alone (any agent), for the CLI's `session --id`.
+    /// Finds a session by id alone (any agent), for the CLI's `session --id`. With ledger files
+    /// in the data, sessions are keyed by their hashed id: the id as the agent wrote it is then
+    /// found through its hash.
     #[must_use]
     pub fn find_session(&self, session: &str) -> Option<SessionDetail> {
-        let (agent, _) = self.sessions.keys().find(|(_, s)| s == session)?;
-        self.session_detail(*agent, session)
+        let hashed = crate::ledger::pseudonym::hash_id(session);
+        let found = [session, hashed.as_str()].into_iter().find_map(|id| {
+            let (agent, _) = self.sessions.keys().find(|(_, s)| s == id)?;
+            self.session_detail(*agent, id)
+        });
+        found
     }
 }

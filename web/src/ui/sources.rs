@@ -65,6 +65,7 @@ pub fn SourceTable(report: Arc<Report>) -> impl IntoView {
                 <h2 id="sources-h">"By source"</h2>
                 <span class="muted small">"a person or machine per dropped folder or ledger; edit a label to rename it"</span>
             </div>
+            <div class="scroll" tabindex="0" role="group" aria-label="By source: table">
             <table class="grid">
                 <thead>
                     <tr>
@@ -78,6 +79,7 @@ pub fn SourceTable(report: Arc<Report>) -> impl IntoView {
                 </thead>
                 <tbody>{rows}</tbody>
             </table>
+            </div>
         </section>
     }
 }
