@@ -1,13 +1,14 @@
 // The main promise: drop a folder, see exactly the CLI's numbers; they survive a reload
 // (IndexedDB); a folder without agent data says so instead of showing an empty dashboard.
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import {
   DEMO,
   RESULT_TIMEOUT,
+  ROOT,
   assertClean,
   assertDemoReport,
   assertFigures,
@@ -118,6 +119,31 @@ test('a folder without agent data shows no-agent-data and no dashboard', async (
   } finally {
     await app.close();
     await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a home with Cline, Roo Code, Codebuff and Factory Droid folders shows the CLI totals', async () => {
+  // A home as users have it: the extensions' tasks under VS Code's user folder, Codebuff's chats,
+  // and a Droid session (listed, not counted).
+  const home = await mkdtemp(join(tmpdir(), 'agentmeter-agents2-'));
+  const app = await openApp();
+  try {
+    await cp(join(ROOT, 'fixtures/cline/home'), home, { recursive: true });
+    await cp(join(ROOT, 'fixtures/codebuff/home'), home, { recursive: true });
+    await cp(join(ROOT, 'fixtures/droid/home'), home, { recursive: true });
+    const report = cliReport(home);
+    // Cline 80 350 and Roo Code 68 305 tokens (tests/cline.rs derives them by hand).
+    assert.equal(report.agents.cline.tokens.total, 80_350);
+    assert.equal(report.agents.roo.tokens.total, 68_305);
+    assert.ok(report.files.some((f) => f.format.startsWith('skipped: Factory Droid session')));
+    await loadApp(app);
+    await app.page.setInputFiles('[data-testid=folder-input]', home);
+    await waitForResult(app.page, report.total.tokens.total);
+    await assertFigures(app.page, report, 'agents2 home');
+    assertClean(app);
+  } finally {
+    await app.close();
+    await rm(home, { recursive: true, force: true });
   }
 });
 
