@@ -26,6 +26,7 @@ pub mod qwen;
 pub mod goose;
 pub mod opencode;
 pub mod pi;
+pub mod resume;
 pub mod sqlite_db;
 pub(crate) mod text;
 
@@ -136,6 +137,13 @@ pub trait LineParser {
     fn checks_utf8(&self) -> bool {
         false
     }
+
+    /// The parser's state as bytes, for a parser that can be resumed after the bytes read so far
+    /// ([`resume`]); `None` (the default) for one that cannot, whose file is then read whole
+    /// again when it changes.
+    fn state(&self) -> Option<Vec<u8>> {
+        None
+    }
 }
 
 /// A format read as one document rather than line by line: a pretty-printed JSON file, a
@@ -166,6 +174,7 @@ enum Input {
 
 /// Parses one file fed in chunks of any size.
 pub struct FileParser {
+    format: Format,
     input: Input,
     sink: Sink,
 }
@@ -200,13 +209,17 @@ impl FileParser {
             Format::AmpJson => lines(Box::new(amp::AmpParser::new(ctx))),
             Format::KimiWireJsonl => lines(Box::new(kimi::KimiParser::new(ctx))),
         };
-        FileParser { input, sink }
+        FileParser {
+            format,
+            input,
+            sink,
+        }
     }
 
     /// Feeds the next chunk of the file.
     pub fn push(&mut self, chunk: &[u8]) {
         self.sink.report.bytes += chunk.len() as u64;
-        let FileParser { input, sink } = self;
+        let FileParser { input, sink, .. } = self;
         match input {
             Input::Lines { splitter, parser } => {
                 splitter.push(chunk, &mut |line| feed(parser.as_mut(), sink, line));
@@ -232,7 +245,7 @@ impl FileParser {
     /// Ends the file and returns its records and report.
     #[must_use]
     pub fn finish(mut self) -> Sink {
-        let FileParser { input, sink } = &mut self;
+        let FileParser { input, sink, .. } = &mut self;
         match input {
             Input::Lines { splitter, parser } => {
                 splitter.finish(&mut |line| feed(parser.as_mut(), sink, line));
