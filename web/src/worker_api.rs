@@ -11,6 +11,7 @@
 use agentmeter::detect::{self, Classification};
 use agentmeter::ledger::Ledger;
 use agentmeter::lines::{Line, LineSplitter};
+use agentmeter::parsers::resume::Checkpoint;
 use agentmeter::parsers::FileParser;
 use wasm_bindgen::prelude::*;
 
@@ -40,7 +41,17 @@ pub struct LedgerBuilder {
     /// Profiling only ([`LedgerBuilder::split_staged`]): a splitter run on its own, to tell the
     /// time spent cutting lines from the time spent parsing them.
     split_probe: Option<LineSplitter>,
+    /// Keep a stored entry for each file read ([`take_entry`](Self::take_entry)), for re-scans.
+    keep_entries: bool,
+    /// The entry of the file finished last, until the worker takes it.
+    entry: Option<Vec<u8>>,
+    /// A resumed file's records from before its checkpoint, added when the file is finished.
+    resumed_records: Option<Ledger>,
 }
+
+/// A stored entry's first byte: what follows it.
+const ENTRY_LEDGER: u8 = 0;
+const ENTRY_CHECKPOINT: u8 = 1;
 
 #[wasm_bindgen]
 impl LedgerBuilder {
@@ -109,6 +120,85 @@ impl LedgerBuilder {
         lines as f64
     }
 
+    /// Makes [`finish_file`](Self::finish_file) and skipped files leave an entry to store
+    /// ([`take_entry`](Self::take_entry)): a checkpoint for a resumable file (read on from its
+    /// end when it grows), else the file's own ledger (reused while it is unchanged).
+    pub fn keep_entries(&mut self, keep: bool) {
+        self.keep_entries = keep;
+    }
+
+    /// The entry left by the file finished or skipped last, once.
+    pub fn take_entry(&mut self) -> Option<Vec<u8>> {
+        self.entry.take()
+    }
+
+    /// Adds an unchanged file from its stored entry. False when the entry cannot be read (the
+    /// caller then reads the file).
+    pub fn add_entry(&mut self, path: &str, entry: &[u8]) -> bool {
+        match entry.split_first() {
+            Some((&ENTRY_LEDGER, wire)) => match Ledger::from_wire(wire) {
+                Ok(one) if one.files.contains_key(path) && one.files.len() == 1 => {
+                    self.ledger.merge(one);
+                    true
+                }
+                _ => false,
+            },
+            Some((&ENTRY_CHECKPOINT, bytes)) => {
+                let Some(cp) = Checkpoint::from_bytes(bytes)
+                    .ok()
+                    .filter(|c| c.path() == path)
+                else {
+                    return false;
+                };
+                let Ok((parser, records)) = FileParser::resume(cp) else {
+                    return false;
+                };
+                self.ledger.merge(records);
+                self.ledger.add_file(parser.finish());
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Where a stored entry lets `path` be read on from: the byte after its checkpoint, or -1
+    /// when it cannot (not a checkpoint, another path, unreadable).
+    #[must_use]
+    pub fn resumable_at(&self, path: &str, entry: &[u8]) -> f64 {
+        match entry.split_first() {
+            Some((&ENTRY_CHECKPOINT, bytes)) => Checkpoint::from_bytes(bytes)
+                .ok()
+                .filter(|c| c.path() == path)
+                .map_or(-1.0, |c| c.bytes() as f64),
+            _ => -1.0,
+        }
+    }
+
+    /// Opens `path` from its stored checkpoint: the caller pushes the bytes after
+    /// [`resumable_at`](Self::resumable_at) and calls [`finish_file`](Self::finish_file). False
+    /// when the entry cannot be resumed.
+    pub fn resume_entry(&mut self, path: &str, entry: &[u8]) -> bool {
+        self.current = None;
+        self.resumed_records = None;
+        let Some((&ENTRY_CHECKPOINT, bytes)) = entry.split_first() else {
+            return false;
+        };
+        let Some(cp) = Checkpoint::from_bytes(bytes)
+            .ok()
+            .filter(|c| c.path() == path)
+        else {
+            return false;
+        };
+        match FileParser::resume(cp) {
+            Ok((parser, records)) => {
+                self.current = Some(parser);
+                self.resumed_records = Some(records);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
     /// Feeds the next chunk of the current file (any size; lines may span chunks).
     pub fn push(&mut self, chunk: &[u8]) {
         if let Some(parser) = self.current.as_mut() {
@@ -118,15 +208,42 @@ impl LedgerBuilder {
 
     /// Ends the current file and adds its records and line report to the ledger.
     pub fn finish_file(&mut self) {
-        if let Some(parser) = self.current.take() {
-            self.ledger.add_file(parser.finish());
+        let Some(mut parser) = self.current.take() else {
+            return;
+        };
+        if let Some(records) = self.resumed_records.take() {
+            self.ledger.merge(records);
         }
+        if !self.keep_entries {
+            self.ledger.add_file(parser.finish());
+            return;
+        }
+        if let Some(cp) = parser.checkpoint() {
+            let mut entry = vec![ENTRY_CHECKPOINT];
+            entry.extend_from_slice(&cp.to_bytes());
+            self.entry = Some(entry);
+            self.ledger.merge(cp.records);
+            self.ledger.add_file(parser.finish());
+        } else {
+            let mut one = Ledger::new();
+            one.add_file(parser.finish());
+            self.keep_ledger_entry(&one);
+            self.ledger.merge(one);
+        }
+    }
+
+    fn keep_ledger_entry(&mut self, one: &Ledger) {
+        let mut entry = vec![ENTRY_LEDGER];
+        entry.extend_from_slice(&one.to_wire());
+        self.entry = Some(entry);
     }
 
     /// Drops a file that could not be read to the end (the browser refused a slice), listing it
     /// as skipped: a partial file would undercount silently.
     pub fn abort_file(&mut self, path: &str, size: f64, reason: &str) {
         self.current = None;
+        self.resumed_records = None;
+        self.entry = None;
         self.ledger.note_skipped(path, size_u64(size), reason);
     }
 
@@ -159,25 +276,96 @@ impl LedgerBuilder {
     /// Classifies a file from its head: opens its parser (true), or lists it as skipped.
     fn classify(&mut self, path: &str, head: &[u8], size: f64) -> bool {
         self.current = None;
-        match detect::classify(path, head) {
+        self.resumed_records = None;
+        let reason = match detect::classify(path, head) {
             Classification::Parse { format, ctx } => {
                 self.current = Some(FileParser::new(format, ctx));
-                true
+                return true;
             }
-            Classification::Known { what } => {
-                self.ledger.note_skipped(path, size_u64(size), &what);
-                false
-            }
-            Classification::Unrecognized { reason } => {
-                self.ledger.note_skipped(path, size_u64(size), &reason);
-                false
-            }
+            Classification::Known { what } => what,
+            Classification::Unrecognized { reason } => reason,
+        };
+        if self.keep_entries {
+            let mut one = Ledger::new();
+            one.note_skipped(path, size_u64(size), &reason);
+            self.keep_ledger_entry(&one);
+            self.ledger.merge(one);
+        } else {
+            self.ledger.note_skipped(path, size_u64(size), &reason);
         }
+        false
     }
 
     /// The ledger built so far (native use and tests).
     #[must_use]
     pub fn ledger(&self) -> &Ledger {
         &self.ledger
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CODEX: &[u8] = include_bytes!(
+        "../../fixtures/codex/derived/rollout-2025-09-19T09-10-00-01996140-77aa-7b21-8c3e-0f4d2a9e6b10.jsonl"
+    );
+    const PATH: &str = "sessions/2025/09/19/rollout-2025-09-19T09-10-00-01996140-77aa-7b21-8c3e-0f4d2a9e6b10.jsonl";
+
+    fn read(builder: &mut LedgerBuilder, bytes: &[u8]) -> Option<Vec<u8>> {
+        builder.begin(PATH, bytes, bytes.len() as f64);
+        builder.finish_file();
+        builder.take_entry()
+    }
+
+    fn whole(bytes: &[u8]) -> Ledger {
+        let mut b = LedgerBuilder::new();
+        read(&mut b, bytes);
+        b.ledger().clone()
+    }
+
+    #[test]
+    fn a_grown_file_read_on_from_its_entry_equals_a_full_read() {
+        let cut = CODEX.len() * 2 / 3;
+        let mut first = LedgerBuilder::new();
+        first.keep_entries(true);
+        let entry = read(&mut first, &CODEX[..cut]).expect("an entry");
+        assert_eq!(first.ledger(), &whole(&CODEX[..cut]));
+        let mut next = LedgerBuilder::new();
+        next.keep_entries(true);
+        assert_eq!(next.resumable_at(PATH, &entry), cut as f64);
+        assert!(next.resume_entry(PATH, &entry));
+        next.push(&CODEX[cut..]);
+        next.finish_file();
+        assert!(next.take_entry().is_some());
+        assert_eq!(next.ledger(), &whole(CODEX));
+    }
+
+    #[test]
+    fn an_unchanged_file_is_added_from_its_entry() {
+        let mut first = LedgerBuilder::new();
+        first.keep_entries(true);
+        let entry = read(&mut first, CODEX).expect("an entry");
+        let mut again = LedgerBuilder::new();
+        assert!(again.add_entry(PATH, &entry));
+        assert_eq!(again.ledger(), &whole(CODEX));
+        // An entry is never used for another path.
+        assert!(!LedgerBuilder::new().add_entry("other.jsonl", &entry));
+        assert_eq!(
+            LedgerBuilder::new().resumable_at("other.jsonl", &entry),
+            -1.0
+        );
+    }
+
+    #[test]
+    fn a_skipped_file_leaves_a_ledger_entry() {
+        let mut b = LedgerBuilder::new();
+        b.keep_entries(true);
+        assert!(!b.begin("x/notes.json", br#"{"a":1}"#, 7.0));
+        let entry = b.take_entry().expect("an entry");
+        let mut again = LedgerBuilder::new();
+        assert!(again.add_entry("x/notes.json", &entry));
+        assert_eq!(again.ledger(), b.ledger());
+        assert_eq!(again.resumable_at("x/notes.json", &entry), -1.0);
     }
 }
