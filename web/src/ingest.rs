@@ -8,6 +8,7 @@
 
 pub mod demo;
 pub mod drop;
+pub mod folder;
 pub mod picker;
 pub mod pool;
 pub mod profile;
@@ -67,6 +68,19 @@ impl Collected {
         self.files.push(InputFile { file, path });
     }
 
+    /// The kept files as they are now, for telling an unchanged folder at once: a hash (FNV-1a,
+    /// 64 bits, hex) of every path, size and modification time, in path order.
+    #[must_use]
+    pub fn fingerprint(&self) -> String {
+        let mut rows: Vec<(&str, u64, f64)> = self
+            .files
+            .iter()
+            .map(|f| (f.path.as_str(), f.file.size() as u64, f.file.last_modified()))
+            .collect();
+        rows.sort_by(|a, b| a.0.cmp(b.0));
+        fingerprint_of(rows.iter().map(|(p, size, mtime)| (*p, *size, mtime.to_bits())))
+    }
+
     /// Total bytes of the kept files.
     #[must_use]
     pub fn total_bytes(&self) -> u64 {
@@ -74,6 +88,28 @@ impl Collected {
         profile::mark("run_start");
         self.files.iter().map(|f| f.file.size() as u64).sum()
     }
+}
+
+/// [`Collected::fingerprint`] over `(path, size, mtime bits)` rows in path order.
+#[must_use]
+pub fn fingerprint_of<'a>(rows: impl IntoIterator<Item = (&'a str, u64, u64)>) -> String {
+    const PRIME: u64 = 0x0100_0000_01b3;
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |bytes: &[u8]| {
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(PRIME);
+        }
+    };
+    let mut n = 0u64;
+    for (path, size, mtime) in rows {
+        eat(path.as_bytes());
+        eat(&[0]);
+        eat(&size.to_le_bytes());
+        eat(&mtime.to_le_bytes());
+        n += 1;
+    }
+    format!("{n}:{h:016x}")
 }
 
 /// How paths below one dropped folder are judged: the core's rule, shared with the CLI walk.
@@ -176,6 +212,21 @@ mod tests {
         }
         let got: Vec<&str> = taken.iter().map(String::as_str).collect();
         assert_eq!(got, ["dropped-2/s.jsonl", "dropped-3/s.jsonl", "s.jsonl"]);
+    }
+
+    #[test]
+    fn a_fingerprint_changes_with_any_path_size_or_time() {
+        let base = fingerprint_of([("a.jsonl", 10, 1), ("b.jsonl", 20, 2)]);
+        assert_eq!(base, fingerprint_of([("a.jsonl", 10, 1), ("b.jsonl", 20, 2)]));
+        for other in [
+            fingerprint_of([("a.jsonl", 11, 1), ("b.jsonl", 20, 2)]),
+            fingerprint_of([("a.jsonl", 10, 3), ("b.jsonl", 20, 2)]),
+            fingerprint_of([("a.jsonl", 10, 1), ("c.jsonl", 20, 2)]),
+            fingerprint_of([("a.jsonl", 10, 1)]),
+            fingerprint_of([("a.jsonl", 10, 1), ("b.jsonl", 20, 2), ("c.jsonl", 0, 0)]),
+        ] {
+            assert_ne!(base, other);
+        }
     }
 
     #[test]

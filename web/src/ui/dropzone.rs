@@ -69,7 +69,8 @@ pub fn DropZone(#[prop(into)] compact: Signal<bool>) -> impl IntoView {
     };
     let on_pick = move |_| {
         spawn_local(async move {
-            if let Some(collected) = picker::pick_directory().await {
+            if let Some((handle, collected)) = picker::pick_directory().await {
+                ctl.remember(handle);
                 ctl.run(collected);
             }
         });
@@ -118,6 +119,17 @@ pub fn DropZone(#[prop(into)] compact: Signal<bool>) -> impl IntoView {
                         <button class="ghost" data-testid="directory-picker" on:click=on_pick>"Open folder (read-only)…"</button>
                     })}
                     <button class="primary" data-testid="demo-button" on:click=on_demo>"Try with sample data"</button>
+                    {move || ctl.folder.get().map(|name| view! {
+                        <button class="ghost" data-testid="rescan-button" on:click=move |_| ctl.rescan()
+                            title="Read the remembered folder again: only new or grown files are read">
+                            {format!("Re-scan “{name}”")}
+                        </button>
+                        <label class="check" title="Read the remembered folder again every few seconds (only what was appended) and update the figures">
+                            <input type="checkbox" data-testid="live-toggle" prop:checked=move || ctl.live.get()
+                                on:change=move |ev| ctl.set_live(event_target_checked(&ev)) />
+                            "Live"
+                        </label>
+                    })}
                     <Show when=move || compact.get() && ctl.analysis.with(|a| a.as_ref().is_some_and(|a| !a.ledger.files.is_empty()))>
                         <label class="check" title="Merge the next folder into this analysis (adding the same files twice changes nothing)">
                             <input type="checkbox" data-testid="add-mode" prop:checked=move || ctl.add_mode.get()
