@@ -153,7 +153,8 @@ self.onmessage = async (event) => {
   const p = {
     t_start: tStart,
     t_ready: tReady,
-    files: files.length,
+    given: all.length,
+    files: all.length, // then: the files read (not added from their stored entry)
     chunks: 0,
     messages: 0,
     read_ms: 0,
@@ -219,6 +220,7 @@ self.onmessage = async (event) => {
     files.push(...all);
   }
   p.cache_ms = performance.now() - tCache;
+  p.files = files.length;
   const toStore = [];
   // Per file read: its head and last bytes so far (for its entry).
   const edges = new Map();
