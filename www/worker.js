@@ -22,6 +22,11 @@
 //   before its old end are unchanged, is read from its old end only, on from the checkpoint;
 //   anything else (shrunk, rewritten, new, unreadable entry) is read whole. The result is the
 //   same as a full read (tests/resume.rs, web worker_api tests, e2e/rescan.test.mjs).
+// - Zip archives (`*.zip`) are read member by member, never unpacked whole: the central directory
+//   is read from the archive's end (web/src/ingest/zip.rs decodes it and prunes the members like
+//   a dropped folder's files), then each member's bytes are streamed from its slice of the File
+//   through the browser's DecompressionStream('deflate-raw') into the same parser as a file's.
+//   Members are named `archive.zip/inner/path`, and are always read in full (no stored entries).
 // Everything that decides a number (classification, parsing, the ledger) is Rust; this file only
 // moves bytes, posts progress and times itself: `profile` in the 'done' message holds
 // performance.now() deltas measured inside this worker, read by bench/browser.mjs.
@@ -34,7 +39,14 @@
 //      { type: 'error', message } if the wasm cannot start,
 //      { type: 'stored', files, bytes } once the entries are written (cache only; the worker then
 //      closes itself).
-import init, { LedgerBuilder, head_bytes } from './pkg/agentmeter_web.js';
+import init, {
+  LedgerBuilder,
+  head_bytes,
+  zip_data_offset,
+  zip_directory,
+  zip_members,
+  zip_tail_bytes,
+} from './pkg/agentmeter_web.js';
 
 const CHUNK = 8 * 1024 * 1024;
 const AHEAD_BYTES = 3 * CHUNK;
@@ -117,6 +129,81 @@ function storeEntries(db, entries) {
   });
 }
 
+function concatBytes(a, b) {
+  if (!a) return b;
+  const out = new Uint8Array(a.byteLength + b.byteLength);
+  out.set(a);
+  out.set(b, a.byteLength);
+  return out;
+}
+
+/**
+ * Reads every member of the zip archive `f` into `builder` (see the header). `copy(bytes)` stages
+ * bytes into wasm memory. Members that cannot be read are listed as skipped with the reason.
+ */
+async function readZip(builder, f, HEAD, copy) {
+  const { file, path } = f;
+  const size = file.size;
+  const tailStart = Math.max(0, size - zip_tail_bytes());
+  const tail = new Uint8Array(await file.slice(tailStart, size).arrayBuffer());
+  const dir = JSON.parse(zip_directory(tail, tailStart));
+  if (dir.error) {
+    builder.abort_file(path, size, dir.error);
+    builder.take_entry();
+    return;
+  }
+  const cd = new Uint8Array(await file.slice(dir.offset, dir.offset + dir.size).arrayBuffer());
+  const list = JSON.parse(zip_members(path, cd));
+  if (list.error) {
+    builder.abort_file(path, size, list.error);
+    builder.take_entry();
+    return;
+  }
+  for (const m of list.members) {
+    if (m.skip) {
+      builder.abort_file(m.path, m.size, m.skip);
+      continue;
+    }
+    let reader = null;
+    try {
+      const local = new Uint8Array(await file.slice(m.offset, m.offset + 64).arrayBuffer());
+      const at = zip_data_offset(local, m.offset);
+      if (at < 0) throw new Error('damaged local header');
+      let stream = file.slice(at, at + m.compressed).stream();
+      if (m.method === 8) stream = stream.pipeThrough(new DecompressionStream('deflate-raw'));
+      reader = stream.getReader();
+      let head = null;
+      let begun = false;
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (!begun) {
+          if (value) head = concatBytes(head, value);
+          if (!done && head.byteLength < HEAD) continue;
+          const h = head || new Uint8Array(0);
+          copy(h);
+          begun = true;
+          if (!builder.begin_staged(m.path, Math.min(h.byteLength, HEAD), m.size)) {
+            await reader.cancel();
+            break;
+          }
+          builder.push_staged(h.byteLength);
+        } else if (value) {
+          copy(value);
+          builder.push_staged(value.byteLength);
+        }
+        if (done) {
+          builder.finish_file();
+          break;
+        }
+      }
+    } catch (err) {
+      if (reader) reader.cancel().catch(() => {});
+      builder.abort_file(m.path, m.size, `cannot read the zip member: ${err && err.message ? err.message : err}`);
+    }
+    builder.take_entry();
+  }
+}
+
 function sameBytes(a, b) {
   if (a.byteLength !== b.byteLength) return false;
   for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
@@ -176,12 +263,14 @@ self.onmessage = async (event) => {
   const tCache = performance.now();
   p.cached = 0;
   p.resumed = 0;
+  const zips = all.filter((f) => /\.zip$/i.test(f.path));
+  const plain = zips.length > 0 ? all.filter((f) => !/\.zip$/i.test(f.path)) : all;
   if (cache) {
     try {
       db = await openScanDb();
-      const stored = await loadEntries(db, all.map((f) => f.path));
-      for (let i = 0; i < all.length; i++) {
-        const f = all[i];
+      const stored = await loadEntries(db, plain.map((f) => f.path));
+      for (let i = 0; i < plain.length; i++) {
+        const f = plain[i];
         const rec = stored[i];
         const size = f.file.size;
         if (rec && rec.entry instanceof Uint8Array) {
@@ -212,15 +301,19 @@ self.onmessage = async (event) => {
       // No IndexedDB (private mode, blocked): a full read.
       db = null;
       files.length = 0;
-      files.push(...all);
+      files.push(...plain);
       filesDone = 0;
       bytesDone = 0;
     }
   } else {
-    files.push(...all);
+    files.push(...plain);
   }
   p.cache_ms = performance.now() - tCache;
-  p.files = files.length;
+  p.files = files.length + zips.length;
+  const copy = (bytes) => {
+    const ptr = builder.stage(bytes.byteLength);
+    new Uint8Array(wasm.memory.buffer, ptr, bytes.byteLength).set(bytes);
+  };
   const toStore = [];
   // Per file read: its head and last bytes so far (for its entry).
   const edges = new Map();
@@ -347,6 +440,17 @@ self.onmessage = async (event) => {
     }
   };
 
+  for (const z of zips) {
+    try {
+      await readZip(builder, z, HEAD, copy);
+    } catch (err) {
+      builder.abort_file(z.path, z.file.size, `cannot read the archive: ${err && err.name ? err.name : err}`);
+      builder.take_entry();
+    }
+    filesDone += 1;
+    bytesDone += z.file.size;
+    progress(0, false);
+  }
   fill();
   while (inFlight.length > 0) {
     const r = inFlight.shift();

@@ -12,6 +12,7 @@ pub mod folder;
 pub mod picker;
 pub mod pool;
 pub mod profile;
+pub mod zip;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -75,10 +76,19 @@ impl Collected {
         let mut rows: Vec<(&str, u64, f64)> = self
             .files
             .iter()
-            .map(|f| (f.path.as_str(), f.file.size() as u64, f.file.last_modified()))
+            .map(|f| {
+                (
+                    f.path.as_str(),
+                    f.file.size() as u64,
+                    f.file.last_modified(),
+                )
+            })
             .collect();
         rows.sort_by(|a, b| a.0.cmp(b.0));
-        fingerprint_of(rows.iter().map(|(p, size, mtime)| (*p, *size, mtime.to_bits())))
+        fingerprint_of(
+            rows.iter()
+                .map(|(p, size, mtime)| (*p, *size, mtime.to_bits())),
+        )
     }
 
     /// Total bytes of the kept files.
@@ -112,6 +122,20 @@ pub fn fingerprint_of<'a>(rows: impl IntoIterator<Item = (&'a str, u64, u64)>) -
     format!("{n}:{h:016x}")
 }
 
+/// True for a zip archive's name (read member by member in the worker, see [`zip`]).
+#[must_use]
+pub fn is_zip_name(path: &str) -> bool {
+    path.rsplit('/')
+        .next()
+        .is_some_and(|n| n.len() > 4 && n[n.len() - 4..].eq_ignore_ascii_case(".zip"))
+}
+
+/// True for names worth reading: transcripts and zip archives of them.
+#[must_use]
+pub fn is_readable_name(path: &str) -> bool {
+    is_candidate_name(path) || is_zip_name(path)
+}
+
 /// How paths below one dropped folder are judged: the core's rule, shared with the CLI walk.
 pub use agentmeter::detect::VisitScope as Scope;
 
@@ -134,7 +158,7 @@ pub fn keep_mask(paths: &[String]) -> Vec<bool> {
     paths
         .iter()
         .map(|p| {
-            if !is_candidate_name(p) {
+            if !is_readable_name(p) {
                 return false;
             }
             match p.split_once('/') {
@@ -217,7 +241,10 @@ mod tests {
     #[test]
     fn a_fingerprint_changes_with_any_path_size_or_time() {
         let base = fingerprint_of([("a.jsonl", 10, 1), ("b.jsonl", 20, 2)]);
-        assert_eq!(base, fingerprint_of([("a.jsonl", 10, 1), ("b.jsonl", 20, 2)]));
+        assert_eq!(
+            base,
+            fingerprint_of([("a.jsonl", 10, 1), ("b.jsonl", 20, 2)])
+        );
         for other in [
             fingerprint_of([("a.jsonl", 11, 1), ("b.jsonl", 20, 2)]),
             fingerprint_of([("a.jsonl", 10, 3), ("b.jsonl", 20, 2)]),
@@ -231,6 +258,9 @@ mod tests {
 
     #[test]
     fn loose_files_are_kept_by_name() {
-        assert_eq!(kept(&["a.jsonl", "b.txt", "c.json"]), ["a.jsonl", "c.json"]);
+        assert_eq!(
+            kept(&["a.jsonl", "b.txt", "c.json", "d.ZIP", "zip"]),
+            ["a.jsonl", "c.json", "d.ZIP"]
+        );
     }
 }

@@ -7,8 +7,8 @@
 //! same store keeps the remembered folder's handle ([`crate::ingest::folder`]).
 
 use agentmeter::ledger::Ledger;
-use gloo_timers::callback::Timeout;
 use agentmeter::report::{Report, REPORT_VERSION};
+use gloo_timers::callback::Timeout;
 use js_sys::{Object, Reflect};
 use rexie::{ObjectStore, Rexie, TransactionMode};
 use wasm_bindgen::prelude::Closure;

@@ -15,6 +15,8 @@ use agentmeter::parsers::resume::Checkpoint;
 use agentmeter::parsers::FileParser;
 use wasm_bindgen::prelude::*;
 
+use crate::ingest::zip;
+
 /// How many leading bytes the worker must pass to [`LedgerBuilder::begin`].
 #[wasm_bindgen]
 #[must_use]
@@ -27,6 +29,71 @@ pub fn head_bytes() -> usize {
 #[must_use]
 pub fn is_candidate_name(path: &str) -> bool {
     detect::is_candidate_name(path)
+}
+
+/// How many bytes from the end of a zip archive [`zip_directory`] needs.
+#[wasm_bindgen]
+#[must_use]
+pub fn zip_tail_bytes() -> usize {
+    zip::TAIL_BYTES
+}
+
+/// Where a zip archive's central directory is, from its last bytes (`tail` starts at byte
+/// `tail_start`): JSON `{"offset","size","entries"}`, or `{"error"}`.
+#[wasm_bindgen]
+#[must_use]
+pub fn zip_directory(tail: &[u8], tail_start: f64) -> String {
+    match zip::find_directory(tail, size_u64(tail_start)) {
+        Ok(dir) => serde_json::to_string(&dir).unwrap_or_default(),
+        Err(e) => serde_json::json!({ "error": e.to_string() }).to_string(),
+    }
+}
+
+/// The members of the archive at `archive` worth reading, from its central directory: JSON
+/// `{"members": [{"path", "method", "compressed", "size", "offset", "skip"?}]}` (paths are
+/// `archive/member`; members are pruned like a dropped folder's files; `skip` says why one
+/// cannot be read), or `{"error"}`.
+#[wasm_bindgen]
+#[must_use]
+pub fn zip_members(archive: &str, directory: &[u8]) -> String {
+    let members = match zip::read_directory(directory) {
+        Ok(m) => m,
+        Err(e) => return serde_json::json!({ "error": e.to_string() }).to_string(),
+    };
+    let files: Vec<zip::Member> = members.into_iter().filter(|m| !m.is_dir()).collect();
+    let names: Vec<String> = files.iter().map(|m| m.name.clone()).collect();
+    let listed: Vec<serde_json::Value> = files
+        .iter()
+        .zip(crate::ingest::keep_mask(&names))
+        .filter(|(_, keep)| *keep)
+        .map(|(m, _)| {
+            serde_json::json!({
+                "path": format!("{archive}/{}", m.name),
+                "method": m.method,
+                "compressed": m.compressed,
+                "size": m.size,
+                "offset": m.local_offset,
+                "skip": m.unreadable(),
+            })
+        })
+        .collect();
+    serde_json::json!({ "members": listed }).to_string()
+}
+
+/// Where a zip member's data starts, from the first bytes of its local header; -1 when they are
+/// not a local header.
+#[wasm_bindgen]
+#[must_use]
+pub fn zip_data_offset(local: &[u8], local_offset: f64) -> f64 {
+    let probe = zip::Member {
+        name: String::new(),
+        method: 0,
+        encrypted: false,
+        compressed: 0,
+        size: 0,
+        local_offset: size_u64(local_offset),
+    };
+    zip::data_offset(&probe, local).map_or(-1.0, |at| at as f64)
 }
 
 /// One worker's accumulating ledger and the file it is reading now.

@@ -8,8 +8,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::FileList;
 
-use super::{keep_mask, profile, Collected, Scope};
-use agentmeter::detect::is_candidate_name;
+use super::{is_readable_name, keep_mask, profile, Collected, Scope};
 
 #[wasm_bindgen]
 extern "C" {
@@ -120,7 +119,7 @@ pub async fn walk_directory(root: &FsHandle) -> Collected {
                     let grand = list(&child).await;
                     stack.push((child_rel, grand));
                 }
-            } else if is_candidate_name(&name) && scope.visit(&child_rel) {
+            } else if is_readable_name(&name) && scope.visit(&child_rel) {
                 if let Ok(file) = JsFuture::from(child.get_file()).await {
                     out.keep(file.unchecked_into(), shown);
                 }

@@ -113,7 +113,7 @@ pub fn DropZone(#[prop(into)] compact: Signal<bool>) -> impl IntoView {
                     <label class="button ghost">
                         "Choose files…"
                         <input type="file" class="visually-hidden" data-testid="file-input"
-                            multiple=true accept=".jsonl,.json" on:change=on_input />
+                            multiple=true accept=".jsonl,.json,.zip" on:change=on_input />
                     </label>
                     {has_picker.then(|| view! {
                         <button class="ghost" data-testid="directory-picker" on:click=on_pick>"Open folder (read-only)…"</button>
