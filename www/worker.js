@@ -15,7 +15,8 @@
 // - The result is the ledger's binary wire form (Ledger::to_wire), posted as a transferred
 //   ArrayBuffer: nothing is copied by the post, and the page decodes it in one pass.
 // - Re-scans (cache: true): each file read leaves an entry in IndexedDB (`agentmeter-scan`,
-//   store `files`, keyed by path): its size and modification time, its first and last KiB, and
+//   store `files`, keyed by path): its size and modification time, SHA-256 digests of its first
+//   and last KiB (digests, not the bytes: no raw transcript text is kept for this), and
 //   what the wasm made of it (LedgerBuilder.take_entry: a parser checkpoint for Claude and Codex
 //   files, else the file's own ledger). On the next scan a file with the same size and time is
 //   added from its entry without being read; a file that grew, whose first KiB and the KiB
@@ -205,9 +206,13 @@ async function readZip(builder, f, HEAD, copy) {
 }
 
 function sameBytes(a, b) {
-  if (a.byteLength !== b.byteLength) return false;
+  if (!a || !b || a.byteLength !== b.byteLength) return false;
   for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+async function digest(bytes) {
+  return new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
 }
 
 /** The last EDGE bytes of `prev` followed by `bytes` (a copy). */
@@ -282,10 +287,10 @@ self.onmessage = async (event) => {
           }
           if (size > rec.end && builder.resumable_at(f.path, rec.entry) === rec.end) {
             try {
-              const head = new Uint8Array(await f.file.slice(0, rec.head.byteLength).arrayBuffer());
-              const tail = new Uint8Array(await f.file.slice(rec.end - rec.tail.byteLength, rec.end).arrayBuffer());
-              if (sameBytes(head, rec.head) && sameBytes(tail, rec.tail)) {
-                files.push({ ...f, start: rec.end, resume: rec.entry, head: rec.head, tail: rec.tail });
+              const head = new Uint8Array(await f.file.slice(0, rec.headLen).arrayBuffer());
+              const tail = new Uint8Array(await f.file.slice(rec.end - rec.tailLen, rec.end).arrayBuffer());
+              if (sameBytes(await digest(head), rec.headHash) && sameBytes(await digest(tail), rec.tailHash)) {
+                files.push({ ...f, start: rec.end, resume: rec.entry, head, tail });
                 bytesDone += rec.end;
                 p.resumed += 1;
                 continue;
@@ -323,7 +328,9 @@ self.onmessage = async (event) => {
     const e = edges.get(s.index) || {};
     toStore.push({
       path,
-      value: { size: file.size, mtime: file.lastModified, end: file.size, head: e.head || new Uint8Array(0), tail: e.tail || new Uint8Array(0), entry },
+      value: { size: file.size, mtime: file.lastModified, end: file.size, entry },
+      head: e.head || new Uint8Array(0),
+      tail: e.tail || new Uint8Array(0),
     });
   };
   const progress = (within, force) => {
@@ -497,6 +504,14 @@ self.onmessage = async (event) => {
     let bytes = 0;
     for (const e of toStore) bytes += e.value.entry.byteLength;
     try {
+      for (const e of toStore) {
+        Object.assign(e.value, {
+          headLen: e.head.byteLength,
+          tailLen: e.tail.byteLength,
+          headHash: await digest(e.head),
+          tailHash: await digest(e.tail),
+        });
+      }
       if (toStore.length > 0) await storeEntries(db, toStore);
       self.postMessage({ type: 'stored', files: toStore.length, bytes });
     } catch (err) {
