@@ -479,7 +479,7 @@ pub fn App() -> impl IntoView {
             </div>
             <div class="meta small muted">
                 {move || report().map(|r| format!("Days in {} · prices: {}", r.time_zone, r.prices))}
-                {move || (has_analysis() && ctl.saved.get() == Saved::Pending).then(|| " · saving in this browser…")}
+                {move || (has_analysis() && ctl.saved.get() == Saved::Pending).then_some(" · saving in this browser…")}
                 {move || ctl.scan_note.get().map(|n| view! { <span data-testid="scan-note">{format!(" · {n}")}</span> })}
             </div>
             <div class="top-actions">
