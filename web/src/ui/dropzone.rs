@@ -151,7 +151,7 @@ pub fn DropZone(#[prop(into)] compact: Signal<bool>) -> impl IntoView {
                     </table></div>
                     <p class="muted small">
                         "Drop one of these folders, any folder below one, or your whole home folder: only "
-                        "the agent folders above are read below a home. Hidden folders: ⌘⇧. in the macOS Finder, Ctrl+H on Linux, "
+                        "the agent folders above are read below a home. A .zip of such folders works too. Hidden folders: ⌘⇧. in the macOS Finder, Ctrl+H on Linux, "
                         "“Hidden items” in Windows Explorer. Files are read in your browser and never uploaded."
                     </p>
                 </div>
