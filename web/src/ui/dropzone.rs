@@ -58,6 +58,8 @@ pub fn DropZone(#[prop(into)] compact: Signal<bool>) -> impl IntoView {
         over.set(false);
         // Entries must be taken now: the drop's items die when this handler returns.
         let (entries, loose) = drop::entries_of(&ev);
+        // Another source: Live would otherwise replace it with the remembered folder.
+        ctl.set_live(false);
         spawn_local(async move { ctl.run(drop::collect(entries, loose).await) });
     };
     let on_input = move |ev: Event| {
@@ -65,11 +67,13 @@ pub fn DropZone(#[prop(into)] compact: Signal<bool>) -> impl IntoView {
         let collected = picker::collect_file_list(input.files());
         // Reset so choosing the same folder again fires `change` again.
         input.set_value("");
+        ctl.set_live(false);
         ctl.run(collected);
     };
     let on_pick = move |_| {
         spawn_local(async move {
             if let Some((handle, collected)) = picker::pick_directory().await {
+                ctl.set_live(false);
                 ctl.remember(handle);
                 ctl.run(collected);
             }
@@ -78,7 +82,10 @@ pub fn DropZone(#[prop(into)] compact: Signal<bool>) -> impl IntoView {
     let on_demo = move |_| {
         spawn_local(async move {
             match demo::fetch_demo().await {
-                Ok(collected) => ctl.run(collected),
+                Ok(collected) => {
+                    ctl.set_live(false);
+                    ctl.run(collected);
+                }
                 Err(e) => ctl.error.set(Some(format!("Sample data unavailable: {e}"))),
             }
         });
