@@ -29,6 +29,17 @@ pub enum Line<'a> {
     TooLong { number: u64, len: u64 },
 }
 
+/// A [`LineSplitter`]'s counters (its carried bytes are kept apart, as bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SplitterPosition {
+    /// Number of the line being assembled.
+    pub number: u64,
+    /// Length of an over-long line being skipped.
+    pub skipping: Option<u64>,
+    /// The line-length limit.
+    pub limit: usize,
+}
+
 /// Splits a byte stream into lines, however it is chunked.
 #[derive(Debug)]
 pub struct LineSplitter {
@@ -97,6 +108,29 @@ impl LineSplitter {
     #[must_use]
     pub fn buffered_bytes(&self) -> usize {
         self.carry.capacity()
+    }
+
+    /// Where the splitter stands and the unfinished line it carries, so that a file read up to
+    /// some byte can be read on from there later ([`crate::parsers::resume`]).
+    #[must_use]
+    pub fn position(&self) -> (SplitterPosition, &[u8]) {
+        let pos = SplitterPosition {
+            number: self.number,
+            skipping: self.skipping,
+            limit: self.limit,
+        };
+        (pos, &self.carry)
+    }
+
+    /// A splitter that continues from [`LineSplitter::position`].
+    #[must_use]
+    pub fn at(pos: SplitterPosition, carry: &[u8]) -> Self {
+        LineSplitter {
+            carry: carry.to_vec(),
+            number: pos.number.max(1),
+            skipping: pos.skipping,
+            limit: pos.limit,
+        }
     }
 
     /// Lines completed so far.

@@ -33,6 +33,7 @@ pub mod qwen;
 pub mod goose;
 pub mod opencode;
 pub mod pi;
+pub mod resume;
 pub mod sqlite_db;
 pub(crate) mod text;
 
@@ -155,6 +156,13 @@ pub trait LineParser {
     fn checks_utf8(&self) -> bool {
         false
     }
+
+    /// The parser's state as bytes, for a parser that can be resumed after the bytes read so far
+    /// ([`resume`]); `None` (the default) for one that cannot, whose file is then read whole
+    /// again when it changes.
+    fn state(&self) -> Option<Vec<u8>> {
+        None
+    }
 }
 
 /// A format read as one document rather than line by line: a pretty-printed JSON file, a
@@ -201,6 +209,7 @@ enum Input {
 
 /// Parses one file fed in chunks of any size.
 pub struct FileParser {
+    format: Format,
     input: Input,
     sink: Sink,
 }
@@ -238,13 +247,17 @@ impl FileParser {
             Format::ClineUiJson => document(Box::new(cline::ClineParser::new(ctx))),
             Format::CodebuffJson => document(Box::new(codebuff::CodebuffParser::new(ctx))),
         };
-        FileParser { input, sink }
+        FileParser {
+            format,
+            input,
+            sink,
+        }
     }
 
     /// Feeds the next chunk of the file.
     pub fn push(&mut self, chunk: &[u8]) {
         self.sink.report.bytes += chunk.len() as u64;
-        let FileParser { input, sink } = self;
+        let FileParser { input, sink, .. } = self;
         match input {
             Input::Chunks(parser) => parser.chunk(chunk, sink),
             Input::Lines { splitter, parser } => {
@@ -282,7 +295,7 @@ impl FileParser {
     /// Ends the file and returns its records and report.
     #[must_use]
     pub fn finish(mut self) -> Sink {
-        let FileParser { input, sink } = &mut self;
+        let FileParser { input, sink, .. } = &mut self;
         match input {
             Input::Chunks(parser) => parser.finish(sink),
             Input::Lines { splitter, parser } => {

@@ -86,16 +86,33 @@ use records::Meta;
 use schema::{Envelope, FullLine, LiteLine, Message, TypeOnly};
 
 /// Reads `projects/<enc-cwd>/<session>.jsonl` and subagent files, line by line.
+/// Its state is serializable ([`super::resume`]); the markers are rebuilt, not stored.
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct ClaudeParser {
     ctx: FileContext,
+    #[serde(skip, default = "usage_marker")]
     usage_marker: Finder<'static>,
+    #[serde(skip, default = "tool_marker")]
     tool_marker: Finder<'static>,
+    #[serde(skip, default = "progress_marker")]
     progress_marker: Finder<'static>,
     /// The last valid timestamp seen, for lines that lack one.
     last_ms: Option<i64>,
     /// How many usage lines without ids had each content key so far (see
     /// [`UsageKey::by_content`]).
     unkeyed_seen: HashMap<String, u32>,
+}
+
+fn usage_marker() -> Finder<'static> {
+    Finder::new(b"\"usage\"")
+}
+
+fn tool_marker() -> Finder<'static> {
+    Finder::new(b"\"tool_")
+}
+
+fn progress_marker() -> Finder<'static> {
+    Finder::new(b"\"agent_progress\"")
 }
 
 impl ClaudeParser {
@@ -105,9 +122,9 @@ impl ClaudeParser {
     pub fn new(ctx: FileContext) -> Self {
         ClaudeParser {
             ctx,
-            usage_marker: Finder::new(b"\"usage\""),
-            tool_marker: Finder::new(b"\"tool_"),
-            progress_marker: Finder::new(b"\"agent_progress\""),
+            usage_marker: usage_marker(),
+            tool_marker: tool_marker(),
+            progress_marker: progress_marker(),
             last_ms: None,
             unkeyed_seen: HashMap::new(),
         }
@@ -289,6 +306,10 @@ fn set_prompt(record: &mut MessageRecord, prompt: Option<(u32, String)>) {
 }
 
 impl LineParser for ClaudeParser {
+    fn state(&self) -> Option<Vec<u8>> {
+        serde_json::to_vec(self).ok()
+    }
+
     fn line(&mut self, number: u64, bytes: &[u8], out: &mut Sink) {
         if is_blank(bytes) {
             out.ignored();

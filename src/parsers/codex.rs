@@ -47,7 +47,9 @@ use crate::parsers::{is_blank, parse_timestamp_ms, FileContext, LineParser};
 use counter::{Counter, Step};
 use records::{call_input, spawn_parent, Envelope, Payload};
 
-/// Reads one Codex rollout file line by line.
+/// Reads one Codex rollout file line by line. Its state is serializable: a grown rollout is read
+/// on from where it ended ([`super::resume`]), with the cumulative counter where it was.
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct CodexParser {
     /// The file's own thread id (first `session_meta`), else derived from the file name.
     session: String,
@@ -281,6 +283,10 @@ impl CodexParser {
 }
 
 impl LineParser for CodexParser {
+    fn state(&self) -> Option<Vec<u8>> {
+        serde_json::to_vec(self).ok()
+    }
+
     fn line(&mut self, number: u64, bytes: &[u8], out: &mut Sink) {
         if is_blank(bytes) {
             out.ignored();

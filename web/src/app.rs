@@ -15,9 +15,12 @@ use agentmeter::ledger::Ledger;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use gloo_timers::callback::Interval;
+
 use crate::analysis::{browser_time_zone, combine, merge_all, Analysis};
-use crate::ingest::pool::{Pool, Progress};
-use crate::ingest::Collected;
+use crate::ingest::picker::{self, FsHandle};
+use crate::ingest::pool::{Pool, Progress, Stored};
+use crate::ingest::{folder, profile, Collected};
 use crate::route::{history, Route};
 use crate::store;
 use crate::ui::dropzone::{DropZone, NoAgentData, ProgressBar};
@@ -39,6 +42,9 @@ pub struct NoData {
 }
 
 const NOT_READ: &str = "not opened: not a .jsonl/.json file, or outside the agent folders";
+
+/// How often Live looks at the remembered folder again.
+pub const LIVE_MS: u32 = 3_000;
 
 /// Where the shown analysis stands with the browser's storage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,9 +94,22 @@ pub struct Controller {
     pub route: RwSignal<Route>,
     /// The analysis the views show: `analysis` under the route's filter and zone.
     pub shown: Memo<Option<Analysis>>,
+    /// The remembered folder's name (Re-scan and Live read it again), if any.
+    pub folder: RwSignal<Option<String>>,
+    /// Live: the remembered folder is read again every [`LIVE_MS`].
+    pub live: RwSignal<bool>,
+    /// What the last scan found, when it is worth saying ("no file changed").
+    pub scan_note: RwSignal<Option<String>>,
+    /// What the workers of the last read stored for the next scan, once they have.
+    pub entries_stored: RwSignal<Option<Stored>>,
     pool: StoredValue<Option<Pool>, LocalStorage>,
     generation: StoredValue<u64>,
     save_seq: StoredValue<u64>,
+    /// The fingerprint of the files the shown analysis was read from (none after an addition).
+    scan: StoredValue<Option<String>>,
+    handle: StoredValue<Option<FsHandle>, LocalStorage>,
+    live_timer: StoredValue<Option<Interval>, LocalStorage>,
+    live_busy: StoredValue<bool>,
 }
 
 impl Controller {
@@ -109,9 +128,17 @@ impl Controller {
             add_mode: RwSignal::new(false),
             route,
             shown: shown(analysis, route),
+            folder: RwSignal::new(None),
+            live: RwSignal::new(false),
+            scan_note: RwSignal::new(None),
+            entries_stored: RwSignal::new(None),
             pool: StoredValue::new_local(None),
             generation: StoredValue::new(0),
             save_seq: StoredValue::new(0),
+            scan: StoredValue::new(None),
+            handle: StoredValue::new_local(None),
+            live_timer: StoredValue::new_local(None),
+            live_busy: StoredValue::new(false),
         }
     }
 
@@ -133,6 +160,19 @@ impl Controller {
             }));
             return;
         }
+        // The same files as the shown analysis (same paths, sizes and times): nothing to read.
+        let add = self.add_mode.get_untracked();
+        let scan = (!add).then(|| collected.fingerprint());
+        if scan.is_some()
+            && scan == self.scan.get_value()
+            && self.analysis.with_untracked(Option::is_some)
+        {
+            profile::mark("rescan_unchanged");
+            self.scan_note
+                .set(Some("No file changed since the last scan".to_owned()));
+            return;
+        }
+        self.scan_note.set(None);
         let generation = self.generation.with_value(|g| g + 1);
         self.generation.set_value(generation);
         let current = move || self.generation.with_value(|g| *g == generation);
@@ -154,9 +194,7 @@ impl Controller {
         };
         // In add mode the shown analysis's ledger joins the merge: the merge law makes adding a
         // folder twice a no-op and the order of additions irrelevant.
-        let base = self
-            .mergeable_ledger()
-            .filter(|_| self.add_mode.get_untracked());
+        let base = self.mergeable_ledger().filter(|_| add);
         // Ledger files hold hashed ids: when one is read now or is part of what is shown, the
         // folders are hashed the same way, so that a session in both counts once.
         let hash_ids = collected.has_ledger() || base.as_ref().is_some_and(|b| b.has_hashed_ids());
@@ -164,22 +202,36 @@ impl Controller {
             if !current() {
                 return;
             }
-            // Drop the pool after this message handler has returned (never from inside it).
-            spawn_local(async move {
-                if current() {
-                    self.pool.set_value(None);
-                }
-            });
             self.progress.set(None);
             match result {
                 Ok(ledgers) => {
                     let fresh = merge_all(ledgers);
-                    self.finish(combine(base.as_deref(), fresh, hash_ids), seen);
+                    self.finish(combine(base.as_deref(), fresh, hash_ids), seen, scan);
                 }
-                Err(message) => self.error.set(Some(message)),
+                Err(message) => {
+                    // Drop the pool after this message handler has returned (never inside it).
+                    spawn_local(async move {
+                        if current() {
+                            self.pool.set_value(None);
+                        }
+                    });
+                    self.error.set(Some(message));
+                }
             }
         };
-        match Pool::start(collected.files, hash_ids, on_progress, on_done) {
+        // The pool is kept until its workers have stored their entries for the next scan.
+        self.entries_stored.set(None);
+        let on_stored = move |stored: Stored| {
+            if current() {
+                self.entries_stored.set(Some(stored));
+                spawn_local(async move {
+                    if current() {
+                        self.pool.set_value(None);
+                    }
+                });
+            }
+        };
+        match Pool::start(collected.files, hash_ids, on_progress, on_done, on_stored) {
             Ok(pool) => self.pool.set_value(Some(pool)),
             Err(message) => {
                 self.progress.set(None);
@@ -188,7 +240,7 @@ impl Controller {
         }
     }
 
-    fn finish(self, ledger: Ledger, seen: Seen) {
+    fn finish(self, ledger: Ledger, seen: Seen, scan: Option<String>) {
         let analysis = Analysis::from_ledger(ledger, browser_time_zone());
         if !analysis.has_agent_data() {
             let opened = analysis.report.files.iter().take(8).map(|f| {
@@ -209,6 +261,7 @@ impl Controller {
             return;
         }
         self.analysis.set(Some(analysis.clone()));
+        self.scan.set_value(scan.clone());
         self.saved.set(Saved::Pending);
         let seq = self.save_seq.with_value(|n| n + 1);
         self.save_seq.set_value(seq);
@@ -219,7 +272,7 @@ impl Controller {
             if self.save_seq.get_value() != seq {
                 return; // cleared, or a newer result took over meanwhile
             }
-            let result = store::save(&analysis).await;
+            let result = store::save(&analysis, scan.as_deref()).await;
             if self.save_seq.get_value() != seq {
                 return; // a newer result is being saved; its own save reports
             }
@@ -285,10 +338,15 @@ impl Controller {
         self.progress.set(None);
     }
 
-    /// Forgets the shown and the saved analysis.
+    /// Forgets the shown and the saved analysis, the remembered folder and the re-scan entries.
     pub fn clear(self) {
         self.cancel();
+        self.set_live(false);
         self.analysis.set(None);
+        self.scan.set_value(None);
+        self.scan_note.set(None);
+        self.handle.set_value(None);
+        self.folder.set(None);
         self.add_mode.set(false);
         self.no_data.set(None);
         self.error.set(None);
@@ -296,21 +354,92 @@ impl Controller {
         self.save_seq.update_value(|n| *n += 1);
         self.saved.set(Saved::Yes);
         spawn_local(async move {
-            if let Err(e) = store::clear().await {
+            let cleared = store::clear().await.and(folder::forget().await);
+            folder::forget_scan_entries();
+            if let Err(e) = cleared {
                 self.error
                     .set(Some(format!("Could not clear saved data: {e}")));
             }
         });
     }
 
+    /// Remembers a folder opened with the directory picker, for Re-scan and Live.
+    pub fn remember(self, handle: FsHandle) {
+        self.folder.set(Some(handle.name()));
+        self.handle.set_value(Some(handle.clone()));
+        spawn_local(async move {
+            if let Err(e) = folder::remember(&handle).await {
+                self.error
+                    .set(Some(format!("The folder cannot be remembered: {e}")));
+            }
+        });
+    }
+
+    /// Reads the remembered folder again (only new or changed files are parsed). Call it from a
+    /// click: the browser may ask again for permission to read the folder.
+    pub fn rescan(self) {
+        let Some(handle) = self.handle.get_value() else {
+            return;
+        };
+        spawn_local(async move {
+            if !folder::permitted(&handle, true).await {
+                self.error.set(Some(format!(
+                    "Reading “{}” again was not allowed: open it again to re-scan it.",
+                    handle.name()
+                )));
+                return;
+            }
+            let collected = picker::walk_directory(&handle).await;
+            self.run(collected);
+        });
+    }
+
+    /// Turns Live on or off: the remembered folder is read again every [`LIVE_MS`] while it is on.
+    pub fn set_live(self, on: bool) {
+        self.live.set(on);
+        let timer = on.then(|| Interval::new(LIVE_MS, move || self.live_tick()));
+        self.live_timer.set_value(timer);
+    }
+
+    fn live_tick(self) {
+        if self.live_busy.get_value() || self.progress.get_untracked().is_some() {
+            return;
+        }
+        let Some(handle) = self.handle.get_value() else {
+            return;
+        };
+        self.live_busy.set_value(true);
+        spawn_local(async move {
+            if folder::permitted(&handle, false).await {
+                let collected = picker::walk_directory(&handle).await;
+                if self.live.get_untracked() && self.progress.get_untracked().is_none() {
+                    self.run(collected);
+                }
+            } else {
+                self.set_live(false);
+                self.error.set(Some(
+                    "Live stopped: the browser no longer lets this page read the folder. Press Re-scan to allow it again.".to_owned(),
+                ));
+            }
+            self.live_busy.set_value(false);
+        });
+    }
+
     /// Shows the saved analysis, if nothing else has been shown meanwhile.
     pub fn restore(self) {
         spawn_local(async move {
-            if let Some(saved) = store::load().await {
+            if let Some((saved, scan)) = store::load().await {
                 if self.analysis.get_untracked().is_none()
                     && self.progress.get_untracked().is_none()
                 {
                     self.analysis.set(Some(saved));
+                    self.scan.set_value(scan);
+                }
+            }
+            if self.handle.with_value(Option::is_none) {
+                if let Some(handle) = folder::recall().await {
+                    self.folder.set(Some(handle.name()));
+                    self.handle.set_value(Some(handle));
                 }
             }
         });
@@ -387,7 +516,8 @@ pub fn App() -> impl IntoView {
             </div>
             <div class="meta small muted">
                 {move || report().map(|r| format!("Days in {} · prices: {}", r.time_zone, r.prices))}
-                {move || (has_analysis() && ctl.saved.get() == Saved::Pending).then(|| " · saving in this browser…")}
+                {move || (has_analysis() && ctl.saved.get() == Saved::Pending).then_some(" · saving in this browser…")}
+                {move || ctl.scan_note.get().map(|n| view! { <span data-testid="scan-note">{format!(" · {n}")}</span> })}
             </div>
             <div class="top-actions">
                 <ThemeToggle />
@@ -405,7 +535,8 @@ pub fn App() -> impl IntoView {
             {move || ctl.error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
             <NoAgentData />
             <Show when=has_analysis>
-                <div class="dashboard" data-testid="dashboard" data-saved=move || ctl.saved.get().attr()>
+                <div class="dashboard" data-testid="dashboard" data-saved=move || ctl.saved.get().attr()
+                    data-entries-stored=move || ctl.entries_stored.get().map_or(0, |s| s.files).to_string()>
                     <Nav />
                     <FilterBar />
                     <Show when=move || filter_unavailable(ctl)>

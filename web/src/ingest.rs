@@ -8,9 +8,11 @@
 
 pub mod demo;
 pub mod drop;
+pub mod folder;
 pub mod picker;
 pub mod pool;
 pub mod profile;
+pub mod zip;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -97,6 +99,28 @@ impl Collected {
             .any(|f| agentmeter::ledger::file::is_ledger_name(&f.path))
     }
 
+    /// The kept files as they are now, for telling an unchanged folder at once: a hash (FNV-1a,
+    /// 64 bits, hex) of every path, size and modification time, in path order.
+    #[must_use]
+    pub fn fingerprint(&self) -> String {
+        let mut rows: Vec<(&str, u64, f64)> = self
+            .files
+            .iter()
+            .map(|f| {
+                (
+                    f.path.as_str(),
+                    f.file.size() as u64,
+                    f.file.last_modified(),
+                )
+            })
+            .collect();
+        rows.sort_by(|a, b| a.0.cmp(b.0));
+        fingerprint_of(
+            rows.iter()
+                .map(|(p, size, mtime)| (*p, *size, mtime.to_bits())),
+        )
+    }
+
     /// Total bytes of the kept files.
     #[must_use]
     pub fn total_bytes(&self) -> u64 {
@@ -104,6 +128,42 @@ impl Collected {
         profile::mark("run_start");
         self.files.iter().map(|f| f.file.size() as u64).sum()
     }
+}
+
+/// [`Collected::fingerprint`] over `(path, size, mtime bits)` rows in path order.
+#[must_use]
+pub fn fingerprint_of<'a>(rows: impl IntoIterator<Item = (&'a str, u64, u64)>) -> String {
+    const PRIME: u64 = 0x0100_0000_01b3;
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |bytes: &[u8]| {
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(PRIME);
+        }
+    };
+    let mut n = 0u64;
+    for (path, size, mtime) in rows {
+        eat(path.as_bytes());
+        eat(&[0]);
+        eat(&size.to_le_bytes());
+        eat(&mtime.to_le_bytes());
+        n += 1;
+    }
+    format!("{n}:{h:016x}")
+}
+
+/// True for a zip archive's name (read member by member in the worker, see [`zip`]).
+#[must_use]
+pub fn is_zip_name(path: &str) -> bool {
+    path.rsplit('/')
+        .next()
+        .is_some_and(|n| n.len() > 4 && n[n.len() - 4..].eq_ignore_ascii_case(".zip"))
+}
+
+/// True for names worth reading: transcripts and zip archives of them.
+#[must_use]
+pub fn is_readable_name(path: &str) -> bool {
+    is_candidate_name(path) || is_zip_name(path)
 }
 
 /// How paths below one dropped folder are judged: the core's rule, shared with the CLI walk.
@@ -128,7 +188,7 @@ pub fn keep_mask(paths: &[String]) -> Vec<bool> {
     paths
         .iter()
         .map(|p| {
-            if !is_candidate_name(p) {
+            if !is_readable_name(p) {
                 return false;
             }
             match p.split_once('/') {
@@ -223,7 +283,28 @@ mod tests {
     }
 
     #[test]
+    fn a_fingerprint_changes_with_any_path_size_or_time() {
+        let base = fingerprint_of([("a.jsonl", 10, 1), ("b.jsonl", 20, 2)]);
+        assert_eq!(
+            base,
+            fingerprint_of([("a.jsonl", 10, 1), ("b.jsonl", 20, 2)])
+        );
+        for other in [
+            fingerprint_of([("a.jsonl", 11, 1), ("b.jsonl", 20, 2)]),
+            fingerprint_of([("a.jsonl", 10, 3), ("b.jsonl", 20, 2)]),
+            fingerprint_of([("a.jsonl", 10, 1), ("c.jsonl", 20, 2)]),
+            fingerprint_of([("a.jsonl", 10, 1)]),
+            fingerprint_of([("a.jsonl", 10, 1), ("b.jsonl", 20, 2), ("c.jsonl", 0, 0)]),
+        ] {
+            assert_ne!(base, other);
+        }
+    }
+
+    #[test]
     fn loose_files_are_kept_by_name() {
-        assert_eq!(kept(&["a.jsonl", "b.txt", "c.json"]), ["a.jsonl", "c.json"]);
+        assert_eq!(
+            kept(&["a.jsonl", "b.txt", "c.json", "d.ZIP", "zip"]),
+            ["a.jsonl", "c.json", "d.ZIP"]
+        );
     }
 }

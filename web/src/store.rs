@@ -1,11 +1,14 @@
 //! Keeps the last analysis in IndexedDB so the dashboard is there again when the app reopens.
 //!
-//! One record under one key: the report JSON (what is drawn) and, when it is not too large, the
-//! merged ledger JSON (what a later re-summary or merge needs). Nothing leaves the browser. A
-//! record written by another report version is ignored rather than half-read.
+//! One record under one key: the report JSON (what is drawn), when it is not too large the
+//! merged ledger JSON (what a later re-summary or merge needs), and the fingerprint of the files
+//! it was read from (a re-scan that finds the same files has nothing to do). Nothing leaves the
+//! browser. A record written by another report version is ignored rather than half-read. The
+//! same store keeps the remembered folder's handle ([`crate::ingest::folder`]).
 
 use agentmeter::ledger::Ledger;
 use agentmeter::report::{Report, REPORT_VERSION};
+use gloo_timers::callback::Timeout;
 use js_sys::{Object, Reflect};
 use rexie::{ObjectStore, Rexie, TransactionMode};
 use wasm_bindgen::prelude::Closure;
@@ -33,7 +36,7 @@ async fn open() -> Result<Rexie, String> {
 /// # Errors
 /// When IndexedDB is unavailable (private mode, quota) — the caller shows it, the result stays on
 /// screen.
-pub async fn save(analysis: &Analysis) -> Result<(), String> {
+pub async fn save(analysis: &Analysis, scan: Option<&str>) -> Result<(), String> {
     let t0 = crate::ingest::profile::now();
     let report = serde_json::to_string(&*analysis.report).map_err(|e| e.to_string())?;
     let ledger = serde_json::to_string(&*analysis.ledger)
@@ -46,6 +49,7 @@ pub async fn save(analysis: &Analysis) -> Result<(), String> {
     set("version", JsValue::from(REPORT_VERSION))
         .and_then(|()| set("report", JsValue::from(report)))
         .and_then(|()| set("ledger", ledger.map_or(JsValue::NULL, JsValue::from)))
+        .and_then(|()| set("scan", scan.map_or(JsValue::NULL, JsValue::from)))
         .map_err(|e| format!("{e:?}"))?;
     let db = open().await?;
     let tx = db
@@ -68,19 +72,25 @@ pub async fn after_paint() {
         return;
     };
     let promise = js_sys::Promise::new(&mut |resolve: js_sys::Function, _| {
-        let w = window.clone();
         let r = resolve.clone();
         let after_frame = Closure::once_into_js(move || {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&r, 0);
+            Timeout::new(0, move || {
+                let _ = r.call0(&JsValue::NULL);
+            })
+            .forget();
         });
         let _ = window.request_animation_frame(after_frame.unchecked_ref());
-        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 250);
+        Timeout::new(250, move || {
+            let _ = resolve.call0(&JsValue::NULL);
+        })
+        .forget();
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
-/// The last saved analysis, if any (and readable by this version).
-pub async fn load() -> Option<Analysis> {
+/// The last saved analysis, if any (and readable by this version), with the fingerprint of the
+/// files it was read from.
+pub async fn load() -> Option<(Analysis, Option<String>)> {
     let db = open().await.ok()?;
     let tx = db.transaction(&[STORE], TransactionMode::ReadOnly).ok()?;
     let store = tx.store(STORE).ok()?;
@@ -97,11 +107,64 @@ pub async fn load() -> Option<Analysis> {
         .and_then(|v| v.as_string())
         .and_then(|s| serde_json::from_str(&s).ok())
         .unwrap_or_default();
-    Some(Analysis {
-        report: report.into(),
-        ledger: ledger.into(),
-        core: None,
-    })
+    let scan = get("scan").and_then(|v| v.as_string());
+    Some((
+        Analysis {
+            report: report.into(),
+            ledger: ledger.into(),
+            core: None,
+        },
+        scan,
+    ))
+}
+
+/// Keeps `value` (any structured-cloneable value) under `key`.
+///
+/// # Errors
+/// When IndexedDB is unavailable.
+pub async fn put_value(key: &str, value: &JsValue) -> Result<(), String> {
+    let db = open().await?;
+    let tx = db
+        .transaction(&[STORE], TransactionMode::ReadWrite)
+        .map_err(|e| e.to_string())?;
+    let store = tx.store(STORE).map_err(|e| e.to_string())?;
+    store
+        .put(value, Some(&JsValue::from(key)))
+        .await
+        .map_err(|e| e.to_string())?;
+    tx.done().await.map_err(|e| e.to_string())?;
+    db.close();
+    Ok(())
+}
+
+/// The value under `key`, if any.
+pub async fn get_value(key: &str) -> Option<JsValue> {
+    let db = open().await.ok()?;
+    let tx = db.transaction(&[STORE], TransactionMode::ReadOnly).ok()?;
+    let store = tx.store(STORE).ok()?;
+    let value = store.get(JsValue::from(key)).await.ok()?;
+    let _ = tx.done().await;
+    db.close();
+    value
+}
+
+/// Deletes the value under `key`.
+///
+/// # Errors
+/// When IndexedDB is unavailable.
+pub async fn delete_value(key: &str) -> Result<(), String> {
+    let db = open().await?;
+    let tx = db
+        .transaction(&[STORE], TransactionMode::ReadWrite)
+        .map_err(|e| e.to_string())?;
+    let store = tx.store(STORE).map_err(|e| e.to_string())?;
+    store
+        .delete(JsValue::from(key))
+        .await
+        .map_err(|e| e.to_string())?;
+    tx.done().await.map_err(|e| e.to_string())?;
+    db.close();
+    Ok(())
 }
 
 /// Forgets the saved analysis.

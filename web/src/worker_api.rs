@@ -11,8 +11,11 @@
 use agentmeter::detect::{self, Classification};
 use agentmeter::ledger::Ledger;
 use agentmeter::lines::{Line, LineSplitter};
+use agentmeter::parsers::resume::Checkpoint;
 use agentmeter::parsers::FileParser;
 use wasm_bindgen::prelude::*;
+
+use crate::ingest::zip;
 
 /// How many leading bytes the worker must pass to [`LedgerBuilder::begin`].
 #[wasm_bindgen]
@@ -26,6 +29,71 @@ pub fn head_bytes() -> usize {
 #[must_use]
 pub fn is_candidate_name(path: &str) -> bool {
     detect::is_candidate_name(path)
+}
+
+/// How many bytes from the end of a zip archive [`zip_directory`] needs.
+#[wasm_bindgen]
+#[must_use]
+pub fn zip_tail_bytes() -> usize {
+    zip::TAIL_BYTES
+}
+
+/// Where a zip archive's central directory is, from its last bytes (`tail` starts at byte
+/// `tail_start`): JSON `{"offset","size","entries"}`, or `{"error"}`.
+#[wasm_bindgen]
+#[must_use]
+pub fn zip_directory(tail: &[u8], tail_start: f64) -> String {
+    match zip::find_directory(tail, size_u64(tail_start)) {
+        Ok(dir) => serde_json::to_string(&dir).unwrap_or_default(),
+        Err(e) => serde_json::json!({ "error": e.to_string() }).to_string(),
+    }
+}
+
+/// The members of the archive at `archive` worth reading, from its central directory: JSON
+/// `{"members": [{"path", "method", "compressed", "size", "offset", "skip"?}]}` (paths are
+/// `archive/member`; members are pruned like a dropped folder's files; `skip` says why one
+/// cannot be read), or `{"error"}`.
+#[wasm_bindgen]
+#[must_use]
+pub fn zip_members(archive: &str, directory: &[u8]) -> String {
+    let members = match zip::read_directory(directory) {
+        Ok(m) => m,
+        Err(e) => return serde_json::json!({ "error": e.to_string() }).to_string(),
+    };
+    let files: Vec<zip::Member> = members.into_iter().filter(|m| !m.is_dir()).collect();
+    let names: Vec<String> = files.iter().map(|m| m.name.clone()).collect();
+    let listed: Vec<serde_json::Value> = files
+        .iter()
+        .zip(crate::ingest::keep_mask(&names))
+        .filter(|(_, keep)| *keep)
+        .map(|(m, _)| {
+            serde_json::json!({
+                "path": format!("{archive}/{}", m.name),
+                "method": m.method,
+                "compressed": m.compressed,
+                "size": m.size,
+                "offset": m.local_offset,
+                "skip": m.unreadable(),
+            })
+        })
+        .collect();
+    serde_json::json!({ "members": listed }).to_string()
+}
+
+/// Where a zip member's data starts, from the first bytes of its local header; -1 when they are
+/// not a local header.
+#[wasm_bindgen]
+#[must_use]
+pub fn zip_data_offset(local: &[u8], local_offset: f64) -> f64 {
+    let probe = zip::Member {
+        name: String::new(),
+        method: 0,
+        encrypted: false,
+        compressed: 0,
+        size: 0,
+        local_offset: size_u64(local_offset),
+    };
+    zip::data_offset(&probe, local).map_or(-1.0, |at| at as f64)
 }
 
 /// One worker's accumulating ledger and the file it is reading now.
@@ -53,7 +121,17 @@ pub struct LedgerBuilder {
     /// Ledger files that could not be imported: (path, size, reason, source), listed after the
     /// hashing so that the user sees which file it was.
     refused: Vec<(String, u64, String, Option<String>)>,
+    /// Keep a stored entry for each file read ([`take_entry`](Self::take_entry)), for re-scans.
+    keep_entries: bool,
+    /// The entry of the file finished last, until the worker takes it.
+    entry: Option<Vec<u8>>,
+    /// A resumed file's records from before its checkpoint, added when the file is finished.
+    resumed_records: Option<Ledger>,
 }
+
+/// A stored entry's first byte: what follows it.
+const ENTRY_LEDGER: u8 = 0;
+const ENTRY_CHECKPOINT: u8 = 1;
 
 #[wasm_bindgen]
 impl LedgerBuilder {
@@ -136,6 +214,85 @@ impl LedgerBuilder {
         lines as f64
     }
 
+    /// Makes [`finish_file`](Self::finish_file) and skipped files leave an entry to store
+    /// ([`take_entry`](Self::take_entry)): a checkpoint for a resumable file (read on from its
+    /// end when it grows), else the file's own ledger (reused while it is unchanged).
+    pub fn keep_entries(&mut self, keep: bool) {
+        self.keep_entries = keep;
+    }
+
+    /// The entry left by the file finished or skipped last, once.
+    pub fn take_entry(&mut self) -> Option<Vec<u8>> {
+        self.entry.take()
+    }
+
+    /// Adds an unchanged file from its stored entry. False when the entry cannot be read (the
+    /// caller then reads the file).
+    pub fn add_entry(&mut self, path: &str, entry: &[u8]) -> bool {
+        match entry.split_first() {
+            Some((&ENTRY_LEDGER, wire)) => match Ledger::from_wire(wire) {
+                Ok(one) if one.files.contains_key(path) && one.files.len() == 1 => {
+                    self.ledger.merge(one);
+                    true
+                }
+                _ => false,
+            },
+            Some((&ENTRY_CHECKPOINT, bytes)) => {
+                let Some(cp) = Checkpoint::from_bytes(bytes)
+                    .ok()
+                    .filter(|c| c.path() == path)
+                else {
+                    return false;
+                };
+                let Ok((parser, records)) = FileParser::resume(cp) else {
+                    return false;
+                };
+                self.ledger.merge(records);
+                self.ledger.add_file(parser.finish());
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Where a stored entry lets `path` be read on from: the byte after its checkpoint, or -1
+    /// when it cannot (not a checkpoint, another path, unreadable).
+    #[must_use]
+    pub fn resumable_at(&self, path: &str, entry: &[u8]) -> f64 {
+        match entry.split_first() {
+            Some((&ENTRY_CHECKPOINT, bytes)) => Checkpoint::from_bytes(bytes)
+                .ok()
+                .filter(|c| c.path() == path)
+                .map_or(-1.0, |c| c.bytes() as f64),
+            _ => -1.0,
+        }
+    }
+
+    /// Opens `path` from its stored checkpoint: the caller pushes the bytes after
+    /// [`resumable_at`](Self::resumable_at) and calls [`finish_file`](Self::finish_file). False
+    /// when the entry cannot be resumed.
+    pub fn resume_entry(&mut self, path: &str, entry: &[u8]) -> bool {
+        self.current = None;
+        self.resumed_records = None;
+        let Some((&ENTRY_CHECKPOINT, bytes)) = entry.split_first() else {
+            return false;
+        };
+        let Some(cp) = Checkpoint::from_bytes(bytes)
+            .ok()
+            .filter(|c| c.path() == path)
+        else {
+            return false;
+        };
+        match FileParser::resume(cp) {
+            Ok((parser, records)) => {
+                self.current = Some(parser);
+                self.resumed_records = Some(records);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
     /// Feeds the next chunk of the current file (any size; lines may span chunks).
     pub fn push(&mut self, chunk: &[u8]) {
         if let Some(parser) = self.current.as_mut() {
@@ -148,14 +305,38 @@ impl LedgerBuilder {
     /// Ends the current file and adds its records and line report to the ledger (a ledger
     /// file: imports it, or lists it as skipped with the reason it could not be).
     pub fn finish_file(&mut self) {
-        if let Some(parser) = self.current.take() {
-            let mut sink = parser.finish();
-            sink.report.source.clone_from(&self.source);
-            self.ledger.add_file(sink);
-        }
         if let Some(bytes) = self.ledger_file.take() {
             self.import_ledger(&bytes);
+            return;
         }
+        let Some(mut parser) = self.current.take() else {
+            return;
+        };
+        if let Some(records) = self.resumed_records.take() {
+            self.ledger.merge(records);
+        }
+        if !self.keep_entries {
+            self.ledger.add_file(self.labelled(parser.finish()));
+            return;
+        }
+        if let Some(cp) = parser.checkpoint() {
+            let mut entry = vec![ENTRY_CHECKPOINT];
+            entry.extend_from_slice(&cp.to_bytes());
+            self.entry = Some(entry);
+            self.ledger.merge(cp.records);
+            self.ledger.add_file(self.labelled(parser.finish()));
+        } else {
+            let mut one = Ledger::new();
+            one.add_file(self.labelled(parser.finish()));
+            self.keep_ledger_entry(&one);
+            self.ledger.merge(one);
+        }
+    }
+
+    fn keep_ledger_entry(&mut self, one: &Ledger) {
+        let mut entry = vec![ENTRY_LEDGER];
+        entry.extend_from_slice(&one.to_wire());
+        self.entry = Some(entry);
     }
 
     /// Drops a file that could not be read to the end (the browser refused a slice), listing it
@@ -163,6 +344,8 @@ impl LedgerBuilder {
     pub fn abort_file(&mut self, path: &str, size: f64, reason: &str) {
         self.current = None;
         self.ledger_file = None;
+        self.resumed_records = None;
+        self.entry = None;
         self.note_skipped(path, size_u64(size), reason);
     }
 
@@ -208,29 +391,43 @@ impl LedgerBuilder {
     fn classify(&mut self, path: &str, head: &[u8], size: f64) -> bool {
         self.current = None;
         self.ledger_file = None;
+        self.resumed_records = None;
         if agentmeter::ledger::file::is_ledger_name(path) {
             // Read whole and imported at the end: a ledger is a few percent of its transcripts.
+            // (Not kept as a re-scan entry: it is imported again whole, which is cheap.)
             self.ledger_file = Some(Vec::with_capacity(size_u64(size).min(1 << 30) as usize));
             self.ledger_path = Some(path.to_owned());
             return true;
         }
-        match detect::classify(path, head) {
+        let reason = match detect::classify(path, head) {
             Classification::Parse { format, ctx } => {
                 self.current = Some(FileParser::new(format, ctx));
-                true
+                return true;
             }
-            Classification::Known { what } => {
-                self.note_skipped(path, size_u64(size), &what);
-                false
+            Classification::Known { what } => what,
+            Classification::Unrecognized { reason } => reason,
+        };
+        if self.keep_entries {
+            let mut one = Ledger::new();
+            one.note_skipped(path, size_u64(size), &reason);
+            if let Some(report) = one.files.get_mut(path) {
+                report.source.clone_from(&self.source);
             }
-            Classification::Unrecognized { reason } => {
-                self.note_skipped(path, size_u64(size), &reason);
-                false
-            }
+            self.keep_ledger_entry(&one);
+            self.ledger.merge(one);
+        } else {
+            self.note_skipped(path, size_u64(size), &reason);
         }
+        false
     }
 
     /// Lists a file as skipped, under the current source.
+    /// `sink` with the current file's source label.
+    fn labelled(&self, mut sink: agentmeter::parsers::Sink) -> agentmeter::parsers::Sink {
+        sink.report.source.clone_from(&self.source);
+        sink
+    }
+
     fn note_skipped(&mut self, path: &str, size: u64, reason: &str) {
         self.ledger.note_skipped(path, size, reason);
         if let Some(report) = self.ledger.files.get_mut(path) {
@@ -260,5 +457,72 @@ impl LedgerBuilder {
     #[must_use]
     pub fn ledger(&self) -> &Ledger {
         &self.ledger
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CODEX: &[u8] = include_bytes!(
+        "../../fixtures/codex/derived/rollout-2025-09-19T09-10-00-01996140-77aa-7b21-8c3e-0f4d2a9e6b10.jsonl"
+    );
+    const PATH: &str = "sessions/2025/09/19/rollout-2025-09-19T09-10-00-01996140-77aa-7b21-8c3e-0f4d2a9e6b10.jsonl";
+
+    fn read(builder: &mut LedgerBuilder, bytes: &[u8]) -> Option<Vec<u8>> {
+        builder.begin(PATH, bytes, bytes.len() as f64);
+        builder.finish_file();
+        builder.take_entry()
+    }
+
+    fn whole(bytes: &[u8]) -> Ledger {
+        let mut b = LedgerBuilder::new();
+        read(&mut b, bytes);
+        b.ledger().clone()
+    }
+
+    #[test]
+    fn a_grown_file_read_on_from_its_entry_equals_a_full_read() {
+        let cut = CODEX.len() * 2 / 3;
+        let mut first = LedgerBuilder::new();
+        first.keep_entries(true);
+        let entry = read(&mut first, &CODEX[..cut]).expect("an entry");
+        assert_eq!(first.ledger(), &whole(&CODEX[..cut]));
+        let mut next = LedgerBuilder::new();
+        next.keep_entries(true);
+        assert_eq!(next.resumable_at(PATH, &entry), cut as f64);
+        assert!(next.resume_entry(PATH, &entry));
+        next.push(&CODEX[cut..]);
+        next.finish_file();
+        assert!(next.take_entry().is_some());
+        assert_eq!(next.ledger(), &whole(CODEX));
+    }
+
+    #[test]
+    fn an_unchanged_file_is_added_from_its_entry() {
+        let mut first = LedgerBuilder::new();
+        first.keep_entries(true);
+        let entry = read(&mut first, CODEX).expect("an entry");
+        let mut again = LedgerBuilder::new();
+        assert!(again.add_entry(PATH, &entry));
+        assert_eq!(again.ledger(), &whole(CODEX));
+        // An entry is never used for another path.
+        assert!(!LedgerBuilder::new().add_entry("other.jsonl", &entry));
+        assert_eq!(
+            LedgerBuilder::new().resumable_at("other.jsonl", &entry),
+            -1.0
+        );
+    }
+
+    #[test]
+    fn a_skipped_file_leaves_a_ledger_entry() {
+        let mut b = LedgerBuilder::new();
+        b.keep_entries(true);
+        assert!(!b.begin("x/notes.json", br#"{"a":1}"#, 7.0));
+        let entry = b.take_entry().expect("an entry");
+        let mut again = LedgerBuilder::new();
+        assert!(again.add_entry("x/notes.json", &entry));
+        assert_eq!(again.ledger(), b.ledger());
+        assert_eq!(again.resumable_at("x/notes.json", &entry), -1.0);
     }
 }

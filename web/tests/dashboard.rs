@@ -171,8 +171,15 @@ async fn sessions_table_sorts_by_clicked_column() {
 #[wasm_bindgen_test]
 async fn last_analysis_round_trips_through_indexeddb() {
     let a = analysis();
-    agentmeter_web::store::save(&a).await.unwrap();
-    let loaded = agentmeter_web::store::load().await.expect("saved analysis");
+    agentmeter_web::store::save(&a, Some("2:00ff"))
+        .await
+        .unwrap();
+    let (loaded, scan) = agentmeter_web::store::load().await.expect("saved analysis");
+    assert_eq!(
+        scan.as_deref(),
+        Some("2:00ff"),
+        "the files' fingerprint is kept with it"
+    );
     assert_eq!(*loaded.report, *a.report);
     assert_eq!(*loaded.ledger, *a.ledger);
     agentmeter_web::store::clear().await.unwrap();

@@ -46,7 +46,7 @@ pub(crate) enum Step {
 }
 
 /// The per-file cumulative counter.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Counter {
     /// The last cumulative total seen (or reconstructed from `last_token_usage`).
     prev: Option<Usage>,

@@ -92,7 +92,7 @@ pub(crate) struct Info<'a> {
 
 /// One usage block as Codex writes it: `input_tokens` includes `cached_input_tokens`, and
 /// `output_tokens` includes `reasoning_output_tokens`.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 pub(crate) struct Usage {
     #[serde(default)]
     pub input_tokens: u64,

@@ -12,8 +12,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{DragEvent, FileSystemDirectoryEntry, FileSystemEntry, FileSystemFileEntry};
 
-use super::{profile, Collected, Scope};
-use agentmeter::detect::is_candidate_name;
+use super::{is_readable_name, profile, Collected, Scope};
 
 /// Everything dropped, as entries (call inside the `drop` handler, before any `.await`).
 /// Items without an entry (a dragged string, an old browser) fall back to their `File`.
@@ -59,7 +58,7 @@ pub async fn collect(entries: Vec<FileSystemEntry>, loose: Vec<web_sys::File>) -
     let mut out = Collected::default();
     for file in loose {
         let name = file.name();
-        if is_candidate_name(&name) {
+        if is_readable_name(&name) {
             out.keep(file, name);
         } else {
             out.skip(&name);
@@ -76,7 +75,7 @@ pub async fn collect(entries: Vec<FileSystemEntry>, loose: Vec<web_sys::File>) -
             walk(children, &root, "", &scope, &mut out).await;
         } else if entry.is_file() {
             let name = entry.name();
-            if is_candidate_name(&name) {
+            if is_readable_name(&name) {
                 if let Some(file) = file_of(entry.unchecked_ref()).await {
                     out.keep(file, name);
                 }
@@ -116,7 +115,7 @@ async fn walk(
                 let grand = read_all(&dir).await;
                 stack.push((child_rel, grand));
             } else if child.is_file() {
-                if !is_candidate_name(&name) || !scope.visit(&child_rel) {
+                if !is_readable_name(&name) || !scope.visit(&child_rel) {
                     out.skip(&shown);
                     continue;
                 }

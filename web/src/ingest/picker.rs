@@ -8,8 +8,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::FileList;
 
-use super::{keep_mask, profile, Collected, Scope};
-use agentmeter::detect::is_candidate_name;
+use super::{is_readable_name, keep_mask, profile, Collected, Scope};
 
 #[wasm_bindgen]
 extern "C" {
@@ -21,11 +20,12 @@ extern "C" {
 
     /// A File System Access handle (file or directory); bound by hand because web-sys keeps these
     /// behind its unstable-API cfg.
-    type FsHandle;
+    #[derive(Clone)]
+    pub type FsHandle;
     #[wasm_bindgen(method, getter)]
     fn kind(this: &FsHandle) -> String;
     #[wasm_bindgen(method, getter)]
-    fn name(this: &FsHandle) -> String;
+    pub fn name(this: &FsHandle) -> String;
     #[wasm_bindgen(method, js_name = getFile)]
     fn get_file(this: &FsHandle) -> Promise;
     #[wasm_bindgen(method)]
@@ -80,7 +80,8 @@ pub fn has_directory_picker() -> bool {
 }
 
 /// Asks for a folder with `showDirectoryPicker()` and walks it. `None` when the user cancels.
-pub async fn pick_directory() -> Option<Collected> {
+/// The handle comes back too, to be remembered for re-scans ([`super::folder`]).
+pub async fn pick_directory() -> Option<(FsHandle, Collected)> {
     let window = web_sys::window()?;
     let picker: Function = Reflect::get(&window, &"showDirectoryPicker".into())
         .ok()?
@@ -88,11 +89,17 @@ pub async fn pick_directory() -> Option<Collected> {
         .ok()?;
     let promise: Promise = picker.call0(&window).ok()?.dyn_into().ok()?;
     let root: FsHandle = JsFuture::from(promise).await.ok()?.unchecked_into();
+    let collected = walk_directory(&root).await;
+    Some((root, collected))
+}
+
+/// Walks a directory handle like a dropped folder (the same pruning).
+pub async fn walk_directory(root: &FsHandle) -> Collected {
     profile::reset();
     profile::mark("collect_start");
     let mut out = Collected::default();
     let root_name = root.name();
-    let top = list(&root).await;
+    let top = list(root).await;
     let names: Vec<String> = top.iter().map(FsHandle::name).collect();
     let scope = Scope::for_root(&root_name, names.iter().map(String::as_str));
     out.seen_dirs += 1;
@@ -112,7 +119,7 @@ pub async fn pick_directory() -> Option<Collected> {
                     let grand = list(&child).await;
                     stack.push((child_rel, grand));
                 }
-            } else if is_candidate_name(&name) && scope.visit(&child_rel) {
+            } else if is_readable_name(&name) && scope.visit(&child_rel) {
                 if let Ok(file) = JsFuture::from(child.get_file()).await {
                     out.keep(file.unchecked_into(), shown);
                 }
@@ -122,7 +129,7 @@ pub async fn pick_directory() -> Option<Collected> {
         }
     }
     profile::mark("collect_end");
-    Some(out)
+    out
 }
 
 /// The children of a directory handle (`for await (const h of dir.values())`).

@@ -12,6 +12,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use agentmeter::ledger::Ledger;
+use gloo_events::EventListener;
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
@@ -28,6 +29,16 @@ pub struct Progress {
 }
 
 type DoneFn = Box<dyn FnOnce(Result<Vec<Ledger>, String>)>;
+type StoredFn = Box<dyn FnOnce(Stored)>;
+
+/// What the workers stored for the next scan.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stored {
+    pub files: u64,
+    pub bytes: u64,
+    /// False when a worker could not write (no IndexedDB, quota).
+    pub ok: bool,
+}
 
 struct Shared {
     /// Per worker: (files done, bytes done).
@@ -39,6 +50,10 @@ struct Shared {
     totals: Progress,
     on_progress: Box<dyn Fn(Progress)>,
     on_done: Option<DoneFn>,
+    /// Which workers have written their entries, and the sums so far.
+    stored: Vec<bool>,
+    stored_sum: Stored,
+    on_stored: Option<StoredFn>,
 }
 
 impl Shared {
@@ -59,14 +74,16 @@ impl Shared {
 
 /// Running workers; dropping or [`Pool::cancel`]ling terminates them.
 pub struct Pool {
+    shared: Rc<RefCell<Shared>>,
     workers: Vec<Worker>,
-    _handlers: Vec<Closure<dyn FnMut(MessageEvent)>>,
-    _error_handlers: Vec<Closure<dyn FnMut(ErrorEvent)>>,
+    /// The workers' message and error listeners (removed when the pool is dropped).
+    _listeners: Vec<EventListener>,
 }
 
 impl Pool {
     /// Starts reading `files`. `on_progress` is called as workers report progress; `on_done`
-    /// once, with the workers' ledgers already merged (one ledger) or the first error.
+    /// once, with the workers' ledgers already merged (one ledger) or the first error;
+    /// `on_stored` once every worker has stored its entries for the next scan.
     ///
     /// # Errors
     /// When a worker cannot be created.
@@ -75,6 +92,7 @@ impl Pool {
         hash_ids: bool,
         on_progress: impl Fn(Progress) + 'static,
         on_done: impl FnOnce(Result<Vec<Ledger>, String>) + 'static,
+        on_stored: impl FnOnce(Stored) + 'static,
     ) -> Result<Pool, String> {
         profile::mark("pool_start");
         let n = worker_count().min(files.len()).max(1);
@@ -92,11 +110,17 @@ impl Pool {
             totals,
             on_progress: Box::new(on_progress),
             on_done: Some(Box::new(on_done)),
+            stored: vec![false; n],
+            stored_sum: Stored {
+                ok: true,
+                ..Stored::default()
+            },
+            on_stored: Some(Box::new(on_stored)),
         }));
         let mut pool = Pool {
+            shared: shared.clone(),
             workers: Vec::new(),
-            _handlers: Vec::new(),
-            _error_handlers: Vec::new(),
+            _listeners: Vec::new(),
         };
         for (i, share) in split(files, n).into_iter().enumerate() {
             let options = WorkerOptions::new();
@@ -104,31 +128,42 @@ impl Pool {
             let worker = Worker::new_with_options("./worker.js", &options)
                 .map_err(|e| format!("cannot start a worker: {e:?}"))?;
             let s = shared.clone();
-            let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
-                handle_message(&s, i, &ev.data());
+            let on_message = EventListener::new(&worker, "message", move |ev| {
+                if let Some(ev) = ev.dyn_ref::<MessageEvent>() {
+                    handle_message(&s, i, &ev.data());
+                }
             });
-            worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
             let s = shared.clone();
-            let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |ev: ErrorEvent| {
-                s.borrow_mut()
-                    .fail(format!("worker failed: {}", ev.message()));
+            let on_error = EventListener::new(&worker, "error", move |ev| {
+                let message = ev
+                    .dyn_ref::<ErrorEvent>()
+                    .map(ErrorEvent::message)
+                    .unwrap_or_default();
+                s.borrow_mut().fail(format!("worker failed: {message}"));
             });
-            worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
             profile::mark("workers_spawned");
             worker
                 .post_message(&job_message(&share, hash_ids))
                 .map_err(|e| format!("cannot send files to a worker: {e:?}"))?;
             pool.workers.push(worker);
-            pool._handlers.push(on_message);
-            pool._error_handlers.push(on_error);
+            pool._listeners.push(on_message);
+            pool._listeners.push(on_error);
         }
         Ok(pool)
     }
 
-    /// Stops every worker now; no result is reported.
+    /// Stops every worker still reading; no result is reported. Workers that have sent their
+    /// ledger finish writing their entries and close themselves.
     pub fn cancel(&self) {
-        for w in &self.workers {
-            w.terminate();
+        let finished = self
+            .shared
+            .try_borrow()
+            .map(|s| s.finished.clone())
+            .unwrap_or_default();
+        for (i, w) in self.workers.iter().enumerate() {
+            if !finished.get(i).copied().unwrap_or(false) {
+                w.terminate();
+            }
         }
     }
 }
@@ -178,6 +213,21 @@ fn handle_message(shared: &Rc<RefCell<Shared>>, i: usize, data: &JsValue) {
                 }
             }
         }
+        "stored" => {
+            s.stored[i] = true;
+            s.stored_sum.files += get("files").as_f64().unwrap_or(0.0) as u64;
+            s.stored_sum.bytes += get("bytes").as_f64().unwrap_or(0.0) as u64;
+            if !get("error").is_undefined() {
+                s.stored_sum.ok = false;
+            }
+            if s.stored.iter().all(|f| *f) {
+                let sum = s.stored_sum;
+                if let Some(stored) = s.on_stored.take() {
+                    drop(s);
+                    stored(sum);
+                }
+            }
+        }
         "error" => {
             let message = get("message").as_string().unwrap_or_default();
             s.fail(format!("worker error: {message}"));
@@ -213,6 +263,8 @@ fn job_message(files: &[InputFile], hash_ids: bool) -> JsValue {
         .and_then(|v| v.as_bool())
         .unwrap_or(false);
     let _ = Reflect::set(&msg, &"deep".into(), &deep.into());
+    // Keep entries for the next scan (and use those of the last one).
+    let _ = Reflect::set(&msg, &"cache".into(), &JsValue::TRUE);
     msg.into()
 }
 

@@ -39,6 +39,8 @@ pub fn DropZone(#[prop(into)] compact: Signal<bool>) -> impl IntoView {
         over.set(false);
         // Entries must be taken now: the drop's items die when this handler returns.
         let (entries, loose) = drop::entries_of(&ev);
+        // Another source: Live would otherwise replace it with the remembered folder.
+        ctl.set_live(false);
         spawn_local(async move { ctl.run(drop::collect(entries, loose).await) });
     };
     let on_input = move |ev: Event| {
@@ -46,11 +48,14 @@ pub fn DropZone(#[prop(into)] compact: Signal<bool>) -> impl IntoView {
         let collected = picker::collect_file_list(input.files());
         // Reset so choosing the same folder again fires `change` again.
         input.set_value("");
+        ctl.set_live(false);
         ctl.run(collected);
     };
     let on_pick = move |_| {
         spawn_local(async move {
-            if let Some(collected) = picker::pick_directory().await {
+            if let Some((handle, collected)) = picker::pick_directory().await {
+                ctl.set_live(false);
+                ctl.remember(handle);
                 ctl.run(collected);
             }
         });
@@ -58,7 +63,10 @@ pub fn DropZone(#[prop(into)] compact: Signal<bool>) -> impl IntoView {
     let on_demo = move |_| {
         spawn_local(async move {
             match demo::fetch_demo().await {
-                Ok(collected) => ctl.run(collected),
+                Ok(collected) => {
+                    ctl.set_live(false);
+                    ctl.run(collected);
+                }
                 Err(e) => ctl.error.set(Some(format!("Sample data unavailable: {e}"))),
             }
         });
@@ -93,12 +101,23 @@ pub fn DropZone(#[prop(into)] compact: Signal<bool>) -> impl IntoView {
                     <label class="button ghost">
                         "Choose files…"
                         <input type="file" class="visually-hidden" data-testid="file-input"
-                            multiple=true accept=".jsonl,.json,.ledger,.gz" on:change=on_input />
+                            multiple=true accept=".jsonl,.json,.ledger,.gz,.zip" on:change=on_input />
                     </label>
                     {has_picker.then(|| view! {
                         <button class="ghost" data-testid="directory-picker" on:click=on_pick>"Open folder (read-only)…"</button>
                     })}
                     <button class="primary" data-testid="demo-button" on:click=on_demo>"Try with sample data"</button>
+                    {move || ctl.folder.get().map(|name| view! {
+                        <button class="ghost" data-testid="rescan-button" on:click=move |_| ctl.rescan()
+                            title="Read the remembered folder again: only new or grown files are read">
+                            {format!("Re-scan “{name}”")}
+                        </button>
+                        <label class="check" title="Read the remembered folder again every few seconds (only what was appended) and update the figures">
+                            <input type="checkbox" data-testid="live-toggle" prop:checked=move || ctl.live.get()
+                                on:change=move |ev| ctl.set_live(event_target_checked(&ev)) />
+                            "Live"
+                        </label>
+                    })}
                     <Show when=move || compact.get() && ctl.analysis.with(|a| a.as_ref().is_some_and(|a| !a.ledger.files.is_empty()))>
                         <label class="check" title="Merge the next folder into this analysis (adding the same files twice changes nothing)">
                             <input type="checkbox" data-testid="add-mode" prop:checked=move || ctl.add_mode.get()
@@ -125,7 +144,7 @@ pub fn DropZone(#[prop(into)] compact: Signal<bool>) -> impl IntoView {
                     </table></div>
                     <p class="muted small">
                         "Drop one of these folders, any folder below one, or your whole home folder: only "
-                        "the agent folders above are read below a home. Hidden folders: ⌘⇧. in the macOS Finder, Ctrl+H on Linux, "
+                        "the agent folders above are read below a home. A .zip of such folders works too. Hidden folders: ⌘⇧. in the macOS Finder, Ctrl+H on Linux, "
                         "“Hidden items” in Windows Explorer. Files are read in your browser and never uploaded."
                     </p>
                     <p class="muted small">
