@@ -5,6 +5,7 @@
 
 pub mod args;
 pub mod commands;
+pub mod plan_cmd;
 pub mod tables;
 pub mod text;
 pub mod walk;
@@ -228,6 +229,10 @@ pub fn run_outcome(args: &[OsString]) -> Result<Outcome, CliError> {
         });
     }
     let tz = resolve_tz(args.tz.as_deref())?;
+    let prices = plan_cmd::price_table(args.prices.as_deref())?;
+    // Bad --plan / --as values stop the run before any file is read.
+    plan_cmd::plan_choices(&args)?;
+    plan_cmd::scenario(&args, &prices)?;
     let roots = if args.paths.is_empty() {
         walk::default_roots()
     } else {
@@ -239,12 +244,21 @@ pub fn run_outcome(args: &[OsString]) -> Result<Outcome, CliError> {
         walk::collect(&roots)?
     };
     let ledger = read_all(&files)?;
-    let prices = crate::pricing::PriceTable::embedded();
-    let analysis = crate::analysis::Analysis::new(&ledger, &args.filter, prices, tz, now_ms());
+    let analysis = crate::analysis::Analysis::new(&ledger, &args.filter, &prices, tz, now_ms());
     let insights = crate::insights::detect(&analysis);
-    let report = crate::report::Report::new(&analysis, &insights, &ledger, prices.source());
+    let report = crate::report::Report::new(&analysis, &insights, &ledger, prices.source())
+        .with_custom_prices(&prices);
     let found = ledger.files.values().any(|f| f.agent.is_some()) && !ledger.usage.is_empty();
-    let mut text = commands::render(&args, &report, &analysis, &insights)?;
+    let extras = plan_cmd::extras(&args, &analysis, &prices)?;
+    let mut text = match args.command {
+        args::Command::Plans | args::Command::WhatIf => plan_cmd::render(&args, &extras, &prices)?,
+        _ => plan_cmd::augment(
+            &args,
+            &extras,
+            &prices,
+            commands::render(&args, &report, &analysis, &insights)?,
+        )?,
+    };
     if !found && !args.json {
         text.push_str(&text::nothing_found(&roots, args.paths.is_empty()));
     }

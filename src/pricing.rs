@@ -315,11 +315,8 @@ impl PriceTable {
             })
             .flatten();
         let (pico, priced_as) = match fast {
-            Some((m, _)) => (
-                m.apply(standard),
-                format!("{} (custom price) fast x{m}", custom.name),
-            ),
-            None => (standard, format!("{} (custom price)", custom.name)),
+            Some((m, _)) => (m.apply(standard), format!("{} fast x{m}", custom.name)),
+            None => (standard, custom.name.clone()),
         };
         Cost {
             pico,

@@ -23,6 +23,8 @@ COMMANDS:
     monthly     one row per month        session   one row per session (--id ID: one session)
     blocks      5-hour usage blocks      models    model comparison
     tools       tool health              insights  findings and what to do about them
+    plans       subscription plans against API prices, by month (--plan; alone: the plan table)
+    whatif      the same history at other prices (--as FROM=TO, --no-cache)
 
 PATH may be a home-like folder (containing .claude, .codex or .gemini), an agent's own folder
 (~/.claude/projects, ~/.codex/sessions, ~/.gemini/tmp), any folder below one, or a file.
@@ -39,6 +41,15 @@ OPTIONS:
     --project P         only this project: its path, or its last path components; repeatable
     --source S          only files whose path starts with S; repeatable
     --id ID             (session) the session to show
+    --prices FILE       custom prices (JSON, USD per million tokens; see docs/prices.md); every
+                        call they price is marked `custom price`
+    --plan AGENT=PLAN[:USD]
+                        (plans, report, monthly) a plan held for an agent: claude=pro|max5x|max20x,
+                        codex=plus|pro, copilot=pro|pro-plus|max|business, any=custom:USD;
+                        :USD sets your own monthly price; repeatable
+    --as FROM=TO        (whatif, report, monthly) price models containing FROM as model TO
+                        (opus=claude-sonnet-4-5; * for all); repeatable
+    --no-cache          (whatif, report, monthly) bill cache writes and reads as plain input
     -h, --help          print this help
     -V, --version       print the version
 
@@ -64,6 +75,8 @@ pub enum Command {
     Models,
     Tools,
     Insights,
+    Plans,
+    WhatIf,
 }
 
 impl Command {
@@ -78,6 +91,8 @@ impl Command {
             "models" => Command::Models,
             "tools" => Command::Tools,
             "insights" => Command::Insights,
+            "plans" => Command::Plans,
+            "whatif" | "what-if" => Command::WhatIf,
             _ => return None,
         })
     }
@@ -94,6 +109,14 @@ pub struct ReportArgs {
     pub paths: Vec<PathBuf>,
     pub help: bool,
     pub version: bool,
+    /// `--prices FILE`: custom prices.
+    pub prices: Option<PathBuf>,
+    /// `--plan AGENT=PLAN[:USD]`, as written (parsed by [`super::plan_cmd`]).
+    pub plans: Vec<String>,
+    /// `--as FROM=TO`, as written.
+    pub reprice: Vec<String>,
+    /// `--no-cache`.
+    pub no_cache: bool,
 }
 
 /// A `--since`/`--until` day: `2026-02-01` or `20260201`.
@@ -180,6 +203,10 @@ pub fn parse(args: &[OsString]) -> Result<ReportArgs, CliError> {
             "--project" => out.filter.projects.push(value("--project")?),
             "--source" => out.filter.sources.push(value("--source")?),
             "--id" => out.id = Some(value("--id")?),
+            "--prices" => out.prices = Some(PathBuf::from(value("--prices")?)),
+            "--plan" => out.plans.push(value("--plan")?),
+            "--as" => out.reprice.push(value("--as")?),
+            "--no-cache" => out.no_cache = true,
             s if s.starts_with('-') && s != "-" => {
                 return Err(CliError::Usage(format!("unknown option {s:?}")))
             }
