@@ -149,10 +149,7 @@ fn custom_prices_reprice_their_models_and_are_marked_in_json_and_text() {
     assert_eq!(opus["pricing"], "custom");
     assert_eq!(opus["priced_as"], "claude-opus-4-1");
     // 14 x 10 + 13,583 x 12.5 + 24,016 x 1 + 6 x 50 = 140 + 169,787.5 + 24,016 + 300 per M.
-    assert!(close(
-        opus["cost_usd"].as_f64().expect("cost"),
-        0.194_243_5
-    ));
+    assert!(close(opus["cost_usd"].as_f64().expect("cost"), 0.194_243_5));
     let sonnet = models
         .iter()
         .find(|m| m["model"] == "claude-sonnet-4-5-20250929")
