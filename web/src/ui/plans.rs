@@ -21,9 +21,11 @@ pub const PLANS_KEY: &str = "agentmeter.plans";
 /// Where the what-if scenario is kept.
 pub const WHATIF_KEY: &str = "agentmeter.whatif";
 
+// Reference-counted signals, not arena ones: an arena signal created on first use would belong to
+// whichever component or memo touched it first, and die with it.
 thread_local! {
-    static CHOICES: RwSignal<Vec<PlanChoice>> = RwSignal::new(load(PLANS_KEY));
-    static SCENARIO: RwSignal<Scenario> = RwSignal::new(load(WHATIF_KEY));
+    static CHOICES: ArcRwSignal<Vec<PlanChoice>> = ArcRwSignal::new(load(PLANS_KEY));
+    static SCENARIO: ArcRwSignal<Scenario> = ArcRwSignal::new(load(WHATIF_KEY));
 }
 
 fn load<T: serde::de::DeserializeOwned + Default>(key: &str) -> T {
@@ -37,14 +39,14 @@ fn load<T: serde::de::DeserializeOwned + Default>(key: &str) -> T {
 
 /// The plans the user holds (at most one per agent).
 #[must_use]
-pub fn choices() -> RwSignal<Vec<PlanChoice>> {
-    CHOICES.with(|c| *c)
+pub fn choices() -> ArcRwSignal<Vec<PlanChoice>> {
+    CHOICES.with(Clone::clone)
 }
 
 /// The what-if scenario.
 #[must_use]
-pub fn scenario() -> RwSignal<Scenario> {
-    SCENARIO.with(|s| *s)
+pub fn scenario() -> ArcRwSignal<Scenario> {
+    SCENARIO.with(Clone::clone)
 }
 
 /// Sets the plan of `choice.agent` (or, with `None` for `agent`, removes it) and stores the list.

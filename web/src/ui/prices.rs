@@ -22,15 +22,17 @@ pub const KEY: &str = "agentmeter.prices.custom";
 /// What the origin of browser-entered prices is called in the report.
 pub const ORIGIN: &str = "set in this browser";
 
+// The revision is a reference-counted signal: an arena one created on first use would belong to
+// the memo that first read it and be disposed when that memo re-ran.
 thread_local! {
     static ACTIVE: RefCell<Option<Rc<PriceTable>>> = const { RefCell::new(None) };
-    static REVISION: RwSignal<u64> = RwSignal::new(0);
+    static REVISION: ArcRwSignal<u64> = ArcRwSignal::new(0);
 }
 
 /// Changes whenever the custom prices do (read it to recompute with them).
 #[must_use]
-pub fn revision() -> RwSignal<u64> {
-    REVISION.with(|r| *r)
+pub fn revision() -> ArcRwSignal<u64> {
+    REVISION.with(Clone::clone)
 }
 
 /// Runs `f` with the active table: the embedded one with the custom prices, if any.
