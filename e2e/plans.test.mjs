@@ -132,9 +132,10 @@ test('plans, what-if and custom prices in the page equal the CLI, filtered, and 
     assert.match(header, /\+ 1 custom price \(set in this browser\)/);
     await page.goto(app.origin + '/' + queryOf({}, 'models'));
     await settled(page, 'models');
-    assert.ok(
-      (await page.textContent('[data-testid=view-models]')).includes('custom price'),
-      'the models view marks the custom-priced model',
+    assert.deepEqual(
+      await page.$$eval('[data-testid=custom-priced]', (els) => els.map((e) => e.dataset.model)),
+      custom.models.filter((m) => m.pricing === 'custom').map((m) => m.model),
+      'the models view names the custom-priced models, as the CLI marks them',
     );
 
     // A reload keeps the plans, the scenario and the custom prices.

@@ -192,6 +192,29 @@ pub fn CustomPrices() -> impl IntoView {
     }
 }
 
+/// A note naming the models of `report` priced with custom prices (nothing when there are none).
+#[component]
+pub fn CustomPricedNote(report: std::sync::Arc<agentmeter::report::Report>) -> impl IntoView {
+    let custom: Vec<(String, String)> = report
+        .models
+        .iter()
+        .filter(|m| m.pricing == agentmeter::pricing::Provenance::Custom)
+        .map(|m| (m.model.clone(), m.agent.as_str().to_owned()))
+        .collect();
+    (!custom.is_empty()).then(|| {
+        view! {
+            <p class="small notice" data-testid="custom-priced-note">
+                "Priced with your custom prices, not the price table's: "
+                {custom.into_iter().map(|(model, agent)| view! {
+                    <span class="prov prov-custom mono" data-testid="custom-priced" data-model=model.clone()>
+                        {format!("{model} ({agent}) ")}
+                    </span>
+                }).collect_view()}
+            </p>
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
