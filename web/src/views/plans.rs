@@ -111,7 +111,7 @@ fn WhatIfPanel(analysis: Analysis) -> impl IntoView {
     let model_names: Vec<String> = PriceTable::embedded()
         .models()
         .iter()
-        .filter(|m| !m.name.contains('/') && !m.name.contains('.'))
+        .filter(|m| !m.name.contains('/') && !m.name.contains(':'))
         .map(|m| m.name.clone())
         .collect();
     let add = move |_| {
