@@ -14,7 +14,7 @@ const require = createRequire(import.meta.url);
 let source;
 
 /** The views in nav order (`session` needs an id). */
-export const VIEWS = ['overview', 'models', 'projects', 'sessions', 'session', 'tools', 'activity', 'blocks', 'insights'];
+export const VIEWS = ['overview', 'models', 'projects', 'sessions', 'session', 'tools', 'activity', 'blocks', 'plans', 'insights'];
 
 /** The query that opens `view` (the session view on session `id`). */
 export function viewQuery(view, id) {

@@ -5,6 +5,7 @@
 
 pub mod args;
 pub mod commands;
+pub mod plan_cmd;
 pub mod tables;
 pub mod text;
 pub mod walk;
@@ -273,6 +274,10 @@ pub fn run_outcome(args: &[OsString]) -> Result<Outcome, CliError> {
         });
     }
     let tz = resolve_tz(args.tz.as_deref())?;
+    let prices = plan_cmd::price_table(args.prices.as_deref())?;
+    // Bad --plan / --as values stop the run before any file is read.
+    plan_cmd::plan_choices(&args)?;
+    plan_cmd::scenario(&args, &prices)?;
     let roots = if args.paths.is_empty() {
         walk::default_roots()
     } else {
@@ -287,16 +292,25 @@ pub fn run_outcome(args: &[OsString]) -> Result<Outcome, CliError> {
     if args.command == Command::LedgerExport {
         return export_ledger(&args, &ledger, &files);
     }
-    let prices = crate::pricing::PriceTable::embedded();
     let found = ledger.files.values().any(|f| f.agent.is_some()) && !ledger.usage.is_empty();
     // The analysis takes the ledger over: every filter keeps the file reports whole, which is
     // all the report reads of the unfiltered ledger.
     let analysis =
-        crate::analysis::Analysis::from_ledger(ledger, &args.filter, prices, tz, now_ms());
+        crate::analysis::Analysis::from_ledger(ledger, &args.filter, &prices, tz, now_ms());
     let insights = crate::insights::detect(&analysis);
     let report =
-        crate::report::Report::new(&analysis, &insights, &analysis.ledger, prices.source());
-    let mut text = commands::render(&args, &report, &analysis, &insights)?;
+        crate::report::Report::new(&analysis, &insights, &analysis.ledger, prices.source())
+            .with_custom_prices(&prices);
+    let extras = plan_cmd::extras(&args, &analysis, &prices)?;
+    let mut text = match args.command {
+        Command::Plans | Command::WhatIf => plan_cmd::render(&args, &extras, &prices)?,
+        _ => plan_cmd::augment(
+            &args,
+            &extras,
+            &prices,
+            commands::render(&args, &report, &analysis, &insights)?,
+        )?,
+    };
     if !found && !args.json {
         text.push_str(&text::nothing_found(&roots, args.paths.is_empty()));
     }

@@ -28,12 +28,14 @@ pub mod line_report;
 pub mod lines;
 pub mod model;
 pub mod parsers;
+pub mod plans;
 pub mod pricing;
 pub mod report;
 pub mod rollup;
 pub mod sources;
 pub mod sqlite;
 pub mod tool_category;
+pub mod whatif;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;

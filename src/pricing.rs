@@ -20,19 +20,23 @@
 //!
 //! - [`table`]: loading the file into integer picodollar rates;
 //! - [`lookup`]: from a model name as written to a table entry (exact, alias, family);
-//! - [`cost`]: the formula, long-context tiers, fallbacks for missing prices, fast mode.
+//! - [`cost`]: the formula, long-context tiers, fallbacks for missing prices, fast mode;
+//! - [`overrides`]: the user's custom prices, layered over the table and marked
+//!   [`Provenance::Custom`].
 
 pub mod cost;
 pub mod lookup;
+pub mod overrides;
 pub mod table;
 
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Agent, UsageRecord};
+use crate::model::{Agent, Tokens, UsageRecord};
 
 pub use cost::{FastSource, ResolvedRates};
+pub use overrides::{ModelOverride, OverrideError, PriceOverrides};
 pub use table::{ModelPrices, Multiplier, PriceError, Rates, Tier};
 
 /// The snapshot compiled into every build.
@@ -52,6 +56,8 @@ pub enum Provenance {
     Alias,
     /// A custom name priced as the closest known family (an approximation).
     Family,
+    /// A price the user gave ([`overrides`]), not the table's.
+    Custom,
     /// The table has no price for the model; the cost the agent recorded itself (Claude
     /// `costUSD`, OpenCode `cost`) stands in.
     Recorded,
@@ -78,6 +84,17 @@ impl Cost {
     }
 }
 
+/// What pricing reads of a call: who made it, with which model, which tokens, at which speed,
+/// and what the agent recorded it cost.
+#[derive(Debug, Clone, Copy)]
+pub struct CostQuery<'a> {
+    pub agent: Agent,
+    pub model: Option<&'a str>,
+    pub tokens: &'a Tokens,
+    pub fast: bool,
+    pub recorded_cost_pico: Option<u64>,
+}
+
 /// A table entry found for a model name, and how it was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PriceMatch<'a> {
@@ -87,13 +104,15 @@ pub struct PriceMatch<'a> {
 }
 
 /// The price table.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct PriceTable {
     source: String,
     snapshot_date: String,
     models: Vec<ModelPrices>,
     index: lookup::Index,
     load_error: Option<String>,
+    /// The user's custom prices, consulted before the table.
+    overrides: PriceOverrides,
 }
 
 impl PriceTable {
@@ -123,9 +142,55 @@ impl PriceTable {
             models: loaded.models,
             index,
             load_error: None,
+            overrides: PriceOverrides::default(),
         })
     }
 
+    /// This table with `overrides` taking precedence (see [`overrides`] for which calls each
+    /// applies to). The source then says so: `litellm 1.109.1 + 2 custom prices (prices.json)`.
+    #[must_use]
+    pub fn with_overrides(&self, overrides: PriceOverrides) -> PriceTable {
+        let mut table = self.clone();
+        if !overrides.is_empty() {
+            let n = overrides.models.len();
+            table.source = format!(
+                "{} + {n} custom price{} ({})",
+                self.source,
+                if n == 1 { "" } else { "s" },
+                overrides.origin
+            );
+        }
+        table.overrides = overrides;
+        table
+    }
+
+    /// The custom prices in effect (empty for the plain table).
+    #[must_use]
+    pub fn overrides(&self) -> &PriceOverrides {
+        &self.overrides
+    }
+
+    /// The override that prices calls of `model` (as written), if any: named as written, named
+    /// as the table entry the model resolves to, or named as the model without provider prefix
+    /// and date suffix.
+    #[must_use]
+    pub fn override_for(&self, model: &str) -> Option<&ModelPrices> {
+        if self.overrides.is_empty() {
+            return None;
+        }
+        if let Some(m) = self.overrides.entry(model) {
+            return Some(m);
+        }
+        if let Some(found) = self.lookup(model) {
+            if let Some(m) = self.overrides.entry(&found.prices.name) {
+                return Some(m);
+            }
+        }
+        let core = lookup::core_name(model);
+        self.overrides
+            .entry(&core)
+            .or_else(|| self.overrides.entry(lookup::strip_date(&core)))
+    }
     /// Where the prices come from, e.g. `litellm 1.109.1`.
     #[must_use]
     pub fn source(&self) -> &str {
@@ -171,9 +236,32 @@ impl PriceTable {
     /// The cost of one record.
     #[must_use]
     pub fn record_cost(&self, record: &UsageRecord) -> Cost {
-        let found = match record.model.as_deref() {
+        self.cost_of(&CostQuery {
+            agent: record.key.agent,
+            model: record.model.as_deref(),
+            tokens: &record.tokens,
+            fast: record.is_fast(),
+            recorded_cost_pico: record.recorded_cost_pico,
+        })
+    }
+
+    /// The cost of a call described by `q` (what [`PriceTable::record_cost`] reads of a
+    /// record; the what-if module asks it about calls changed in model or tokens).
+    #[must_use]
+    pub fn cost_of(&self, q: &CostQuery<'_>) -> Cost {
+        if !self.overrides.is_empty() {
+            let model = match q.model {
+                Some(m) => Some(m),
+                None if q.agent == Agent::Codex => Some(CODEX_DEFAULT_MODEL),
+                None => None,
+            };
+            if let Some(custom) = model.and_then(|m| self.override_for(m)) {
+                return self.custom_cost(q, custom, model.unwrap_or_default());
+            }
+        }
+        let found = match q.model {
             Some(model) => self.lookup(model),
-            None if record.key.agent == Agent::Codex => {
+            None if q.agent == Agent::Codex => {
                 self.get(CODEX_DEFAULT_MODEL).map(|prices| PriceMatch {
                     prices,
                     provenance: Provenance::Family,
@@ -182,7 +270,7 @@ impl PriceTable {
             None => None,
         };
         let Some(found) = found else {
-            return match record.recorded_cost_pico {
+            return match q.recorded_cost_pico {
                 Some(pico) if pico > 0 => Cost {
                     pico,
                     provenance: Provenance::Recorded,
@@ -192,8 +280,8 @@ impl PriceTable {
             };
         };
         let prices = found.prices;
-        let standard = prices.tokens_cost_pico(&record.tokens);
-        let (pico, priced_as) = if record.is_fast() {
+        let standard = prices.tokens_cost_pico(q.tokens);
+        let (pico, priced_as) = if q.fast {
             match prices.fast_multiplier() {
                 Some((m, _)) => (m.apply(standard), format!("{} fast x{m}", prices.name)),
                 None => (
@@ -210,6 +298,29 @@ impl PriceTable {
         Cost {
             pico,
             provenance: found.provenance,
+            priced_as: Some(priced_as),
+        }
+    }
+
+    /// A record priced by a custom price. Fast mode multiplies it like a table price, with the
+    /// table entry's multiplier when the model has one.
+    fn custom_cost(&self, q: &CostQuery<'_>, custom: &ModelPrices, model: &str) -> Cost {
+        let standard = custom.tokens_cost_pico(q.tokens);
+        let fast = q
+            .fast
+            .then(|| {
+                self.lookup(model)
+                    .and_then(|f| f.prices.fast_multiplier())
+                    .or_else(|| custom.fast_multiplier())
+            })
+            .flatten();
+        let (pico, priced_as) = match fast {
+            Some((m, _)) => (m.apply(standard), format!("{} fast x{m}", custom.name)),
+            None => (standard, custom.name.clone()),
+        };
+        Cost {
+            pico,
+            provenance: Provenance::Custom,
             priced_as: Some(priced_as),
         }
     }

@@ -181,6 +181,10 @@ pub struct Report {
     pub insights: Vec<Insight>,
     /// Detectors that could not look at an agent's data, and why.
     pub insights_not_covered: Vec<NotCovered>,
+    /// The custom prices in effect (USD per million tokens, as the user gave them); every call
+    /// they priced has `pricing: "custom"`. Absent when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub custom_prices: Vec<crate::pricing::ModelOverride>,
 }
 
 /// The current report format version.
@@ -273,7 +277,18 @@ impl Report {
             analytics: analysis.into(),
             insights: insights.insights.clone(),
             insights_not_covered: insights.not_covered.clone(),
+            custom_prices: Vec::new(),
         }
+    }
+}
+
+impl Report {
+    /// Lists the custom prices of `prices` (the table the analysis was priced with) in the
+    /// report, so that every overridden price is named beside the figures it changed.
+    #[must_use]
+    pub fn with_custom_prices(mut self, prices: &crate::pricing::PriceTable) -> Self {
+        self.custom_prices = prices.overrides().models.clone();
+        self
     }
 }
 

@@ -62,7 +62,7 @@ impl RecordedCost {
             agent_pico,
             api_pico: matches!(
                 cost.provenance,
-                Provenance::Exact | Provenance::Alias | Provenance::Family
+                Provenance::Exact | Provenance::Alias | Provenance::Family | Provenance::Custom
             )
             .then_some(cost.pico),
         })

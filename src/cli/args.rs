@@ -26,6 +26,8 @@ COMMANDS:
     ledger export -o FILE
                 write a content-free usage ledger of PATH... to FILE (FILE.gz or --gzip:
                 gzip-compressed; `-o -` writes to standard output); see docs/ledger.md
+    plans       subscription plans against API prices, by month (--plan; alone: the plan table)
+    whatif      the same history at other prices (--as FROM=TO, --no-cache)
 
 PATH may be a home-like folder (containing .claude, .codex or .gemini), an agent's own folder
 (~/.claude/projects, ~/.codex/sessions, ~/.gemini/tmp), any folder below one, or a file.
@@ -54,6 +56,15 @@ OPTIONS:
     --gzip              (ledger export) gzip-compress the file (implied by a .gz name)
     -o, --output FILE   (ledger export) where to write the ledger
     --id ID             (session) the session to show
+    --prices FILE       custom prices (JSON, USD per million tokens; see docs/prices.md); every
+                        call they price is marked `custom price`
+    --plan AGENT=PLAN[:USD]
+                        (plans, report, monthly) a plan held for an agent: claude=pro|max5x|max20x,
+                        codex=plus|pro, copilot=pro|pro-plus|max|business, any=custom:USD;
+                        :USD sets your own monthly price; repeatable
+    --as FROM=TO        (whatif, report, monthly) price models containing FROM as model TO
+                        (opus=claude-sonnet-4-5; * for all); repeatable
+    --no-cache          (whatif, report, monthly) bill cache writes and reads as plain input
     -h, --help          print this help
     -V, --version       print the version
 
@@ -81,6 +92,8 @@ pub enum Command {
     Insights,
     /// `ledger export`: write a content-free ledger file.
     LedgerExport,
+    Plans,
+    WhatIf,
 }
 
 impl Command {
@@ -95,6 +108,8 @@ impl Command {
             "models" => Command::Models,
             "tools" => Command::Tools,
             "insights" => Command::Insights,
+            "plans" => Command::Plans,
+            "whatif" | "what-if" => Command::WhatIf,
             _ => return None,
         })
     }
@@ -119,6 +134,14 @@ pub struct ReportArgs {
     pub gzip: bool,
     pub help: bool,
     pub version: bool,
+    /// `--prices FILE`: custom prices.
+    pub prices: Option<PathBuf>,
+    /// `--plan AGENT=PLAN[:USD]`, as written (parsed by [`super::plan_cmd`]).
+    pub plans: Vec<String>,
+    /// `--as FROM=TO`, as written.
+    pub reprice: Vec<String>,
+    /// `--no-cache`.
+    pub no_cache: bool,
 }
 
 /// A `--since`/`--until` day: `2026-02-01` or `20260201`.
@@ -217,6 +240,10 @@ pub fn parse(args: &[OsString]) -> Result<ReportArgs, CliError> {
             "-o" | "--output" => out.output = Some(PathBuf::from(value("--output")?)),
             "--with-projects" => out.with_projects = true,
             "--gzip" => out.gzip = true,
+            "--prices" => out.prices = Some(PathBuf::from(value("--prices")?)),
+            "--plan" => out.plans.push(value("--plan")?),
+            "--as" => out.reprice.push(value("--as")?),
+            "--no-cache" => out.no_cache = true,
             s if s.starts_with('-') && s != "-" => {
                 return Err(CliError::Usage(format!("unknown option {s:?}")))
             }

@@ -277,6 +277,7 @@ fn provenance(p: crate::pricing::Provenance) -> &'static str {
         Provenance::Exact => "exact",
         Provenance::Alias => "alias",
         Provenance::Family => "approximate",
+        Provenance::Custom => "custom price",
         Provenance::Recorded => "recorded",
         Provenance::Unpriced => "unpriced",
     }

@@ -44,14 +44,18 @@ impl Analysis {
     #[must_use]
     pub fn filtered(ledger: Arc<Ledger>, filter: &Filter, tz: Tz) -> Self {
         profile::mark("analysis_start");
-        let prices = PriceTable::embedded();
+        // The embedded table, with the user's custom prices when set (ui::prices).
+        crate::ui::prices::with_active(|prices| Self::priced(ledger, filter, tz, prices))
+    }
+
+    fn priced(ledger: Arc<Ledger>, filter: &Filter, tz: Tz, prices: &PriceTable) -> Self {
         let now = js_now_ms();
         let analysis = profile::timed("analysis_core_ms", || {
             CoreAnalysis::new(&ledger, filter, prices, tz, now)
         });
         let insights = profile::timed("analysis_insights_ms", || insights::detect(&analysis));
         let report = profile::timed("analysis_report_ms", || {
-            Report::new(&analysis, &insights, &ledger, prices.source())
+            Report::new(&analysis, &insights, &ledger, prices.source()).with_custom_prices(prices)
         });
         profile::mark("analysis_end");
         profile::value("page_heap_bytes", profile::wasm_memory_bytes());

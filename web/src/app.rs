@@ -448,11 +448,15 @@ impl Controller {
 
 /// The filtered analysis, recomputed only when the analysis, the filter or the zone changes.
 fn shown(analysis: RwSignal<Option<Analysis>>, route: RwSignal<Route>) -> Memo<Option<Analysis>> {
-    let criteria = Memo::new(move |_| route.with(|r| (r.filter.clone(), r.tz.clone())));
+    // Custom prices (ui::prices) change every figure: their revision is a criterion too.
+    let criteria = Memo::new(move |_| {
+        let prices = crate::ui::prices::revision().get();
+        route.with(|r| (r.filter.clone(), r.tz.clone(), prices))
+    });
     Memo::new_with_compare(
         move |_| {
             let base = analysis.get()?;
-            let (filter, tz) = criteria.get();
+            let (filter, tz, _) = criteria.get();
             let zone = Route {
                 tz,
                 ..Route::default()
@@ -473,7 +477,11 @@ pub fn filtered(
     filter: &agentmeter::filter::Filter,
     zone: chrono_tz::Tz,
 ) -> Analysis {
-    let same = filter.is_empty() && base.report.time_zone == zone.name() && base.core.is_some();
+    let same = filter.is_empty()
+        && base.report.time_zone == zone.name()
+        && base.core.is_some()
+        && !crate::ui::prices::is_custom()
+        && base.report.prices == crate::ui::prices::active_source();
     if same || base.ledger.files.is_empty() {
         return base;
     }
@@ -504,6 +512,9 @@ pub fn App() -> impl IntoView {
     theme::provide();
     history::bind(ctl.route);
     intercept_links(ctl);
+    if let Some(dropped) = crate::ui::prices::load_saved() {
+        ctl.error.set(Some(dropped));
+    }
     ctl.restore();
     let report = move || ctl.shown.get().map(|a| a.report);
     let has_analysis = move || ctl.analysis.with(Option::is_some);

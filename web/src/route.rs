@@ -32,11 +32,12 @@ pub enum View {
     Activity,
     Blocks,
     Insights,
+    Plans,
 }
 
 impl View {
     /// Every view, in navigation order.
-    pub const ALL: [View; 9] = [
+    pub const ALL: [View; 10] = [
         View::Overview,
         View::Models,
         View::Projects,
@@ -45,6 +46,7 @@ impl View {
         View::Tools,
         View::Activity,
         View::Blocks,
+        View::Plans,
         View::Insights,
     ];
 
@@ -61,6 +63,7 @@ impl View {
             View::Activity => "activity",
             View::Blocks => "blocks",
             View::Insights => "insights",
+            View::Plans => "plans",
         }
     }
 
@@ -77,6 +80,7 @@ impl View {
             View::Activity => "Activity",
             View::Blocks => "5-hour blocks",
             View::Insights => "Insights",
+            View::Plans => "Plans & what-if",
         }
     }
 

@@ -14,6 +14,8 @@ pub mod filterbar;
 pub mod filterdates;
 pub mod kpis;
 pub mod nav;
+pub mod plans;
+pub mod prices;
 pub mod quality;
 pub mod router;
 pub mod sessions;

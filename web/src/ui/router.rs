@@ -25,7 +25,9 @@ pub fn coming(view: View) -> AnyView {
 
 /// The view `view` of `analysis`.
 pub fn render(view: View, id: Option<String>, analysis: Analysis) -> AnyView {
-    use views::{activity, blocks, insights, models, overview, projects, session, sessions, tools};
+    use views::{
+        activity, blocks, insights, models, overview, plans, projects, session, sessions, tools,
+    };
     match view {
         View::Overview => view! { <overview::OverviewView analysis=analysis /> }.into_any(),
         View::Models => view! { <models::ModelsView analysis=analysis /> }.into_any(),
@@ -39,6 +41,7 @@ pub fn render(view: View, id: Option<String>, analysis: Analysis) -> AnyView {
         View::Activity => view! { <activity::ActivityView analysis=analysis /> }.into_any(),
         View::Blocks => view! { <blocks::BlocksView analysis=analysis /> }.into_any(),
         View::Insights => view! { <insights::InsightsView analysis=analysis /> }.into_any(),
+        View::Plans => view! { <plans::PlansView analysis=analysis /> }.into_any(),
     }
 }
 

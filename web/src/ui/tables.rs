@@ -110,6 +110,7 @@ pub fn provenance_label(p: Provenance) -> (&'static str, &'static str) {
         Provenance::Exact => ("exact", "prov prov-exact"),
         Provenance::Alias => ("alias", "prov prov-alias"),
         Provenance::Family => ("family", "prov prov-family"),
+        Provenance::Custom => ("custom price", "prov prov-custom"),
         Provenance::Recorded => ("recorded", "prov prov-recorded"),
         Provenance::Unpriced => ("unpriced", "prov prov-unpriced"),
     }
@@ -120,6 +121,7 @@ fn provenance_help(p: Provenance) -> &'static str {
         Provenance::Exact => "The model name is in the price table as written.",
         Provenance::Alias => "Found after dropping a date suffix or provider prefix.",
         Provenance::Family => "Priced as the closest known model family: an approximation.",
+        Provenance::Custom => "A price you set (custom prices), not the price table's.",
         Provenance::Recorded => "The agent recorded this cost itself.",
         Provenance::Unpriced => "No price known: tokens are counted, cost is not.",
     }

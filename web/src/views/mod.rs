@@ -5,6 +5,7 @@ pub mod blocks;
 pub mod insights;
 pub mod models;
 pub mod overview;
+pub mod plans;
 pub mod projects;
 pub mod session;
 pub mod sessions;

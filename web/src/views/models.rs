@@ -367,6 +367,7 @@ pub fn ModelsView(analysis: Analysis) -> impl IntoView {
                     "A model's sessions are those with at least one call on it; an active minute is a \
                      clock minute with at least one answer; a turn is one model call."
                 </p>
+                <crate::ui::prices::CustomPricedNote report=analysis.report.clone() />
                 {if empty {
                     view! { <p class="muted">"No model calls in this analysis."</p> }.into_any()
                 } else {

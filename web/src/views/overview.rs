@@ -14,6 +14,7 @@ use crate::ui::banners::Banners;
 use crate::ui::budget::Budget;
 use crate::ui::donut::Donuts;
 use crate::ui::kpis::Kpis;
+use crate::ui::plans::PlanSummary;
 use crate::ui::quality::Quality;
 use crate::ui::sources::SourceTable;
 use crate::ui::tables::AgentTable;
@@ -22,12 +23,17 @@ use crate::ui::timeline::Timeline;
 /// The overview view.
 #[component]
 pub fn OverviewView(analysis: Analysis) -> impl IntoView {
-    let report = analysis.report;
+    let report = analysis.report.clone();
     let ctl = use_context::<Controller>();
     let insights_href = Signal::derive(move || {
         ctl.map(|c| c.route.with(|r| r.with_view(View::Insights).href()))
             .unwrap_or_else(|| "?view=insights".to_owned())
     });
+    let plans_href = Signal::derive(move || {
+        ctl.map(|c| c.route.with(|r| r.with_view(View::Plans).href()))
+            .unwrap_or_else(|| "?view=plans".to_owned())
+    });
+    let for_plans = analysis.clone();
     view! {
         <div class="view overview" data-testid="view-overview">
             <Banners report=report.clone() insights_href=insights_href />
@@ -37,6 +43,7 @@ pub fn OverviewView(analysis: Analysis) -> impl IntoView {
                 <Budget report=report.clone() />
                 <Donuts report=report.clone() />
             </div>
+            <PlanSummary analysis=for_plans plans_href=plans_href />
             <AgentTable report=report.clone() />
             <SourceTable report=report.clone() />
             <Quality report=report />
