@@ -5,6 +5,7 @@
 
 pub mod args;
 pub mod commands;
+pub mod otlp;
 pub mod tables;
 pub mod text;
 pub mod walk;
@@ -34,6 +35,9 @@ pub enum CliError {
     },
     #[error("cannot write JSON: {0}")]
     Json(#[from] serde_json::Error),
+    /// `otlp`: the collector could not be reached or refused the metrics (exit status 4).
+    #[error("OTLP export failed: {0}")]
+    Export(String),
 }
 
 /// Reads one file from disk into `ledger`, whatever it contains. A file that cannot be read
@@ -228,6 +232,9 @@ pub fn run_outcome(args: &[OsString]) -> Result<Outcome, CliError> {
         });
     }
     let tz = resolve_tz(args.tz.as_deref())?;
+    if args.command == args::Command::Otlp {
+        return otlp::run(&args, tz);
+    }
     let roots = if args.paths.is_empty() {
         walk::default_roots()
     } else {
@@ -257,7 +264,7 @@ pub fn run_outcome(args: &[OsString]) -> Result<Outcome, CliError> {
 
 /// "Now" for the active usage block: the clock, or `AGENTMETER_NOW` (RFC 3339) so tests and
 /// reproductions can pin it.
-fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     std::env::var("AGENTMETER_NOW")
         .ok()
         .and_then(|s| chrono::DateTime::parse_from_rfc3339(&s).ok())

@@ -23,6 +23,7 @@ COMMANDS:
     monthly     one row per month        session   one row per session (--id ID: one session)
     blocks      5-hour usage blocks      models    model comparison
     tools       tool health              insights  findings and what to do about them
+    otlp        send the metrics to an OpenTelemetry collector (OTLP/HTTP JSON), see below
 
 PATH may be a home-like folder (containing .claude, .codex or .gemini), an agent's own folder
 (~/.claude/projects, ~/.codex/sessions, ~/.gemini/tmp), any folder below one, or a file.
@@ -39,6 +40,13 @@ OPTIONS:
     --project P         only this project: its path, or its last path components; repeatable
     --source S          only files whose path starts with S; repeatable
     --id ID             (session) the session to show
+    --endpoint URL      (otlp) the collector's base URL; metrics go to URL/v1/metrics
+                        (default: $OTEL_EXPORTER_OTLP_METRICS_ENDPOINT as is, else
+                        $OTEL_EXPORTER_OTLP_ENDPOINT + /v1/metrics)
+    --header K=V        (otlp) a request header, repeatable (added to
+                        $OTEL_EXPORTER_OTLP_HEADERS, or _METRICS_HEADERS when set)
+    --watch             (otlp) re-read the folders and export again every 60 s until stopped
+    --dry-run           (otlp) print the request body instead of sending it
     -h, --help          print this help
     -V, --version       print the version
 
@@ -46,6 +54,7 @@ EXIT STATUS:
     0  the report was printed          1  the report could not be written (disk full, ...)
     2  bad arguments or a PATH that does not exist
     3  the report was printed, but no agent usage was found in the scanned folders
+    4  (otlp) the export failed: connection refused, DNS failure, timeout (8 s), HTTP error
   141  the reader stopped early (`agentmeter report | head`)
 
 Text output is coloured on a terminal unless NO_COLOR is set; --json never is.
@@ -64,6 +73,7 @@ pub enum Command {
     Models,
     Tools,
     Insights,
+    Otlp,
 }
 
 impl Command {
@@ -78,6 +88,7 @@ impl Command {
             "models" => Command::Models,
             "tools" => Command::Tools,
             "insights" => Command::Insights,
+            "otlp" => Command::Otlp,
             _ => return None,
         })
     }
@@ -94,6 +105,18 @@ pub struct ReportArgs {
     pub paths: Vec<PathBuf>,
     pub help: bool,
     pub version: bool,
+    /// `otlp`: where and how to export.
+    pub otlp: OtlpArgs,
+}
+
+/// The `otlp` command's own flags.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct OtlpArgs {
+    pub endpoint: Option<String>,
+    /// `K=V` as given, parsed by [`crate::otlp::target`].
+    pub headers: Vec<String>,
+    pub watch: bool,
+    pub dry_run: bool,
 }
 
 /// A `--since`/`--until` day: `2026-02-01` or `20260201`.
@@ -180,11 +203,20 @@ pub fn parse(args: &[OsString]) -> Result<ReportArgs, CliError> {
             "--project" => out.filter.projects.push(value("--project")?),
             "--source" => out.filter.sources.push(value("--source")?),
             "--id" => out.id = Some(value("--id")?),
+            "--endpoint" => out.otlp.endpoint = Some(value("--endpoint")?),
+            "--header" => out.otlp.headers.push(value("--header")?),
+            "--watch" => out.otlp.watch = true,
+            "--dry-run" => out.otlp.dry_run = true,
             s if s.starts_with('-') && s != "-" => {
                 return Err(CliError::Usage(format!("unknown option {s:?}")))
             }
             _ => out.paths.push(PathBuf::from(raw)),
         }
+    }
+    if out.command != Command::Otlp && out.otlp != OtlpArgs::default() {
+        return Err(CliError::Usage(
+            "--endpoint, --header, --watch and --dry-run belong to `agentmeter otlp`".to_owned(),
+        ));
     }
     if let (Some(s), Some(u)) = (out.filter.since, out.filter.until) {
         if s > u {
