@@ -24,6 +24,7 @@ use crate::ui::dropzone::{DropZone, NoAgentData, ProgressBar};
 use crate::ui::export::JsonButton;
 use crate::ui::filterbar::FilterBar;
 use crate::ui::nav::{intercept_links, Nav};
+use crate::ui::otlp::OtlpPanel;
 use crate::ui::router::Router;
 use crate::ui::theme::{self, ThemeToggle};
 
@@ -352,6 +353,7 @@ pub fn App() -> impl IntoView {
             </div>
             <div class="top-actions">
                 <ThemeToggle />
+                <OtlpPanel />
                 <Show when=has_analysis>
                     <JsonButton report=Signal::derive(report) />
                     <button class="ghost" data-testid="clear-button" on:click=move |_| ctl.clear()

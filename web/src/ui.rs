@@ -14,6 +14,7 @@ pub mod filterbar;
 pub mod filterdates;
 pub mod kpis;
 pub mod nav;
+pub mod otlp;
 pub mod quality;
 pub mod router;
 pub mod sessions;
