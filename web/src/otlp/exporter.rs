@@ -195,7 +195,10 @@ impl Exporter {
 
     fn schedule(self, generation: u64) {
         spawn_local(async move {
-            let due = self.last_ms.get_value() + interval_ms();
+            // One interval after the last export; nothing exported yet (no analysis shown):
+            // one interval from now, and the first analysis exports through the effect.
+            let last = self.last_ms.get_value();
+            let due = if last.is_finite() { last } else { now() } + interval_ms();
             net::sleep_ms(due - now()).await;
             if self.generation.get_value() != generation
                 || self.state.get_untracked() != State::Connected
