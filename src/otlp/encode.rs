@@ -252,3 +252,66 @@ pub fn nanos(ms: i64) -> String {
     let ms = u64::try_from(ms).unwrap_or(0).min(u64::MAX / 1_000_000);
     (ms * 1_000_000).to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Agent;
+
+    fn session(tokens: u64, calls: u64, first_ms: i64) -> SessionPoint {
+        SessionPoint {
+            attrs: Attrs {
+                agent: Agent::Claude,
+                model: "m".to_owned(),
+                project: "p".to_owned(),
+                source: "s".to_owned(),
+            },
+            tokens,
+            calls,
+            first_ms,
+            first_day: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("day"),
+        }
+    }
+
+    #[test]
+    fn histogram_buckets_hold_their_upper_bound() {
+        let sessions = [session(10, 1, 5), session(11, 2, 3), session(1000, 2000, 9)];
+        let points = histogram_points(Measure::SessionQueries, &[1.0, 2.0], &sessions, "7");
+        assert_eq!(points.len(), 1);
+        let p = &points[0];
+        // 1 -> (.., 1], 2 -> (1, 2], 2000 -> (2, ..).
+        assert_eq!(p["bucketCounts"], json!(["1", "1", "1"]));
+        assert_eq!(p["count"], "3");
+        assert_eq!(p["sum"], json!(2003.0));
+        assert_eq!(
+            (p["min"].clone(), p["max"].clone()),
+            (json!(1.0), json!(2000.0))
+        );
+        assert_eq!(p["startTimeUnixNano"], "3000000");
+    }
+
+    #[test]
+    fn times_are_nanosecond_strings_within_64_bits() {
+        assert_eq!(nanos(1_776_952_800_000), "1776952800000000000");
+        assert_eq!(nanos(-5), "0");
+        assert_eq!(
+            nanos(i64::MAX),
+            (u64::MAX / 1_000_000 * 1_000_000).to_string()
+        );
+    }
+
+    #[test]
+    fn an_empty_snapshot_sends_no_empty_metric() {
+        let json = request_json(
+            &Snapshot::default(),
+            &ExportMeta {
+                now_ms: 0,
+                version: "v".to_owned(),
+            },
+        );
+        assert_eq!(
+            json["resourceMetrics"][0]["scopeMetrics"][0]["metrics"],
+            json!([])
+        );
+    }
+}

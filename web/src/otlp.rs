@@ -146,13 +146,30 @@ pub enum Failure {
     /// The settings are malformed.
     Invalid(String),
     /// The loaded page's CSP does not admit the endpoint yet.
-    NotAdmitted { origin: String },
-    Refused { url: String },
+    NotAdmitted {
+        origin: String,
+    },
+    Refused {
+        url: String,
+    },
     /// A host name that could not be reached: DNS failure or refused, the browser does not say.
-    Unreachable { url: String, host: String },
-    Timeout { url: String },
-    Status { status: u16, url: String, excerpt: String },
-    Cors { url: String, page_origin: String, headers: Vec<String> },
+    Unreachable {
+        url: String,
+        host: String,
+    },
+    Timeout {
+        url: String,
+    },
+    Status {
+        status: u16,
+        url: String,
+        excerpt: String,
+    },
+    Cors {
+        url: String,
+        page_origin: String,
+        headers: Vec<String>,
+    },
     /// Nothing to send: the analysis was restored without its records.
     NoRecords,
 }
@@ -297,7 +314,8 @@ mod tests {
     fn the_csp_admits_only_listed_origins() {
         let strict = "default-src 'self'; connect-src 'self'; worker-src 'self'";
         assert!(!csp_admits(Some(strict), "http://127.0.0.1:4318"));
-        let widened = "default-src 'self'; connect-src 'self' http://127.0.0.1:4318; worker-src 'self'";
+        let widened =
+            "default-src 'self'; connect-src 'self' http://127.0.0.1:4318; worker-src 'self'";
         assert!(csp_admits(Some(widened), "http://127.0.0.1:4318"));
         assert!(!csp_admits(Some(widened), "http://127.0.0.1:4319"));
         assert!(!csp_admits(Some("default-src 'self'"), "https://x"));
@@ -321,8 +339,14 @@ mod tests {
             headers: vec!["Authorization".to_owned()],
         };
         let text = f.to_string();
-        assert!(text.contains("allowed_origins: [\"http://127.0.0.1:8080\"]"), "{text}");
-        assert!(text.contains("allowed_headers: [\"Authorization\"]"), "{text}");
+        assert!(
+            text.contains("allowed_origins: [\"http://127.0.0.1:8080\"]"),
+            "{text}"
+        );
+        assert!(
+            text.contains("allowed_headers: [\"Authorization\"]"),
+            "{text}"
+        );
         assert_eq!(f.kind(), "cors");
     }
 

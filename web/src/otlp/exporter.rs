@@ -118,7 +118,8 @@ impl Exporter {
         let target = match settings.resolve() {
             Ok(t) => t,
             Err(e) => {
-                self.state.set(State::Failed(Failure::Invalid(e.to_string())));
+                self.state
+                    .set(State::Failed(Failure::Invalid(e.to_string())));
                 return;
             }
         };
@@ -219,9 +220,9 @@ impl Exporter {
         };
         self.last_ms.set_value(now());
         let result = match payload(&analysis) {
-            Ok((body, summary)) => net::post(&target, &body).await.map(|status| {
-                format!("{summary} to {} (HTTP {status})", target.url)
-            }),
+            Ok((body, summary)) => net::post(&target, &body)
+                .await
+                .map(|status| format!("{summary} to {} (HTTP {status})", target.url)),
             Err(f) => Err(f),
         };
         self.exports.update(|n| *n += 1);

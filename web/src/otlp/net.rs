@@ -16,7 +16,10 @@ pub const ADMIT_ENTRY: &str = "./otlp-admitted-origin";
 
 fn js_err(e: JsValue) -> String {
     e.as_string()
-        .or_else(|| e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())))
+        .or_else(|| {
+            e.dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()))
+        })
         .unwrap_or_else(|| format!("{e:?}"))
 }
 
@@ -85,7 +88,10 @@ pub async fn sleep_ms(ms: f64) {
 
 /// What a fetch ended in, before classification.
 enum Outcome {
-    Answered { status: u16, body: String },
+    Answered {
+        status: u16,
+        body: String,
+    },
     TimedOut,
     /// The `TypeError` of a network, CORS or CSP failure.
     Failed,
