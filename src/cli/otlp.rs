@@ -13,7 +13,9 @@
 //! `AGENTMETER_OTLP_INTERVAL_MS` shortens the 60 s interval.
 //!
 //! The `source` attribute: the name of the PATH folder a file was found under (a file given
-//! directly: its folder's name); with no PATH, the machine's host name.
+//! directly: its folder's name), passing over the agents' own folders (`.claude`, `projects`,
+//! ...: `~/.claude/projects` is labelled by the home folder's name); with no PATH, the machine's
+//! host name.
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -326,7 +328,9 @@ fn source_labels(roots: &[PathBuf], given: bool) -> Vec<(String, String)> {
         .collect()
 }
 
-/// A folder's own name (`.` and `..` resolved); a file's folder's name.
+/// A PATH's label: the name of its folder (`.` and `..` resolved; a file's folder), passing over
+/// the agents' own folders (`~/.claude/projects` is labelled by the home folder's name, the
+/// person or machine it belongs to, not `projects`).
 fn folder_label(path: &Path) -> String {
     let resolved = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     let folder = if resolved.is_file() {
@@ -334,10 +338,19 @@ fn folder_label(path: &Path) -> String {
     } else {
         resolved
     };
-    folder.file_name().map_or_else(
-        || folder.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    )
+    label_of(&folder)
+}
+
+fn label_of(folder: &Path) -> String {
+    folder
+        .components()
+        .rev()
+        .filter_map(|c| match c {
+            std::path::Component::Normal(name) => Some(name.to_string_lossy()),
+            _ => None,
+        })
+        .find(|name| !crate::otlp::snapshot::is_agent_folder(name))
+        .map_or_else(host_label, |name| name.into_owned())
 }
 
 /// The machine's host name, or `local` when it cannot be found.
@@ -385,6 +398,14 @@ mod tests {
             ),
             Some("the collector rejected 3 data point(s): too old".to_owned())
         );
+    }
+
+    #[test]
+    fn sources_are_labelled_by_their_owner_folder() {
+        assert_eq!(label_of(Path::new("/home/alice/.claude/projects")), "alice");
+        assert_eq!(label_of(Path::new("/data/bob-laptop")), "bob-laptop");
+        assert_eq!(label_of(Path::new("/srv/ci/.codex/sessions")), "ci");
+        assert_eq!(label_of(Path::new("/")), host_label());
     }
 
     #[test]

@@ -22,6 +22,16 @@ use crate::rollup::UNKNOWN_MODEL;
 /// The project attribute of a call whose agent records no project.
 pub const NO_PROJECT: &str = "unknown";
 
+/// Folder names that belong to an agent's layout, not to whoever owns the data.
+const AGENT_FOLDERS: [&str; 6] = ["projects", "sessions", "tmp", "chats", "storage", "history"];
+
+/// True when a folder name is part of an agent's layout (`.claude`, `projects`, ...) rather than
+/// a name that tells whose data it is: source labels pass over such names.
+#[must_use]
+pub fn is_agent_folder(name: &str) -> bool {
+    name.starts_with('.') || AGENT_FOLDERS.contains(&name)
+}
+
 /// The attributes of one data point (daily points add their date).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Attrs {

@@ -269,15 +269,19 @@ pub fn excerpt(body: &str) -> String {
 }
 
 /// The `source` attribute of a file the page read: the dropped folder's name (the first
-/// component of its path), or the file's own name for a loose file.
+/// component of its path), unless that is an agent's own folder (`.claude`, `projects`, ...) or
+/// the file itself: then `browser`.
 #[must_use]
 pub fn source_of(path: &str) -> String {
-    path.trim_start_matches('/')
-        .split('/')
-        .next()
-        .filter(|s| !s.is_empty())
-        .unwrap_or("browser")
-        .to_owned()
+    let mut parts = path.trim_start_matches('/').split('/');
+    match (parts.next(), parts.next()) {
+        (Some(first), Some(_))
+            if !first.is_empty() && !agentmeter::otlp::snapshot::is_agent_folder(first) =>
+        {
+            first.to_owned()
+        }
+        _ => "browser".to_owned(),
+    }
 }
 
 #[cfg(test)]
@@ -353,7 +357,9 @@ mod tests {
     #[test]
     fn sources_are_the_dropped_folders() {
         assert_eq!(source_of("alice/.claude/projects/p/s.jsonl"), "alice");
-        assert_eq!(source_of("s.jsonl"), "s.jsonl");
+        assert_eq!(source_of(".claude/projects/p/s.jsonl"), "browser");
+        assert_eq!(source_of("projects/p/s.jsonl"), "browser");
+        assert_eq!(source_of("s.jsonl"), "browser");
         assert_eq!(source_of(""), "browser");
     }
 }

@@ -33,7 +33,8 @@ pub fn OtlpPanel() -> impl IntoView {
                 <span class="otlp-dot" data-state=move || state().as_str() aria-hidden="true"></span>
             </button>
             <section id="otlp-panel" class="panel otlp-panel" data-testid="otlp-panel"
-                hidden=move || !open.get() aria-labelledby="otlp-h">
+                hidden=move || !open.get() aria-labelledby="otlp-h"
+                on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Escape" { open.set(false) }>
                 <h2 id="otlp-h">"OpenTelemetry export"</h2>
                 <p class="small muted">
                     "Sends token, cost and cache metrics (never prompts or files) to your collector's \
