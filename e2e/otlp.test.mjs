@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { axeViolations } from './a11y.mjs';
 import { DEMO, ROOT, cliReport, loadApp, openApp, waitForResult } from './harness.mjs';
 
 /** A receiver whose behaviour the test switches: ok | 401 | nocors | hang. */
@@ -173,6 +174,9 @@ test('OTLP export: CSP admits only the set endpoint, exports arrive, every failu
     assert.equal(s.reason, 'http', s.text);
     assert.match(s.text, /HTTP 401 from http:\/\/127\.0\.0\.1:\d+\/v1\/metrics: \{"message":"bad token"\}/);
     assert.match(s.text, /check the headers/);
+    // The open panel, with a failure shown, passes axe like every view.
+    const bad = (await axeViolations(page)).filter((v) => ['serious', 'critical'].includes(v.impact));
+    assert.deepEqual(bad, [], 'axe: the OpenTelemetry panel');
 
     rx.mode = 'nocors';
     s = await connectAgain(page);
