@@ -6,6 +6,7 @@
 pub mod args;
 pub mod commands;
 pub mod plan_cmd;
+pub mod otlp;
 pub mod tables;
 pub mod text;
 pub mod walk;
@@ -42,6 +43,9 @@ pub enum CliError {
         #[source]
         source: crate::ledger::file::LedgerFileError,
     },
+    /// `otlp`: the collector could not be reached or refused the metrics (exit status 4).
+    #[error("OTLP export failed: {0}")]
+    Export(String),
 }
 
 /// Reads one file from disk into `ledger`, whatever it contains. A file that cannot be read
@@ -278,6 +282,9 @@ pub fn run_outcome(args: &[OsString]) -> Result<Outcome, CliError> {
     // Bad --plan / --as values stop the run before any file is read.
     plan_cmd::plan_choices(&args)?;
     plan_cmd::scenario(&args, &prices)?;
+    if args.command == args::Command::Otlp {
+        return otlp::run(&args, tz);
+    }
     let roots = if args.paths.is_empty() {
         walk::default_roots()
     } else {
@@ -462,7 +469,7 @@ fn export_ledger(
 
 /// "Now" for the active usage block: the clock, or `AGENTMETER_NOW` (RFC 3339) so tests and
 /// reproductions can pin it.
-fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     std::env::var("AGENTMETER_NOW")
         .ok()
         .and_then(|s| chrono::DateTime::parse_from_rfc3339(&s).ok())

@@ -27,6 +27,7 @@ pub mod ledger;
 pub mod line_report;
 pub mod lines;
 pub mod model;
+pub mod otlp;
 pub mod parsers;
 pub mod plans;
 pub mod pricing;

@@ -2,7 +2,7 @@
 //!
 //! Exit codes: 0 after printing the report; 3 after printing it when no agent usage was found
 //! (so scripts can tell "nothing there" from "zero spend"); 2 on bad arguments or a PATH that
-//! does not exist; 1 when the report cannot be written (a full disk, a closed terminal). A reader that stops early
+//! does not exist; 4 when `otlp` could not deliver the metrics; 1 when the report cannot be written (a full disk, a closed terminal). A reader that stops early
 //! (`agentmeter report | head`) ends the run quietly with 141, what a shell reports for a
 //! program stopped by SIGPIPE, so a pipeline with `pipefail` still sees that output was cut.
 
@@ -39,7 +39,10 @@ fn main() -> ExitCode {
         Err(err) => {
             let message = err.to_string();
             let _ = writeln!(std::io::stderr(), "agentmeter: {}", terminal_safe(&message));
-            ExitCode::from(2)
+            match err {
+                agentmeter::cli::CliError::Export(_) => ExitCode::from(4),
+                _ => ExitCode::from(2),
+            }
         }
     }
 }

@@ -28,6 +28,7 @@ COMMANDS:
                 gzip-compressed; `-o -` writes to standard output); see docs/ledger.md
     plans       subscription plans against API prices, by month (--plan; alone: the plan table)
     whatif      the same history at other prices (--as FROM=TO, --no-cache)
+    otlp        send the metrics to an OpenTelemetry collector (OTLP/HTTP JSON), see below
 
 PATH may be a home-like folder (containing .claude, .codex or .gemini), an agent's own folder
 (~/.claude/projects, ~/.codex/sessions, ~/.gemini/tmp), any folder below one, or a file.
@@ -65,6 +66,13 @@ OPTIONS:
     --as FROM=TO        (whatif, report, monthly) price models containing FROM as model TO
                         (opus=claude-sonnet-4-5; * for all); repeatable
     --no-cache          (whatif, report, monthly) bill cache writes and reads as plain input
+    --endpoint URL      (otlp) the collector's base URL; metrics go to URL/v1/metrics
+                        (default: $OTEL_EXPORTER_OTLP_METRICS_ENDPOINT as is, else
+                        $OTEL_EXPORTER_OTLP_ENDPOINT + /v1/metrics)
+    --header K=V        (otlp) a request header, repeatable (added to
+                        $OTEL_EXPORTER_OTLP_HEADERS, or _METRICS_HEADERS when set)
+    --watch             (otlp) re-read the folders and export again every 60 s until stopped
+    --dry-run           (otlp) print the request body instead of sending it
     -h, --help          print this help
     -V, --version       print the version
 
@@ -72,6 +80,7 @@ EXIT STATUS:
     0  the report was printed          1  the report could not be written (disk full, ...)
     2  bad arguments or a PATH that does not exist
     3  the report was printed, but no agent usage was found in the scanned folders
+    4  (otlp) the export failed: connection refused, DNS failure, timeout (8 s), HTTP error
   141  the reader stopped early (`agentmeter report | head`)
 
 Text output is coloured on a terminal unless NO_COLOR is set; --json never is.
@@ -94,6 +103,7 @@ pub enum Command {
     LedgerExport,
     Plans,
     WhatIf,
+    Otlp,
 }
 
 impl Command {
@@ -110,6 +120,7 @@ impl Command {
             "insights" => Command::Insights,
             "plans" => Command::Plans,
             "whatif" | "what-if" => Command::WhatIf,
+            "otlp" => Command::Otlp,
             _ => return None,
         })
     }
@@ -142,6 +153,18 @@ pub struct ReportArgs {
     pub reprice: Vec<String>,
     /// `--no-cache`.
     pub no_cache: bool,
+    /// `otlp`: where and how to export.
+    pub otlp: OtlpArgs,
+}
+
+/// The `otlp` command's own flags.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct OtlpArgs {
+    pub endpoint: Option<String>,
+    /// `K=V` as given, parsed by [`crate::otlp::target`].
+    pub headers: Vec<String>,
+    pub watch: bool,
+    pub dry_run: bool,
 }
 
 /// A `--since`/`--until` day: `2026-02-01` or `20260201`.
@@ -244,6 +267,10 @@ pub fn parse(args: &[OsString]) -> Result<ReportArgs, CliError> {
             "--plan" => out.plans.push(value("--plan")?),
             "--as" => out.reprice.push(value("--as")?),
             "--no-cache" => out.no_cache = true,
+            "--endpoint" => out.otlp.endpoint = Some(value("--endpoint")?),
+            "--header" => out.otlp.headers.push(value("--header")?),
+            "--watch" => out.otlp.watch = true,
+            "--dry-run" => out.otlp.dry_run = true,
             s if s.starts_with('-') && s != "-" => {
                 return Err(CliError::Usage(format!("unknown option {s:?}")))
             }
@@ -257,6 +284,11 @@ pub fn parse(args: &[OsString]) -> Result<ReportArgs, CliError> {
     if out.command == Command::LedgerExport && out.output.is_none() {
         return Err(CliError::Usage(
             "`ledger export` needs -o FILE (or -o - for standard output)".to_owned(),
+        ));
+    }
+    if out.command != Command::Otlp && out.otlp != OtlpArgs::default() {
+        return Err(CliError::Usage(
+            "--endpoint, --header, --watch and --dry-run belong to `agentmeter otlp`".to_owned(),
         ));
     }
     if let (Some(s), Some(u)) = (out.filter.since, out.filter.until) {

@@ -27,6 +27,7 @@ use crate::ui::dropzone::{DropZone, NoAgentData, ProgressBar};
 use crate::ui::export::{JsonButton, LedgerButton};
 use crate::ui::filterbar::FilterBar;
 use crate::ui::nav::{intercept_links, Nav};
+use crate::ui::otlp::OtlpPanel;
 use crate::ui::router::Router;
 use crate::ui::theme::{self, ThemeToggle};
 
@@ -532,6 +533,7 @@ pub fn App() -> impl IntoView {
             </div>
             <div class="top-actions">
                 <ThemeToggle />
+                <OtlpPanel />
                 <Show when=has_analysis>
                     <JsonButton report=Signal::derive(report) />
                     <LedgerButton ledger=Signal::derive(move || ctl.mergeable_ledger_tracked()) />

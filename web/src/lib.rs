@@ -13,6 +13,7 @@ pub mod analysis;
 pub mod app;
 pub mod format;
 pub mod ingest;
+pub mod otlp;
 pub mod prefs;
 pub mod route;
 pub mod store;

@@ -16,6 +16,7 @@ pub mod kpis;
 pub mod nav;
 pub mod plans;
 pub mod prices;
+pub mod otlp;
 pub mod quality;
 pub mod router;
 pub mod sessions;
