@@ -5,8 +5,8 @@
 
 pub mod args;
 pub mod commands;
-pub mod plan_cmd;
 pub mod otlp;
+pub mod plan_cmd;
 pub mod tables;
 pub mod text;
 pub mod walk;

@@ -10,9 +10,9 @@
 //! File reports are keyed by path, so re-adding a file replaces its report instead of counting
 //! its lines twice.
 
+pub mod digest;
 pub mod file;
 pub mod pseudonym;
-pub mod digest;
 pub mod wire;
 
 use std::cmp::Ordering;

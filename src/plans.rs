@@ -408,6 +408,7 @@ mod tests {
             cost_pico: cost_usd * 1_000_000_000_000,
             priced: true,
             recorded: None,
+            source: None,
         }
     }
 

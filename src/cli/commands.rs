@@ -39,7 +39,11 @@ pub fn render(
     if args.json {
         let rows = |name: &str, rows: Value| json!({ name: rows, "total": report.total, "filter": report.filter });
         let value = match args.command {
-            Command::Report | Command::LedgerExport | Command::Plans | Command::WhatIf | Command::Otlp => return pretty(report),
+            Command::Report
+            | Command::LedgerExport
+            | Command::Plans
+            | Command::WhatIf
+            | Command::Otlp => return pretty(report),
             Command::Daily => rows("daily", serde_json::to_value(daily(report))?),
             Command::Weekly => rows("weekly", serde_json::to_value(&report.analytics.weeks)?),
             Command::Monthly => rows("monthly", serde_json::to_value(&report.analytics.months)?),
@@ -60,7 +64,11 @@ pub fn render(
         return pretty(&value);
     }
     Ok(match args.command {
-        Command::Report | Command::LedgerExport | Command::Plans | Command::WhatIf | Command::Otlp => text::render(report),
+        Command::Report
+        | Command::LedgerExport
+        | Command::Plans
+        | Command::WhatIf
+        | Command::Otlp => text::render(report),
         Command::Daily => tables::periods("Daily", "Date", &daily(report), report),
         Command::Weekly => tables::periods("Weekly", "Week", &report.analytics.weeks, report),
         Command::Monthly => tables::periods("Monthly", "Month", &report.analytics.months, report),

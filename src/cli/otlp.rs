@@ -18,15 +18,14 @@
 //! host name.
 
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+
 use std::time::Duration;
 
 use thiserror::Error;
 
 use super::args::ReportArgs;
-use super::{now_ms, read_all, walk, CliError, Outcome};
+use super::{now_ms, read_sources, walk, CliError, Outcome};
 use crate::otlp::{request_json, ExportMeta, Snapshot, Target};
-use crate::pricing::PriceTable;
 
 /// The deadline of one export, connection included.
 pub const TIMEOUT: Duration = Duration::from_secs(8);
@@ -221,6 +220,7 @@ pub fn run(args: &ReportArgs, tz: chrono_tz::Tz) -> Result<Outcome, CliError> {
         let Some(target) = &target else {
             return Ok(Outcome {
                 text: serde_json::to_string_pretty(&scan.request)? + "\n",
+                bytes: Vec::new(),
                 found: scan.found,
             });
         };
@@ -243,6 +243,7 @@ pub fn run(args: &ReportArgs, tz: chrono_tz::Tz) -> Result<Outcome, CliError> {
         if !args.otlp.watch {
             return Ok(Outcome {
                 text: line,
+                bytes: Vec::new(),
                 found: scan.found,
             });
         }
@@ -255,6 +256,7 @@ pub fn run(args: &ReportArgs, tz: chrono_tz::Tz) -> Result<Outcome, CliError> {
             // Nobody reads any more (a closed pipe): stop quietly.
             return Ok(Outcome {
                 text: String::new(),
+                bytes: Vec::new(),
                 found: true,
             });
         }
@@ -277,19 +279,25 @@ fn scan(args: &ReportArgs, tz: chrono_tz::Tz) -> Result<Scan, CliError> {
     } else {
         walk::existing(walk::default_roots())
     };
-    let files = walk::collect(&roots)?;
-    let ledger = read_all(&files)?;
+    let files = if given {
+        walk::collect_labelled(&roots, &args.labels)?
+    } else {
+        walk::collect(&roots)?
+    };
+    // Ledger files among the PATHs are imported, and every file carries its source label
+    // (`PATH=LABEL`, or the one derived from the folder: crate::sources).
+    let ledger = read_sources(&files, false)?;
     let filtered = args.filter.apply(&ledger, tz);
-    let labels = source_labels(&roots, given);
     let host = host_label();
     let source_of = |file: &str| {
-        labels
-            .iter()
-            .filter(|(prefix, _)| file.starts_with(prefix.as_str()))
-            .max_by_key(|(prefix, _)| prefix.len())
-            .map_or_else(|| host.clone(), |(_, label)| label.clone())
+        ledger
+            .files
+            .get(file)
+            .and_then(|f| f.source.clone())
+            .unwrap_or_else(|| host.clone())
     };
-    let snapshot = Snapshot::new(&filtered, PriceTable::embedded(), tz, &source_of);
+    let prices = super::plan_cmd::price_table(args.prices.as_deref())?;
+    let snapshot = Snapshot::new(&filtered, &prices, tz, &source_of);
     let request = request_json(
         &snapshot,
         &ExportMeta {
@@ -314,43 +322,6 @@ fn scan(args: &ReportArgs, tz: chrono_tz::Tz) -> Result<Scan, CliError> {
         summary,
         found,
     })
-}
-
-/// (display prefix, label) for each PATH; none for the default folders (the host name labels
-/// them).
-fn source_labels(roots: &[PathBuf], given: bool) -> Vec<(String, String)> {
-    if !given {
-        return Vec::new();
-    }
-    roots
-        .iter()
-        .map(|root| (walk::display_path(root), folder_label(root)))
-        .collect()
-}
-
-/// A PATH's label: the name of its folder (`.` and `..` resolved; a file's folder), passing over
-/// the agents' own folders (`~/.claude/projects` is labelled by the home folder's name, the
-/// person or machine it belongs to, not `projects`).
-fn folder_label(path: &Path) -> String {
-    let resolved = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    let folder = if resolved.is_file() {
-        resolved.parent().map(Path::to_path_buf).unwrap_or(resolved)
-    } else {
-        resolved
-    };
-    label_of(&folder)
-}
-
-fn label_of(folder: &Path) -> String {
-    folder
-        .components()
-        .rev()
-        .filter_map(|c| match c {
-            std::path::Component::Normal(name) => Some(name.to_string_lossy()),
-            _ => None,
-        })
-        .find(|name| !crate::otlp::snapshot::is_agent_folder(name))
-        .map_or_else(host_label, |name| name.into_owned())
 }
 
 /// The machine's host name, or `local` when it cannot be found.
@@ -398,14 +369,6 @@ mod tests {
             ),
             Some("the collector rejected 3 data point(s): too old".to_owned())
         );
-    }
-
-    #[test]
-    fn sources_are_labelled_by_their_owner_folder() {
-        assert_eq!(label_of(Path::new("/home/alice/.claude/projects")), "alice");
-        assert_eq!(label_of(Path::new("/data/bob-laptop")), "bob-laptop");
-        assert_eq!(label_of(Path::new("/srv/ci/.codex/sessions")), "ci");
-        assert_eq!(label_of(Path::new("/")), host_label());
     }
 
     #[test]

@@ -327,7 +327,8 @@ impl Controller {
                 }
             }
         });
-        self.finish(ledger, Seen::default());
+        // The same files: the re-scan fingerprint stays.
+        self.finish(ledger, Seen::default(), self.scan.get_value());
     }
 
     /// Stops the running job, if any; the previous result stays.

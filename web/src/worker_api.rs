@@ -423,7 +423,7 @@ impl LedgerBuilder {
 
     /// Lists a file as skipped, under the current source.
     /// `sink` with the current file's source label.
-    fn labelled(&self, mut sink: agentmeter::parsers::Sink) -> agentmeter::parsers::Sink {
+    fn labelled(&self, mut sink: agentmeter::line_report::Sink) -> agentmeter::line_report::Sink {
         sink.report.source.clone_from(&self.source);
         sink
     }

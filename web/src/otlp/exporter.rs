@@ -9,7 +9,6 @@
 use std::sync::Arc;
 
 use agentmeter::otlp::{request_json, ExportMeta, Snapshot};
-use agentmeter::pricing::PriceTable;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -241,7 +240,17 @@ fn payload(analysis: &Analysis) -> Result<(String, String), Failure> {
         .time_zone
         .parse()
         .unwrap_or_else(|_| browser_time_zone());
-    let snapshot = Snapshot::new(ledger, PriceTable::embedded(), tz, &source_of);
+    // A file's source is the label it carries (the dropped root's, edited or not); files read
+    // before labels existed fall back to the dropped folder's name.
+    let label_of = |file: &str| {
+        ledger
+            .files
+            .get(file)
+            .and_then(|f| f.source.clone())
+            .unwrap_or_else(|| source_of(file))
+    };
+    let snapshot =
+        crate::ui::prices::with_active(|prices| Snapshot::new(ledger, prices, tz, &label_of));
     #[allow(clippy::cast_possible_truncation)]
     let now_ms = now() as i64;
     let json = request_json(
