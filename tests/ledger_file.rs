@@ -265,6 +265,34 @@ fn a_session_under_two_roots_counts_once_and_sources_filter_every_view() {
 }
 
 #[test]
+fn a_copilot_session_under_two_roots_counts_once() {
+    // Copilot's output-only records (a segment that never shut down) are keyed by session and
+    // message id, never by path. The real session without its shutdown line is such a segment.
+    let dir = scratch("copilot-two-roots");
+    let id = "96ef38f0-9d09-45c3-8124-6448c36090ed";
+    let src = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/copilot/session-state")
+        .join(id)
+        .join("events.jsonl");
+    let text = std::fs::read_to_string(src).expect("fixture");
+    let cut: String = text
+        .lines()
+        .filter(|l| !l.contains("\"session.shutdown\""))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(cut.len() < text.len(), "the fixture has a shutdown line");
+    for root in ["a", "b"] {
+        let folder = dir.join(root).join("session-state").join(id);
+        std::fs::create_dir_all(&folder).expect("mkdir");
+        std::fs::write(folder.join("events.jsonl"), &cut).expect("write");
+    }
+    let one = report(&[&dir.join("a")], &[]);
+    let two = report(&[&dir.join("a"), &dir.join("b")], &[]);
+    assert!(one["total"]["calls"].as_u64().is_some_and(|n| n > 0));
+    assert_eq!(two["total"], one["total"]);
+}
+
+#[test]
 fn a_newer_or_damaged_ledger_is_refused_with_the_reason() {
     let dir = scratch("refused");
     let good = dir.join("good.ledger");

@@ -108,13 +108,7 @@ impl CopilotEventsParser {
     /// The fields every record of this file shares.
     fn record_base(&self, line: u64, sub_agent: bool, out: &Sink) -> UsageRecord {
         UsageRecord {
-            // The session and the line, not the path: the same session copied under two roots
-            // (two people's folders, a backup) is the same calls and counts once.
-            key: UsageKey {
-                agent: Agent::Copilot,
-                scope: format!("events:{}", self.session()),
-                id: line.to_string(),
-            },
+            key: UsageKey::unkeyed(Agent::Copilot, &out.source(line)),
             timestamp_ms: 0,
             model: None,
             tokens: Tokens::default(),
