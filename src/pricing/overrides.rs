@@ -371,6 +371,82 @@ mod tests {
     }
 
     #[test]
+    fn an_override_covers_dated_and_prefixed_names_and_is_marked_custom() {
+        use crate::pricing::{CostQuery, PriceTable, Provenance};
+        let o = PriceOverrides::from_json(
+            r#"{"models":{"claude-sonnet-4-5":{"input":1,"output":2},"gpt-5":{"input":0,"output":10},
+                "my-local":{"input":0.5,"output":0.5}}}"#,
+            "t.json",
+        )
+        .expect("valid");
+        let table = PriceTable::embedded().with_overrides(o);
+        assert_eq!(
+            table.source(),
+            format!(
+                "{} + 3 custom prices (t.json)",
+                PriceTable::embedded().source()
+            )
+        );
+        let tokens = crate::model::Tokens {
+            input: 1_000_000,
+            output: 1_000_000,
+            ..Default::default()
+        };
+        let cost = |agent, model: Option<&str>| {
+            table.cost_of(&CostQuery {
+                agent,
+                model,
+                tokens: &tokens,
+                fast: false,
+                recorded_cost_pico: None,
+            })
+        };
+        use crate::model::Agent;
+        for written in [
+            "claude-sonnet-4-5",
+            "claude-sonnet-4-5-20250929",
+            "anthropic/claude-sonnet-4-5",
+            "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+        ] {
+            let c = cost(Agent::Claude, Some(written));
+            assert_eq!(
+                (c.pico, c.provenance),
+                (3_000_000_000_000, Provenance::Custom),
+                "{written}"
+            );
+            assert_eq!(
+                c.priced_as.as_deref(),
+                Some("claude-sonnet-4-5"),
+                "{written}"
+            );
+        }
+        // Codex without a model is priced as gpt-5, so the gpt-5 override covers it.
+        let c = cost(Agent::Codex, None);
+        assert_eq!(
+            (c.pico, c.provenance),
+            (10_000_000_000_000, Provenance::Custom)
+        );
+        // A model the table does not know becomes priced.
+        assert_eq!(
+            cost(Agent::Claude, Some("my-local")).pico,
+            1_000_000_000_000
+        );
+        // Others keep the table's price.
+        let opus = cost(Agent::Claude, Some("claude-opus-4-6"));
+        assert_ne!(opus.provenance, Provenance::Custom);
+        assert_eq!(
+            opus,
+            PriceTable::embedded().cost_of(&CostQuery {
+                agent: Agent::Claude,
+                model: Some("claude-opus-4-6"),
+                tokens: &tokens,
+                fast: false,
+                recorded_cost_pico: None,
+            })
+        );
+    }
+
+    #[test]
     fn errors_name_the_model_and_the_field() {
         let cases = [
             (r#"{"models":{"m":{"input":3}}}"#, "\"m\": field output"),
