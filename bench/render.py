@@ -116,7 +116,8 @@ def markdown(res):
     w = out.append
     w("# Benchmarks\n")
     w("Speed is a feature, so it is measured here, by `scripts/bench`, never by timed tests. "
-      "This file is written by that script; every figure below comes from one run of it:\n")
+      "This file is written by that script; every figure down to the size-realistic section comes from one "
+      "run of it (that section names its own command, and the profile after it says how it was taken):\n")
     w("```sh\n" + res["argv"] + "\n```\n")
     w("## Machine\n")
     w("| | |\n|---|---|")
