@@ -174,7 +174,7 @@ fn help_lists_the_exit_statuses_the_binary_uses() {
         ("0", "the report was printed"),
         ("1", "the report could not be written"),
         ("2", "bad arguments"),
-        ("3", "no agent usage was found"),
+        ("3", "the report was printed, but no agent usage was found"),
         ("141", "the reader stopped early"),
     ] {
         assert!(
