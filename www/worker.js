@@ -284,6 +284,7 @@ self.onmessage = async (event) => {
         const rec = stored[i];
         const size = f.file.size;
         if (rec && rec.entry instanceof Uint8Array) {
+          builder.set_source(f.source ?? undefined);
           if (rec.size === size && rec.mtime === f.file.lastModified && builder.add_entry(f.path, rec.entry)) {
             filesDone += 1;
             bytesDone += size;

@@ -534,13 +534,14 @@ pub fn App() -> impl IntoView {
             </div>
             <div class="top-actions">
                 <ThemeToggle />
-                <OtlpPanel />
                 <Show when=has_analysis>
                     <JsonButton report=Signal::derive(report) />
                     <LedgerButton ledger=Signal::derive(move || ctl.mergeable_ledger_tracked()) />
                     <button class="ghost" data-testid="clear-button" on:click=move |_| ctl.clear()
                         title="Remove the analysis from this page and from the browser's storage">"Clear"</button>
                 </Show>
+                // Last, at the right edge: its panel opens below it, aligned to the right.
+                <OtlpPanel />
             </div>
         </header>
         <main>

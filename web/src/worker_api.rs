@@ -231,7 +231,11 @@ impl LedgerBuilder {
     pub fn add_entry(&mut self, path: &str, entry: &[u8]) -> bool {
         match entry.split_first() {
             Some((&ENTRY_LEDGER, wire)) => match Ledger::from_wire(wire) {
-                Ok(one) if one.files.contains_key(path) && one.files.len() == 1 => {
+                Ok(mut one) if one.files.contains_key(path) && one.files.len() == 1 => {
+                    // The label of the root it is read under now (set_source), not the stored one.
+                    if let Some(report) = one.files.get_mut(path) {
+                        report.source.clone_from(&self.source);
+                    }
                     self.ledger.merge(one);
                     true
                 }
@@ -248,7 +252,7 @@ impl LedgerBuilder {
                     return false;
                 };
                 self.ledger.merge(records);
-                self.ledger.add_file(parser.finish());
+                self.ledger.add_file(self.labelled(parser.finish()));
                 true
             }
             _ => false,

@@ -17,7 +17,9 @@ use crate::app::Controller;
 /// The sources table of `report`.
 #[component]
 pub fn SourceTable(report: Arc<Report>) -> impl IntoView {
-    let ctl = expect_context::<Controller>();
+    // Without the app's controller (a component test mounting a view alone) the labels are
+    // shown but cannot be edited or filtered by.
+    let ctl = use_context::<Controller>();
     let rows = report
         .analytics
         .sources
@@ -26,8 +28,9 @@ pub fn SourceTable(report: Arc<Report>) -> impl IntoView {
             let label = s.source.clone();
             let shown = label.clone().unwrap_or_else(|| NO_SOURCE.to_owned());
             let t = s.totals.tokens;
-            let editor = match label.clone() {
-                Some(old) => {
+            let editor = match (label.clone(), ctl) {
+                (Some(old), None) => view! { <span>{old}</span> }.into_any(),
+                (Some(old), Some(ctl)) => {
                     let old_for_change = old.clone();
                     view! {
                         <input class="source-label" type="text" data-testid="source-label"
@@ -36,9 +39,9 @@ pub fn SourceTable(report: Arc<Report>) -> impl IntoView {
                     }
                     .into_any()
                 }
-                None => view! { <span class="muted">{NO_SOURCE}</span> }.into_any(),
+                (None, _) => view! { <span class="muted">{NO_SOURCE}</span> }.into_any(),
             };
-            let only = label.clone().map(|l| {
+            let only = label.clone().zip(ctl).map(|(l, ctl)| {
                 let title = format!("Show only {l} in every view");
                 view! {
                     <button class="ghost small-button" data-testid="source-only" title=title
