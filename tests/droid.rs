@@ -114,7 +114,10 @@ fn a_settings_file_copied_under_two_paths_counts_once() {
         &format!("backup/.factory/sessions/-home-user-proj/{A_ID}.settings.json"),
         &bytes,
     ));
-    ledger.add_file(settings_at(&format!("elsewhere/{A_ID}.settings.json"), &bytes));
+    ledger.add_file(settings_at(
+        &format!("elsewhere/{A_ID}.settings.json"),
+        &bytes,
+    ));
     let older = br#"{"model":"claude-sonnet-4-5-20250929","providerLockTimestamp":"2025-11-03T09:15:00.000Z","tokenUsage":{"inputTokens":100,"outputTokens":200}}"#;
     ledger.add_file(settings_at(&format!("old/{A_ID}.settings.json"), older));
     assert_eq!(ledger.counted_usage().count(), 1);
@@ -148,7 +151,10 @@ fn a_malformed_settings_file_is_malformed_with_a_reason() {
             br#"{"tokenUsage": {"outputTokens": "12"}}"#,
             "tokenUsage.outputTokens",
         ),
-        (br#"{"tokenUsage": [1, 2]}"#, "`tokenUsage` is not an object"),
+        (
+            br#"{"tokenUsage": [1, 2]}"#,
+            "`tokenUsage` is not an object",
+        ),
     ];
     for (bytes, reason) in cases {
         let sink = settings_at(path, bytes);
