@@ -124,7 +124,7 @@ test('a folder without agent data shows no-agent-data and no dashboard', async (
 
 test('a home with Cline, Roo Code, Codebuff and Factory Droid folders shows the CLI totals', async () => {
   // A home as users have it: the extensions' tasks under VS Code's user folder, Codebuff's chats,
-  // and a Droid session (listed, not counted).
+  // and Droid sessions (each settings file a session total; the message histories listed, not read).
   const home = await mkdtemp(join(tmpdir(), 'agentmeter-agents2-'));
   const app = await openApp();
   try {
@@ -135,7 +135,9 @@ test('a home with Cline, Roo Code, Codebuff and Factory Droid folders shows the 
     // Cline 80 350 and Roo Code 68 305 tokens (tests/cline.rs derives them by hand).
     assert.equal(report.agents.cline.tokens.total, 80_350);
     assert.equal(report.agents.roo.tokens.total, 68_305);
-    assert.ok(report.files.some((f) => f.format.startsWith('skipped: Factory Droid session')));
+    // Droid 131 200 tokens: two session totals (tests/droid.rs derives them by hand).
+    assert.equal(report.agents.droid.tokens.total, 131_200);
+    assert.ok(report.files.some((f) => f.format.startsWith('skipped: Factory Droid message history')));
     await loadApp(app);
     await app.page.setInputFiles('[data-testid=folder-input]', home);
     await waitForResult(app.page, report.total.tokens.total);

@@ -31,10 +31,11 @@ pub struct AgentInfo {
 }
 
 impl AgentInfo {
-    /// True when the agent's files are counted (not only recognised and listed).
+    /// True when the agent's files are counted (not only recognised and listed); every agent's
+    /// are since Factory Droid's session totals are read.
     #[must_use]
     pub fn is_counted(&self) -> bool {
-        self.agent != Agent::Droid
+        true
     }
 
     /// The default folders on the system this binary was built for.
@@ -171,13 +172,16 @@ pub const AGENTS: &[AgentInfo] = &[
         linux: &["~/.factory/sessions"],
         macos: &["~/.factory/sessions"],
         windows: &["%USERPROFILE%\\.factory\\sessions"],
-        reads: "recognised and listed, not counted: Droid is closed source and its on-disk usage \
-                format could not be established from Factory's own code or documentation",
-        tokens: "not read",
-        cost: "not read",
+        reads: "`<encoded cwd>/<session>.settings.json`, the session's usage total (a format \
+                read by peers, not documented by Factory); the `<session>.jsonl` message \
+                history is listed, not read",
+        tokens: "per **session** only: input, output (thinking added), cache read, cache write \
+                 (5-minute); read as non-overlapping (an assumption, docs/formats.md)",
+        cost: "computed from the session's `model` (custom models are unpriced)",
         tools: "not read",
-        durations: "none",
-        not_available: "everything but the list of sessions",
+        durations: "none (dated by the session's provider lock, near its start)",
+        not_available: "per-call usage, tools, messages, git branch, cwd (only the folder's \
+                        encoded form)",
     },
     AgentInfo {
         agent: Agent::Pi,

@@ -619,23 +619,27 @@ fn classify_agents2(path: &str, first: &[u8]) -> Option<Classification> {
         return parse(Format::CodebuffJson);
     }
     // Factory Droid: `<session>.jsonl` opening with `{"type":"session_start", "title", "cwd"}`
-    // (droid-sdk `_high_level/discovery.py`), and `<session>.settings.json` beside it.
+    // (droid-sdk `_high_level/discovery.py`), and `<session>.settings.json` beside it, which
+    // holds the session's usage total (`tokenUsage`): read under a `.factory/` folder, or
+    // anywhere when its content names `tokenUsage`.
     if has_key_value(first, "type", "session_start") && has_key(first, "title") {
         return known(DROID_SESSION);
     }
-    if name.ends_with(".settings.json") && path.contains(".factory/") {
-        return known(DROID_SETTINGS);
+    if name.ends_with(".settings.json")
+        && object
+        && (path.contains(".factory/")
+            || has_key(first, "tokenUsage")
+            || has_key(first, "providerLock"))
+    {
+        return parse(Format::DroidSettingsJson);
     }
     None
 }
 
-/// Why Factory Droid's files are listed and not counted (README, "Not read").
+/// Why a Factory Droid message history is listed and not read (README, "Not counted").
 pub const DROID_SESSION: &str =
-    "Factory Droid session: not counted, its on-disk usage format is not \
-     established (Droid is closed source; its SDK documents only the session list)";
-const DROID_SETTINGS: &str =
-    "Factory Droid session settings: not counted, its on-disk usage format \
-     is not established (Droid is closed source)";
+    "Factory Droid message history: not read, the session's usage is read from the \
+     `<session>.settings.json` beside it (its messages carry no usage)";
 
 #[cfg(test)]
 mod tests {

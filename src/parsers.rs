@@ -27,6 +27,7 @@ pub mod cline;
 pub mod codebuff;
 pub mod copilot;
 pub mod crush;
+pub mod droid;
 pub mod kimi;
 pub mod qwen;
 // agents-b: OpenCode, SQLite databases.
@@ -81,6 +82,8 @@ pub enum Format {
     ClineUiJson,
     /// Codebuff `~/.config/manicode/projects/<project>/chats/<chat id>/messages.json` (no tokens).
     CodebuffJson,
+    /// Factory Droid `~/.factory/sessions/<encoded cwd>/<session>.settings.json` (a session total).
+    DroidSettingsJson,
 }
 
 impl Format {
@@ -104,6 +107,7 @@ impl Format {
             // agents2: Cline and Roo Code share one format.
             Format::ClineUiJson => None,
             Format::CodebuffJson => Some(Agent::Codebuff),
+            Format::DroidSettingsJson => Some(Agent::Droid),
         }
     }
 
@@ -124,6 +128,7 @@ impl Format {
             // agents2.
             Format::ClineUiJson => "cline-ui-json",
             Format::CodebuffJson => "codebuff-json",
+            Format::DroidSettingsJson => "droid-settings-json",
             // agents-b formats.
             Format::OpenCodeJson => "opencode-json",
             Format::SqliteDb => "sqlite",
@@ -246,6 +251,7 @@ impl FileParser {
             // agents2.
             Format::ClineUiJson => document(Box::new(cline::ClineParser::new(ctx))),
             Format::CodebuffJson => document(Box::new(codebuff::CodebuffParser::new(ctx))),
+            Format::DroidSettingsJson => document(Box::new(droid::DroidSettingsParser::new(ctx))),
         };
         FileParser {
             format,

@@ -167,8 +167,8 @@ fn the_default_scan_finds_cline_roo_and_codebuff() {
 }
 
 /// A dropped folder of any depth is read file by file, by content: a Roo Code task three folders
-/// down, a Codebuff chat, a Droid session and a file of no agent, side by side under names that
-/// say nothing. Each gets its agent, or its reason.
+/// down, a Codebuff chat, a Droid session (history and settings) and a file of no agent, side by
+/// side under names that say nothing. Each gets its agent, or its reason.
 #[test]
 fn a_mixed_folder_is_recognised_file_by_file() {
     let dir = temp_home("mixed");
@@ -189,6 +189,10 @@ fn a_mixed_folder_is_recognised_file_by_file() {
         "fixtures/droid/home/.factory/sessions/-home-user-proj/5f0c2a4e-9b1d-4c3e-8f7a-6b5c4d3e2f1a.jsonl",
         "x/s.jsonl",
     );
+    put(
+        "fixtures/droid/home/.factory/sessions/-home-user-proj/5f0c2a4e-9b1d-4c3e-8f7a-6b5c4d3e2f1a.settings.json",
+        "x/s.settings.json",
+    );
     std::fs::write(dir.join("x/other.json"), "{\"hello\": 1}\n").expect("write");
     let out = run_with_home(&["report", "--json", dir.to_str().expect("utf-8")], &dir);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
@@ -203,12 +207,15 @@ fn a_mixed_folder_is_recognised_file_by_file() {
     assert_eq!(of("a/messages.json")["agent"], "codebuff");
     assert!(of("x/s.jsonl")["format"]
         .as_str()
-        .is_some_and(|f| f.starts_with("skipped: Factory Droid session")));
+        .is_some_and(|f| f.starts_with("skipped: Factory Droid message history")));
+    assert_eq!(of("x/s.settings.json")["agent"], "droid");
     assert_eq!(
         of("x/other.json")["format"],
         "skipped: not a transcript of any supported agent"
     );
     // Roo Code's task alone: 6 125 + 1 140 + 20 000 + 28 000 = 55 265.
     assert_eq!(v["agents"]["roo"]["tokens"]["total"], 55_265);
+    // Droid's session total (tests/droid.rs): 1 200 + 4 000 + 5 000 + 120 000 = 130 200.
+    assert_eq!(v["agents"]["droid"]["tokens"]["total"], 130_200);
     let _ = std::fs::remove_dir_all(&dir);
 }

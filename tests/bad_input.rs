@@ -111,6 +111,7 @@ fn arbitrary_bytes_in_any_agent_format_never_panic() {
         // agents2 formats.
         Format::ClineUiJson,
         Format::CodebuffJson,
+        Format::DroidSettingsJson,
     ];
     // A deterministic stream of awkward inputs: fragments of real JSON spliced with junk.
     let pieces: [&[u8]; 8] = [

@@ -1,35 +1,228 @@
-//! Factory Droid's session files are recognised and listed with the reason they are not counted
-//! (its usage format is not established from Factory's own code or documentation), through a home
-//! folder walk as through a direct drop, and nothing of them is counted.
+//! Factory Droid: each `<session>.settings.json` is one usage record, the session's total, keyed
+//! by the session id; the `<session>.jsonl` message history is recognised and listed, not read.
 //!
-//! Fixture **derived** by `fixtures/droid/make_fixtures.py` (see `fixtures/README.md`).
+//! Fixtures **derived** by `fixtures/droid/make_fixtures.py` (see `fixtures/README.md`):
+//! - A `5f0c2a4e-…` (claude-sonnet-4-5-20250929, locked 2025-11-03T09:15:00Z): input 1 200,
+//!   output 3 400, cache creation 5 000, cache read 120 000, thinking 600;
+//! - B `0b7e3d1c-…`: no `tokenUsage` (a session without tokens);
+//! - C `9d8c7b6a-…` (`custom:GLM-4.6-[Z.AI]-0`, no lock time): input 700, output 300.
 
 mod parse_support;
 
 use agentmeter::detect::{self, Classification, VisitScope};
+use agentmeter::ledger::Ledger;
+use agentmeter::line_report::Sink;
+use agentmeter::model::{Agent, Tokens};
+use agentmeter::parsers::{parse_bytes, FileContext, Format};
+use agentmeter::pricing::PriceTable;
 use parse_support::*;
 
 const SESSIONS: &str = "fixtures/droid/home/.factory/sessions";
+const A: &str = "fixtures/droid/home/.factory/sessions/-home-user-proj/5f0c2a4e-9b1d-4c3e-8f7a-6b5c4d3e2f1a.settings.json";
+const B: &str = "fixtures/droid/home/.factory/sessions/-home-user-proj/0b7e3d1c-2a4f-4e6d-9c8b-7a6f5e4d3c2b.settings.json";
+const C: &str = "fixtures/droid/home/.factory/sessions/-home-user-other/9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a.settings.json";
+const A_ID: &str = "5f0c2a4e-9b1d-4c3e-8f7a-6b5c4d3e2f1a";
 
+/// Parses `bytes` as a settings file at `path`.
+fn settings_at(path: &str, bytes: &[u8]) -> Sink {
+    let ctx = FileContext {
+        path: path.to_owned(),
+        session_hint: None,
+    };
+    parse_bytes(Format::DroidSettingsJson, ctx, bytes)
+}
+
+/// A + C, thinking counted apart from output (docs/formats.md):
+/// input 1 200 + 700 = 1 900; output 3 400 + 600 + 300 = 4 300; cache write 5 000; cache read
+/// 120 000; reasoning 600 (inside output). Units: 3 files of one unit each: 2 used, B ignored.
 #[test]
-fn droid_files_are_known_with_the_reason_and_never_counted() {
+fn droid_session_totals_are_exact() {
+    for f in [A, B, C] {
+        assert_eq!(classify(f).0, Format::DroidSettingsJson);
+    }
+    let ledger = ledger_of(&[A, B, C]);
+    assert_eq!(
+        counted(&ledger),
+        Tokens {
+            input: 1_900,
+            output: 4_300,
+            cache_write_5m: 5_000,
+            cache_write_1h: 0,
+            cache_read: 120_000,
+            reasoning: 600,
+        }
+    );
+    let lines = assert_line_invariant(&ledger);
+    assert_eq!(
+        (
+            lines.read,
+            lines.used,
+            lines.duplicate,
+            lines.ignored,
+            lines.malformed
+        ),
+        (3, 2, 0, 1, 0)
+    );
+    let report = &ledger.files[A];
+    assert_eq!(
+        (report.agent, report.format.as_str()),
+        (Some(Agent::Droid), "droid-settings-json")
+    );
+    let a = ledger
+        .counted_usage()
+        .find(|r| r.session == A_ID)
+        .expect("session A");
+    assert_eq!(a.timestamp_ms, 1_762_161_300_000, "2025-11-03T09:15:00Z");
+    assert_eq!(a.model.as_deref(), Some("claude-sonnet-4-5-20250929"));
+    assert_eq!(a.project.as_deref(), Some("-home-user-proj"));
+    // C has no providerLockTimestamp: dated at the epoch and said so, never dropped.
+    let c = ledger
+        .counted_usage()
+        .find(|r| r.session.starts_with("9d8c7b6a"))
+        .expect("session C");
+    assert_eq!(c.timestamp_ms, 0);
+    let notes = &ledger.files[C].notes;
+    assert!(
+        notes[0].reason.contains("providerLockTimestamp"),
+        "{notes:?}"
+    );
+}
+
+/// claude-sonnet-4-5: 1 200 * $3/M + 4 000 * $15/M + 5 000 * $3.75/M + 120 000 * $0.30/M
+/// = 3 600 000 000 + 60 000 000 000 + 18 750 000 000 + 36 000 000 000 = 118 350 000 000 pico.
+/// C's custom model is in no price table: its 1 000 tokens are unpriced, never $0.
+#[test]
+fn droid_is_priced_through_the_shared_table() {
+    let ledger = ledger_of(&[A, B, C]);
+    let summary = agentmeter::rollup::summarize(&ledger, PriceTable::embedded(), chrono_tz::UTC);
+    let d = &summary.agents[&Agent::Droid];
+    assert_eq!(d.totals.cost_pico, 118_350_000_000);
+    assert_eq!(d.totals.unpriced_tokens, 1_000);
+    let report = report_of(&[A, B, C]);
+    let agent = &report["agents"]["droid"];
+    assert!((agent["cost_usd"].as_f64().unwrap_or(0.0) - 0.118_35).abs() < 1e-9);
+    assert_eq!(agent["unpriced_tokens"].as_u64(), Some(1_000));
+}
+
+/// A settings file copied under another path (a backup, a second drop) is the same session total:
+/// counted once. An older snapshot of the same session (a smaller total) loses to the newer one.
+#[test]
+fn a_settings_file_copied_under_two_paths_counts_once() {
+    let bytes = read(A);
+    let mut ledger = Ledger::new();
+    ledger.add_file(settings_at(
+        &format!("backup/.factory/sessions/-home-user-proj/{A_ID}.settings.json"),
+        &bytes,
+    ));
+    ledger.add_file(settings_at(
+        &format!("elsewhere/{A_ID}.settings.json"),
+        &bytes,
+    ));
+    let older = br#"{"model":"claude-sonnet-4-5-20250929","providerLockTimestamp":"2025-11-03T09:15:00.000Z","tokenUsage":{"inputTokens":100,"outputTokens":200}}"#;
+    ledger.add_file(settings_at(&format!("old/{A_ID}.settings.json"), older));
+    assert_eq!(ledger.counted_usage().count(), 1);
+    assert_eq!(
+        counted(&ledger),
+        Tokens {
+            input: 1_200,
+            output: 4_000,
+            cache_write_5m: 5_000,
+            cache_write_1h: 0,
+            cache_read: 120_000,
+            reasoning: 600,
+        }
+    );
+    let lines = assert_line_invariant(&ledger);
+    assert_eq!((lines.read, lines.used, lines.duplicate), (3, 1, 2));
+}
+
+/// A settings file that is not JSON, or whose counts are not non-negative integers, is one
+/// malformed unit with its reason; nothing of it is counted.
+#[test]
+fn a_malformed_settings_file_is_malformed_with_a_reason() {
+    let path = ".factory/sessions/-p/x.settings.json";
+    let cases: [(&[u8], &str); 4] = [
+        (br#"{"tokenUsage": {"inputTokens": 5"#, "document:"),
+        (
+            br#"{"tokenUsage": {"inputTokens": -5, "outputTokens": 1}}"#,
+            "tokenUsage.inputTokens",
+        ),
+        (
+            br#"{"tokenUsage": {"outputTokens": "12"}}"#,
+            "tokenUsage.outputTokens",
+        ),
+        (
+            br#"{"tokenUsage": [1, 2]}"#,
+            "`tokenUsage` is not an object",
+        ),
+    ];
+    for (bytes, reason) in cases {
+        let sink = settings_at(path, bytes);
+        let r = &sink.report;
+        assert_eq!((r.read, r.malformed), (1, 1), "{r:?}");
+        assert!(sink.usage.is_empty());
+        assert!(r.examples[0].reason.contains(reason), "{:?}", r.examples);
+    }
+}
+
+/// A file without `tokenUsage` (B), or with every count zero, is a session without tokens: one
+/// ignored unit, no usage record, no $0 line.
+#[test]
+fn a_settings_file_without_token_usage_is_a_session_without_tokens() {
+    let sink = parse(B);
+    assert_eq!((sink.report.read, sink.report.ignored), (1, 1));
+    assert!(sink.usage.is_empty());
+    let zero = settings_at(
+        ".factory/sessions/-p/z.settings.json",
+        br#"{"model":"gpt-5","tokenUsage":{"inputTokens":0,"outputTokens":0}}"#,
+    );
+    assert_eq!((zero.report.read, zero.report.ignored), (1, 1));
+    assert!(zero.usage.is_empty());
+}
+
+/// The message histories are recognised and listed with the reason they are not read; settings
+/// files are recognised by name under `.factory/`, or by content anywhere.
+#[test]
+fn droid_files_are_recognised_by_path_or_content() {
     let files = files_under(SESSIONS);
-    assert_eq!(files.len(), 2);
+    assert_eq!(files.len(), 5);
+    let mut histories = 0;
     for file in &files {
         let bytes = read(file);
         match detect::classify(file, &bytes) {
             Classification::Known { what } => {
-                assert!(what.starts_with("Factory Droid session"), "{what}");
-                assert!(what.contains("not counted"), "{what}");
+                assert!(file.ends_with(".jsonl"), "{file}");
+                assert!(what.starts_with("Factory Droid message history"), "{what}");
+                histories += 1;
+            }
+            Classification::Parse { format, .. } => {
+                assert!(file.ends_with(".settings.json"), "{file}");
+                assert_eq!(format, Format::DroidSettingsJson);
             }
             other => panic!("{file}: {other:?}"),
         }
     }
-    // The session file is recognised by content alone, wherever it is dropped.
-    let bytes = read(&files[0]);
+    assert_eq!(histories, 2);
+    // Dropped elsewhere: the history by its first line, a settings file by its `tokenUsage`.
+    let history = A.replace(".settings.json", ".jsonl");
     assert!(matches!(
-        detect::classify("dropped/x.jsonl", &bytes),
+        detect::classify("dropped/x.jsonl", &read(&history)),
         Classification::Known { .. }
+    ));
+    assert!(matches!(
+        detect::classify("dropped/x.settings.json", &read(A)),
+        Classification::Parse {
+            format: Format::DroidSettingsJson,
+            ..
+        }
+    ));
+    // Another tool's `*.settings.json` outside `.factory/` is no Droid file.
+    assert!(!matches!(
+        detect::classify("editor/workspace.settings.json", br#"{"tabSize": 2}"#),
+        Classification::Parse {
+            format: Format::DroidSettingsJson,
+            ..
+        }
     ));
 }
 
@@ -38,6 +231,7 @@ fn a_home_walk_enters_dot_factory_sessions_only() {
     let scope = VisitScope::for_root("home", [".factory", ".bashrc"]);
     assert!(scope.visit(".factory"));
     assert!(scope.visit(".factory/sessions/-home-user-proj/s.jsonl"));
+    assert!(scope.visit(".factory/sessions/-home-user-proj/s.settings.json"));
     assert!(!scope.visit(".factory/logs/droid.log.json"));
     assert!(!scope.visit("Documents/notes.json"));
 }

@@ -417,6 +417,10 @@ fn deep_nesting_never_crashes() {
         // agents2 formats.
         (Format::ClineUiJson, "tasks/1/ui_messages.json"),
         (Format::CodebuffJson, "chats/c/messages.json"),
+        (
+            Format::DroidSettingsJson,
+            ".factory/sessions/-p/s.settings.json",
+        ),
     ] {
         let ctx = FileContext {
             path: path.to_owned(),

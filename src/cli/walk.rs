@@ -118,7 +118,7 @@ const EXTENSION_TASKS: &[&str] = &[
     "User/globalStorage/rooveterinaryinc.roo-cline/tasks",
 ];
 
-/// agents2: Factory Droid (`~/.factory/sessions`, listed not counted), Codebuff
+/// agents2: Factory Droid (`~/.factory/sessions`, session totals), Codebuff
 /// (`~/.config/manicode/projects`), and Cline and Roo Code below every VS Code-like editor's user
 /// folder (`~/.config/<editor>` on Linux, `~/Library/Application Support/<editor>` on macOS,
 /// `%APPDATA%\<editor>` on Windows): `Code` always (so that the note names it), each other editor

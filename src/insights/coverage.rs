@@ -50,7 +50,8 @@ pub fn records(agent: Agent, field: Field) -> bool {
 }
 
 /// agents2: Cline and Roo Code tie no result to a tool call (no result size, no timing); Codebuff
-/// keeps no times and no compactions; Crush keeps no compaction markers. Factory Droid is not read.
+/// keeps no times and no compactions; Crush keeps no compaction markers. Factory Droid is read as
+/// one usage total per session: none of these records.
 fn agents2_records(agent: Agent, field: Field) -> bool {
     !matches!(
         (agent, field),
