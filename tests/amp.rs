@@ -49,16 +49,7 @@ fn message_usage_wins_over_its_ledger_event_and_ledger_only_calls_count() {
     // ignored messages (the prompt, two tool results, the info message and the assistant message
     // without usage).
     let lines = assert_line_invariant(&ledger);
-    assert_eq!(
-        (
-            lines.read,
-            lines.used,
-            lines.duplicate,
-            lines.ignored,
-            lines.malformed
-        ),
-        (13, 5, 3, 5, 0)
-    );
+    assert_eq!(fates(&lines), (13, 5, 3, 5, 0));
     assert!(ledger
         .counted_usage()
         .all(|r| r.session == "T-7f3e2a10-4b5c-4d6e-8f90-a1b2c3d4e5f6"));

@@ -50,16 +50,7 @@ fn cline_task_totals_exactly() {
         }
     );
     let lines = assert_line_invariant(&ledger);
-    assert_eq!(
-        (
-            lines.read,
-            lines.used,
-            lines.duplicate,
-            lines.ignored,
-            lines.malformed
-        ),
-        (12, 3, 0, 7, 2)
-    );
+    assert_eq!(fates(&lines), (12, 3, 0, 7, 2));
     let report = &ledger.files[CLINE_NEW];
     assert_eq!(report.agent, Some(Agent::Cline));
     assert_eq!(report.format, "cline-ui-json");
@@ -132,16 +123,7 @@ fn old_cline_tasks_merge_the_finished_message_into_its_request() {
         }
     );
     let lines = assert_line_invariant(&ledger);
-    assert_eq!(
-        (
-            lines.read,
-            lines.used,
-            lines.duplicate,
-            lines.ignored,
-            lines.malformed
-        ),
-        (5, 2, 1, 2, 0)
-    );
+    assert_eq!(fates(&lines), (5, 2, 1, 2, 0));
     let first = ledger
         .counted_usage()
         .min_by_key(|r| r.timestamp_ms)
@@ -205,16 +187,7 @@ fn roo_tasks_split_inclusive_input_once() {
     );
     assert_eq!(counted(&ledger), sum(&ledger, Agent::Roo));
     let lines = assert_line_invariant(&ledger);
-    assert_eq!(
-        (
-            lines.read,
-            lines.used,
-            lines.duplicate,
-            lines.ignored,
-            lines.malformed
-        ),
-        (8, 4, 0, 4, 0)
-    );
+    assert_eq!(fates(&lines), (8, 4, 0, 4, 0));
     let report = &ledger.files[ROO_NEW];
     assert_eq!(report.agent, Some(Agent::Roo));
     assert_eq!(report.repaired, 1);
@@ -289,16 +262,7 @@ fn codebuff_chats_are_sessions_without_tokens() {
     let ledger = ledger_of(&[CODEBUFF]);
     assert_eq!(ledger.counted_usage().count(), 0);
     let lines = assert_line_invariant(&ledger);
-    assert_eq!(
-        (
-            lines.read,
-            lines.used,
-            lines.duplicate,
-            lines.ignored,
-            lines.malformed
-        ),
-        (7, 0, 0, 6, 1)
-    );
+    assert_eq!(fates(&lines), (7, 0, 0, 6, 1));
     assert_eq!(ledger.files[CODEBUFF].agent, Some(Agent::Codebuff));
     let mut tools: Vec<(String, Option<String>, bool)> = ledger
         .tools

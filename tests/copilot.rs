@@ -67,16 +67,7 @@ fn real_session_counts_the_shutdown_once_and_not_the_message_outputs() {
     // 55 lines, each one unit: 1 used (the shutdown's one model), 6 duplicates (the
     // assistant.message outputs), 48 ignored.
     let lines = assert_line_invariant(&ledger);
-    assert_eq!(
-        (
-            lines.read,
-            lines.used,
-            lines.duplicate,
-            lines.ignored,
-            lines.malformed
-        ),
-        (55, 1, 6, 48, 0)
-    );
+    assert_eq!(fates(&lines), (55, 1, 6, 48, 0));
 }
 
 // Messages: 2 user.message events, but the second has empty content (the CLI continuing on its
@@ -152,16 +143,7 @@ fn resumed_segments_are_summed_and_an_unfinished_one_counts_its_output() {
     // 72 lines; shutdown 2 has two model entries, so 73 units: used 1 + 2 + 1 = 4, duplicates
     // 6 + 2 = 8 (the outputs of the two closed segments), ignored 73 - 12 = 61.
     let lines = assert_line_invariant(&ledger);
-    assert_eq!(
-        (
-            lines.read,
-            lines.used,
-            lines.duplicate,
-            lines.ignored,
-            lines.malformed
-        ),
-        (73, 4, 8, 61, 0)
-    );
+    assert_eq!(fates(&lines), (73, 4, 8, 61, 0));
 }
 
 // The history document has 23 timeline entries and no chatMessages: 23 ignored units, no usage.

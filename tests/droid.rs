@@ -53,16 +53,7 @@ fn droid_session_totals_are_exact() {
         }
     );
     let lines = assert_line_invariant(&ledger);
-    assert_eq!(
-        (
-            lines.read,
-            lines.used,
-            lines.duplicate,
-            lines.ignored,
-            lines.malformed
-        ),
-        (3, 2, 0, 1, 0)
-    );
+    assert_eq!(fates(&lines), (3, 2, 0, 1, 0));
     let report = &ledger.files[A];
     assert_eq!(
         (report.agent, report.format.as_str()),

@@ -34,16 +34,7 @@ fn goose_sessions_total_exactly() {
         }
     );
     let lines = assert_line_invariant(&ledger);
-    assert_eq!(
-        (
-            lines.read,
-            lines.used,
-            lines.duplicate,
-            lines.ignored,
-            lines.malformed
-        ),
-        (8, 3, 0, 4, 1)
-    );
+    assert_eq!(fates(&lines), (8, 3, 0, 4, 1));
     let report = &ledger.files[GOOSE];
     assert_eq!(
         (report.agent, report.format.as_str()),
@@ -104,16 +95,7 @@ fn a_crush_database_gives_sessions_and_tools_without_tokens() {
     let ledger = ledger_of(&[CRUSH]);
     assert_eq!(ledger.counted_usage().count(), 0);
     let lines = assert_line_invariant(&ledger);
-    assert_eq!(
-        (
-            lines.read,
-            lines.used,
-            lines.duplicate,
-            lines.ignored,
-            lines.malformed
-        ),
-        (7, 0, 0, 6, 1)
-    );
+    assert_eq!(fates(&lines), (7, 0, 0, 6, 1));
     let report = &ledger.files[CRUSH];
     assert_eq!(
         (report.agent, report.format.as_str()),

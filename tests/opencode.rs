@@ -126,16 +126,7 @@ fn database_and_json_storage_total_exactly() {
 fn every_row_and_file_has_a_fate() {
     let ledger = all();
     let lines = assert_line_invariant(&ledger);
-    assert_eq!(
-        (
-            lines.read,
-            lines.used,
-            lines.duplicate,
-            lines.ignored,
-            lines.malformed
-        ),
-        (37, 9, 11, 14, 3)
-    );
+    assert_eq!(fates(&lines), (37, 9, 11, 14, 3));
     let db_report = &ledger.files[&db()];
     assert_eq!(db_report.agent, Some(Agent::OpenCode));
     assert_eq!(db_report.format, "opencode-db");

@@ -49,16 +49,7 @@ fn main_session_splits_the_cache_once_and_reads_thoughts_by_the_total() {
     // 11 lines: 4 used, 7 ignored (2 user, 2 tool results, ui_telemetry, chat_compression, an
     // assistant record without usage).
     let lines = assert_line_invariant(&ledger);
-    assert_eq!(
-        (
-            lines.read,
-            lines.used,
-            lines.duplicate,
-            lines.ignored,
-            lines.malformed
-        ),
-        (11, 4, 0, 7, 0)
-    );
+    assert_eq!(fates(&lines), (11, 4, 0, 7, 0));
     let r = ledger.counted_usage().next().expect("a call");
     assert_eq!(r.session, "3f1c9a6e-5b7d-4e2a-9c11-2d8e4f6a7b90");
     assert_eq!(r.project.as_deref(), Some("/home/user/demo"));

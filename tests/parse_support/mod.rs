@@ -100,6 +100,11 @@ pub fn assert_line_invariant(ledger: &Ledger) -> LineTotals {
     t
 }
 
+/// The line report as `(read, used, duplicate, ignored, malformed)`, for one `assert_eq!`.
+pub fn fates(t: &LineTotals) -> (u64, u64, u64, u64, u64) {
+    (t.read, t.used, t.duplicate, t.ignored, t.malformed)
+}
+
 /// Everything a parser emitted, comparable.
 pub fn snapshot(sink: &Sink) -> String {
     format!(
