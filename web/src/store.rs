@@ -172,16 +172,5 @@ pub async fn delete_value(key: &str) -> Result<(), String> {
 /// # Errors
 /// When IndexedDB is unavailable.
 pub async fn clear() -> Result<(), String> {
-    let db = open().await?;
-    let tx = db
-        .transaction(&[STORE], TransactionMode::ReadWrite)
-        .map_err(|e| e.to_string())?;
-    let store = tx.store(STORE).map_err(|e| e.to_string())?;
-    store
-        .delete(JsValue::from(KEY))
-        .await
-        .map_err(|e| e.to_string())?;
-    tx.done().await.map_err(|e| e.to_string())?;
-    db.close();
-    Ok(())
+    delete_value(KEY).await
 }
