@@ -379,6 +379,13 @@ pub fn prompt_summary(text: &str) -> (u32, String) {
     (words, preview)
 }
 
+/// [`prompt_summary`] of a text that may be absent: `(words, preview)` of a [`MessageRecord`].
+#[must_use]
+pub fn prompt_fields(text: Option<&str>) -> (Option<u32>, Option<String>) {
+    text.map(prompt_summary)
+        .map_or((None, None), |(w, p)| (Some(w), Some(p)))
+}
+
 /// FNV-1a, 64 bit: a stable, platform-independent hash of bytes (tool inputs). Not a security
 /// hash; collisions only make two different inputs look identical to the retry detector.
 #[must_use]

@@ -37,8 +37,8 @@ use serde_json::Value;
 
 use crate::line_report::{json_reason, Sink};
 use crate::model::{
-    content_hash, prompt_summary, Agent, MessageKey, MessageRecord, Role, Tokens, ToolCall,
-    ToolKey, UsageKey, UsageRecord,
+    content_hash, prompt_fields, Agent, MessageKey, MessageRecord, Role, Tokens, ToolCall, ToolKey,
+    UsageKey, UsageRecord,
 };
 use crate::parsers::lenient::opt_str;
 use crate::parsers::{parse_timestamp_ms, FileContext, LineParser};
@@ -351,13 +351,7 @@ impl Doc {
         unit: u64,
         out: &mut Sink,
     ) {
-        let (words, preview) = match text {
-            Some(t) => {
-                let (w, p) = prompt_summary(t);
-                (Some(w), Some(p))
-            }
-            None => (None, None),
-        };
+        let (words, preview) = prompt_fields(text);
         out.message(MessageRecord {
             key: MessageKey {
                 agent: Agent::Amp,

@@ -69,8 +69,8 @@ use serde_json::Value;
 
 use crate::line_report::{json_reason, Sink};
 use crate::model::{
-    content_hash, prompt_summary, Agent, MessageKey, MessageRecord, Role, Tokens, ToolCall,
-    ToolKey, UsageKey, UsageRecord,
+    content_hash, prompt_fields, Agent, MessageKey, MessageRecord, Role, Tokens, ToolCall, ToolKey,
+    UsageKey, UsageRecord,
 };
 use crate::parsers::lenient::{opt_i64, opt_str};
 use crate::parsers::{DocumentParser, FileContext};
@@ -508,13 +508,7 @@ impl Task {
             _ => None,
         };
         if let Some(role) = role {
-            let (words, preview) = match (role, m.text.as_deref()) {
-                (Role::User, Some(text)) => {
-                    let (w, p) = prompt_summary(text);
-                    (Some(w), Some(p))
-                }
-                _ => (None, None),
-            };
+            let (words, preview) = prompt_fields(m.text.as_deref().filter(|_| role == Role::User));
             out.message(MessageRecord {
                 key: MessageKey {
                     agent: self.agent,

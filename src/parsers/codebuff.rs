@@ -24,7 +24,7 @@ use serde_json::Value;
 
 use crate::line_report::{json_reason, Sink};
 use crate::model::{
-    content_hash, prompt_summary, Agent, MessageKey, MessageRecord, Role, ToolCall, ToolKey,
+    content_hash, prompt_fields, Agent, MessageKey, MessageRecord, Role, ToolCall, ToolKey,
 };
 use crate::parsers::{DocumentParser, FileContext};
 
@@ -102,13 +102,12 @@ impl DocumentParser for CodebuffParser {
                 "tool" => Role::Tool,
                 _ => Role::System,
             };
-            let (words, preview) = match (role, content.and_then(text_of)) {
-                (Role::User, Some(text)) => {
-                    let (w, p) = prompt_summary(&text);
-                    (Some(w), Some(p))
-                }
-                _ => (None, None),
-            };
+            let (words, preview) = prompt_fields(
+                content
+                    .and_then(text_of)
+                    .as_deref()
+                    .filter(|_| role == Role::User),
+            );
             out.message(MessageRecord {
                 key: MessageKey {
                     agent: Agent::Codebuff,

@@ -39,8 +39,8 @@ use serde_json::Value;
 
 use crate::line_report::{json_reason, Sink};
 use crate::model::{
-    content_hash, prompt_summary, Agent, MessageKey, MessageRecord, Role, Tokens, ToolCall,
-    ToolKey, UsageKey, UsageRecord,
+    content_hash, prompt_fields, Agent, MessageKey, MessageRecord, Role, Tokens, ToolCall, ToolKey,
+    UsageKey, UsageRecord,
 };
 use crate::parsers::{is_blank, FileContext, LineParser};
 
@@ -402,13 +402,7 @@ fn message_record(
     n: u64,
     out: &Sink,
 ) -> MessageRecord {
-    let (words, preview) = match text {
-        Some(t) => {
-            let (w, p) = prompt_summary(t);
-            (Some(w), Some(p))
-        }
-        None => (None, None),
-    };
+    let (words, preview) = prompt_fields(text);
     MessageRecord {
         key: MessageKey {
             agent: Agent::Kimi,

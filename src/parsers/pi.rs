@@ -37,8 +37,8 @@ use serde_json::Value;
 
 use crate::line_report::{json_reason, Sink};
 use crate::model::{
-    content_hash, prompt_summary, Agent, MessageKey, MessageRecord, Role, Tokens, ToolCall,
-    ToolKey, UsageKey, UsageRecord,
+    content_hash, prompt_fields, Agent, MessageKey, MessageRecord, Role, Tokens, ToolCall, ToolKey,
+    UsageKey, UsageRecord,
 };
 use crate::parsers::{is_blank, parse_timestamp_ms, FileContext, LineParser};
 
@@ -272,13 +272,7 @@ impl PiParser {
         number: u64,
         out: &mut Sink,
     ) {
-        let (words, preview) = match prompt {
-            Some(text) => {
-                let (w, p) = prompt_summary(text);
-                (Some(w), Some(p))
-            }
-            None => (None, None),
-        };
+        let (words, preview) = prompt_fields(prompt);
         let id = entry.id.clone().unwrap_or_else(|| format!("line{number}"));
         out.message(MessageRecord {
             key: MessageKey {

@@ -7,7 +7,7 @@
 
 use crate::line_report::{json_reason, Sink};
 use crate::model::{
-    prompt_summary, Agent, MessageKey, MessageRecord, Role, Tokens, ToolCall, ToolKey, UsageKey,
+    prompt_fields, Agent, MessageKey, MessageRecord, Role, Tokens, ToolCall, ToolKey, UsageKey,
     UsageRecord,
 };
 use crate::parsers::{is_blank, parse_timestamp_ms, FileContext, LineParser};
@@ -214,13 +214,7 @@ impl CopilotEventsParser {
             .id
             .as_deref()
             .map_or_else(|| format!("@{n}"), str::to_owned);
-        let (words, preview) = match text {
-            Some(t) => {
-                let (w, p) = prompt_summary(t);
-                (Some(w), Some(p))
-            }
-            None => (None, None),
-        };
+        let (words, preview) = prompt_fields(text);
         out.message(MessageRecord {
             key: MessageKey {
                 agent: Agent::Copilot,

@@ -11,7 +11,7 @@
 use serde_json::Value;
 
 use crate::line_report::{json_reason, Sink};
-use crate::model::{prompt_summary, Agent, MessageKey, MessageRecord, Role, ToolCall, ToolKey};
+use crate::model::{prompt_fields, Agent, MessageKey, MessageRecord, Role, ToolCall, ToolKey};
 use crate::parsers::{parse_timestamp_ms, FileContext, LineParser};
 
 use super::records::{input_hash, str_field, HistoryDocument};
@@ -107,13 +107,7 @@ fn entry_records(entry: &Value, session: &str, start: Option<i64>, unit: u64, ou
         }
         _ => return,
     };
-    let (words, preview) = match (role, str_field(entry, "text")) {
-        (Role::User, Some(text)) => {
-            let (w, p) = prompt_summary(text);
-            (Some(w), Some(p))
-        }
-        _ => (None, None),
-    };
+    let (words, preview) = prompt_fields(str_field(entry, "text").filter(|_| role == Role::User));
     out.message(MessageRecord {
         key: MessageKey {
             agent: Agent::Copilot,

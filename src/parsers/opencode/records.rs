@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::model::{
-    content_hash, prompt_summary, Agent, MessageKey, MessageRecord, Role, Source, Tokens, ToolCall,
+    content_hash, prompt_fields, Agent, MessageKey, MessageRecord, Role, Source, Tokens, ToolCall,
     ToolKey, UsageKey, UsageRecord,
 };
 use crate::parsers::lenient::{opt_bool, opt_i64, opt_str};
@@ -265,13 +265,7 @@ pub(crate) fn message(
         Some("assistant") => Role::Assistant,
         _ => return None,
     };
-    let (words, preview) = match (role, prompt) {
-        (Role::User, Some(text)) => {
-            let (w, p) = prompt_summary(text);
-            (Some(w), Some(p))
-        }
-        _ => (None, None),
-    };
+    let (words, preview) = prompt_fields(prompt.filter(|_| role == Role::User));
     Some(MessageRecord {
         key: MessageKey {
             agent: Agent::OpenCode,
