@@ -4,7 +4,7 @@
 // The folder is fixtures/demo copied to a temporary `…/demo`, first with a Claude session cut
 // inside a line, a Codex rollout cut at a line end and one Claude session missing; then the two
 // files get the rest of their bytes appended and the missing session comes back. The second
-// read must add 7 files from their stored entries without reading them, read the 2 grown files
+// read must keep 7 files as shown without handing them to a worker at all, read the 2 grown files
 // from their old end only (the worker's profile says so), read the new one, and show the CLI's
 // figures for the folder as it is now, and the same whole report as a full import.
 //
@@ -35,6 +35,7 @@ import {
 const SPOTTER = '.claude/projects/-home-USER-projects-spotter';
 const CLAUDE = `${SPOTTER}/491e126e-1e71-469c-ade2-fcc8af567c74.jsonl`;
 const NEW_SESSION = `${SPOTTER}/d6e0bada-1959-4eec-a9d2-0bfade768d8f.jsonl`;
+const VIBE = '.claude/projects/-home-USER-projects-vibe/e9f146fa-3b20-48d0-9be4-d99ca901cae4.jsonl';
 const CODEX = '.codex/sessions/2025/09/19/rollout-2025-09-19T09-02-12-01996135-afde-7911-97f0-d863511eca56.jsonl';
 
 /** Byte offset of the end of line `n` (after its newline). */
@@ -73,7 +74,8 @@ async function scanCounts(page) {
   return page.evaluate(() => {
     const ws = globalThis.__agentmeterProfile?.workers ?? [];
     const sum = (k) => ws.reduce((n, w) => n + (w[k] ?? 0), 0);
-    return { files: sum('files'), cached: sum('cached'), resumed: sum('resumed') };
+    const kept = globalThis.__agentmeterProfile?.values?.kept_files ?? 0;
+    return { files: sum('files'), cached: sum('cached'), resumed: sum('resumed'), kept };
   });
 }
 
@@ -118,8 +120,10 @@ test('a folder read again reads only new and grown files, with the figures of a 
     await assertFigures(page, after, 'after the re-scan');
     const again = await scanCounts(page);
     assert.equal(again.resumed, 2, `the two grown files are read on from their end (${JSON.stringify(again)})`);
-    assert.equal(again.cached, first.files - 2, `every unchanged file comes from its entry (${JSON.stringify(again)})`);
+    assert.equal(again.kept, first.files - 2, `every unchanged file stays as shown, not even replayed (${JSON.stringify(again)})`);
+    assert.equal(again.cached, 0, `no unchanged file is handed to a worker (${JSON.stringify(again)})`);
     assert.equal(again.files, 3, 'only the grown files and the new one are read');
+    assert.match(await page.textContent('[data-testid=scan-note]'), /3 new or grown files read, \d+ unchanged/);
     const rescanned = await exportJson(page);
 
     // The same folder as a full import (another page profile, nothing stored): the same report.
@@ -139,6 +143,17 @@ test('a folder read again reads only new and grown files, with the figures of a 
     await page.reload();
     await waitForResult(page, after.total.tokens.total);
     await assertFigures(page, after, 'after a reload');
+
+    // A file that grew but whose earlier bytes changed (rewritten, not appended: here the other
+    // project's larger session written over it): its old records must not survive in the shown
+    // ledger, so the page reads everything again and shows the CLI's figures. After the reload
+    // this also checks the scan state saved with the analysis.
+    await writeFile(join(dir, CLAUDE), await readFile(join(DEMO, VIBE)));
+    const rewritten = report(dir);
+    assert.notEqual(rewritten.total.tokens.total, after.total.tokens.total);
+    await page.setInputFiles('[data-testid=folder-input]', dir);
+    await waitForResult(page, rewritten.total.tokens.total);
+    await assertFigures(page, rewritten, 'after a rewrite');
     assertClean(app);
   } finally {
     await app.close();

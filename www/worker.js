@@ -32,14 +32,15 @@
 // moves bytes, posts progress and times itself: `profile` in the 'done' message holds
 // performance.now() deltas measured inside this worker, read by bench/browser.mjs.
 //
-// In:  { files: [{ file: File, path: string, source?: string }, ...], module?: WebAssembly.Module,
+// In:  { files: [{ file: File, path: string, source?: string, grown?: bool }, ...], module?: WebAssembly.Module,
 //        deep?: bool, hashIds?: bool, cache?: bool }
 //      (source: the label of the root the file was dropped under; a ledger file has none and
 //      keeps its own; a zip's members take the zip's. hashIds: hash the transcripts' ids, because
 //      ledger files are in the same import or already shown: see src/ledger/pseudonym.rs)
 //      (deep: also time line splitting on its own, which splits every slice twice: profiling only)
 // Out: { type: 'progress', filesDone, bytesDone } at most every PROGRESS_MS, and once at the end,
-//      { type: 'done', ledger: Uint8Array /* Ledger::to_wire, buffer transferred */, profile },
+//      { type: 'done', ledger: Uint8Array /* Ledger::to_wire, buffer transferred */, unresumed,
+//        profile } (unresumed: paths of files marked `grown` that had to be read whole),
 //      { type: 'error', message } if the wasm cannot start,
 //      { type: 'stored', files, bytes } once the entries are written (cache only; the worker then
 //      closes itself).
@@ -270,6 +271,9 @@ self.onmessage = async (event) => {
   // from their old end (start, resume); the rest in full.
   let db = null;
   const files = [];
+  // Files the page marked as grown (it merges only the new bytes' result into what it shows)
+  // that could not be read on from their stored reading: the page then reads everything.
+  const unresumed = [];
   const tCache = performance.now();
   p.cached = 0;
   p.resumed = 0;
@@ -307,6 +311,7 @@ self.onmessage = async (event) => {
           }
         }
         files.push(f);
+        if (f.grown) unresumed.push(f.path);
       }
     } catch (_) {
       // No IndexedDB (private mode, blocked): a full read.
@@ -315,9 +320,12 @@ self.onmessage = async (event) => {
       files.push(...plain);
       filesDone = 0;
       bytesDone = 0;
+      unresumed.length = 0;
+      for (const f of plain) if (f.grown) unresumed.push(f.path);
     }
   } else {
     files.push(...plain);
+    for (const f of plain) if (f.grown) unresumed.push(f.path);
   }
   p.cache_ms = performance.now() - tCache;
   p.files = files.length + zips.length;
@@ -507,7 +515,7 @@ self.onmessage = async (event) => {
   builder.free();
   p.heap_bytes = wasm.memory.buffer.byteLength;
   p.t_posted = clock();
-  self.postMessage({ type: 'done', ledger, profile: p }, [ledger.buffer]);
+  self.postMessage({ type: 'done', ledger, unresumed, profile: p }, [ledger.buffer]);
   if (db) {
     let bytes = 0;
     for (const e of toStore) bytes += e.value.entry.byteLength;

@@ -17,10 +17,10 @@ use leptos::task::spawn_local;
 
 use gloo_timers::callback::Interval;
 
-use crate::analysis::{browser_time_zone, combine, merge_all, Analysis};
+use crate::analysis::{browser_time_zone, combine, Analysis};
 use crate::ingest::picker::{self, FsHandle};
-use crate::ingest::pool::{Pool, Progress, Stored};
-use crate::ingest::{folder, profile, Collected};
+use crate::ingest::pool::{Pool, Progress, Read, Stored};
+use crate::ingest::{folder, profile, Collected, Delta, ScanState};
 use crate::route::{history, Route};
 use crate::store;
 use crate::ui::dropzone::{DropZone, NoAgentData, ProgressBar};
@@ -70,6 +70,21 @@ impl Saved {
     }
 }
 
+/// How a read's ledger becomes the shown one.
+enum Merge {
+    /// Replaces the shown ledger, or (add mode) is merged into `base`, as
+    /// [`combine`] decides; with the `hash_ids` flag the workers were given.
+    Added(Option<std::sync::Arc<Ledger>>, bool),
+    /// New and grown files of the shown folder, merged into its ledger `base`; `collected`
+    /// is the whole listing, read in full if a grown file could not be resumed.
+    Into {
+        base: std::sync::Arc<Ledger>,
+        collected: Collected,
+        note: String,
+        hash_ids: bool,
+    },
+}
+
 /// What the user gave, kept for the "no agent data" message.
 #[derive(Default)]
 struct Seen {
@@ -106,8 +121,9 @@ pub struct Controller {
     pool: StoredValue<Option<Pool>, LocalStorage>,
     generation: StoredValue<u64>,
     save_seq: StoredValue<u64>,
-    /// The fingerprint of the files the shown analysis was read from (none after an addition).
-    scan: StoredValue<Option<String>>,
+    /// The files the shown analysis was read from, with their sizes and times (none after an
+    /// addition): what a re-scan compares with ([`ScanState::delta`]).
+    scan: StoredValue<Option<ScanState>>,
     handle: StoredValue<Option<FsHandle>, LocalStorage>,
     live_timer: StoredValue<Option<Interval>, LocalStorage>,
     live_busy: StoredValue<bool>,
@@ -161,54 +177,127 @@ impl Controller {
             }));
             return;
         }
-        // The same files as the shown analysis (same paths, sizes and times): nothing to read.
+        // Compared with the files the shown analysis was read from: nothing to read, only new and
+        // grown files to read and merge into it, or everything (ingest::scan_state).
         let add = self.add_mode.get_untracked();
-        let scan = (!add).then(|| collected.fingerprint());
-        if scan.is_some()
-            && scan == self.scan.get_value()
-            && self.analysis.with_untracked(Option::is_some)
-        {
+        let state = (!add).then(|| collected.scan_state());
+        let delta = match (&state, self.scan.get_value()) {
+            (Some(now), Some(before)) if self.analysis.with_untracked(Option::is_some) => {
+                before.delta(now)
+            }
+            _ => Delta::Full("no earlier scan of these files"),
+        };
+        if delta == Delta::Same {
             profile::mark("rescan_unchanged");
             self.scan_note
                 .set(Some("No file changed since the last scan".to_owned()));
             return;
         }
+        let appended = match delta {
+            Delta::Appended { added, grown, kept } => self
+                .mergeable_ledger()
+                .map(|base| (base, added, grown, kept)),
+            _ => None,
+        };
         self.scan_note.set(None);
         let generation = self.generation.with_value(|g| g + 1);
         self.generation.set_value(generation);
         let current = move || self.generation.with_value(|g| *g == generation);
-        self.started_ms.set(js_sys::Date::now());
-        self.progress.set(Some(Progress {
-            files_total: collected.files.len() as u64,
-            bytes_total: collected.total_bytes(),
-            ..Progress::default()
-        }));
+        // Ledger files hold hashed ids: when one is read now or is part of what is shown, the
+        // folders are hashed the same way, so that a session in both counts once.
+        let shown_hashed = self.mergeable_ledger().is_some_and(|b| b.has_hashed_ids());
+        let hash_ids = collected.has_ledger() || (add && shown_hashed);
         let seen = Seen {
             files: collected.seen_files,
             dirs: collected.seen_dirs,
             not_read: collected.examples_skipped.clone(),
         };
+        let (files, grown, merge) = match appended {
+            Some((base, added, grown, kept)) => {
+                profile::value("kept_files", kept as f64);
+                let note = format!(
+                    "{} new or grown file{} read, {kept} unchanged",
+                    added.len() + grown.len(),
+                    if added.len() + grown.len() == 1 {
+                        ""
+                    } else {
+                        "s"
+                    }
+                );
+                let files = collected
+                    .files
+                    .iter()
+                    .filter(|f| added.contains(&f.path) || grown.contains(&f.path))
+                    .cloned()
+                    .collect();
+                let hash_ids = hash_ids || shown_hashed;
+                (
+                    files,
+                    grown,
+                    Merge::Into {
+                        base,
+                        collected,
+                        note,
+                        hash_ids,
+                    },
+                )
+            }
+            // In add mode the shown analysis's ledger joins the merge: the merge law makes adding
+            // a folder twice a no-op and the order of additions irrelevant.
+            None => (
+                collected.files,
+                Default::default(),
+                Merge::Added(self.mergeable_ledger().filter(|_| add), hash_ids),
+            ),
+        };
+        let hash_ids = hash_ids || matches!(merge, Merge::Into { hash_ids: true, .. });
+        self.started_ms.set(js_sys::Date::now());
+        self.progress.set(Some(Progress {
+            files_total: files.len() as u64,
+            bytes_total: files.iter().map(|f| f.file.size() as u64).sum(),
+            ..Progress::default()
+        }));
+        profile::mark("run_start");
         let on_progress = move |p: Progress| {
             if current() {
                 self.progress.set(Some(p));
             }
         };
-        // In add mode the shown analysis's ledger joins the merge: the merge law makes adding a
-        // folder twice a no-op and the order of additions irrelevant.
-        let base = self.mergeable_ledger().filter(|_| add);
-        // Ledger files hold hashed ids: when one is read now or is part of what is shown, the
-        // folders are hashed the same way, so that a session in both counts once.
-        let hash_ids = collected.has_ledger() || base.as_ref().is_some_and(|b| b.has_hashed_ids());
-        let on_done = move |result: Result<Vec<Ledger>, String>| {
+        let on_done = move |result: Result<Read, String>| {
             if !current() {
                 return;
             }
             self.progress.set(None);
             match result {
-                Ok(ledgers) => {
-                    let fresh = merge_all(ledgers);
-                    self.finish(combine(base.as_deref(), fresh, hash_ids), seen, scan);
-                }
+                Ok(read) => match merge {
+                    Merge::Added(base, hash_ids) => {
+                        self.finish(combine(base.as_deref(), read.ledger, hash_ids), seen, state);
+                    }
+                    // A grown file read whole may have been rewritten: its old records in the
+                    // shown ledger could be stale, so everything is read (after this handler).
+                    Merge::Into { collected, .. } if !read.unresumed.is_empty() => {
+                        spawn_local(async move {
+                            if current() {
+                                self.scan.set_value(None);
+                                self.run(collected);
+                            }
+                        });
+                    }
+                    Merge::Into {
+                        base,
+                        note,
+                        hash_ids,
+                        ..
+                    } => {
+                        let mut all = (*base).clone();
+                        if hash_ids {
+                            all.hash_ids();
+                        }
+                        all.merge(read.ledger);
+                        self.finish(all, seen, state);
+                        self.scan_note.set(Some(note));
+                    }
+                },
                 Err(message) => {
                     // Drop the pool after this message handler has returned (never inside it).
                     spawn_local(async move {
@@ -232,7 +321,7 @@ impl Controller {
                 });
             }
         };
-        match Pool::start(collected.files, hash_ids, on_progress, on_done, on_stored) {
+        match Pool::start(files, &grown, hash_ids, on_progress, on_done, on_stored) {
             Ok(pool) => self.pool.set_value(Some(pool)),
             Err(message) => {
                 self.progress.set(None);
@@ -241,7 +330,7 @@ impl Controller {
         }
     }
 
-    fn finish(self, ledger: Ledger, seen: Seen, scan: Option<String>) {
+    fn finish(self, ledger: Ledger, seen: Seen, scan: Option<ScanState>) {
         let analysis = Analysis::from_ledger(ledger, browser_time_zone());
         if !analysis.has_agent_data() {
             let opened = analysis.report.files.iter().take(8).map(|f| {
@@ -273,6 +362,7 @@ impl Controller {
             if self.save_seq.get_value() != seq {
                 return; // cleared, or a newer result took over meanwhile
             }
+            let scan = scan.map(|s| s.encode());
             let result = store::save(&analysis, scan.as_deref()).await;
             if self.save_seq.get_value() != seq {
                 return; // a newer result is being saved; its own save reports
@@ -327,7 +417,7 @@ impl Controller {
                 }
             }
         });
-        // The same files: the re-scan fingerprint stays.
+        // The same files: the re-scan state stays.
         self.finish(ledger, Seen::default(), self.scan.get_value());
     }
 
@@ -435,7 +525,8 @@ impl Controller {
                     && self.progress.get_untracked().is_none()
                 {
                     self.analysis.set(Some(saved));
-                    self.scan.set_value(scan);
+                    self.scan
+                        .set_value(scan.as_deref().and_then(ScanState::decode));
                 }
             }
             if self.handle.with_value(Option::is_none) {

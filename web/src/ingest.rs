@@ -12,11 +12,13 @@ pub mod folder;
 pub mod picker;
 pub mod pool;
 pub mod profile;
+pub mod scan_state;
 pub mod zip;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use agentmeter::detect::is_candidate_name;
+pub use scan_state::{Delta, ScanState};
 
 /// One file to read, with the path the reports show (and Claude's session ids come from).
 #[derive(Clone)]
@@ -99,57 +101,18 @@ impl Collected {
             .any(|f| agentmeter::ledger::file::is_ledger_name(&f.path))
     }
 
-    /// The kept files as they are now, for telling an unchanged folder at once: a hash (FNV-1a,
-    /// 64 bits, hex) of every path, size and modification time, in path order.
+    /// The kept files as they are now (path, size, modification time), for telling what
+    /// changed since the last scan ([`ScanState::delta`]).
     #[must_use]
-    pub fn fingerprint(&self) -> String {
-        let mut rows: Vec<(&str, u64, f64)> = self
-            .files
-            .iter()
-            .map(|f| {
-                (
-                    f.path.as_str(),
-                    f.file.size() as u64,
-                    f.file.last_modified(),
-                )
-            })
-            .collect();
-        rows.sort_by(|a, b| a.0.cmp(b.0));
-        fingerprint_of(
-            rows.iter()
-                .map(|(p, size, mtime)| (*p, *size, mtime.to_bits())),
-        )
+    pub fn scan_state(&self) -> ScanState {
+        ScanState::of_rows(self.files.iter().map(|f| {
+            (
+                f.path.as_str(),
+                f.file.size() as u64,
+                f.file.last_modified(),
+            )
+        }))
     }
-
-    /// Total bytes of the kept files.
-    #[must_use]
-    pub fn total_bytes(&self) -> u64 {
-        // The controller asks for this first thing when a run starts (profile only).
-        profile::mark("run_start");
-        self.files.iter().map(|f| f.file.size() as u64).sum()
-    }
-}
-
-/// [`Collected::fingerprint`] over `(path, size, mtime bits)` rows in path order.
-#[must_use]
-pub fn fingerprint_of<'a>(rows: impl IntoIterator<Item = (&'a str, u64, u64)>) -> String {
-    const PRIME: u64 = 0x0100_0000_01b3;
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut eat = |bytes: &[u8]| {
-        for b in bytes {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(PRIME);
-        }
-    };
-    let mut n = 0u64;
-    for (path, size, mtime) in rows {
-        eat(path.as_bytes());
-        eat(&[0]);
-        eat(&size.to_le_bytes());
-        eat(&mtime.to_le_bytes());
-        n += 1;
-    }
-    format!("{n}:{h:016x}")
 }
 
 /// True for a zip archive's name (read member by member in the worker, see [`zip`]).
@@ -280,24 +243,6 @@ mod tests {
         assert_eq!(source_for("s.jsonl").as_deref(), Some(LOOSE_FILES));
         assert_eq!(source_for("team/bob.ledger.gz"), None);
         assert_eq!(kept(&["team/bob.ledger", "bob.ledger.gz"]).len(), 2);
-    }
-
-    #[test]
-    fn a_fingerprint_changes_with_any_path_size_or_time() {
-        let base = fingerprint_of([("a.jsonl", 10, 1), ("b.jsonl", 20, 2)]);
-        assert_eq!(
-            base,
-            fingerprint_of([("a.jsonl", 10, 1), ("b.jsonl", 20, 2)])
-        );
-        for other in [
-            fingerprint_of([("a.jsonl", 11, 1), ("b.jsonl", 20, 2)]),
-            fingerprint_of([("a.jsonl", 10, 3), ("b.jsonl", 20, 2)]),
-            fingerprint_of([("a.jsonl", 10, 1), ("c.jsonl", 20, 2)]),
-            fingerprint_of([("a.jsonl", 10, 1)]),
-            fingerprint_of([("a.jsonl", 10, 1), ("b.jsonl", 20, 2), ("c.jsonl", 0, 0)]),
-        ] {
-            assert_ne!(base, other);
-        }
     }
 
     #[test]

@@ -316,21 +316,28 @@ impl LedgerBuilder {
         let Some(mut parser) = self.current.take() else {
             return;
         };
-        if let Some(records) = self.resumed_records.take() {
-            self.ledger.merge(records);
-        }
+        let resumed = self.resumed_records.take();
         if !self.keep_entries {
+            if let Some(records) = resumed {
+                self.ledger.merge(records);
+            }
             self.ledger.add_file(self.labelled(parser.finish()));
             return;
         }
-        if let Some(cp) = parser.checkpoint() {
+        if let Some(mut cp) = parser.checkpoint() {
+            // A resumed reading's checkpoint holds only what was read since the resume: its
+            // entry must carry the records read before too, since the next scan may add the
+            // file from this entry alone.
+            if let Some(records) = resumed {
+                cp.records.merge(records);
+            }
             let mut entry = vec![ENTRY_CHECKPOINT];
             entry.extend_from_slice(&cp.to_bytes());
             self.entry = Some(entry);
             self.ledger.merge(cp.records);
             self.ledger.add_file(self.labelled(parser.finish()));
         } else {
-            let mut one = Ledger::new();
+            let mut one = resumed.unwrap_or_default();
             one.add_file(self.labelled(parser.finish()));
             self.keep_ledger_entry(&one);
             self.ledger.merge(one);
@@ -498,8 +505,18 @@ mod tests {
         assert!(next.resume_entry(PATH, &entry));
         next.push(&CODEX[cut..]);
         next.finish_file();
-        assert!(next.take_entry().is_some());
+        let grown = next.take_entry().expect("an entry");
         assert_eq!(next.ledger(), &whole(CODEX));
+        // The entry written after the resume stands for the whole file: the scan after next
+        // adds it unchanged from that entry alone (it once held only the bytes after the cut).
+        let mut third = LedgerBuilder::new();
+        assert!(third.add_entry(PATH, &grown));
+        assert_eq!(third.ledger(), &whole(CODEX));
+        // And it resumes again when the file grows once more.
+        let mut fourth = LedgerBuilder::new();
+        assert!(fourth.resume_entry(PATH, &grown));
+        fourth.finish_file();
+        assert_eq!(fourth.ledger(), &whole(CODEX));
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! the workers and reports nothing.
 
 use std::cell::RefCell;
+use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use agentmeter::ledger::Ledger;
@@ -28,7 +29,15 @@ pub struct Progress {
     pub bytes_total: u64,
 }
 
-type DoneFn = Box<dyn FnOnce(Result<Vec<Ledger>, String>)>;
+/// What the workers read: their ledgers, merged, and the files marked grown that they could not
+/// read on from their stored reading (read whole instead: see [`super::scan_state`]).
+#[derive(Debug, Default)]
+pub struct Read {
+    pub ledger: Ledger,
+    pub unresumed: Vec<String>,
+}
+
+type DoneFn = Box<dyn FnOnce(Result<Read, String>)>;
 type StoredFn = Box<dyn FnOnce(Stored)>;
 
 /// What the workers stored for the next scan.
@@ -45,8 +54,8 @@ struct Shared {
     done: Vec<(u64, u64)>,
     /// Which workers have sent their ledger.
     finished: Vec<bool>,
-    /// The ledgers received so far, merged.
-    merged: Ledger,
+    /// The ledgers received so far, merged, and the grown files read whole.
+    merged: Read,
     totals: Progress,
     on_progress: Box<dyn Fn(Progress)>,
     on_done: Option<DoneFn>,
@@ -81,17 +90,19 @@ pub struct Pool {
 }
 
 impl Pool {
-    /// Starts reading `files`. `on_progress` is called as workers report progress; `on_done`
-    /// once, with the workers' ledgers already merged (one ledger) or the first error;
+    /// Starts reading `files`, of which `grown` are files the shown analysis has read up to an
+    /// earlier end. `on_progress` is called as workers report progress; `on_done` once, with
+    /// the workers' ledgers already merged (one ledger) or the first error;
     /// `on_stored` once every worker has stored its entries for the next scan.
     ///
     /// # Errors
     /// When a worker cannot be created.
     pub fn start(
         files: Vec<InputFile>,
+        grown: &BTreeSet<String>,
         hash_ids: bool,
         on_progress: impl Fn(Progress) + 'static,
-        on_done: impl FnOnce(Result<Vec<Ledger>, String>) + 'static,
+        on_done: impl FnOnce(Result<Read, String>) + 'static,
         on_stored: impl FnOnce(Stored) + 'static,
     ) -> Result<Pool, String> {
         profile::mark("pool_start");
@@ -106,7 +117,7 @@ impl Pool {
         let shared = Rc::new(RefCell::new(Shared {
             done: vec![(0, 0); n],
             finished: vec![false; n],
-            merged: Ledger::new(),
+            merged: Read::default(),
             totals,
             on_progress: Box::new(on_progress),
             on_done: Some(Box::new(on_done)),
@@ -143,7 +154,7 @@ impl Pool {
             });
             profile::mark("workers_spawned");
             worker
-                .post_message(&job_message(&share, hash_ids))
+                .post_message(&job_message(&share, grown, hash_ids))
                 .map_err(|e| format!("cannot send files to a worker: {e:?}"))?;
             pool.workers.push(worker);
             pool._listeners.push(on_message);
@@ -199,17 +210,22 @@ fn handle_message(shared: &Rc<RefCell<Shared>>, i: usize, data: &JsValue) {
                 return;
             };
             let bytes = bytes.to_vec();
-            let merged = profile::timed("decode_merge_ms", || s.merged.merge_wire(&bytes));
+            let merged = profile::timed("decode_merge_ms", || s.merged.ledger.merge_wire(&bytes));
             if let Err(e) = merged {
                 s.fail(format!("a worker sent an unreadable ledger: {e}"));
                 return;
             }
+            if let Ok(list) = get("unresumed").dyn_into::<Array>() {
+                s.merged
+                    .unresumed
+                    .extend(list.iter().filter_map(|p| p.as_string()));
+            }
             s.finished[i] = true;
             if s.finished.iter().all(|f| *f) {
-                let ledger = std::mem::take(&mut s.merged);
+                let read = std::mem::take(&mut s.merged);
                 if let Some(done) = s.on_done.take() {
                     drop(s);
-                    done(Ok(vec![ledger]));
+                    done(Ok(read));
                 }
             }
         }
@@ -236,9 +252,9 @@ fn handle_message(shared: &Rc<RefCell<Shared>>, i: usize, data: &JsValue) {
     }
 }
 
-/// `{ files: [{ file, path, source }, ...], module, hashIds }`, the message `worker.js` expects (Files are cloned
+/// `{ files: [{ file, path, source, grown }, ...], module, hashIds }`, the message `worker.js` expects (Files are cloned
 /// by reference, their bytes are not copied).
-fn job_message(files: &[InputFile], hash_ids: bool) -> JsValue {
+fn job_message(files: &[InputFile], grown: &BTreeSet<String>, hash_ids: bool) -> JsValue {
     let list = Array::new();
     for f in files {
         let item = Object::new();
@@ -246,6 +262,9 @@ fn job_message(files: &[InputFile], hash_ids: bool) -> JsValue {
         let _ = Reflect::set(&item, &"path".into(), &f.path.clone().into());
         if let Some(source) = &f.source {
             let _ = Reflect::set(&item, &"source".into(), &source.clone().into());
+        }
+        if grown.contains(&f.path) {
+            let _ = Reflect::set(&item, &"grown".into(), &JsValue::TRUE);
         }
         list.push(&item);
     }
