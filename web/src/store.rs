@@ -1,8 +1,11 @@
 //! Keeps the last analysis in IndexedDB so the dashboard is there again when the app reopens.
 //!
 //! One record under one key: the report JSON (what is drawn), when it is not too large the
-//! merged ledger JSON (what a later re-summary or merge needs), and the fingerprint of the files
-//! it was read from (a re-scan that finds the same files has nothing to do). Nothing leaves the
+//! merged ledger in its binary wire form (what a later re-summary, filter or merge needs), and the
+//! sizes and times of the files it was read from (a re-scan compares with them). The wire form,
+//! not JSON: it is several times smaller and is written without an intermediate text, so saving
+//! a large analysis does not briefly double the page's memory (a JSON string of a million records
+//! is hundreds of MB). Nothing leaves the
 //! browser. A record written by another report version is ignored rather than half-read. The
 //! same store keeps the remembered folder's handle ([`crate::ingest::folder`]).
 
@@ -19,8 +22,11 @@ use crate::analysis::Analysis;
 const DB: &str = "agentmeter";
 const STORE: &str = "analyses";
 const KEY: &str = "last";
-/// The merged ledger is stored alongside the report only below this size (JSON bytes).
-const MAX_LEDGER_JSON: usize = 32 * 1024 * 1024;
+/// The merged ledger is stored alongside the report only up to this many records (beyond it the
+/// restored dashboard is shown unfiltered until the folder is read again)...
+const MAX_STORED_RECORDS: usize = 2_000_000;
+/// ... and this size of its wire form.
+const MAX_LEDGER_WIRE: usize = 160 * 1024 * 1024;
 
 async fn open() -> Result<Rexie, String> {
     Rexie::builder(DB)
@@ -39,16 +45,18 @@ async fn open() -> Result<Rexie, String> {
 pub async fn save(analysis: &Analysis, scan: Option<&str>) -> Result<(), String> {
     let t0 = crate::ingest::profile::now();
     let report = serde_json::to_string(&*analysis.report).map_err(|e| e.to_string())?;
-    let ledger = serde_json::to_string(&*analysis.ledger)
-        .ok()
-        .filter(|l| l.len() <= MAX_LEDGER_JSON);
+    let ledger = (analysis.ledger.record_count() <= MAX_STORED_RECORDS)
+        .then(|| analysis.ledger.to_wire())
+        .filter(|w| w.len() <= MAX_LEDGER_WIRE)
+        .map(|w| js_sys::Uint8Array::from(w.as_slice()));
     crate::ingest::profile::add_time("save_serialize_ms", crate::ingest::profile::now() - t0);
     crate::ingest::profile::mark("save_serialized");
     let record = Object::new();
     let set = |k: &str, v: JsValue| Reflect::set(&record, &k.into(), &v).map(|_| ());
     set("version", JsValue::from(REPORT_VERSION))
         .and_then(|()| set("report", JsValue::from(report)))
-        .and_then(|()| set("ledger", ledger.map_or(JsValue::NULL, JsValue::from)))
+        .and_then(|()| set("ledger", JsValue::NULL))
+        .and_then(|()| set("ledgerWire", ledger.map_or(JsValue::NULL, JsValue::from)))
         .and_then(|()| set("scan", scan.map_or(JsValue::NULL, JsValue::from)))
         .map_err(|e| format!("{e:?}"))?;
     let db = open().await?;
@@ -88,8 +96,8 @@ pub async fn after_paint() {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
-/// The last saved analysis, if any (and readable by this version), with the fingerprint of the
-/// files it was read from.
+/// The last saved analysis, if any (and readable by this version), with the scan state of the
+/// files it was read from (its text form, `ingest::ScanState::encode`).
 pub async fn load() -> Option<(Analysis, Option<String>)> {
     let db = open().await.ok()?;
     let tx = db.transaction(&[STORE], TransactionMode::ReadOnly).ok()?;
@@ -103,9 +111,15 @@ pub async fn load() -> Option<(Analysis, Option<String>)> {
         return None;
     }
     let report: Report = serde_json::from_str(&get("report")?.as_string()?).ok()?;
-    let ledger: Ledger = get("ledger")
-        .and_then(|v| v.as_string())
-        .and_then(|s| serde_json::from_str(&s).ok())
+    // The wire form; a record saved before it keeps its ledger as JSON text.
+    let ledger: Ledger = get("ledgerWire")
+        .and_then(|v| v.dyn_into::<js_sys::Uint8Array>().ok())
+        .and_then(|w| Ledger::from_wire(&w.to_vec()).ok())
+        .or_else(|| {
+            get("ledger")
+                .and_then(|v| v.as_string())
+                .and_then(|s| serde_json::from_str(&s).ok())
+        })
         .unwrap_or_default();
     let scan = get("scan").and_then(|v| v.as_string());
     Some((
