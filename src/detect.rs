@@ -211,8 +211,17 @@ pub fn classify(path: &str, head: &[u8]) -> Classification {
         return found;
     }
 
-    let format = if let Some(format) = agents_a_format(first) {
+    // Gemini CLI's prompt log: an array of `{sessionId, messageId, timestamp, type, message}`.
+    let array = first.trim_ascii_start().starts_with(b"[");
+    let gemini_log = name == "logs.json"
+        || (array && has_key(first, "sessionId") && has_key(first, "messageId"));
+    let format = if gemini_log {
+        Some(Format::GeminiLogsJson)
+    } else if let Some(format) = agents_a_format(first) {
         Some(format)
+    } else if key_is("type", "thread.started") && has_key(first, "thread_id") {
+        // Saved `codex exec --json` output: its first event is always `thread.started`.
+        Some(Format::CodexExecJsonl)
     } else if key_is("type", "session_meta")
         || (has("\"payload\"") && has("\"timestamp\"") && key_is("type", "turn_context"))
         || (name.starts_with("rollout-") && name.ends_with(".jsonl"))
@@ -254,9 +263,6 @@ pub fn classify(path: &str, head: &[u8]) -> Classification {
         },
         None if name == "history.jsonl" => Classification::Known {
             what: "prompt history (no token usage)".to_owned(),
-        },
-        None if name == "logs.json" => Classification::Known {
-            what: "Gemini prompt log (no token usage)".to_owned(),
         },
         None => match agents_a_known(first) {
             Some(what) => Classification::Known {

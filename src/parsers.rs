@@ -18,7 +18,9 @@
 
 pub mod claude;
 pub mod codex;
+pub mod codex_exec;
 pub mod gemini;
+pub mod gemini_logs;
 mod json_stream;
 mod lenient;
 // Copilot CLI, Qwen Code, Amp, Kimi CLI.
@@ -52,6 +54,10 @@ pub enum Format {
     ClaudeJsonl,
     /// Codex CLI `sessions/YYYY/MM/DD/rollout-*.jsonl`.
     CodexJsonl,
+    /// Saved `codex exec --json` output (a stand-in for the thread's rollout).
+    CodexExecJsonl,
+    /// Gemini CLI `tmp/<project hash>/logs.json`: prompts only (a stand-in for the chat files).
+    GeminiLogsJson,
     /// Gemini CLI legacy single-document `chats/session-*.json`.
     GeminiJson,
     /// Gemini CLI current append-only `chats/*.jsonl`.
@@ -93,8 +99,10 @@ impl Format {
     pub fn agent(self) -> Option<Agent> {
         match self {
             Format::ClaudeJsonl => Some(Agent::Claude),
-            Format::CodexJsonl => Some(Agent::Codex),
-            Format::GeminiJson | Format::GeminiJsonl => Some(Agent::Gemini),
+            Format::CodexJsonl | Format::CodexExecJsonl => Some(Agent::Codex),
+            Format::GeminiJson | Format::GeminiJsonl | Format::GeminiLogsJson => {
+                Some(Agent::Gemini)
+            }
             // agents-b formats.
             Format::OpenCodeJson => Some(Agent::OpenCode),
             Format::SqliteDb => None,
@@ -117,6 +125,8 @@ impl Format {
         match self {
             Format::ClaudeJsonl => "claude-jsonl",
             Format::CodexJsonl => "codex-jsonl",
+            Format::CodexExecJsonl => "codex-exec-jsonl",
+            Format::GeminiLogsJson => "gemini-logs-json",
             Format::GeminiJson => "gemini-json",
             Format::GeminiJsonl => "gemini-jsonl",
             // Copilot CLI, Qwen Code, Amp, Kimi CLI.
@@ -236,6 +246,8 @@ impl FileParser {
         let input = match format {
             Format::ClaudeJsonl => lines(Box::new(claude::ClaudeParser::new(ctx))),
             Format::CodexJsonl => lines(Box::new(codex::CodexParser::new(ctx))),
+            Format::CodexExecJsonl => lines(Box::new(codex_exec::CodexExecParser::new(ctx))),
+            Format::GeminiLogsJson => document(Box::new(gemini_logs::GeminiLogsParser::new(ctx))),
             Format::GeminiJson => Input::Chunks(Box::new(gemini::GeminiJsonParser::new(ctx))),
             Format::GeminiJsonl => lines(Box::new(gemini::GeminiJsonlParser::new(ctx))),
             // agents-b formats.
