@@ -77,7 +77,9 @@ pub const AGENTS: &[AgentInfo] = &[
             "%USERPROFILE%\\.codex\\sessions",
             "%USERPROFILE%\\.codex\\archived_sessions",
         ],
-        reads: "`rollout-*.jsonl` (`$CODEX_HOME` honoured)",
+        reads: "`rollout-*.jsonl` (`$CODEX_HOME` honoured); saved `codex exec --json` output \
+                wherever it is given or dropped (counted only for a thread whose rollout is not \
+                read: no model, so unpriced)",
         tokens: "per call",
         cost: "yes",
         tools: "yes (yes)",
@@ -89,7 +91,8 @@ pub const AGENTS: &[AgentInfo] = &[
         linux: &["~/.gemini/tmp"],
         macos: &["~/.gemini/tmp"],
         windows: &["%USERPROFILE%\\.gemini\\tmp"],
-        reads: "legacy `chats/session-*.json` and current `chats/*.jsonl`",
+        reads: "legacy `chats/session-*.json` and current `chats/*.jsonl`; the prompt log \
+                `logs.json` (prompts only, counted for a session whose chat file is not read)",
         tokens: "per message",
         cost: "yes",
         tools: "yes (yes)",
@@ -197,11 +200,23 @@ pub const AGENTS: &[AgentInfo] = &[
     },
     AgentInfo {
         agent: Agent::Crush,
-        linux: &["`.crush/crush.db` in each project"],
-        macos: &["`.crush/crush.db` in each project"],
-        windows: &["`.crush\\crush.db` in each project"],
-        reads: "`crush.db`: sessions, messages, tool calls (no default folder: give the project's \
-                `.crush` as PATH or drop it)",
+        linux: &[
+            "~/.local/share/crush",
+            "`.crush/crush.db` in each project it lists",
+        ],
+        macos: &[
+            "~/.local/share/crush",
+            "`.crush/crush.db` in each project it lists",
+        ],
+        windows: &[
+            "%LOCALAPPDATA%\\crush",
+            "`.crush\\crush.db` in each project it lists",
+        ],
+        reads: "`crush.db`: sessions, messages, tool calls; the CLI scans every project data \
+                folder listed in the global folder's `projects.json` (Crush since December 2025) \
+                and the global folder itself (`crush server`'s `.crush/crush.db`); \
+                `$CRUSH_GLOBAL_DATA`, `$XDG_DATA_HOME` honoured. In the browser drop a project's \
+                `.crush` folder",
         tokens: "none: Crush keeps no usage per call (a session holds only its last call's context \
                  size), so its sessions have no tokens",
         cost: "none (Crush's running estimate per session is not a per-call cost)",

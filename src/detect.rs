@@ -61,6 +61,10 @@ pub const AGENT_ROOTS: &[&str] = &[
     ".local/share/goose/sessions",
     "Library/Application Support/Block/goose/sessions",
     "AppData/Roaming/Block/goose/data/sessions",
+    // Crush's global data folder (Linux and macOS; Windows): `projects.json` and the server
+    // workspace's `.crush/crush.db`.
+    ".local/share/crush",
+    "AppData/Local/crush",
     // agents2: Cline and Roo Code below any VS Code-like editor's user folder (`*` is the editor:
     // Code, Code - Insiders, VSCodium, Cursor, ...), Codebuff, Factory Droid.
     ".config/*/User/globalStorage/saoudrizwan.claude-dev/tasks",
@@ -476,7 +480,7 @@ fn is_agents_b_anchor(parts: &[&str], i: usize) -> bool {
     match parts[i] {
         ".local" | ".pi" => true,
         "Library" => next.is_none_or(|n| n == "Application Support"),
-        "AppData" => next.is_none_or(|n| n == "Roaming"),
+        "AppData" => next.is_none_or(|n| n == "Roaming" || n == "Local"),
         _ => false,
     }
 }
@@ -628,6 +632,13 @@ fn classify_agents2(path: &str, first: &[u8]) -> Option<Classification> {
     // (droid-sdk `_high_level/discovery.py`), and `<session>.settings.json` beside it, which
     // holds the session's usage total (`tokenUsage`): read under a `.factory/` folder, or
     // anywhere when its content names `tokenUsage`.
+    // Crush's global data folder: the list of its projects and its configuration.
+    if name == "projects.json" && has_key(first, "projects") && has_key(first, "data_dir") {
+        return known(CRUSH_PROJECTS);
+    }
+    if name == "crush.json" && object {
+        return known("Crush configuration (no usage)");
+    }
     if has_key_value(first, "type", "session_start") && has_key(first, "title") {
         return known(DROID_SESSION);
     }
@@ -641,6 +652,10 @@ fn classify_agents2(path: &str, first: &[u8]) -> Option<Classification> {
     }
     None
 }
+
+/// Why Crush's `projects.json` is listed and not read.
+pub const CRUSH_PROJECTS: &str = "Crush project list (no usage): names each project's `.crush` \
+     folder, whose `crush.db` the CLI's default scan reads (drop that folder in the browser)";
 
 /// Why a Factory Droid message history is listed and not read (README, "Not counted").
 pub const DROID_SESSION: &str =
