@@ -176,15 +176,16 @@ pub const AGENTS: &[AgentInfo] = &[
         macos: &["~/.factory/sessions"],
         windows: &["%USERPROFILE%\\.factory\\sessions"],
         reads: "`<encoded cwd>/<session>.settings.json`, the session's usage total (a format \
-                read by peers, not documented by Factory); the `<session>.jsonl` message \
-                history is listed, not read",
+                read by peers, not documented by Factory; one without `tokenUsage` is listed with \
+                that reason), and the `<session>.jsonl` message history beside it (messages and \
+                tool calls, no usage)",
         tokens: "per **session** only: input, output (thinking added), cache read, cache write \
                  (5-minute); read as non-overlapping (an assumption, docs/formats.md)",
         cost: "computed from the session's `model` (custom models are unpriced)",
-        tools: "not read",
-        durations: "none (dated by the session's provider lock, near its start)",
-        not_available: "per-call usage, tools, messages, git branch, cwd (only the folder's \
-                        encoded form)",
+        tools: "name, input, target, result size (yes: `is_error` of a result)",
+        durations: "tool latency (result time - call time); the usage total is dated by the \
+                    session's provider lock, near its start",
+        not_available: "per-call usage, git branch, cwd (only the folder's encoded form)",
     },
     AgentInfo {
         agent: Agent::Pi,

@@ -211,7 +211,8 @@ pub fn classify(path: &str, head: &[u8]) -> Classification {
 
     // agents2: Cline and Roo Code task files, Codebuff chats, Factory Droid sessions. First:
     // their documents quote other agents' transcripts freely.
-    if let Some(found) = classify_agents2(&path, first) {
+    let whole = head.len() < HEAD_BYTES;
+    if let Some(found) = classify_agents2(&path, first, whole) {
         return found;
     }
 
@@ -590,7 +591,9 @@ const CLINE_KNOWN: &[(&str, &str, &str)] = &[
 
 /// Cline/Roo Code `ui_messages.json` (an array of `{ts, type: "say"|"ask", ...}`), Codebuff's
 /// `{id, messages, updatedAt}` chat, the known files beside them, and Factory Droid's sessions.
-fn classify_agents2(path: &str, first: &[u8]) -> Option<Classification> {
+///
+/// `whole` says `first` is the whole file (so that a key it lacks is absent from the file).
+fn classify_agents2(path: &str, first: &[u8], whole: bool) -> Option<Classification> {
     let parse = |format: Format| {
         Some(Classification::Parse {
             format,
@@ -639,8 +642,15 @@ fn classify_agents2(path: &str, first: &[u8]) -> Option<Classification> {
     if name == "crush.json" && object {
         return known("Crush configuration (no usage)");
     }
-    if has_key_value(first, "type", "session_start") && has_key(first, "title") {
-        return known(DROID_SESSION);
+    // The history is read for its messages and tools; a history cut before its first line still
+    // is one below `.factory/`, where its lines are `{"type": "message", ..., "message": {...}}`.
+    if (has_key_value(first, "type", "session_start") && has_key(first, "title"))
+        || (path.contains(".factory/")
+            && name.ends_with(".jsonl")
+            && has_key_value(first, "type", "message")
+            && has_key(first, "message"))
+    {
+        return parse(Format::DroidJsonl);
     }
     if name.ends_with(".settings.json")
         && object
@@ -648,6 +658,10 @@ fn classify_agents2(path: &str, first: &[u8]) -> Option<Classification> {
             || has_key(first, "tokenUsage")
             || has_key(first, "providerLock"))
     {
+        // A session that has spent nothing yet has no `tokenUsage`: listed with the reason.
+        if whole && !has_key(first, "tokenUsage") {
+            return known(DROID_NO_USAGE);
+        }
         return parse(Format::DroidSettingsJson);
     }
     None
@@ -657,10 +671,10 @@ fn classify_agents2(path: &str, first: &[u8]) -> Option<Classification> {
 pub const CRUSH_PROJECTS: &str = "Crush project list (no usage): names each project's `.crush` \
      folder, whose `crush.db` the CLI's default scan reads (drop that folder in the browser)";
 
-/// Why a Factory Droid message history is listed and not read (README, "Not counted").
-pub const DROID_SESSION: &str =
-    "Factory Droid message history: not read, the session's usage is read from the \
-     `<session>.settings.json` beside it (its messages carry no usage)";
+/// Why a Factory Droid settings file without `tokenUsage` is listed and not counted.
+pub const DROID_NO_USAGE: &str =
+    "Factory Droid session settings without `tokenUsage`: the session recorded no tokens (its \
+     messages and tools are read from the `<session>.jsonl` beside it)";
 
 #[cfg(test)]
 mod tests {
@@ -692,8 +706,10 @@ mod tests {
             r#"{"sessionId":"s","projectHash":"h","messages":[],"updatedAt":"t","id":"x"}"#;
         assert_eq!(format_of("a.json", gemini), Some(Format::GeminiJson));
         let droid = r#"{"type":"session_start","id":"s","title":"t","cwd":"/p"}"#;
+        assert_eq!(format_of("any/s.jsonl", droid), Some(Format::DroidJsonl));
+        // Settings without `tokenUsage` (the whole file seen) are listed with the reason.
         assert!(matches!(
-            classify("any/s.jsonl", droid.as_bytes()),
+            classify(".factory/sessions/-p/s.settings.json", br#"{"model":"m"}"#),
             Classification::Known { .. }
         ));
         assert!(matches!(

@@ -30,6 +30,7 @@ pub mod codebuff;
 pub mod copilot;
 pub mod crush;
 pub mod droid;
+pub mod droid_history;
 pub mod kimi;
 pub mod qwen;
 // agents-b: OpenCode, SQLite databases.
@@ -90,6 +91,8 @@ pub enum Format {
     CodebuffJson,
     /// Factory Droid `~/.factory/sessions/<encoded cwd>/<session>.settings.json` (a session total).
     DroidSettingsJson,
+    /// Factory Droid `~/.factory/sessions/<encoded cwd>/<session>.jsonl` (messages and tools).
+    DroidJsonl,
 }
 
 impl Format {
@@ -115,7 +118,7 @@ impl Format {
             // agents2: Cline and Roo Code share one format.
             Format::ClineUiJson => None,
             Format::CodebuffJson => Some(Agent::Codebuff),
-            Format::DroidSettingsJson => Some(Agent::Droid),
+            Format::DroidSettingsJson | Format::DroidJsonl => Some(Agent::Droid),
         }
     }
 
@@ -139,6 +142,7 @@ impl Format {
             Format::ClineUiJson => "cline-ui-json",
             Format::CodebuffJson => "codebuff-json",
             Format::DroidSettingsJson => "droid-settings-json",
+            Format::DroidJsonl => "droid-jsonl",
             // agents-b formats.
             Format::OpenCodeJson => "opencode-json",
             Format::SqliteDb => "sqlite",
@@ -264,6 +268,7 @@ impl FileParser {
             Format::ClineUiJson => document(Box::new(cline::ClineParser::new(ctx))),
             Format::CodebuffJson => document(Box::new(codebuff::CodebuffParser::new(ctx))),
             Format::DroidSettingsJson => document(Box::new(droid::DroidSettingsParser::new(ctx))),
+            Format::DroidJsonl => lines(Box::new(droid_history::DroidHistoryParser::new(ctx))),
         };
         FileParser {
             format,

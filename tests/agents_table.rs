@@ -264,9 +264,8 @@ fn a_mixed_folder_is_recognised_file_by_file() {
     };
     assert_eq!(of("c/ui_messages.json")["agent"], "roo");
     assert_eq!(of("a/messages.json")["agent"], "codebuff");
-    assert!(of("x/s.jsonl")["format"]
-        .as_str()
-        .is_some_and(|f| f.starts_with("skipped: Factory Droid message history")));
+    assert_eq!(of("x/s.jsonl")["agent"], "droid");
+    assert_eq!(of("x/s.jsonl")["format"], "droid-jsonl");
     assert_eq!(of("x/s.settings.json")["agent"], "droid");
     assert_eq!(
         of("x/other.json")["format"],
