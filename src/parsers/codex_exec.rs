@@ -114,7 +114,7 @@ impl CodexExecParser {
     }
 
     fn turn_completed(&mut self, usage: Option<&Value>, number: u64, out: &mut Sink) {
-        let total: Total = match usage.map(|u| Total::deserialize(u)) {
+        let total: Total = match usage.map(Total::deserialize) {
             Some(Ok(t)) => t,
             Some(Err(err)) => {
                 out.malformed(number, format!("`usage` is not token counts: {err}"));
