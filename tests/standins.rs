@@ -90,7 +90,7 @@ fn exec_output_alone_is_counted_exactly() {
     assert_eq!(tools.len(), 2);
     assert_eq!(tools.iter().filter(|t| t.is_error).count(), 1);
     let names: Vec<_> = tools.iter().filter_map(|t| t.name.as_deref()).collect();
-    assert!(names.contains(&"shell") && names.contains(&"docs.search"));
+    assert!(names.contains(&"shell") && names.contains(&"docs__search"));
     let assistant = ledger
         .counted_messages()
         .filter(|(_, m)| m.role == Role::Assistant)

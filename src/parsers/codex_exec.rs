@@ -235,7 +235,7 @@ impl CodexExecParser {
                 let tool = item.get("tool").and_then(Value::as_str).unwrap_or("");
                 let has_error = item.get("error").is_some_and(|e| !e.is_null());
                 (
-                    format!("{server}.{tool}"),
+                    format!("{server}__{tool}"),
                     item.get("arguments"),
                     failed || has_error,
                 )
