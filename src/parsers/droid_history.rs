@@ -44,10 +44,11 @@ pub struct DroidHistoryParser {
 struct Line {
     #[serde(rename = "type")]
     kind: String,
+    /// Kept as any JSON: an id or time of an unexpected type loses only itself, not the line.
     #[serde(default)]
-    id: Option<String>,
+    id: Option<Value>,
     #[serde(default)]
-    timestamp: Option<String>,
+    timestamp: Option<Value>,
     #[serde(default)]
     message: Option<Value>,
 }
@@ -81,7 +82,11 @@ impl DroidHistoryParser {
     }
 
     fn message(&self, line: &Line, message: &Value, number: u64, out: &mut Sink) {
-        let ts = line.timestamp.as_deref().and_then(parse_timestamp_ms);
+        let ts = line
+            .timestamp
+            .as_ref()
+            .and_then(Value::as_str)
+            .and_then(parse_timestamp_ms);
         let role = message.get("role").and_then(Value::as_str);
         let content = message.get("content");
         let blocks: &[Value] = content.and_then(Value::as_array).map_or(&[], Vec::as_slice);
@@ -129,11 +134,11 @@ impl DroidHistoryParser {
             _ => return,
         };
         let (words, preview) = prompt_fields(prompt.as_deref());
-        let id = line
-            .id
-            .clone()
-            .filter(|i| !i.is_empty())
-            .unwrap_or_else(|| format!("#{number}"));
+        let id = match &line.id {
+            Some(Value::String(s)) if !s.is_empty() => s.clone(),
+            Some(Value::Number(n)) => n.to_string(),
+            _ => format!("#{number}"),
+        };
         out.message(MessageRecord {
             key: MessageKey {
                 agent: Agent::Droid,
