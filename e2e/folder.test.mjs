@@ -81,7 +81,7 @@ const AGENT_FOLDERS = [
   ['Kimi CLI', '~/.kimi/sessions'],
   ['Factory Droid', '~/.factory/sessions'],
   ['pi', '~/.pi/agent/sessions'],
-  ['Crush', '.crush/crush.db'],
+  ['Crush', '~/.local/share/crush'],
   ['Codebuff', '~/.config/manicode/projects'],
   ['Goose', '~/.local/share/goose/sessions'],
   ['Cline', 'saoudrizwan.claude-dev/tasks'],
@@ -124,7 +124,7 @@ test('a folder without agent data shows no-agent-data and no dashboard', async (
 
 test('a home with Cline, Roo Code, Codebuff and Factory Droid folders shows the CLI totals', async () => {
   // A home as users have it: the extensions' tasks under VS Code's user folder, Codebuff's chats,
-  // and Droid sessions (each settings file a session total; the message histories listed, not read).
+  // and Droid sessions (each settings file a session total, each history its messages and tools).
   const home = await mkdtemp(join(tmpdir(), 'agentmeter-agents2-'));
   const app = await openApp();
   try {
@@ -137,7 +137,8 @@ test('a home with Cline, Roo Code, Codebuff and Factory Droid folders shows the 
     assert.equal(report.agents.roo.tokens.total, 68_305);
     // Droid 131 200 tokens: two session totals (tests/droid.rs derives them by hand).
     assert.equal(report.agents.droid.tokens.total, 131_200);
-    assert.ok(report.files.some((f) => f.format.startsWith('skipped: Factory Droid message history')));
+    assert.ok(report.files.some((f) => f.format === 'droid-jsonl'));
+    assert.ok(report.files.some((f) => f.format.startsWith('skipped: Factory Droid session settings without')));
     await loadApp(app);
     await app.page.setInputFiles('[data-testid=folder-input]', home);
     await waitForResult(app.page, report.total.tokens.total);
@@ -146,6 +147,35 @@ test('a home with Cline, Roo Code, Codebuff and Factory Droid folders shows the 
   } finally {
     await app.close();
     await rm(home, { recursive: true, force: true });
+  }
+});
+
+test('saved codex exec output and Gemini logs.json count only where the transcript is absent', async () => {
+  // A folder with a rollout and the exec output of its thread, the exec output of another thread,
+  // a Gemini chat and the logs.json beside it (docs/accounting.md, "Stand-in files"): the page
+  // shows the CLI's figures, which count the rollout's thread once.
+  const dir = await mkdtemp(join(tmpdir(), 'agentmeter-standins-'));
+  const app = await openApp();
+  try {
+    await cp(join(ROOT, 'fixtures/codex/sessions'), join(dir, 'codex'), { recursive: true });
+    await cp(join(ROOT, 'fixtures/codex/exec'), join(dir, 'saved'), { recursive: true });
+    await cp(join(ROOT, 'fixtures/gemini/tmp/ab14fe397f91d5f283525b3178d2314aef552f761131c42172a21b7bf735e73d'), join(dir, 'gemini'), { recursive: true });
+    await cp(join(ROOT, 'fixtures/gemini/logs/tmp/ab14fe397f91d5f283525b3178d2314aef552f761131c42172a21b7bf735e73d/logs.json'), join(dir, 'gemini/logs.json'));
+    const report = cliReport(dir);
+    const withoutExec = cliReport(join(dir, 'codex'));
+    // The rollout's thread once, plus the other thread's two turns (tests/standins.rs):
+    // 900 + 350 + 900 tokens.
+    assert.equal(report.agents.codex.tokens.total, withoutExec.agents.codex.tokens.total + 2_150);
+    assert.ok(report.files.some((f) => f.format === 'codex-exec-jsonl'));
+    assert.ok(report.files.some((f) => f.format === 'gemini-logs-json'));
+    await loadApp(app);
+    await app.page.setInputFiles('[data-testid=folder-input]', dir);
+    await waitForResult(app.page, report.total.tokens.total);
+    await assertFigures(app.page, report, 'stand-in files');
+    assertClean(app);
+  } finally {
+    await app.close();
+    await rm(dir, { recursive: true, force: true });
   }
 });
 

@@ -77,7 +77,9 @@ pub const AGENTS: &[AgentInfo] = &[
             "%USERPROFILE%\\.codex\\sessions",
             "%USERPROFILE%\\.codex\\archived_sessions",
         ],
-        reads: "`rollout-*.jsonl` (`$CODEX_HOME` honoured)",
+        reads: "`rollout-*.jsonl` (`$CODEX_HOME` honoured); saved `codex exec --json` output \
+                wherever it is given or dropped (counted only for a thread whose rollout is not \
+                read: no model, so unpriced)",
         tokens: "per call",
         cost: "yes",
         tools: "yes (yes)",
@@ -89,7 +91,8 @@ pub const AGENTS: &[AgentInfo] = &[
         linux: &["~/.gemini/tmp"],
         macos: &["~/.gemini/tmp"],
         windows: &["%USERPROFILE%\\.gemini\\tmp"],
-        reads: "legacy `chats/session-*.json` and current `chats/*.jsonl`",
+        reads: "legacy `chats/session-*.json` and current `chats/*.jsonl`; the prompt log \
+                `logs.json` (prompts only, counted for a session whose chat file is not read)",
         tokens: "per message",
         cost: "yes",
         tools: "yes (yes)",
@@ -173,15 +176,16 @@ pub const AGENTS: &[AgentInfo] = &[
         macos: &["~/.factory/sessions"],
         windows: &["%USERPROFILE%\\.factory\\sessions"],
         reads: "`<encoded cwd>/<session>.settings.json`, the session's usage total (a format \
-                read by peers, not documented by Factory); the `<session>.jsonl` message \
-                history is listed, not read",
+                read by peers, not documented by Factory; one without `tokenUsage` is listed with \
+                that reason), and the `<session>.jsonl` message history beside it (messages and \
+                tool calls, no usage)",
         tokens: "per **session** only: input, output (thinking added), cache read, cache write \
                  (5-minute); read as non-overlapping (an assumption, docs/formats.md)",
         cost: "computed from the session's `model` (custom models are unpriced)",
-        tools: "not read",
-        durations: "none (dated by the session's provider lock, near its start)",
-        not_available: "per-call usage, tools, messages, git branch, cwd (only the folder's \
-                        encoded form)",
+        tools: "name, input, target, result size (yes: `is_error` of a result)",
+        durations: "tool latency (result time - call time); the usage total is dated by the \
+                    session's provider lock, near its start",
+        not_available: "per-call usage, git branch, cwd (only the folder's encoded form)",
     },
     AgentInfo {
         agent: Agent::Pi,
@@ -197,11 +201,23 @@ pub const AGENTS: &[AgentInfo] = &[
     },
     AgentInfo {
         agent: Agent::Crush,
-        linux: &["`.crush/crush.db` in each project"],
-        macos: &["`.crush/crush.db` in each project"],
-        windows: &["`.crush\\crush.db` in each project"],
-        reads: "`crush.db`: sessions, messages, tool calls (no default folder: give the project's \
-                `.crush` as PATH or drop it)",
+        linux: &[
+            "~/.local/share/crush",
+            "`.crush/crush.db` in each project it lists",
+        ],
+        macos: &[
+            "~/.local/share/crush",
+            "`.crush/crush.db` in each project it lists",
+        ],
+        windows: &[
+            "%LOCALAPPDATA%\\crush",
+            "`.crush\\crush.db` in each project it lists",
+        ],
+        reads: "`crush.db`: sessions, messages, tool calls; the CLI scans every project data \
+                folder listed in the global folder's `projects.json` (Crush since December 2025) \
+                and the global folder itself (`crush server`'s `.crush/crush.db`); \
+                `$CRUSH_GLOBAL_DATA`, `$XDG_DATA_HOME` honoured. In the browser drop a project's \
+                `.crush` folder",
         tokens: "none: Crush keeps no usage per call (a session holds only its last call's context \
                  size), so its sessions have no tokens",
         cost: "none (Crush's running estimate per session is not a per-call cost)",

@@ -61,6 +61,10 @@ pub const AGENT_ROOTS: &[&str] = &[
     ".local/share/goose/sessions",
     "Library/Application Support/Block/goose/sessions",
     "AppData/Roaming/Block/goose/data/sessions",
+    // Crush's global data folder (Linux and macOS; Windows): `projects.json` and the server
+    // workspace's `.crush/crush.db`.
+    ".local/share/crush",
+    "AppData/Local/crush",
     // agents2: Cline and Roo Code below any VS Code-like editor's user folder (`*` is the editor:
     // Code, Code - Insiders, VSCodium, Cursor, ...), Codebuff, Factory Droid.
     ".config/*/User/globalStorage/saoudrizwan.claude-dev/tasks",
@@ -207,12 +211,22 @@ pub fn classify(path: &str, head: &[u8]) -> Classification {
 
     // agents2: Cline and Roo Code task files, Codebuff chats, Factory Droid sessions. First:
     // their documents quote other agents' transcripts freely.
-    if let Some(found) = classify_agents2(&path, first) {
+    let whole = head.len() < HEAD_BYTES;
+    if let Some(found) = classify_agents2(&path, first, whole) {
         return found;
     }
 
-    let format = if let Some(format) = agents_a_format(first) {
+    // Gemini CLI's prompt log: an array of `{sessionId, messageId, timestamp, type, message}`.
+    let array = first.trim_ascii_start().starts_with(b"[");
+    let gemini_log = name == "logs.json"
+        || (array && has_key(first, "sessionId") && has_key(first, "messageId"));
+    let format = if gemini_log {
+        Some(Format::GeminiLogsJson)
+    } else if let Some(format) = agents_a_format(first) {
         Some(format)
+    } else if key_is("type", "thread.started") && has_key(first, "thread_id") {
+        // Saved `codex exec --json` output: its first event is always `thread.started`.
+        Some(Format::CodexExecJsonl)
     } else if key_is("type", "session_meta")
         || (has("\"payload\"") && has("\"timestamp\"") && key_is("type", "turn_context"))
         || (name.starts_with("rollout-") && name.ends_with(".jsonl"))
@@ -254,9 +268,6 @@ pub fn classify(path: &str, head: &[u8]) -> Classification {
         },
         None if name == "history.jsonl" => Classification::Known {
             what: "prompt history (no token usage)".to_owned(),
-        },
-        None if name == "logs.json" => Classification::Known {
-            what: "Gemini prompt log (no token usage)".to_owned(),
         },
         None => match agents_a_known(first) {
             Some(what) => Classification::Known {
@@ -470,7 +481,7 @@ fn is_agents_b_anchor(parts: &[&str], i: usize) -> bool {
     match parts[i] {
         ".local" | ".pi" => true,
         "Library" => next.is_none_or(|n| n == "Application Support"),
-        "AppData" => next.is_none_or(|n| n == "Roaming"),
+        "AppData" => next.is_none_or(|n| n == "Roaming" || n == "Local"),
         _ => false,
     }
 }
@@ -580,7 +591,9 @@ const CLINE_KNOWN: &[(&str, &str, &str)] = &[
 
 /// Cline/Roo Code `ui_messages.json` (an array of `{ts, type: "say"|"ask", ...}`), Codebuff's
 /// `{id, messages, updatedAt}` chat, the known files beside them, and Factory Droid's sessions.
-fn classify_agents2(path: &str, first: &[u8]) -> Option<Classification> {
+///
+/// `whole` says `first` is the whole file (so that a key it lacks is absent from the file).
+fn classify_agents2(path: &str, first: &[u8], whole: bool) -> Option<Classification> {
     let parse = |format: Format| {
         Some(Classification::Parse {
             format,
@@ -622,8 +635,22 @@ fn classify_agents2(path: &str, first: &[u8]) -> Option<Classification> {
     // (droid-sdk `_high_level/discovery.py`), and `<session>.settings.json` beside it, which
     // holds the session's usage total (`tokenUsage`): read under a `.factory/` folder, or
     // anywhere when its content names `tokenUsage`.
-    if has_key_value(first, "type", "session_start") && has_key(first, "title") {
-        return known(DROID_SESSION);
+    // Crush's global data folder: the list of its projects and its configuration.
+    if name == "projects.json" && has_key(first, "projects") && has_key(first, "data_dir") {
+        return known(CRUSH_PROJECTS);
+    }
+    if name == "crush.json" && object {
+        return known("Crush configuration (no usage)");
+    }
+    // The history is read for its messages and tools; a history cut before its first line still
+    // is one below `.factory/`, where its lines are `{"type": "message", ..., "message": {...}}`.
+    if (has_key_value(first, "type", "session_start") && has_key(first, "title"))
+        || (path.contains(".factory/")
+            && name.ends_with(".jsonl")
+            && has_key_value(first, "type", "message")
+            && has_key(first, "message"))
+    {
+        return parse(Format::DroidJsonl);
     }
     if name.ends_with(".settings.json")
         && object
@@ -631,15 +658,23 @@ fn classify_agents2(path: &str, first: &[u8]) -> Option<Classification> {
             || has_key(first, "tokenUsage")
             || has_key(first, "providerLock"))
     {
+        // A session that has spent nothing yet has no `tokenUsage`: listed with the reason.
+        if whole && !has_key(first, "tokenUsage") {
+            return known(DROID_NO_USAGE);
+        }
         return parse(Format::DroidSettingsJson);
     }
     None
 }
 
-/// Why a Factory Droid message history is listed and not read (README, "Not counted").
-pub const DROID_SESSION: &str =
-    "Factory Droid message history: not read, the session's usage is read from the \
-     `<session>.settings.json` beside it (its messages carry no usage)";
+/// Why Crush's `projects.json` is listed and not read.
+pub const CRUSH_PROJECTS: &str = "Crush project list (no usage): names each project's `.crush` \
+     folder, whose `crush.db` the CLI's default scan reads (drop that folder in the browser)";
+
+/// Why a Factory Droid settings file without `tokenUsage` is listed and not counted.
+pub const DROID_NO_USAGE: &str =
+    "Factory Droid session settings without `tokenUsage`: the session recorded no tokens (its \
+     messages and tools are read from the `<session>.jsonl` beside it)";
 
 #[cfg(test)]
 mod tests {
@@ -671,8 +706,10 @@ mod tests {
             r#"{"sessionId":"s","projectHash":"h","messages":[],"updatedAt":"t","id":"x"}"#;
         assert_eq!(format_of("a.json", gemini), Some(Format::GeminiJson));
         let droid = r#"{"type":"session_start","id":"s","title":"t","cwd":"/p"}"#;
+        assert_eq!(format_of("any/s.jsonl", droid), Some(Format::DroidJsonl));
+        // Settings without `tokenUsage` (the whole file seen) are listed with the reason.
         assert!(matches!(
-            classify("any/s.jsonl", droid.as_bytes()),
+            classify(".factory/sessions/-p/s.settings.json", br#"{"model":"m"}"#),
             Classification::Known { .. }
         ));
         assert!(matches!(

@@ -153,8 +153,7 @@ impl Filter {
             .map(|t| ((&t.key).into(), t.clone()))
             .collect();
         let messages = ledger
-            .messages
-            .iter()
+            .counted_messages()
             .filter(|(k, m)| session_ok(k.agent, &m.session) && time_ok(m.timestamp_ms))
             .map(|(k, m)| (*k, m.clone()))
             .collect();

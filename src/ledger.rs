@@ -13,6 +13,7 @@
 pub mod digest;
 pub mod file;
 pub mod pseudonym;
+pub mod standin;
 pub mod wire;
 
 use std::cmp::Ordering;
@@ -165,12 +166,25 @@ impl Ledger {
     /// Claude's sidechain-replay rule (FORMATS.md 1.5 rule 4): a sidechain file can replay a parent
     /// message with the same `message.id` and another `requestId`. Within one `message.id`, when a
     /// non-sidechain record exists, sidechain records with a different `requestId` are replays.
+    ///
+    /// Stand-in records ([`standin`]: saved `codex exec --json` output, Gemini's `logs.json`) of a
+    /// session that a transcript also describes are left out too.
     pub fn counted_usage(&self) -> impl Iterator<Item = &UsageRecord> {
-        let shadowed = self.shadowed_usage();
+        let mut shadowed = self.shadowed_usage();
+        shadowed.extend(standin::Shadowed::of(self).usage);
         self.usage
             .iter()
             .filter(move |(k, _)| !shadowed.contains(k))
             .map(|(_, r)| r)
+    }
+
+    /// The messages that count: all but the stand-in copies of a session a transcript describes
+    /// ([`standin`]).
+    pub fn counted_messages(&self) -> impl Iterator<Item = (&MessageDigest, &MessageRecord)> {
+        let shadowed = standin::Shadowed::of(self).messages;
+        self.messages
+            .iter()
+            .filter(move |(k, _)| !shadowed.contains(k))
     }
 
     /// The keys of the usage records [`Ledger::counted_usage`] leaves out (sidechain replays).
@@ -199,6 +213,12 @@ impl Ledger {
     /// [`Ledger::distinct_tools`], in place. What the unfiltered analysis reads, without copying
     /// the ledger (a copy of every record was a sixth of the CLI's CPU time, perf).
     pub fn retain_counted(&mut self) {
+        let standins = standin::Shadowed::of(self);
+        if !standins.is_empty() {
+            self.usage.retain(|k, _| !standins.usage.contains(k));
+            self.tools.retain(|k, _| !standins.tools.contains(k));
+            self.messages.retain(|k, _| !standins.messages.contains(k));
+        }
         let shadowed = self.shadowed_usage();
         if !shadowed.is_empty() {
             self.usage.retain(|k, _| !shadowed.contains(k));
@@ -236,9 +256,12 @@ impl Ledger {
     /// read first (smallest source) represents it, as the id-only key did before sessions were
     /// part of it. A hostile file that reuses another session's ids therefore never pairs a
     /// call with a foreign result, and never adds calls either.
+    ///
+    /// Stand-in calls ([`standin`]) of a session a transcript also describes are left out.
     pub fn distinct_tools(&self) -> impl Iterator<Item = &ToolCall> {
+        let shadowed = standin::Shadowed::of(self).tools;
         let mut first: BTreeMap<(Agent, &str), &ToolCall> = BTreeMap::new();
-        for call in self.tools.values() {
+        for (_, call) in self.tools.iter().filter(|(k, _)| !shadowed.contains(k)) {
             first
                 .entry((call.key.agent, call.key.id.as_str()))
                 .and_modify(|kept| {

@@ -18,7 +18,9 @@
 
 pub mod claude;
 pub mod codex;
+pub mod codex_exec;
 pub mod gemini;
+pub mod gemini_logs;
 mod json_stream;
 mod lenient;
 // Copilot CLI, Qwen Code, Amp, Kimi CLI.
@@ -28,6 +30,7 @@ pub mod codebuff;
 pub mod copilot;
 pub mod crush;
 pub mod droid;
+pub mod droid_history;
 pub mod kimi;
 pub mod qwen;
 // agents-b: OpenCode, SQLite databases.
@@ -52,6 +55,10 @@ pub enum Format {
     ClaudeJsonl,
     /// Codex CLI `sessions/YYYY/MM/DD/rollout-*.jsonl`.
     CodexJsonl,
+    /// Saved `codex exec --json` output (a stand-in for the thread's rollout).
+    CodexExecJsonl,
+    /// Gemini CLI `tmp/<project hash>/logs.json`: prompts only (a stand-in for the chat files).
+    GeminiLogsJson,
     /// Gemini CLI legacy single-document `chats/session-*.json`.
     GeminiJson,
     /// Gemini CLI current append-only `chats/*.jsonl`.
@@ -84,6 +91,8 @@ pub enum Format {
     CodebuffJson,
     /// Factory Droid `~/.factory/sessions/<encoded cwd>/<session>.settings.json` (a session total).
     DroidSettingsJson,
+    /// Factory Droid `~/.factory/sessions/<encoded cwd>/<session>.jsonl` (messages and tools).
+    DroidJsonl,
 }
 
 impl Format {
@@ -93,8 +102,10 @@ impl Format {
     pub fn agent(self) -> Option<Agent> {
         match self {
             Format::ClaudeJsonl => Some(Agent::Claude),
-            Format::CodexJsonl => Some(Agent::Codex),
-            Format::GeminiJson | Format::GeminiJsonl => Some(Agent::Gemini),
+            Format::CodexJsonl | Format::CodexExecJsonl => Some(Agent::Codex),
+            Format::GeminiJson | Format::GeminiJsonl | Format::GeminiLogsJson => {
+                Some(Agent::Gemini)
+            }
             // agents-b formats.
             Format::OpenCodeJson => Some(Agent::OpenCode),
             Format::SqliteDb => None,
@@ -107,7 +118,7 @@ impl Format {
             // agents2: Cline and Roo Code share one format.
             Format::ClineUiJson => None,
             Format::CodebuffJson => Some(Agent::Codebuff),
-            Format::DroidSettingsJson => Some(Agent::Droid),
+            Format::DroidSettingsJson | Format::DroidJsonl => Some(Agent::Droid),
         }
     }
 
@@ -117,6 +128,8 @@ impl Format {
         match self {
             Format::ClaudeJsonl => "claude-jsonl",
             Format::CodexJsonl => "codex-jsonl",
+            Format::CodexExecJsonl => "codex-exec-jsonl",
+            Format::GeminiLogsJson => "gemini-logs-json",
             Format::GeminiJson => "gemini-json",
             Format::GeminiJsonl => "gemini-jsonl",
             // Copilot CLI, Qwen Code, Amp, Kimi CLI.
@@ -129,6 +142,7 @@ impl Format {
             Format::ClineUiJson => "cline-ui-json",
             Format::CodebuffJson => "codebuff-json",
             Format::DroidSettingsJson => "droid-settings-json",
+            Format::DroidJsonl => "droid-jsonl",
             // agents-b formats.
             Format::OpenCodeJson => "opencode-json",
             Format::SqliteDb => "sqlite",
@@ -236,6 +250,8 @@ impl FileParser {
         let input = match format {
             Format::ClaudeJsonl => lines(Box::new(claude::ClaudeParser::new(ctx))),
             Format::CodexJsonl => lines(Box::new(codex::CodexParser::new(ctx))),
+            Format::CodexExecJsonl => lines(Box::new(codex_exec::CodexExecParser::new(ctx))),
+            Format::GeminiLogsJson => document(Box::new(gemini_logs::GeminiLogsParser::new(ctx))),
             Format::GeminiJson => Input::Chunks(Box::new(gemini::GeminiJsonParser::new(ctx))),
             Format::GeminiJsonl => lines(Box::new(gemini::GeminiJsonlParser::new(ctx))),
             // agents-b formats.
@@ -252,6 +268,7 @@ impl FileParser {
             Format::ClineUiJson => document(Box::new(cline::ClineParser::new(ctx))),
             Format::CodebuffJson => document(Box::new(codebuff::CodebuffParser::new(ctx))),
             Format::DroidSettingsJson => document(Box::new(droid::DroidSettingsParser::new(ctx))),
+            Format::DroidJsonl => lines(Box::new(droid_history::DroidHistoryParser::new(ctx))),
         };
         FileParser {
             format,

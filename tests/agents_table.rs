@@ -69,6 +69,8 @@ fn run_with_home(args: &[&str], home: &std::path::Path) -> std::process::Output 
         "PI_CODING_AGENT_DIR",
         "GOOSE_PATH_ROOT",
         "APPDATA",
+        "CRUSH_GLOBAL_DATA",
+        "LOCALAPPDATA",
     ] {
         cmd.env_remove(var);
     }
@@ -97,7 +99,7 @@ fn the_default_scan_covers_every_folder_in_the_table() {
     for info in AGENTS {
         for folder in info.here() {
             let Some(rel) = folder.strip_prefix("~/") else {
-                continue; // Crush: no default folder.
+                continue; // Crush: the projects it lists.
             };
             let path = home.join(rel);
             assert!(
@@ -166,6 +168,63 @@ fn the_default_scan_finds_cline_roo_and_codebuff() {
     let _ = std::fs::remove_dir_all(&home);
 }
 
+/// Crush keeps its database in each project (`<project>/.crush/crush.db`); the default scan
+/// finds them through the list in Crush's global data folder (`~/.local/share/crush/
+/// projects.json`), and lists that file and the configuration beside it as known files.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_default_scan_reads_the_crush_projects_crush_lists() {
+    let home = temp_home("crush");
+    let data_dir = home.join("work/proj/.crush");
+    std::fs::create_dir_all(&data_dir).expect("mkdir");
+    std::fs::copy(
+        root().join("fixtures/crush/project/.crush/crush.db"),
+        data_dir.join("crush.db"),
+    )
+    .expect("copy");
+    let global = home.join(".local/share/crush");
+    std::fs::create_dir_all(&global).expect("mkdir");
+    let list = serde_json::json!({"projects": [
+        {"path": home.join("work/proj"), "data_dir": data_dir, "last_accessed": "2026-01-02T00:00:00Z"},
+        {"path": "/gone", "data_dir": "/gone/.crush", "last_accessed": "2025-12-20T00:00:00Z"},
+    ]});
+    std::fs::write(global.join("projects.json"), list.to_string()).expect("write");
+    std::fs::write(global.join("crush.json"), "{\"options\": {}}").expect("write");
+    let out = run_with_home(&["report", "--json"], &home);
+    // Exit 3, "no usage found": Crush keeps no tokens, but its sessions and tools are read.
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert!(v["agents"]["crush"].is_object(), "{}", v["agents"]);
+    let files = v["files"].as_array().expect("files");
+    let of = |suffix: &str| {
+        files
+            .iter()
+            .find(|f| f["path"].as_str().is_some_and(|p| p.ends_with(suffix)))
+            .unwrap_or_else(|| panic!("{suffix} not in {files:?}"))
+    };
+    // The same units as the fixture read directly (tests/goose.rs): 7, one malformed.
+    let db = of("proj/.crush/crush.db");
+    assert_eq!(db["agent"], "crush");
+    assert_eq!(
+        (db["read"].as_u64(), db["malformed"].as_u64()),
+        (Some(7), Some(1))
+    );
+    for known in ["projects.json", "crush.json"] {
+        let f = of(known);
+        assert!(f["agent"].is_null(), "{f}");
+        assert!(
+            f["format"].as_str().is_some_and(|s| s.contains("Crush")),
+            "{f}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&home);
+}
+
 /// A dropped folder of any depth is read file by file, by content: a Roo Code task three folders
 /// down, a Codebuff chat, a Droid session (history and settings) and a file of no agent, side by
 /// side under names that say nothing. Each gets its agent, or its reason.
@@ -205,9 +264,8 @@ fn a_mixed_folder_is_recognised_file_by_file() {
     };
     assert_eq!(of("c/ui_messages.json")["agent"], "roo");
     assert_eq!(of("a/messages.json")["agent"], "codebuff");
-    assert!(of("x/s.jsonl")["format"]
-        .as_str()
-        .is_some_and(|f| f.starts_with("skipped: Factory Droid message history")));
+    assert_eq!(of("x/s.jsonl")["agent"], "droid");
+    assert_eq!(of("x/s.jsonl")["format"], "droid-jsonl");
     assert_eq!(of("x/s.settings.json")["agent"], "droid");
     assert_eq!(
         of("x/other.json")["format"],

@@ -112,6 +112,9 @@ fn arbitrary_bytes_in_any_agent_format_never_panic() {
         Format::ClineUiJson,
         Format::CodebuffJson,
         Format::DroidSettingsJson,
+        Format::DroidJsonl,
+        Format::CodexExecJsonl,
+        Format::GeminiLogsJson,
     ];
     // A deterministic stream of awkward inputs: fragments of real JSON spliced with junk.
     let pieces: [&[u8]; 8] = [

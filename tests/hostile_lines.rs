@@ -421,6 +421,9 @@ fn deep_nesting_never_crashes() {
             Format::DroidSettingsJson,
             ".factory/sessions/-p/s.settings.json",
         ),
+        (Format::DroidJsonl, ".factory/sessions/-p/s.jsonl"),
+        (Format::CodexExecJsonl, "exec/out.jsonl"),
+        (Format::GeminiLogsJson, "tmp/h/logs.json"),
     ] {
         let ctx = FileContext {
             path: path.to_owned(),

@@ -2,8 +2,10 @@
 //!
 //! Parallel parsing, re-scans and team merges are exact only if any split of the records into
 //! files, any merge order and any repetition give the same ledger. Records here are random but
-//! share a small key space, so collisions (the interesting case) are frequent.
+//! share a small key space, so collisions (the interesting case) are frequent. Some are stand-ins
+//! (`src/ledger/standin.rs`), which the counted totals leave out beside their session's records.
 
+use agentmeter::ledger::standin::CODEX_EXEC;
 use agentmeter::ledger::Ledger;
 use agentmeter::line_report::Sink;
 use agentmeter::model::{Agent, Source, Tokens, UsageKey, UsageRecord};
@@ -25,7 +27,13 @@ fn record() -> impl Strategy<Value = UsageRecord> {
                 UsageRecord {
                     key: UsageKey {
                         agent,
-                        scope: format!("m{scope}"),
+                        // Scope 3 is a stand-in's (saved exec output): the post-merge rule that
+                        // drops it beside a transcript record of its session must keep the law.
+                        scope: if scope == 3 {
+                            format!("{CODEX_EXEC}m{scope}")
+                        } else {
+                            format!("m{scope}")
+                        },
                         id: format!("r{id}"),
                     },
                     timestamp_ms: 1_700_000_000_000 + i64::from(scope) * 1000,

@@ -234,7 +234,61 @@ fn agents_b_roots(home: Option<PathBuf>) -> Vec<PathBuf> {
             }
         }
     }
+    roots.extend(crush_roots(home.as_deref(), data_home.as_deref()));
     roots
+}
+
+/// Crush keeps each project's database in the project (`<project>/.crush/crush.db`), and one
+/// global data folder (charmbracelet/crush `internal/config/load.go`, `GlobalConfigData`):
+/// `$CRUSH_GLOBAL_DATA`, else `$XDG_DATA_HOME/crush`, else `~/.local/share/crush` (Linux and
+/// macOS) or `%LOCALAPPDATA%\crush` (Windows). That folder holds `projects.json`
+/// (`internal/projects/projects.go`, since December 2025): every project Crush ran in, with its
+/// `data_dir`; and `crush server`'s own workspace (`.crush/crush.db` below it). The global folder
+/// is scanned, and each listed data folder that exists.
+fn crush_roots(home: Option<&Path>, data_home: Option<&Path>) -> Vec<PathBuf> {
+    let global = std::env::var_os("CRUSH_GLOBAL_DATA")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| {
+            if cfg!(windows) {
+                std::env::var_os("LOCALAPPDATA")
+                    .filter(|v| !v.is_empty())
+                    .map(PathBuf::from)
+                    .or_else(|| home.map(|h| h.join("AppData/Local")))
+                    .map(|d| d.join("crush"))
+            } else {
+                data_home.map(|d| d.join("crush"))
+            }
+        });
+    let Some(global) = global else {
+        return Vec::new();
+    };
+    let mut roots = crush_project_folders(&global.join("projects.json"));
+    roots.insert(0, global);
+    roots
+}
+
+/// The data folders `projects.json` lists that exist (none when it is absent or unreadable: the
+/// file is a convenience, and its folders may have been deleted).
+fn crush_project_folders(list: &Path) -> Vec<PathBuf> {
+    let Ok(bytes) = std::fs::read(list) else {
+        return Vec::new();
+    };
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
+        return Vec::new();
+    };
+    let mut folders: Vec<PathBuf> = value
+        .get("projects")
+        .and_then(serde_json::Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p.get("data_dir").and_then(serde_json::Value::as_str))
+        .map(PathBuf::from)
+        .filter(|d| d.is_absolute() && d.is_dir())
+        .collect();
+    folders.sort();
+    folders.dedup();
+    folders
 }
 
 /// All candidate files below `roots`, sorted, each file once, with the entries that could not
