@@ -318,7 +318,7 @@ impl LineParser for ClaudeParser {
             out.ignored();
             return;
         }
-        let Ok(text) = std::str::from_utf8(bytes) else {
+        let Ok(text) = simdutf8::basic::from_utf8(bytes) else {
             crate::parsers::repaired_line(self, number, bytes, out);
             return;
         };
