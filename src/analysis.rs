@@ -25,7 +25,7 @@ use crate::filter::Filter;
 use crate::ledger::Ledger;
 use crate::line_report::LineTotals;
 use crate::pricing::PriceTable;
-use crate::rollup::{summarize, Summary};
+use crate::rollup::{summarize_priced, Summary};
 
 pub use activity::Activity;
 pub use blocks::UsageBlock;
@@ -111,8 +111,10 @@ impl Analysis {
         tz: Tz,
         now_ms: i64,
     ) -> Self {
-        let calls = calls::priced_calls(&filtered, prices);
-        let mut summary = summarize(&filtered, prices, tz);
+        let costs = crate::rollup::counted_costs(&filtered, prices);
+        let calls = calls::calls_priced(&filtered, &costs);
+        let mut summary = summarize_priced(&filtered, &costs, tz);
+        drop(costs);
         summary.lines = lines;
         let sessions = sessions::sessions(&calls, &filtered);
         let kpis = kpis::kpis(&calls, &sessions, &filtered, tz);

@@ -349,7 +349,7 @@ impl FileParser {
 fn feed(parser: &mut dyn LineParser, sink: &mut Sink, line: Line<'_>) {
     match line {
         Line::Text { number, bytes } => {
-            if parser.checks_utf8() || std::str::from_utf8(bytes).is_ok() {
+            if parser.checks_utf8() || simdutf8::basic::from_utf8(bytes).is_ok() {
                 parser.line(number, bytes, sink);
             } else {
                 repaired_line(parser, number, bytes, sink);

@@ -229,25 +229,42 @@ pub struct Summary {
 /// Sums `ledger` with `prices`, bucketing days in `tz`.
 #[must_use]
 pub fn summarize(ledger: &Ledger, prices: &PriceTable, tz: Tz) -> Summary {
+    summarize_priced(ledger, &counted_costs(ledger, prices), tz)
+}
+
+/// The cost of every counted usage record of `ledger`, in [`Ledger::counted_usage`] order:
+/// priced once and shared by [`summarize_priced`] and the analysis's calls.
+#[must_use]
+pub fn counted_costs(ledger: &Ledger, prices: &PriceTable) -> Vec<Cost> {
+    ledger
+        .counted_usage()
+        .map(|r| prices.record_cost(r))
+        .collect()
+}
+
+/// [`summarize`] with the costs of [`counted_costs`] (one per counted record, in order).
+#[must_use]
+pub fn summarize_priced(ledger: &Ledger, costs: &[Cost], tz: Tz) -> Summary {
+    // The maps are keyed by strings borrowed from the ledger while summing (no copy of a model
+    // or session id per record); rows own their strings, made once per row.
     let mut total = Totals::default();
     let mut agents: BTreeMap<Agent, AgentRollup> = BTreeMap::new();
-    let mut days: BTreeMap<(NaiveDate, Agent, String), Totals> = BTreeMap::new();
-    let mut models: BTreeMap<(Agent, String), ModelRow> = BTreeMap::new();
-    let mut sessions: BTreeMap<(Agent, String), SessionRow> = BTreeMap::new();
+    let mut days: BTreeMap<(NaiveDate, Agent, &str), Totals> = BTreeMap::new();
+    let mut models: BTreeMap<(Agent, &str), ModelRow> = BTreeMap::new();
+    let mut sessions: BTreeMap<(Agent, &str), SessionRow> = BTreeMap::new();
 
-    for record in ledger.counted_usage() {
-        let cost = prices.record_cost(record);
-        let model = record
-            .model
-            .clone()
-            .unwrap_or_else(|| UNKNOWN_MODEL.to_owned());
+    for (record, cost) in ledger.counted_usage().zip(costs) {
+        let model = record.model.as_deref().unwrap_or(UNKNOWN_MODEL);
         let agent = record.key.agent;
-        total.add(record, &cost);
+        total.add(record, cost);
 
         let a = agents.entry(agent).or_default();
-        a.totals.add(record, &cost);
-        if cost.provenance == Provenance::Unpriced && !record.tokens.is_zero() {
-            a.unpriced_models.insert(model.clone());
+        a.totals.add(record, cost);
+        if cost.provenance == Provenance::Unpriced
+            && !record.tokens.is_zero()
+            && !a.unpriced_models.contains(model)
+        {
+            a.unpriced_models.insert(model.to_owned());
         }
 
         let date = tz
@@ -257,41 +274,41 @@ pub fn summarize(ledger: &Ledger, prices: &PriceTable, tz: Tz) -> Summary {
                 || chrono::DateTime::UNIX_EPOCH.date_naive(),
                 |t| t.date_naive(),
             );
-        days.entry((date, agent, model.clone()))
+        days.entry((date, agent, model))
             .or_default()
-            .add(record, &cost);
+            .add(record, cost);
 
         models
-            .entry((agent, model.clone()))
+            .entry((agent, model))
             .or_insert_with(|| ModelRow {
                 agent,
-                model: model.clone(),
+                model: model.to_owned(),
                 priced_as: cost.priced_as.clone(),
                 provenance: cost.provenance,
                 totals: Totals::default(),
             })
             .totals
-            .add(record, &cost);
+            .add(record, cost);
 
         let s = sessions
-            .entry((agent, record.session.clone()))
+            .entry((agent, record.session.as_str()))
             .or_insert_with(|| new_session(record));
         s.first_ms = s.first_ms.min(record.timestamp_ms);
         s.last_ms = s.last_ms.max(record.timestamp_ms);
         fill(&mut s.project, &record.project);
         fill(&mut s.git_branch, &record.git_branch);
         fill(&mut s.cli_version, &record.cli_version);
-        if record.model.is_some() {
-            s.models.insert(model);
+        if record.model.is_some() && !s.models.contains(model) {
+            s.models.insert(model.to_owned());
         }
-        s.totals.add(record, &cost);
+        s.totals.add(record, cost);
     }
 
     // A session that has messages but no model call (Copilot CLI's old history files record
     // no tokens) is still a session: it is listed with zero tokens rather than left out.
-    let mut tokenless: BTreeMap<(Agent, String), SessionRow> = BTreeMap::new();
+    let mut tokenless: BTreeMap<(Agent, &str), SessionRow> = BTreeMap::new();
     for message in ledger.messages.values() {
-        let key = (message.key.agent, message.session.clone());
+        let key = (message.key.agent, message.session.as_str());
         let s = match sessions.get_mut(&key) {
             Some(s) => s,
             None => tokenless
@@ -316,26 +333,24 @@ pub fn summarize(ledger: &Ledger, prices: &PriceTable, tz: Tz) -> Summary {
         sessions.insert(key, s);
     }
 
-    let mut tools: BTreeMap<(Agent, String), ToolRow> = BTreeMap::new();
+    let mut tools: BTreeMap<(Agent, &str), ToolRow> = BTreeMap::new();
     for call in ledger.distinct_tools() {
         let agent = call.key.agent;
-        let name = call.name.clone().unwrap_or_else(|| "unknown".to_owned());
-        let row = tools
-            .entry((agent, name.clone()))
-            .or_insert_with(|| ToolRow {
-                agent,
-                name,
-                calls: 0,
-                errors: 0,
-                total_ms: 0,
-            });
+        let name = call.name.as_deref().unwrap_or("unknown");
+        let row = tools.entry((agent, name)).or_insert_with(|| ToolRow {
+            agent,
+            name: name.to_owned(),
+            calls: 0,
+            errors: 0,
+            total_ms: 0,
+        });
         row.calls += 1;
         row.errors += u64::from(call.is_error);
         if let (Some(a), Some(b)) = (call.start_ms, call.end_ms) {
             let ms = u64::try_from(b.saturating_sub(a)).unwrap_or(0);
             row.total_ms = row.total_ms.saturating_add(ms);
         }
-        if let Some(s) = sessions.get_mut(&(agent, call.session.clone())) {
+        if let Some(s) = sessions.get_mut(&(agent, call.session.as_str())) {
             s.tool_calls += 1;
             s.tool_errors += u64::from(call.is_error);
         }
@@ -360,7 +375,7 @@ pub fn summarize(ledger: &Ledger, prices: &PriceTable, tz: Tz) -> Summary {
             .map(|((date, agent, model), totals)| DayRow {
                 date,
                 agent,
-                model,
+                model: model.to_owned(),
                 totals,
             })
             .collect(),

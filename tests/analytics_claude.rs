@@ -301,3 +301,44 @@ fn a_lone_surrogate_in_a_tool_output_costs_no_line() {
     let prompt = sink.messages.iter().find(|m| m.key.id == "u2");
     assert_eq!(prompt.map(|m| (m.role, m.words)), Some((Role::User, None)));
 }
+
+// Lines without usage or tool blocks are read with their message text in one pass; a line whose
+// text that read rejects (a duplicated `content`, text that does not decode) is read again
+// without it. Its fate and message never depend on the text.
+#[test]
+fn a_prompt_whose_text_cannot_be_read_keeps_its_fate_and_message() {
+    let text = concat!(
+        r#"{"type":"user","uuid":"u1","timestamp":"2026-01-01T00:00:00Z","message":{"role":"user","content":"first","content":"second"}}"#,
+        "\n",
+        r#"{"type":"user","uuid":"u2","timestamp":"2026-01-01T00:00:01Z","message":{"role":"user","content":[{"type":"text","text":"bad \udc00 half"}]}}"#,
+        "\n",
+        r#"{"type":"user","uuid":"u3","timestamp":"2026-01-01T00:00:02Z","message":{"role":"user","content":"fix the \"build\" please"}}"#,
+        "\n",
+        r#"{"type":"user","uuid":"u4","timestamp":"2026-01-01T00:00:03Z","message":{"role":"user","content":"cut"#,
+        "\n",
+    );
+    let ctx = agentmeter::parsers::FileContext {
+        path: "p/s.jsonl".to_owned(),
+        session_hint: Some("s".to_owned()),
+    };
+    let sink = agentmeter::parsers::parse_bytes(
+        agentmeter::parsers::Format::ClaudeJsonl,
+        ctx,
+        text.as_bytes(),
+    );
+    assert_eq!(
+        (sink.report.ignored, sink.report.malformed),
+        (3, 1),
+        "the truncated line is malformed, the others read"
+    );
+    let words = |id: &str| {
+        sink.messages
+            .iter()
+            .find(|m| m.key.id == id)
+            .map(|m| (m.role, m.words))
+    };
+    assert_eq!(words("u1"), Some((Role::User, None)));
+    assert_eq!(words("u2"), Some((Role::User, None)));
+    assert_eq!(words("u3"), Some((Role::User, Some(4))));
+    assert_eq!(words("u4"), None);
+}

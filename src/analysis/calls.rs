@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::ledger::Ledger;
 use crate::model::{Agent, Tokens};
-use crate::pricing::{PriceTable, Provenance};
+use crate::pricing::{Cost, PriceTable, Provenance};
 use crate::rollup::UNKNOWN_MODEL;
 
 /// One counted model call with its cost.
@@ -39,6 +39,13 @@ impl Call {
 /// The counted calls of `ledger`, priced with `prices`, ordered by time (then agent, session).
 #[must_use]
 pub fn priced_calls(ledger: &Ledger, prices: &PriceTable) -> Vec<Call> {
+    calls_priced(ledger, &crate::rollup::counted_costs(ledger, prices))
+}
+
+/// [`priced_calls`] with the costs of [`crate::rollup::counted_costs`] (one per counted record,
+/// in order), so the analysis prices each call once for its calls and its summary.
+#[must_use]
+pub fn calls_priced(ledger: &Ledger, costs: &[Cost]) -> Vec<Call> {
     let mut labels: BTreeMap<&str, Arc<str>> = BTreeMap::new();
     let label_of_file: BTreeMap<&str, Arc<str>> = ledger
         .files
@@ -54,8 +61,8 @@ pub fn priced_calls(ledger: &Ledger, prices: &PriceTable) -> Vec<Call> {
         .collect();
     let mut calls: Vec<Call> = ledger
         .counted_usage()
-        .map(|r| {
-            let cost = prices.record_cost(r);
+        .zip(costs)
+        .map(|(r, cost)| {
             let priced = cost.provenance != Provenance::Unpriced;
             Call {
                 agent: r.key.agent,
@@ -66,7 +73,7 @@ pub fn priced_calls(ledger: &Ledger, prices: &PriceTable) -> Vec<Call> {
                 tokens: r.tokens,
                 cost_pico: if priced { cost.pico } else { 0 },
                 priced,
-                recorded: crate::rollup::RecordedCost::of(r, &cost),
+                recorded: crate::rollup::RecordedCost::of(r, cost),
                 source: label_of_file.get(r.source.file.as_str()).cloned(),
             }
         })

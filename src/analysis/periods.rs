@@ -30,19 +30,33 @@ impl Granularity {
     /// (`2026-02-03`, ISO week `2026-W06`, month `2026-02`).
     #[must_use]
     pub fn period_of(self, day: NaiveDate) -> (NaiveDate, String) {
+        (self.start_of(day), self.label_of(day))
+    }
+
+    /// The first day of the period holding `day`.
+    #[must_use]
+    pub fn start_of(self, day: NaiveDate) -> NaiveDate {
         match self {
-            Granularity::Day => (day, day.format("%Y-%m-%d").to_string()),
+            Granularity::Day => day,
             Granularity::Week => {
                 let week = day.iso_week();
-                let start =
-                    NaiveDate::from_isoywd_opt(week.year(), week.week(), chrono::Weekday::Mon)
-                        .unwrap_or(day);
-                (start, format!("{}-W{:02}", week.year(), week.week()))
+                NaiveDate::from_isoywd_opt(week.year(), week.week(), chrono::Weekday::Mon)
+                    .unwrap_or(day)
             }
-            Granularity::Month => {
-                let start = day.with_day(1).unwrap_or(day);
-                (start, day.format("%Y-%m").to_string())
+            Granularity::Month => day.with_day(1).unwrap_or(day),
+        }
+    }
+
+    /// The label of the period holding `day` (formatted once per period, not per call).
+    #[must_use]
+    pub fn label_of(self, day: NaiveDate) -> String {
+        match self {
+            Granularity::Day => day.format("%Y-%m-%d").to_string(),
+            Granularity::Week => {
+                let week = day.iso_week();
+                format!("{}-W{:02}", week.year(), week.week())
             }
+            Granularity::Month => day.format("%Y-%m").to_string(),
         }
     }
 }
@@ -64,14 +78,15 @@ pub struct PeriodRow {
 /// Sums `calls` by period of `granularity`, oldest first.
 #[must_use]
 pub fn by_period(calls: &[Call], granularity: Granularity, tz: Tz) -> Vec<PeriodRow> {
-    type Acc<'a> = (PeriodRow, BTreeSet<(Agent, &'a str)>);
+    type Acc<'a> = (PeriodRow, BTreeSet<&'a str>, BTreeSet<(Agent, &'a str)>);
     let mut rows: BTreeMap<NaiveDate, Acc<'_>> = BTreeMap::new();
     for call in calls {
-        let (start, period) = granularity.period_of(day_of(call.timestamp_ms, tz));
-        let (row, sessions) = rows.entry(start).or_insert_with(|| {
+        let day = day_of(call.timestamp_ms, tz);
+        let start = granularity.start_of(day);
+        let (row, models, sessions) = rows.entry(start).or_insert_with(|| {
             (
                 PeriodRow {
-                    period,
+                    period: granularity.label_of(day),
                     start,
                     agents: BTreeSet::new(),
                     models: BTreeSet::new(),
@@ -79,15 +94,17 @@ pub fn by_period(calls: &[Call], granularity: Granularity, tz: Tz) -> Vec<Period
                     totals: Totals::default(),
                 },
                 BTreeSet::new(),
+                BTreeSet::new(),
             )
         });
         row.agents.insert(call.agent);
-        row.models.insert(call.model.clone());
+        models.insert(call.model.as_str());
         sessions.insert((call.agent, call.session.as_str()));
         row.totals.add_call(call);
     }
     rows.into_values()
-        .map(|(mut row, sessions)| {
+        .map(|(mut row, models, sessions)| {
+            row.models = models.into_iter().map(str::to_owned).collect();
             row.sessions = sessions.len() as u64;
             row
         })

@@ -46,10 +46,12 @@ pub type Sessions = BTreeMap<(Agent, String), SessionFacts>;
 /// The sessions that have at least one model call in `calls`, with their messages from `ledger`.
 #[must_use]
 pub fn sessions(calls: &[Call], ledger: &Ledger) -> Sessions {
-    let mut out: Sessions = BTreeMap::new();
+    // Keyed by borrowed ids while summing (no copy of the id per call or message); owned once
+    // per session at the end.
+    let mut out: BTreeMap<(Agent, &str), SessionFacts> = BTreeMap::new();
     for call in calls {
         let s = out
-            .entry((call.agent, call.session.clone()))
+            .entry((call.agent, call.session.as_str()))
             .or_insert_with(|| SessionFacts {
                 agent: call.agent,
                 session: call.session.clone(),
@@ -71,7 +73,7 @@ pub fn sessions(calls: &[Call], ledger: &Ledger) -> Sessions {
         s.totals.add_call(call);
     }
     for m in ledger.messages.values() {
-        let Some(s) = out.get_mut(&(m.key.agent, m.session.clone())) else {
+        let Some(s) = out.get_mut(&(m.key.agent, m.session.as_str())) else {
             continue;
         };
         if let Some(ms) = m.timestamp_ms {
@@ -94,7 +96,9 @@ pub fn sessions(calls: &[Call], ledger: &Ledger) -> Sessions {
             }
         }
     }
-    out
+    out.into_values()
+        .map(|s| ((s.agent, s.session.clone()), s))
+        .collect()
 }
 
 /// The median of `values` (the lower middle for an even count), 0 for none.

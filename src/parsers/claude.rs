@@ -59,8 +59,9 @@
 //! `serde_json::Value`; in a release build this runs at about 1 GB/s on the spotter transcripts,
 //! twice the speed of merely parsing each line into a `Value`. Tool inputs and results are kept
 //! raw ([`serde_json::value::RawValue`], as cheap as skipping them) and measured afterwards
-//! (`parsers::text`); a `user` line read without its message is read a second time for
-//! its text only when it is one (few lines are prompts). No text is decoded inside a line's own
+//! (`parsers::text`). Lines read without usage or tool blocks are read with their message's
+//! text pieces in the same pass (a typed prompt's words); one whose text does not decode is read
+//! again without it, so its fate never depends on the text. No text is decoded inside a line's own
 //! parse, so an odd escape in a tool output can never make a usage line malformed.
 //!
 //! [`Role::Tool`]: crate::model::Role::Tool
@@ -84,6 +85,8 @@ use crate::parsers::{is_blank, parse_timestamp_ms, FileContext, LineParser};
 use lax::{Content, LaxObj, LaxStr};
 use records::Meta;
 use schema::{Envelope, FullLine, LiteLine, Message, TypeOnly};
+
+use serde::de::IgnoredAny;
 
 /// Reads `projects/<enc-cwd>/<session>.jsonl` and subagent files, line by line.
 /// Its state is serializable ([`super::resume`]); the markers are rebuilt, not stored.
@@ -182,10 +185,10 @@ impl ClaudeParser {
 
     /// A line read without usage or tool blocks: at most a message record (with the prompt's
     /// `(words, preview)` when it is one the user typed) or a compaction marker, never usage.
-    fn lite(
+    fn lite<M>(
         &mut self,
         number: u64,
-        line: &LiteLine<'_>,
+        line: &Envelope<'_, M, IgnoredAny>,
         prompt: Option<(u32, String)>,
         out: &mut Sink,
     ) {
@@ -315,7 +318,7 @@ impl LineParser for ClaudeParser {
             out.ignored();
             return;
         }
-        let Ok(text) = std::str::from_utf8(bytes) else {
+        let Ok(text) = simdutf8::basic::from_utf8(bytes) else {
             crate::parsers::repaired_line(self, number, bytes, out);
             return;
         };
@@ -333,16 +336,16 @@ impl LineParser for ClaudeParser {
                 Ok(line) => self.full(number, text, &line, out),
                 Err(err) => self.unreadable(number, text, &err, out),
             }
+        } else if let Ok(line) = serde_json::from_str::<prompt::PromptLine<'_>>(text) {
+            // Read with the message's text in the same pass, in case it is a typed prompt. Any
+            // line this stricter read rejects (text that does not decode, a message nested past
+            // serde_json's depth limit) is read again below exactly as before: its fate and
+            // envelope never depend on the text.
+            let prompt = prompt::typed_prompt(&line);
+            self.lite(number, &line, prompt, out);
         } else {
             match serde_json::from_str::<LiteLine<'_>>(text) {
-                Ok(line) => {
-                    // A user line without tool results: read again for its text, in case it is
-                    // a typed prompt (few lines, so cheaper than a marker scan of every line).
-                    let prompt = prompt::may_be_typed(&line)
-                        .then(|| prompt::reread(text))
-                        .flatten();
-                    self.lite(number, &line, prompt, out);
-                }
+                Ok(line) => self.lite(number, &line, None, out),
                 Err(err) => self.unreadable(number, text, &err, out),
             }
         }

@@ -35,6 +35,7 @@
 
 mod counter;
 mod items;
+mod output;
 mod prompt;
 mod records;
 

@@ -8,10 +8,10 @@
 //! prompts would make "words per prompt" and "first prompt" meaningless, so only the text pieces
 //! (a string `content`, or `text` blocks) that are none of these are kept.
 //!
-//! The text is only read for `user` lines that carry no tool result, in a second parse of the
-//! line ([`reread`]): few lines are prompts, so this costs less than scanning every line for a
-//! marker, and text that cannot be decoded (a lone surrogate escape) loses the prompt's words,
-//! never the line.
+//! The text is read in the same pass as the envelope for lines without usage or tool blocks
+//! ([`PromptLine`]), and in a second parse ([`reread`]) for the few `user` lines read in full;
+//! text that cannot be decoded (a lone surrogate escape) loses the prompt's words, never the
+//! line (the caller reads such a line again without its text).
 
 use serde::de::IgnoredAny;
 use serde::Deserialize;

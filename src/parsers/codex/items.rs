@@ -26,6 +26,7 @@ use crate::model::{
 use crate::parsers::text::str_field;
 use crate::tool_category::categorize;
 
+use super::output::Output;
 use super::records::Payload;
 
 /// The start half of a tool call (`function_call`, `custom_tool_call`, `local_shell_call`).
@@ -99,23 +100,6 @@ fn patch_target(patch: &str) -> Option<String> {
     paths.all(|p| p == first).then(|| first.to_owned())
 }
 
-/// The size of a tool output as the model received it (see the module docs).
-fn output_len(output: &Value) -> Option<u64> {
-    let len = |s: &str| s.len() as u64;
-    match output {
-        Value::String(text) => Some(len(text)),
-        Value::Object(map) => map.get("content").and_then(Value::as_str).map(len),
-        Value::Array(items) => Some(
-            items
-                .iter()
-                .filter_map(|i| i.get("text").and_then(Value::as_str))
-                .map(len)
-                .sum(),
-        ),
-        _ => None,
-    }
-}
-
 /// The end half of a tool call: `*_call_output` items, `exec_command_end`, `patch_apply_end`.
 pub(crate) fn call_end(
     p: &Payload<'_>,
@@ -126,7 +110,7 @@ pub(crate) fn call_end(
 ) -> Option<ToolCall> {
     let is_error = p.exit_code.is_some_and(|c| c != 0)
         || p.success == Some(false)
-        || p.output.as_ref().is_some_and(output_failed);
+        || p.output.is_some_and(Output::failed);
     Some(ToolCall {
         key: tool_key(p, lineage)?,
         session: session.to_owned(),
@@ -136,7 +120,7 @@ pub(crate) fn call_end(
         is_error,
         input_hash: None,
         target: None,
-        result_bytes: p.output.as_ref().and_then(output_len),
+        result_bytes: p.output.and_then(Output::len),
         source,
     })
 }
@@ -148,46 +132,6 @@ fn tool_key(p: &Payload<'_>, lineage: &str) -> Option<ToolKey> {
         session: lineage.to_owned(),
         id: id.to_owned(),
     })
-}
-
-/// Whether a tool output reports failure: a non-zero exit code (the JSON string
-/// `{"output","metadata":{"exit_code"}}` of <= 0.4x, or newer plain text `Exit code: N`), an
-/// object with `success: false`, or an aborted call.
-fn output_failed(output: &Value) -> bool {
-    match output {
-        Value::String(text) => text_failed(text),
-        Value::Object(map) => {
-            map.get("success").and_then(Value::as_bool) == Some(false)
-                || map
-                    .get("metadata")
-                    .and_then(|m| m.get("exit_code"))
-                    .and_then(Value::as_i64)
-                    .is_some_and(|c| c != 0)
-                || map
-                    .get("content")
-                    .and_then(Value::as_str)
-                    .is_some_and(text_failed)
-        }
-        _ => false,
-    }
-}
-
-fn text_failed(text: &str) -> bool {
-    let trimmed = text.trim_start();
-    if trimmed.starts_with('{') {
-        if let Ok(inner @ Value::Object(_)) = serde_json::from_str::<Value>(trimmed) {
-            return output_failed(&inner);
-        }
-    }
-    if let Some(rest) = trimmed.strip_prefix("Exit code:") {
-        let code: String = rest
-            .trim_start()
-            .chars()
-            .take_while(|c| *c == '-' || c.is_ascii_digit())
-            .collect();
-        return code.parse::<i64>().is_ok_and(|c| c != 0);
-    }
-    trimmed.starts_with("aborted")
 }
 
 /// The role of a `response_item` message, `None` for roles we do not count.
@@ -299,6 +243,8 @@ mod tests {
 
     #[test]
     fn failures_are_read_from_every_output_shape() {
+        let output_failed =
+            |v: &Value| serde_json::from_value::<Output>(v.clone()).is_ok_and(Output::failed);
         let s = |t: &str| Value::String(t.to_owned());
         assert!(!output_failed(&s("Plan updated")));
         assert!(!output_failed(&s(

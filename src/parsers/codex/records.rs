@@ -17,6 +17,8 @@ use serde_json::Value;
 
 use crate::parsers::lenient::{opt_bool, opt_i64, opt_str};
 
+use super::output::Output;
+
 /// One line: the `{timestamp, type, payload}` envelope (>= 0.44), or a pre-envelope record whose
 /// fields sit at the top level (then `payload` is absent and the line is re-read as a [`Payload`]).
 #[derive(Debug, Deserialize)]
@@ -69,8 +71,9 @@ pub(crate) struct Payload<'a> {
     pub call_id: Option<Cow<'a, str>>,
     #[serde(borrow, default, deserialize_with = "opt_str")]
     pub name: Option<Cow<'a, str>>,
+    /// Read in place for its failure and length ([`super::output`]), never built as a `Value`.
     #[serde(default)]
-    pub output: Option<Value>,
+    pub output: Option<Output>,
     #[serde(borrow, default, deserialize_with = "opt_str")]
     pub status: Option<Cow<'a, str>>,
     #[serde(default, deserialize_with = "opt_i64")]
