@@ -106,6 +106,7 @@ fn hex4(bytes: &[u8], at: usize) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn string_lengths_from_escapes_equal_decoded_lengths() {
@@ -150,10 +151,58 @@ mod tests {
                 );
             }
         }
+        // Escapes at and around 64-byte offsets, and escapes that span them.
+        for pad in [0, 1, 61, 62, 63, 64, 65, 126, 127, 128] {
+            for escape in [r"\n", r"\\", r"\u00e9", r"\ud83d\ude00", r"\\\u0041"] {
+                let raw = format!("\"{}{escape}{}\"", "a".repeat(pad), "b".repeat(700));
+                let decoded: String = serde_json::from_str(&raw).expect("valid JSON string");
+                assert_eq!(
+                    json_str_len(&raw),
+                    Some(decoded.len() as u64),
+                    "{pad} {escape}"
+                );
+            }
+        }
         // A lone surrogate (a tool output cut mid-emoji) is counted, not an error.
         assert_eq!(json_str_len(r#""ab\ud83d""#), Some(5));
         assert_eq!(json_str_len(r#""\udc00\ud83d\u0041""#), Some(7));
         assert_eq!(json_str_len("[1]"), None);
         assert_eq!(json_str_len("\""), None);
+    }
+
+    /// A JSON string body made of plain runs and escapes, with the escapes as sparse or as
+    /// dense as the pieces say.
+    fn body() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            "[a-z é€😀]{0,90}",
+            Just(r"\n".to_owned()),
+            Just(r"\\".to_owned()),
+            Just(r#"\""#.to_owned()),
+            Just(r"\u00e9".to_owned()),
+            Just(r"\u20ac".to_owned()),
+            Just(r"\ud83d\ude00".to_owned()),
+            Just(r"\ud83d".to_owned()),
+            Just(r"\\u0041".to_owned()),
+        ];
+        prop::collection::vec(piece, 0..40).prop_map(|p| p.concat())
+    }
+
+    proptest! {
+        /// The length from escapes equals the decoded length (WTF-8 for lone surrogates, which
+        /// serde_json rejects: those are checked against the string re-encoded with pairs).
+        #[test]
+        fn length_equals_decoded_length(body in body()) {
+            let raw = format!("\"{body}\"");
+            let lone = serde_json::from_str::<String>(&raw).is_err();
+            let want = if lone {
+                // Each lone surrogate escape is 3 bytes decoded, like U+FFFD.
+                let fixed = raw.replace(r"\ud83d\ude00", "😀").replace(r"\ud83d", "\u{fffd}");
+                serde_json::from_str::<String>(&fixed).map(|s| s.len() as u64).ok()
+            } else {
+                serde_json::from_str::<String>(&raw).map(|s| s.len() as u64).ok()
+            };
+            prop_assert_eq!(json_str_len(&raw), want, "{}", raw);
+            prop_assert_eq!(walk_escapes(body.as_bytes()), want, "{}", raw);
+        }
     }
 }
