@@ -163,6 +163,7 @@ impl Filter {
             tools,
             messages,
             files: ledger.files.clone(),
+            strings: ledger.strings.clone(),
         }
     }
 

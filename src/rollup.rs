@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ledger::Ledger;
 use crate::line_report::LineTotals;
-use crate::model::{Agent, Role, Tokens, UsageRecord};
+use crate::model::{Agent, Role, Text, Tokens, UsageRecord};
 use crate::pricing::{Cost, PriceTable, Provenance};
 
 /// The model name used for records whose agent recorded none.
@@ -237,10 +237,7 @@ pub fn summarize(ledger: &Ledger, prices: &PriceTable, tz: Tz) -> Summary {
 
     for record in ledger.counted_usage() {
         let cost = prices.record_cost(record);
-        let model = record
-            .model
-            .clone()
-            .unwrap_or_else(|| UNKNOWN_MODEL.to_owned());
+        let model = record.model.as_deref().unwrap_or(UNKNOWN_MODEL).to_owned();
         let agent = record.key.agent;
         total.add(record, &cost);
 
@@ -274,7 +271,7 @@ pub fn summarize(ledger: &Ledger, prices: &PriceTable, tz: Tz) -> Summary {
             .add(record, &cost);
 
         let s = sessions
-            .entry((agent, record.session.clone()))
+            .entry((agent, record.session.to_string()))
             .or_insert_with(|| new_session(record));
         s.first_ms = s.first_ms.min(record.timestamp_ms);
         s.last_ms = s.last_ms.max(record.timestamp_ms);
@@ -291,7 +288,7 @@ pub fn summarize(ledger: &Ledger, prices: &PriceTable, tz: Tz) -> Summary {
     // no tokens) is still a session: it is listed with zero tokens rather than left out.
     let mut tokenless: BTreeMap<(Agent, String), SessionRow> = BTreeMap::new();
     for message in ledger.messages.values() {
-        let key = (message.key.agent, message.session.clone());
+        let key = (message.key.agent, message.session.to_string());
         let s = match sessions.get_mut(&key) {
             Some(s) => s,
             None => tokenless
@@ -319,7 +316,7 @@ pub fn summarize(ledger: &Ledger, prices: &PriceTable, tz: Tz) -> Summary {
     let mut tools: BTreeMap<(Agent, String), ToolRow> = BTreeMap::new();
     for call in ledger.distinct_tools() {
         let agent = call.key.agent;
-        let name = call.name.clone().unwrap_or_else(|| "unknown".to_owned());
+        let name = call.name.as_deref().unwrap_or("unknown").to_owned();
         let row = tools
             .entry((agent, name.clone()))
             .or_insert_with(|| ToolRow {
@@ -335,7 +332,7 @@ pub fn summarize(ledger: &Ledger, prices: &PriceTable, tz: Tz) -> Summary {
             let ms = u64::try_from(b.saturating_sub(a)).unwrap_or(0);
             row.total_ms = row.total_ms.saturating_add(ms);
         }
-        if let Some(s) = sessions.get_mut(&(agent, call.session.clone())) {
+        if let Some(s) = sessions.get_mut(&(agent, call.session.to_string())) {
             s.tool_calls += 1;
             s.tool_errors += u64::from(call.is_error);
         }
@@ -374,7 +371,7 @@ pub fn summarize(ledger: &Ledger, prices: &PriceTable, tz: Tz) -> Summary {
 fn new_session(record: &UsageRecord) -> SessionRow {
     SessionRow {
         agent: record.key.agent,
-        session: record.session.clone(),
+        session: record.session.to_string(),
         project: None,
         git_branch: None,
         cli_version: None,
@@ -408,10 +405,10 @@ fn tokenless_session(agent: Agent, session: &str) -> SessionRow {
     }
 }
 
-fn fill(slot: &mut Option<String>, value: &Option<String>) {
+fn fill(slot: &mut Option<String>, value: &Option<Text>) {
     if slot.is_none() {
         if let Some(v) = value.as_ref().filter(|v| !v.is_empty()) {
-            *slot = Some(v.clone());
+            *slot = Some(v.to_string());
         }
     }
 }

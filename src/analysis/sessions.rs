@@ -71,7 +71,7 @@ pub fn sessions(calls: &[Call], ledger: &Ledger) -> Sessions {
         s.totals.add_call(call);
     }
     for m in ledger.messages.values() {
-        let Some(s) = out.get_mut(&(m.key.agent, m.session.clone())) else {
+        let Some(s) = out.get_mut(&(m.key.agent, m.session.to_string())) else {
             continue;
         };
         if let Some(ms) = m.timestamp_ms {
