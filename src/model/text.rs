@@ -163,7 +163,8 @@ mod tests {
         let a = Text::from("alpha");
         assert_eq!(a, "alpha");
         assert_eq!(a.len(), 5);
-        assert!(Text::from("a") < Text::from("b"));
+        let (a2, b2) = (Text::from("a"), Text::from("b"));
+        assert!(a2 < b2);
         assert_eq!(format!("{a}/{a:?}"), "alpha/\"alpha\"");
         let json = serde_json::to_string(&a).unwrap_or_default();
         assert_eq!(json, "\"alpha\"");
