@@ -7,9 +7,16 @@
 //! record count (usage + tool halves + messages). Freed parse buffers that the allocator keeps
 //! resident count too, so it is an upper bound; run it the same way before and after a change.
 //!
+//! A second figure leaves the parse's garbage out: the ledger is written in its wire form and a
+//! fresh process (this example again, with `--decode FILE`) reads it back, as the page does with
+//! a worker's ledger; the growth of that process's resident memory while it decodes, over the
+//! record count, is `decoded_bytes_per_record` (the wire bytes themselves are read before the
+//! first measurement, and decoding's temporary lists are large enough to be returned to the
+//! system when freed).
+//!
 //! Usage: taskset -c 0 cargo run --release --example ledger_bytes -- PATH...
 //! Prints one JSON object: {records, usage, tools, messages, files, rss_growth_bytes,
-//! bytes_per_record}.
+//! bytes_per_record, decoded_growth_bytes, decoded_bytes_per_record}.
 
 fn rss_bytes() -> u64 {
     let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
@@ -21,7 +28,40 @@ fn rss_bytes() -> u64 {
     pages * 4096
 }
 
+/// `--decode FILE`: the resident-memory growth while decoding the wire-form ledger in FILE.
+fn decode(file: &str) {
+    let bytes = std::fs::read(file).unwrap_or_default();
+    let before = rss_bytes();
+    let ledger = agentmeter::ledger::Ledger::from_wire(&bytes);
+    let grown = rss_bytes().saturating_sub(before);
+    let records = ledger
+        .as_ref()
+        .map_or(0, |l| l.usage.len() + l.tools.len() + l.messages.len());
+    println!("{grown} {records}");
+}
+
+/// Decodes `ledger`'s wire form in a fresh process: (resident growth, records).
+fn decoded_growth(ledger: &agentmeter::ledger::Ledger) -> Option<(u64, u64)> {
+    let file = std::env::temp_dir().join(format!("ledger_bytes-{}.wire", std::process::id()));
+    std::fs::write(&file, ledger.to_wire()).ok()?;
+    let out = std::process::Command::new(std::env::current_exe().ok()?)
+        .arg("--decode")
+        .arg(&file)
+        .output();
+    let _ = std::fs::remove_file(&file);
+    let text = String::from_utf8(out.ok()?.stdout).ok()?;
+    let mut it = text.split_whitespace().map(|n| n.parse::<u64>().ok());
+    Some((it.next()??, it.next()??))
+}
+
 fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let [_, flag, file] = args.as_slice() {
+        if flag == "--decode" {
+            decode(file);
+            return;
+        }
+    }
     let roots: Vec<std::path::PathBuf> = std::env::args_os().skip(1).map(Into::into).collect();
     let files = match agentmeter::cli::walk::collect(&roots) {
         Ok(f) => f,
@@ -40,12 +80,14 @@ fn main() {
     };
     let grown = rss_bytes().saturating_sub(before);
     let records = ledger.usage.len() + ledger.tools.len() + ledger.messages.len();
+    let (decoded, decoded_records) = decoded_growth(&ledger).unwrap_or((0, 0));
     println!(
-        "{{\"records\":{records},\"usage\":{},\"tools\":{},\"messages\":{},\"files\":{},\"rss_growth_bytes\":{grown},\"bytes_per_record\":{:.1}}}",
+        "{{\"records\":{records},\"usage\":{},\"tools\":{},\"messages\":{},\"files\":{},\"rss_growth_bytes\":{grown},\"bytes_per_record\":{:.1},\"decoded_growth_bytes\":{decoded},\"decoded_bytes_per_record\":{:.1}}}",
         ledger.usage.len(),
         ledger.tools.len(),
         ledger.messages.len(),
         ledger.files.len(),
-        grown as f64 / records.max(1) as f64
+        grown as f64 / records.max(1) as f64,
+        decoded as f64 / decoded_records.max(1) as f64
     );
 }

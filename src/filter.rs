@@ -162,6 +162,7 @@ impl Filter {
             tools,
             messages,
             files: ledger.files.clone(),
+            strings: ledger.strings.clone(),
         }
     }
 

@@ -14,6 +14,7 @@ pub mod digest;
 pub mod file;
 pub mod pseudonym;
 pub mod standin;
+pub mod strings;
 pub mod wire;
 
 use std::cmp::Ordering;
@@ -23,13 +24,15 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use crate::line_report::{FileReport, LineTotals, Sink};
-use crate::model::{Agent, MessageRecord, Role, Source, ToolCall, UsageRecord};
+use crate::model::{Agent, MessageRecord, Role, Source, Text, ToolCall, UsageRecord};
 pub use digest::{MessageDigest, ToolDigest, UsageDigest};
 
 /// Everything known after reading some files: records by key, and a report per file.
 ///
 /// The maps are keyed by digests of the records' keys ([`digest`]): each record keeps its full
-/// key, the map only a fixed-size digest of it (no second copy of the strings).
+/// key, the map only a fixed-size digest of it (no second copy of the strings). The records'
+/// repeated strings (paths, sessions, models...) point at one shared copy each, held by
+/// [`strings::Strings`].
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Ledger {
     #[serde(with = "entries")]
@@ -39,6 +42,10 @@ pub struct Ledger {
     #[serde(with = "entries")]
     pub messages: BTreeMap<MessageDigest, MessageRecord>,
     pub files: BTreeMap<String, FileReport>,
+    /// One shared copy of each repeated string: a cache, not content (never serialized, and
+    /// ignored by `==`).
+    #[serde(skip)]
+    pub(crate) strings: strings::Strings,
 }
 
 impl Ledger {
@@ -106,41 +113,47 @@ impl Ledger {
     /// One walk down the tree per record (the entry API): looking the key up and then inserting
     /// it walked twice, and the key comparisons (`memcmp` on ids) were the CLI's largest single
     /// cost (perf: 15 %). The same holds for the other inserts below.
-    pub fn insert_usage(&mut self, record: UsageRecord) {
+    pub fn insert_usage(&mut self, mut record: UsageRecord) {
         match self.usage.entry(UsageDigest::from(&record.key)) {
             Entry::Occupied(mut kept) => {
                 if prefer_usage(&record, kept.get()) == Ordering::Greater {
+                    self.strings.usage(&mut record);
                     kept.insert(record);
                 }
             }
             Entry::Vacant(slot) => {
+                self.strings.usage(&mut record);
                 slot.insert(record);
             }
         }
     }
 
-    fn insert_tool(&mut self, call: ToolCall) {
+    fn insert_tool(&mut self, mut call: ToolCall) {
         match self.tools.entry(ToolDigest::from(&call.key)) {
             Entry::Occupied(mut kept) => {
-                let merged = merge_tool(kept.get(), &call);
+                let mut merged = merge_tool(kept.get(), &call);
+                self.strings.tool(&mut merged);
                 kept.insert(merged);
             }
             Entry::Vacant(slot) => {
+                self.strings.tool(&mut call);
                 slot.insert(call);
             }
         }
     }
 
-    fn insert_message(&mut self, message: MessageRecord) {
+    fn insert_message(&mut self, mut message: MessageRecord) {
         match self.messages.entry(MessageDigest::from(&message.key)) {
             Entry::Occupied(mut kept) => {
                 // A total order on the record's content, so the choice never depends on which
                 // copy was merged first.
                 if rank_message(&message) < rank_message(kept.get()) {
+                    self.strings.message(&mut message);
                     kept.insert(message);
                 }
             }
             Entry::Vacant(slot) => {
+                self.strings.message(&mut message);
                 slot.insert(message);
             }
         }
@@ -364,7 +377,7 @@ fn rank_message(
     bool,
     Option<u32>,
     &Option<String>,
-    &String,
+    &Text,
 ) {
     (
         // A copy that kept its prompt preview over one from an exported ledger, which has none.
@@ -385,8 +398,8 @@ fn rank_tool(
     t: &ToolCall,
 ) -> (
     &Source,
-    (&Option<String>, Option<i64>, Option<i64>, bool),
-    (Option<u64>, &Option<String>, Option<u64>, &String),
+    (&Option<Text>, Option<i64>, Option<i64>, bool),
+    (Option<u64>, &Option<Text>, Option<u64>, &Text),
 ) {
     (
         &t.source,

@@ -100,7 +100,7 @@ impl Sink {
     #[must_use]
     pub fn source(&self, line: u64) -> Source {
         Source {
-            file: self.report.path.clone(),
+            file: self.report.path.clone().into(),
             line,
         }
     }

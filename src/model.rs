@@ -9,7 +9,11 @@
 //! call, tool call or message wherever it was copied to, so the [`crate::ledger::Ledger`] can merge
 //! record sets from any number of files, in any order, any number of times, with the same result.
 
+mod text;
+
 use serde::{Deserialize, Serialize};
+
+pub use text::Text;
 
 /// The coding agents whose transcripts agentmeter reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -186,7 +190,7 @@ impl Tokens {
 /// Where a record was read: the file's path (as given to the parser) and its 1-based line.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Source {
-    pub file: String,
+    pub file: Text,
     pub line: u64,
 }
 
@@ -259,18 +263,18 @@ pub struct UsageRecord {
     /// When the call happened, milliseconds since the Unix epoch (UTC).
     pub timestamp_ms: i64,
     /// The model as the agent wrote it; `None` when the agent recorded none.
-    pub model: Option<String>,
+    pub model: Option<Text>,
     pub tokens: Tokens,
     /// The session this call belongs to (Claude: from the file path; Codex/Gemini: session id).
-    pub session: String,
+    pub session: Text,
     /// The project: a working directory where the agent records one (Gemini: its project hash).
-    pub project: Option<String>,
-    pub git_branch: Option<String>,
-    pub cli_version: Option<String>,
+    pub project: Option<Text>,
+    pub git_branch: Option<Text>,
+    pub cli_version: Option<Text>,
     /// Claude: the line was written by a subagent (`isSidechain: true`).
     pub is_sidechain: bool,
     /// Claude: `usage.speed` as written (`"fast"` for Opus fast mode), if present.
-    pub speed: Option<String>,
+    pub speed: Option<Text>,
     /// A cost the agent itself recorded (Claude <= 1.0.8 `costUSD`), in picodollars.
     pub recorded_cost_pico: Option<u64>,
     /// Premium requests the agent charged for these tokens (Copilot CLI's per-model
@@ -300,7 +304,7 @@ impl UsageRecord {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct ToolKey {
     pub agent: Agent,
-    pub session: String,
+    pub session: Text,
     pub id: String,
 }
 
@@ -311,8 +315,8 @@ pub struct ToolKey {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ToolCall {
     pub key: ToolKey,
-    pub session: String,
-    pub name: Option<String>,
+    pub session: Text,
+    pub name: Option<Text>,
     pub start_ms: Option<i64>,
     pub end_ms: Option<i64>,
     pub is_error: bool,
@@ -323,7 +327,7 @@ pub struct ToolCall {
     pub input_hash: Option<u64>,
     /// The file a file tool read or wrote (its path as the agent wrote it), for re-read analysis.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<String>,
+    pub target: Option<Text>,
     /// Size in bytes of the result the tool returned (its text as written), when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result_bytes: Option<u64>,
@@ -351,7 +355,7 @@ pub struct MessageKey {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MessageRecord {
     pub key: MessageKey,
-    pub session: String,
+    pub session: Text,
     pub role: Role,
     pub timestamp_ms: Option<i64>,
     /// A user prompt's length in words (whitespace-separated), for prompts the user typed.

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ledger::Ledger;
 use crate::line_report::LineTotals;
-use crate::model::{Agent, Role, Tokens, UsageRecord};
+use crate::model::{Agent, Role, Text, Tokens, UsageRecord};
 use crate::pricing::{Cost, PriceTable, Provenance};
 
 /// The model name used for records whose agent recorded none.
@@ -389,7 +389,7 @@ pub fn summarize_priced(ledger: &Ledger, costs: &[Cost], tz: Tz) -> Summary {
 fn new_session(record: &UsageRecord) -> SessionRow {
     SessionRow {
         agent: record.key.agent,
-        session: record.session.clone(),
+        session: record.session.to_string(),
         project: None,
         git_branch: None,
         cli_version: None,
@@ -423,10 +423,10 @@ fn tokenless_session(agent: Agent, session: &str) -> SessionRow {
     }
 }
 
-fn fill(slot: &mut Option<String>, value: &Option<String>) {
+fn fill(slot: &mut Option<String>, value: &Option<Text>) {
     if slot.is_none() {
         if let Some(v) = value.as_ref().filter(|v| !v.is_empty()) {
-            *slot = Some(v.clone());
+            *slot = Some(v.to_string());
         }
     }
 }

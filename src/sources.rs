@@ -79,7 +79,7 @@ impl Ledger {
     /// The source label of the file a record was read from, if it has one.
     #[must_use]
     pub fn source_of(&self, source: &Source) -> Option<&str> {
-        self.files.get(&source.file)?.source.as_deref()
+        self.files.get(source.file.as_str())?.source.as_deref()
     }
 
     /// Gives every file of this ledger the label `label` (a root's label chosen by the user, or

@@ -273,7 +273,7 @@ proptest! {
         }
         f.agents = Agent::ALL.iter().take(4).enumerate().filter(|(i, _)| agents & (1 << i) != 0)
             .map(|(_, a)| *a).collect();
-        let models: Vec<String> = ledger.usage.values().filter_map(|r| r.model.clone()).collect();
+        let models: Vec<String> = ledger.usage.values().filter_map(|r| r.model.as_deref().map(str::to_owned)).collect();
         if model_pick < models.len() && model_pick % 3 == 0 {
             f.models = vec![models[model_pick].clone()];
         }

@@ -73,7 +73,12 @@ fn cline_task_totals_exactly() {
     let mut tools: Vec<(String, Option<String>)> = ledger
         .tools
         .values()
-        .map(|t| (t.name.clone().unwrap_or_default(), t.target.clone()))
+        .map(|t| {
+            (
+                t.name.as_deref().unwrap_or_default().to_owned(),
+                t.target.as_deref().map(str::to_owned),
+            )
+        })
         .collect();
     tools.sort();
     assert_eq!(
@@ -269,8 +274,8 @@ fn codebuff_chats_are_sessions_without_tokens() {
         .values()
         .map(|t| {
             (
-                t.name.clone().unwrap_or_default(),
-                t.target.clone(),
+                t.name.as_deref().unwrap_or_default().to_owned(),
+                t.target.as_deref().map(str::to_owned),
                 t.result_bytes.is_some(),
             )
         })

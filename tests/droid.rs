@@ -245,8 +245,8 @@ fn a_history_gives_messages_and_tools_of_its_session() {
         .distinct_tools()
         .map(|t| {
             (
-                t.name.clone().unwrap_or_default(),
-                t.target.clone(),
+                t.name.as_deref().unwrap_or_default().to_owned(),
+                t.target.as_deref().map(str::to_owned),
                 t.end_ms.zip(t.start_ms).map(|(e, s)| e - s),
                 t.is_error,
                 t.result_bytes,

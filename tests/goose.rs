@@ -106,8 +106,8 @@ fn a_crush_database_gives_sessions_and_tools_without_tokens() {
         .values()
         .map(|t| {
             (
-                t.name.clone().unwrap_or_default(),
-                t.target.clone(),
+                t.name.as_deref().unwrap_or_default().to_owned(),
+                t.target.as_deref().map(str::to_owned),
                 t.start_ms,
                 t.end_ms,
                 t.is_error,

@@ -37,7 +37,7 @@ fn record() -> impl Strategy<Value = UsageRecord> {
                         id: format!("r{id}"),
                     },
                     timestamp_ms: 1_700_000_000_000 + i64::from(scope) * 1000,
-                    model: Some(format!("model-{id}")),
+                    model: Some(format!("model-{id}").into()),
                     tokens: Tokens {
                         input: i,
                         output: o,
@@ -46,16 +46,16 @@ fn record() -> impl Strategy<Value = UsageRecord> {
                         cache_read: r,
                         reasoning: 0,
                     },
-                    session: format!("s{file}"),
+                    session: format!("s{file}").into(),
                     project: None,
                     git_branch: None,
                     cli_version: None,
                     is_sidechain: side,
-                    speed,
+                    speed: speed.map(Into::into),
                     recorded_cost_pico: None,
                     premium_requests: None,
                     source: Source {
-                        file: format!("f{file}.jsonl"),
+                        file: format!("f{file}.jsonl").into(),
                         line,
                     },
                 }

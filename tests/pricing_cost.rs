@@ -131,7 +131,7 @@ fn fast_mode_uses_litellm_multiplier_or_anthropics_documented_one() {
     };
     let priced = |model: &str, fast: bool| {
         let mut r = claude(model, tokens);
-        r.speed = fast.then(|| "fast".to_owned());
+        r.speed = fast.then(|| "fast".to_owned()).map(Into::into);
         table().record_cost(&r)
     };
     // Opus 4.8: LiteLLM's provider_specific_entry.fast.
@@ -173,7 +173,7 @@ fn a_recorded_cost_stands_in_only_where_the_table_has_no_price() {
     assert_eq!(table().record_cost(&r), computed);
     assert_eq!(computed.provenance, Provenance::Exact);
     // A model the table does not know: the recorded cost stands in...
-    r.model = Some("frobnicator-9000".to_owned());
+    r.model = Some("frobnicator-9000".into());
     let cost = table().record_cost(&r);
     assert_eq!(cost.pico, 1_234_567);
     assert_eq!(cost.provenance, Provenance::Recorded);

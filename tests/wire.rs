@@ -29,7 +29,7 @@ fn text() -> impl Strategy<Value = String> {
 
 fn source() -> impl Strategy<Value = Source> {
     (0u8..3, 1u64..30).prop_map(|(f, line)| Source {
-        file: format!("dir/f{f}.jsonl"),
+        file: format!("dir/f{f}.jsonl").into(),
         line,
     })
 }
@@ -76,7 +76,7 @@ fn usage() -> impl Strategy<Value = UsageRecord> {
                         id: format!("r{id}"),
                     },
                     timestamp_ms: ts,
-                    model,
+                    model: model.map(Into::into),
                     tokens: Tokens {
                         input: i,
                         output: o,
@@ -85,12 +85,12 @@ fn usage() -> impl Strategy<Value = UsageRecord> {
                         cache_read: r,
                         reasoning,
                     },
-                    session,
-                    project,
-                    git_branch: branch,
-                    cli_version: version,
+                    session: session.into(),
+                    project: project.map(Into::into),
+                    git_branch: branch.map(Into::into),
+                    cli_version: version.map(Into::into),
                     is_sidechain: side,
-                    speed,
+                    speed: speed.map(Into::into),
                     recorded_cost_pico: cost,
                     premium_requests: premium,
                     source,
@@ -125,16 +125,16 @@ fn tool() -> impl Strategy<Value = ToolCall> {
             )| ToolCall {
                 key: ToolKey {
                     agent,
-                    session: format!("s{s}"),
+                    session: format!("s{s}").into(),
                     id: format!("t{id}"),
                 },
-                session,
-                name,
+                session: session.into(),
+                name: name.map(Into::into),
                 start_ms,
                 end_ms,
                 is_error,
                 input_hash,
-                target,
+                target: target.map(Into::into),
                 result_bytes,
                 source,
             },
@@ -159,7 +159,7 @@ fn message() -> impl Strategy<Value = MessageRecord> {
                         agent,
                         id: format!("u{id}"),
                     },
-                    session,
+                    session: session.into(),
                     role: [Role::User, Role::Assistant, Role::System, Role::Tool][role],
                     timestamp_ms,
                     words,
@@ -276,13 +276,13 @@ proptest! {
         pool.tools.extend(more.tools);
         pool.messages.extend(more.messages);
         for (i, r) in pool.usage.iter_mut().enumerate() {
-            r.source = Source { file: format!("u{i}.jsonl"), line: i as u64 + 1 };
+            r.source = Source { file: format!("u{i}.jsonl").into(), line: i as u64 + 1 };
         }
         for (i, t) in pool.tools.iter_mut().enumerate() {
-            t.source = Source { file: format!("t{i}.jsonl"), line: i as u64 + 1 };
+            t.source = Source { file: format!("t{i}.jsonl").into(), line: i as u64 + 1 };
         }
         for (i, m) in pool.messages.iter_mut().enumerate() {
-            m.source = Source { file: format!("m{i}.jsonl"), line: i as u64 + 1 };
+            m.source = Source { file: format!("m{i}.jsonl").into(), line: i as u64 + 1 };
         }
         // Four workers' shares: each record goes to one, some also to another (a copy).
         let mut shares: Vec<Part> = (0..4)

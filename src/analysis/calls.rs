@@ -66,9 +66,13 @@ pub fn calls_priced(ledger: &Ledger, costs: &[Cost]) -> Vec<Call> {
             let priced = cost.provenance != Provenance::Unpriced;
             Call {
                 agent: r.key.agent,
-                session: r.session.clone(),
-                model: r.model.clone().unwrap_or_else(|| UNKNOWN_MODEL.to_owned()),
-                project: r.project.clone().filter(|p| !p.is_empty()),
+                session: r.session.to_string(),
+                model: r.model.as_deref().unwrap_or(UNKNOWN_MODEL).to_owned(),
+                project: r
+                    .project
+                    .as_deref()
+                    .filter(|p| !p.is_empty())
+                    .map(str::to_owned),
                 timestamp_ms: r.timestamp_ms,
                 tokens: r.tokens,
                 cost_pico: if priced { cost.pico } else { 0 },

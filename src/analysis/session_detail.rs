@@ -66,14 +66,14 @@ pub fn detail(facts: &SessionFacts, calls: &[Call], ledger: &Ledger) -> SessionD
         .filter(|t| mine(t.key.agent, &t.session))
         .map(|t| SessionTool {
             id: t.key.id.clone(),
-            name: t.name.clone().unwrap_or_else(|| "unknown".to_owned()),
+            name: t.name.as_deref().unwrap_or("unknown").to_owned(),
             start_ms: t.start_ms,
             duration_ms: match (t.start_ms, t.end_ms) {
                 (Some(s), Some(e)) => u64::try_from(e - s).ok(),
                 _ => None,
             },
             is_error: t.is_error,
-            target: t.target.clone(),
+            target: t.target.as_deref().map(str::to_owned),
             result_bytes: t.result_bytes,
         })
         .collect();

@@ -79,12 +79,14 @@ pub fn run(analysis: &Analysis) -> Vec<Insight> {
         }
         let project = analysis
             .sessions
-            .get(&(agent, t.session.clone()))
+            .get(&(agent, t.session.to_string()))
             .and_then(|s| s.project.as_deref());
         let f = files.entry(full_path(target, project)).or_default();
         f.reads += 1;
         f.bytes = f.bytes.saturating_add(t.result_bytes.unwrap_or(0));
-        *f.sessions.entry((agent, t.session.clone())).or_default() += 1;
+        *f.sessions
+            .entry((agent, t.session.to_string()))
+            .or_default() += 1;
         f.tools.insert(name.to_owned());
     }
     let mut hits: Vec<(String, FileReads)> = files
@@ -162,15 +164,15 @@ mod tests {
                     false,
                 );
                 t.target = Some(if i == 0 {
-                    "./src/lib.rs".to_owned()
+                    "./src/lib.rs".into()
                 } else {
-                    "/work/app/src/lib.rs".to_owned()
+                    "/work/app/src/lib.rs".into()
                 });
                 t.result_bytes = Some(bytes);
                 tools.push(t);
                 // A write to the same file is not a read.
                 let mut w = tool(Agent::Claude, &s, &format!("{s}-w{j}"), "Edit", base, false);
-                w.target = Some("/work/app/src/lib.rs".to_owned());
+                w.target = Some("/work/app/src/lib.rs".into());
                 w.result_bytes = Some(bytes);
                 tools.push(w);
             }

@@ -29,7 +29,7 @@ pub const OPUS: &str = "claude-opus-4-6";
 
 fn source() -> Source {
     Source {
-        file: "fixture.jsonl".to_owned(),
+        file: "fixture.jsonl".into(),
         line: 1,
     }
 }
@@ -53,10 +53,10 @@ pub fn call(agent: Agent, session: &str, ms: i64, model: &str, tokens: Tokens) -
             id: ms.to_string(),
         },
         timestamp_ms: ms,
-        model: Some(model.to_owned()),
+        model: Some(model.into()),
         tokens,
-        session: session.to_owned(),
-        project: Some("/work/app".to_owned()),
+        session: session.into(),
+        project: Some("/work/app".into()),
         git_branch: None,
         cli_version: None,
         is_sidechain: false,
@@ -72,11 +72,11 @@ pub fn tool(agent: Agent, session: &str, id: &str, name: &str, ms: i64, error: b
     ToolCall {
         key: ToolKey {
             agent,
-            session: session.to_owned(),
+            session: session.into(),
             id: id.to_owned(),
         },
-        session: session.to_owned(),
-        name: Some(name.to_owned()),
+        session: session.into(),
+        name: Some(name.into()),
         start_ms: Some(ms),
         end_ms: Some(ms + 1000),
         is_error: error,
@@ -95,7 +95,7 @@ pub fn prompt(agent: Agent, session: &str, id: &str, ms: i64, text: &str) -> Mes
             agent,
             id: id.to_owned(),
         },
-        session: session.to_owned(),
+        session: session.into(),
         role: Role::User,
         timestamp_ms: Some(ms),
         words: Some(words),
@@ -112,7 +112,7 @@ pub fn compaction(agent: Agent, session: &str, id: &str, ms: i64) -> MessageReco
             agent,
             id: id.to_owned(),
         },
-        session: session.to_owned(),
+        session: session.into(),
         role: Role::System,
         timestamp_ms: Some(ms),
         words: None,

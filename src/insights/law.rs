@@ -59,7 +59,7 @@ fn rich() -> Records {
                 ms,
                 false,
             );
-            t.target = Some("/work/app/src/lib.rs".to_owned());
+            t.target = Some("/work/app/src/lib.rs".into());
             t.result_bytes = Some(2_000);
             tools.push(t);
         }

@@ -108,7 +108,7 @@ mod tests {
         let tool = |session: &str, id: &str| {
             ToolDigest::from(&ToolKey {
                 agent: Agent::Codex,
-                session: session.to_owned(),
+                session: session.into(),
                 id: id.to_owned(),
             })
         };

@@ -69,9 +69,20 @@ pub fn hash_id(s: &str) -> String {
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
-fn hash_in_place(s: &mut String) {
+/// Replaces `s` (a `String` or a shared [`crate::model::Text`]) by its [`hash_id`].
+fn hash_in_place<S: std::ops::Deref<Target = str> + From<String>>(s: &mut S) {
     if !is_hashed(s) {
-        *s = hash_id(s);
+        *s = S::from(hash_id(s));
+    }
+}
+
+/// Replaces `s` by its new name in `rename`, if it has one.
+fn rename_in_place<S: std::ops::Deref<Target = str> + From<String>>(
+    s: &mut S,
+    rename: &std::collections::HashMap<String, String>,
+) {
+    if let Some(new) = rename.get(&**s) {
+        *s = S::from(new.clone());
     }
 }
 
@@ -103,11 +114,6 @@ impl Ledger {
         if rename.is_empty() {
             return;
         }
-        let swap = |s: &mut String| {
-            if let Some(new) = rename.get(s.as_str()) {
-                s.clone_from(new);
-            }
-        };
         // Keys that embed a path: `line:<path>` (UsageKey::unkeyed) and `line:<path>:<line>`
         // (Claude messages without a uuid).
         let swap_key = |s: &mut String| {
@@ -127,24 +133,24 @@ impl Ledger {
         };
         let usage = std::mem::take(&mut self.usage);
         for (_, mut r) in usage {
-            swap(&mut r.source.file);
+            rename_in_place(&mut r.source.file, rename);
             swap_key(&mut r.key.scope);
             self.insert_usage(r);
         }
         let tools = std::mem::take(&mut self.tools);
         for (_, mut t) in tools {
-            swap(&mut t.source.file);
+            rename_in_place(&mut t.source.file, rename);
             self.insert_tool(t);
         }
         let messages = std::mem::take(&mut self.messages);
         for (_, mut m) in messages {
-            swap(&mut m.source.file);
+            rename_in_place(&mut m.source.file, rename);
             swap_key(&mut m.key.id);
             self.insert_message(m);
         }
         let files = std::mem::take(&mut self.files);
         for (_, mut f) in files {
-            swap(&mut f.path);
+            rename_in_place(&mut f.path, rename);
             self.insert_report(f);
         }
     }

@@ -25,7 +25,7 @@ use std::collections::HashMap;
 
 use crate::line_report::{FileReport, Issue};
 use crate::model::{
-    Agent, MessageKey, MessageRecord, Role, Source, Tokens, ToolCall, ToolKey, UsageKey,
+    Agent, MessageKey, MessageRecord, Role, Source, Text, Tokens, ToolCall, ToolKey, UsageKey,
     UsageRecord,
 };
 
@@ -84,8 +84,15 @@ impl Ledger {
     /// When `bytes` are not a complete encoded ledger; `self` is then unchanged (the bytes are
     /// read whole before anything is inserted).
     pub fn merge_wire(&mut self, bytes: &[u8]) -> Result<(), WireError> {
-        let parts = Decoder::new(bytes)?.parts()?;
-        self.merge(parts.into_ledger());
+        let mut decoder = Decoder::new(bytes)?;
+        let parts = decoder.parts()?;
+        let mut ledger = parts.into_ledger();
+        // The decoded records already share one copy of each table string; the ledger's table
+        // learns those copies, so records merged in later point at them too.
+        for t in decoder.texts.into_iter().flatten() {
+            ledger.strings.adopt(t);
+        }
+        self.merge(ledger);
         Ok(())
     }
 }
@@ -118,6 +125,7 @@ impl Parts {
                 tools: tools.into_iter().collect(),
                 messages: messages.into_iter().collect(),
                 files: files.into_iter().map(|f| (f.path.clone(), f)).collect(),
+                strings: super::strings::Strings::default(),
             };
         }
         let mut ledger = Ledger::new();
@@ -396,6 +404,9 @@ struct Decoder<'a> {
     buf: &'a [u8],
     pos: usize,
     table: Vec<&'a str>,
+    /// The table's strings as shared [`Text`], made on first use: every record that names a
+    /// string points at one copy of it.
+    texts: Vec<Option<Text>>,
 }
 
 impl<'a> Decoder<'a> {
@@ -407,6 +418,7 @@ impl<'a> Decoder<'a> {
             buf: rest,
             pos: 0,
             table: Vec::new(),
+            texts: Vec::new(),
         };
         let n = d.count()?;
         d.table.reserve(n);
@@ -414,10 +426,11 @@ impl<'a> Decoder<'a> {
             let s = d.str()?;
             d.table.push(s);
         }
+        d.texts = vec![None; d.table.len()];
         Ok(d)
     }
 
-    fn parts(mut self) -> Result<Parts, WireError> {
+    fn parts(&mut self) -> Result<Parts, WireError> {
         let n = self.count()?;
         let mut usage = Vec::with_capacity(n);
         for _ in 0..n {
@@ -522,6 +535,16 @@ impl<'a> Decoder<'a> {
         }
     }
 
+    fn text(&mut self) -> Result<Text, WireError> {
+        let id = self.u64()?;
+        let Some(i) = usize::try_from(id).ok().filter(|i| *i < self.table.len()) else {
+            return err("string number out of range");
+        };
+        Ok(self.texts[i]
+            .get_or_insert_with(|| Text::from(self.table[i]))
+            .clone())
+    }
+
     fn agent(&mut self) -> Result<Agent, WireError> {
         match Agent::ALL.get(usize::from(self.byte()?)) {
             Some(a) => Ok(*a),
@@ -531,7 +554,7 @@ impl<'a> Decoder<'a> {
 
     fn source(&mut self) -> Result<Source, WireError> {
         Ok(Source {
-            file: self.shared()?,
+            file: self.text()?,
             line: self.u64()?,
         })
     }
@@ -544,7 +567,7 @@ impl<'a> Decoder<'a> {
                 id: self.inline()?,
             },
             timestamp_ms: self.i64()?,
-            model: self.opt(Self::shared)?,
+            model: self.opt(Self::text)?,
             tokens: Tokens {
                 input: self.u64()?,
                 output: self.u64()?,
@@ -553,12 +576,12 @@ impl<'a> Decoder<'a> {
                 cache_read: self.u64()?,
                 reasoning: self.u64()?,
             },
-            session: self.shared()?,
-            project: self.opt(Self::shared)?,
-            git_branch: self.opt(Self::shared)?,
-            cli_version: self.opt(Self::shared)?,
+            session: self.text()?,
+            project: self.opt(Self::text)?,
+            git_branch: self.opt(Self::text)?,
+            cli_version: self.opt(Self::text)?,
             is_sidechain: self.bool()?,
-            speed: self.opt(Self::shared)?,
+            speed: self.opt(Self::text)?,
             recorded_cost_pico: self.opt(Self::u64)?,
             premium_requests: self.opt(|d| {
                 let end = d.pos + 8;
@@ -578,16 +601,16 @@ impl<'a> Decoder<'a> {
         Ok(ToolCall {
             key: ToolKey {
                 agent: self.agent()?,
-                session: self.shared()?,
+                session: self.text()?,
                 id: self.inline()?,
             },
-            session: self.shared()?,
-            name: self.opt(Self::shared)?,
+            session: self.text()?,
+            name: self.opt(Self::text)?,
             start_ms: self.opt(Self::i64)?,
             end_ms: self.opt(Self::i64)?,
             is_error: self.bool()?,
             input_hash: self.opt(Self::u64)?,
-            target: self.opt(Self::shared)?,
+            target: self.opt(Self::text)?,
             result_bytes: self.opt(Self::u64)?,
             source: self.source()?,
         })
@@ -599,7 +622,7 @@ impl<'a> Decoder<'a> {
                 agent: self.agent()?,
                 id: self.inline()?,
             },
-            session: self.shared()?,
+            session: self.text()?,
             role: match self.byte()? {
                 0 => Role::User,
                 1 => Role::Assistant,

@@ -137,7 +137,11 @@ impl Snapshot {
                 session.first = (ms, attrs.source.clone());
             }
             if session.project.is_none() {
-                session.project = r.project.clone().filter(|p| !p.is_empty());
+                session.project = r
+                    .project
+                    .as_deref()
+                    .filter(|p| !p.is_empty())
+                    .map(str::to_owned);
             }
             let model_tokens = session.by_model.entry(attrs.model.clone()).or_default();
             *model_tokens = model_tokens.saturating_add(r.tokens.total());
@@ -196,9 +200,10 @@ fn attrs_of(r: &UsageRecord, source_of: &dyn Fn(&str) -> String) -> Attrs {
         agent: r.key.agent,
         model: r
             .model
-            .clone()
+            .as_deref()
             .filter(|m| !m.is_empty())
-            .unwrap_or_else(|| UNKNOWN_MODEL.to_owned()),
+            .map(str::to_owned)
+            .unwrap_or_else(|| UNKNOWN_MODEL.into()),
         project: r
             .project
             .as_deref()

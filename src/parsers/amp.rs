@@ -328,9 +328,9 @@ impl Doc {
                 id: id.to_owned(),
             },
             timestamp_ms: ts.or(self.created).unwrap_or(0),
-            model: model.filter(|m| !m.is_empty()),
+            model: model.filter(|m| !m.is_empty()).map(Into::into),
             tokens,
-            session: self.session.clone(),
+            session: self.session.as_str().into(),
             project: None,
             git_branch: None,
             cli_version: None,
@@ -357,7 +357,7 @@ impl Doc {
                 agent: Agent::Amp,
                 id: format!("{}/{id}", self.session),
             },
-            session: self.session.clone(),
+            session: self.session.as_str().into(),
             role,
             timestamp_ms: ts,
             words,
@@ -370,7 +370,7 @@ impl Doc {
     fn tool_key(&self, id: &str) -> ToolKey {
         ToolKey {
             agent: Agent::Amp,
-            session: self.session.clone(),
+            session: self.session.as_str().into(),
             id: id.to_owned(),
         }
     }
@@ -389,8 +389,8 @@ impl Doc {
         let input = block.get("input");
         out.tool(ToolCall {
             key: self.tool_key(id),
-            session: self.session.clone(),
-            name: block.get("name").and_then(Value::as_str).map(str::to_owned),
+            session: self.session.as_str().into(),
+            name: block.get("name").and_then(Value::as_str).map(Into::into),
             start_ms: ts,
             end_ms: None,
             is_error: false,
@@ -398,7 +398,7 @@ impl Doc {
             target: input
                 .and_then(|i| i.get("path"))
                 .and_then(Value::as_str)
-                .map(str::to_owned),
+                .map(Into::into),
             result_bytes: None,
             source: out.source(unit),
         });
@@ -421,7 +421,7 @@ impl Doc {
             .and_then(Value::as_str);
         out.tool(ToolCall {
             key: self.tool_key(id),
-            session: self.session.clone(),
+            session: self.session.as_str().into(),
             name: None,
             start_ms: None,
             end_ms: None,

@@ -113,7 +113,7 @@ impl DocumentParser for CodebuffParser {
                     agent: Agent::Codebuff,
                     id: format!("{session}/{number}"),
                 },
-                session: session.clone(),
+                session: session.as_str().into(),
                 role,
                 timestamp_ms: start,
                 words,
@@ -155,14 +155,11 @@ fn tool_part(part: &Value, session: &str, start: Option<i64>, number: u64, out: 
     out.tool(ToolCall {
         key: ToolKey {
             agent: Agent::Codebuff,
-            session: session.to_owned(),
+            session: session.into(),
             id: id.to_owned(),
         },
-        session: session.to_owned(),
-        name: part
-            .get("toolName")
-            .and_then(Value::as_str)
-            .map(str::to_owned),
+        session: session.into(),
+        name: part.get("toolName").and_then(Value::as_str).map(Into::into),
         start_ms: (kind == Some("tool-call")).then_some(start).flatten(),
         end_ms: None,
         is_error: false,
@@ -170,7 +167,7 @@ fn tool_part(part: &Value, session: &str, start: Option<i64>, number: u64, out: 
         target: input
             .and_then(|i| i.get("path"))
             .and_then(Value::as_str)
-            .map(str::to_owned),
+            .map(Into::into),
         result_bytes: (kind == Some("tool-result"))
             .then(|| part.get("output").map(|o| o.to_string().len() as u64))
             .flatten(),

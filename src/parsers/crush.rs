@@ -122,7 +122,7 @@ fn messages(db: &Database<'_>, t: &Table, out: &mut Sink) {
                 agent: Agent::Crush,
                 id: text("id").unwrap_or_else(|| format!("{session}/{}", row.rowid)),
             },
-            session: session.clone(),
+            session: session.as_str().into(),
             role,
             timestamp_ms: ts,
             words,
@@ -154,17 +154,17 @@ fn messages(db: &Database<'_>, t: &Table, out: &mut Sink) {
             out.tool(ToolCall {
                 key: ToolKey {
                     agent: Agent::Crush,
-                    session: session.clone(),
+                    session: session.as_str().into(),
                     id,
                 },
-                session: session.clone(),
-                name,
+                session: session.as_str().into(),
+                name: name.map(Into::into),
                 start_ms: if is_call { ts } else { None },
                 end_ms: if is_call { None } else { ts },
                 is_error: !is_call
                     && data(part, "is_error").and_then(|e| e.as_bool()) == Some(true),
                 input_hash: input.as_deref().map(|i| content_hash(i.as_bytes())),
-                target,
+                target: target.map(Into::into),
                 result_bytes: if is_call {
                     None
                 } else {

@@ -153,10 +153,10 @@ impl DocumentParser for DroidSettingsParser {
                 .and_then(Value::as_str)
                 .map(str::trim)
                 .filter(|m| !m.is_empty())
-                .map(str::to_owned),
+                .map(Into::into),
             tokens,
-            session,
-            project: project_of(&self.ctx.path),
+            session: session.into(),
+            project: project_of(&self.ctx.path).map(Into::into),
             git_branch: None,
             cli_version: None,
             is_sidechain: false,

@@ -66,10 +66,10 @@ impl DroidHistoryParser {
         ToolCall {
             key: ToolKey {
                 agent: Agent::Droid,
-                session: self.session.clone(),
+                session: self.session.as_str().into(),
                 id: id.to_owned(),
             },
-            session: self.session.clone(),
+            session: self.session.as_str().into(),
             name: None,
             start_ms: None,
             end_ms: None,
@@ -102,7 +102,7 @@ impl DroidHistoryParser {
                     let mut call = self.tool(id, number, out);
                     let name = block.get("name").and_then(Value::as_str);
                     let input = block.get("input");
-                    call.name = name.map(str::to_owned);
+                    call.name = name.map(Into::into);
                     call.start_ms = ts;
                     call.input_hash = input.map(|v| content_hash(v.to_string().as_bytes()));
                     call.target = name
@@ -110,7 +110,7 @@ impl DroidHistoryParser {
                         .and(input)
                         .and_then(|i| i.get("file_path").or_else(|| i.get("path")))
                         .and_then(Value::as_str)
-                        .map(str::to_owned);
+                        .map(Into::into);
                     out.tool(call);
                 }
                 Some("tool_result") => {
@@ -144,7 +144,7 @@ impl DroidHistoryParser {
                 agent: Agent::Droid,
                 id: format!("{}/{id}", self.session),
             },
-            session: self.session.clone(),
+            session: self.session.as_str().into(),
             role,
             timestamp_ms: ts,
             words,

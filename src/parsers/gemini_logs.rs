@@ -82,7 +82,7 @@ impl DocumentParser for GeminiLogsParser {
                     agent: Agent::Gemini,
                     id: format!("{GEMINI_LOGS}{session}/{id}"),
                 },
-                session: session.to_owned(),
+                session: session.into(),
                 role: Role::User,
                 timestamp_ms: entry
                     .get("timestamp")

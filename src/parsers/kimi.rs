@@ -218,8 +218,8 @@ impl KimiParser {
                     timestamp_ms: ts.unwrap_or(0),
                     model: None,
                     tokens,
-                    session: session.clone(),
-                    project: self.place.project.clone(),
+                    session: session.as_str().into(),
+                    project: self.place.project.as_deref().map(Into::into),
                     git_branch: None,
                     cli_version: None,
                     is_sidechain: agent.is_some(),
@@ -260,11 +260,11 @@ impl KimiParser {
                         .and_then(Value::as_str);
                     out.tool(ToolCall {
                         key: self.tool_key(id),
-                        session,
+                        session: session.into(),
                         name: function
                             .and_then(|f| f.get("name"))
                             .and_then(Value::as_str)
-                            .map(str::to_owned),
+                            .map(Into::into),
                         start_ms: ts,
                         end_ms: None,
                         is_error: false,
@@ -281,7 +281,7 @@ impl KimiParser {
                     let rv = p.return_value.as_ref();
                     out.tool(ToolCall {
                         key: self.tool_key(id),
-                        session,
+                        session: session.into(),
                         name: None,
                         start_ms: None,
                         end_ms: ts,
@@ -305,7 +305,7 @@ impl KimiParser {
     fn tool_key(&self, id: &str) -> ToolKey {
         ToolKey {
             agent: Agent::Kimi,
-            session: self.place.session.clone(),
+            session: self.place.session.as_str().into(),
             id: id.to_owned(),
         }
     }
@@ -408,7 +408,7 @@ fn message_record(
             agent: Agent::Kimi,
             id: format!("{session}/{id}"),
         },
-        session: session.to_owned(),
+        session: session.into(),
         role,
         timestamp_ms: ts,
         words,

@@ -174,10 +174,10 @@ impl PiParser {
         ToolCall {
             key: ToolKey {
                 agent: Agent::Pi,
-                session: self.session.clone(),
+                session: self.session.as_str().into(),
                 id: id.to_owned(),
             },
-            session: self.session.clone(),
+            session: self.session.as_str().into(),
             name: None,
             start_ms: None,
             end_ms: None,
@@ -210,13 +210,13 @@ impl PiParser {
             };
             let args = block.get("arguments");
             let mut call = self.tool(id, number, out);
-            call.name = block.get("name").and_then(Value::as_str).map(str::to_owned);
+            call.name = block.get("name").and_then(Value::as_str).map(Into::into);
             call.start_ms = ts;
             call.input_hash = args.map(|a| content_hash(a.to_string().as_bytes()));
             call.target = args
                 .and_then(|a| a.get("path").or_else(|| a.get("file_path")))
                 .and_then(Value::as_str)
-                .map(str::to_owned);
+                .map(Into::into);
             out.tool(call);
         }
         self.message(entry, Role::Assistant, ts, None, number, out);
@@ -246,10 +246,10 @@ impl PiParser {
         out.used(UsageRecord {
             key,
             timestamp_ms: ts.unwrap_or(0),
-            model,
+            model: model.map(Into::into),
             tokens,
-            session: self.session.clone(),
-            project: self.cwd.clone(),
+            session: self.session.as_str().into(),
+            project: self.cwd.as_deref().map(Into::into),
             git_branch: None,
             cli_version: None,
             is_sidechain: false,
@@ -279,7 +279,7 @@ impl PiParser {
                 agent: Agent::Pi,
                 id: format!("{}/{id}", self.session),
             },
-            session: self.session.clone(),
+            session: self.session.as_str().into(),
             role,
             timestamp_ms: ts,
             words,
@@ -328,7 +328,7 @@ impl LineParser for PiParser {
                 Some("toolResult") => {
                     if let Some(id) = m.tool_call_id.as_deref().filter(|s| !s.is_empty()) {
                         let mut call = self.tool(id, number, out);
-                        call.name.clone_from(&m.tool_name);
+                        call.name = m.tool_name.as_deref().map(Into::into);
                         call.end_ms = when(m, &entry);
                         call.is_error = m.is_error == Some(true);
                         call.result_bytes = text_of(m.content.as_ref()).map(|t| t.len() as u64);

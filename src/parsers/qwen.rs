@@ -136,20 +136,23 @@ impl QwenParser {
             };
             out.tool(ToolCall {
                 key: tool_key(ctx, id),
-                session: ctx.session.clone(),
-                name: call.get("name").and_then(Value::as_str).map(str::to_owned),
+                session: ctx.session.as_str().into(),
+                name: call.get("name").and_then(Value::as_str).map(Into::into),
                 start_ms: ctx.ts,
                 end_ms: None,
                 is_error: false,
                 input_hash: call
                     .get("args")
                     .map(|a| content_hash(a.to_string().as_bytes())),
-                target: call.get("args").and_then(|a| {
-                    ["absolute_path", "file_path", "path"]
-                        .iter()
-                        .find_map(|k| a.get(*k).and_then(Value::as_str))
-                        .map(str::to_owned)
-                }),
+                target: call
+                    .get("args")
+                    .and_then(|a| {
+                        ["absolute_path", "file_path", "path"]
+                            .iter()
+                            .find_map(|k| a.get(*k).and_then(Value::as_str))
+                            .map(str::to_owned)
+                    })
+                    .map(Into::into),
                 result_bytes: None,
                 source: out.source(n),
             });
@@ -190,16 +193,16 @@ impl QwenParser {
                 .model
                 .as_deref()
                 .filter(|m| !m.is_empty())
-                .map(str::to_owned),
+                .map(Into::into),
             tokens,
-            session: ctx.session.clone(),
-            project: rec.cwd.as_deref().map(str::to_owned),
-            git_branch: rec.git_branch.as_deref().map(str::to_owned),
+            session: ctx.session.as_str().into(),
+            project: rec.cwd.as_deref().map(Into::into),
+            git_branch: rec.git_branch.as_deref().map(Into::into),
             cli_version: rec
                 .version
                 .as_deref()
                 .filter(|v| !v.is_empty() && *v != "unknown")
-                .map(str::to_owned),
+                .map(Into::into),
             is_sidechain: rec.is_sidechain == Some(true),
             speed: None,
             recorded_cost_pico: None,
@@ -361,7 +364,7 @@ fn message(ctx: &Ctx, role: Role, text: Option<&str>, n: u64, out: &Sink) -> Mes
             agent: Agent::Qwen,
             id: format!("{}/{}", ctx.session, ctx.id),
         },
-        session: ctx.session.clone(),
+        session: ctx.session.as_str().into(),
         role,
         timestamp_ms: ctx.ts,
         words,
@@ -374,7 +377,7 @@ fn message(ctx: &Ctx, role: Role, text: Option<&str>, n: u64, out: &Sink) -> Mes
 fn tool_key(ctx: &Ctx, id: &str) -> ToolKey {
     ToolKey {
         agent: Agent::Qwen,
-        session: ctx.session.clone(),
+        session: ctx.session.as_str().into(),
         id: id.to_owned(),
     }
 }
@@ -396,7 +399,7 @@ fn tool_end(ctx: &Ctx, result: &Value, n: u64, out: &mut Sink) {
     };
     out.tool(ToolCall {
         key: tool_key(ctx, id),
-        session: ctx.session.clone(),
+        session: ctx.session.as_str().into(),
         name: None,
         start_ms: None,
         end_ms: ctx.ts,

@@ -30,15 +30,15 @@ pub fn table() -> &'static PriceTable {
 
 pub fn record(agent: Agent, model: Option<&str>, tokens: Tokens) -> UsageRecord {
     let source = Source {
-        file: "t.jsonl".to_owned(),
+        file: "t.jsonl".into(),
         line: 1,
     };
     UsageRecord {
         key: UsageKey::unkeyed(agent, &source),
         timestamp_ms: 0,
-        model: model.map(str::to_owned),
+        model: model.map(Into::into),
         tokens,
-        session: "s".to_owned(),
+        session: "s".into(),
         project: None,
         git_branch: None,
         cli_version: None,

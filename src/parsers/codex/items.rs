@@ -56,14 +56,14 @@ pub(crate) fn call_start(
         .and_then(|(name, text)| file_target(name, text));
     Some(ToolCall {
         key: tool_key(p, lineage)?,
-        session: session.to_owned(),
-        name,
+        session: session.into(),
+        name: name.map(Into::into),
         start_ms: ts,
         end_ms: None,
         // A custom tool call can carry its own terminal status.
         is_error: matches!(p.status.as_deref(), Some("failed" | "error" | "incomplete")),
         input_hash,
-        target,
+        target: target.map(Into::into),
         result_bytes: None,
         source,
     })
@@ -113,7 +113,7 @@ pub(crate) fn call_end(
         || p.output.is_some_and(Output::failed);
     Some(ToolCall {
         key: tool_key(p, lineage)?,
-        session: session.to_owned(),
+        session: session.into(),
         name: None,
         start_ms: None,
         end_ms: ts,
@@ -129,7 +129,7 @@ fn tool_key(p: &Payload<'_>, lineage: &str) -> Option<ToolKey> {
     let id = p.call_id.as_deref().filter(|s| !s.is_empty())?;
     Some(ToolKey {
         agent: Agent::Codex,
-        session: lineage.to_owned(),
+        session: lineage.into(),
         id: id.to_owned(),
     })
 }
@@ -193,7 +193,7 @@ pub(crate) fn message(
             agent: Agent::Codex,
             id: format!("{lineage}/{hash:016x}/{occurrence}"),
         },
-        session: session.to_owned(),
+        session: session.into(),
         role,
         timestamp_ms: ts,
         words: None,
@@ -217,7 +217,7 @@ pub(crate) fn compaction(
             agent: Agent::Codex,
             id: format!("{lineage}/compacted/{occurrence}"),
         },
-        session: session.to_owned(),
+        session: session.into(),
         role: Role::System,
         timestamp_ms: ts,
         words: None,

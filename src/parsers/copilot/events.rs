@@ -94,7 +94,7 @@ impl CopilotEventsParser {
                     id: p.id,
                 },
                 timestamp_ms: p.ts.unwrap_or(0),
-                model: p.model,
+                model: p.model.map(Into::into),
                 tokens: Tokens {
                     output: p.output,
                     ..Tokens::default()
@@ -112,10 +112,10 @@ impl CopilotEventsParser {
             timestamp_ms: 0,
             model: None,
             tokens: Tokens::default(),
-            session: self.session().to_owned(),
-            project: self.project.clone(),
-            git_branch: self.git_branch.clone(),
-            cli_version: self.cli_version.clone(),
+            session: self.session().into(),
+            project: self.project.as_deref().map(Into::into),
+            git_branch: self.git_branch.as_deref().map(Into::into),
+            cli_version: self.cli_version.as_deref().map(Into::into),
             is_sidechain: sub_agent,
             speed: None,
             recorded_cost_pico: None,
@@ -186,7 +186,9 @@ impl CopilotEventsParser {
                 id: format!("shutdown:{event}:{model}"),
             },
             timestamp_ms: ts.unwrap_or(0),
-            model: Some(model.to_owned()).filter(|m| !m.is_empty()),
+            model: Some(model.to_owned())
+                .filter(|m| !m.is_empty())
+                .map(Into::into),
             tokens: Tokens {
                 input: usage.input_tokens.saturating_sub(cached),
                 output: usage.output_tokens,
@@ -220,7 +222,7 @@ impl CopilotEventsParser {
                 agent: Agent::Copilot,
                 id: format!("{}/{id}", self.session()),
             },
-            session: self.session().to_owned(),
+            session: self.session().into(),
             role,
             timestamp_ms: ts,
             words,
@@ -242,11 +244,11 @@ impl CopilotEventsParser {
         out.tool(ToolCall {
             key: ToolKey {
                 agent: Agent::Copilot,
-                session: self.session().to_owned(),
+                session: self.session().into(),
                 id: id.to_owned(),
             },
-            session: self.session().to_owned(),
-            name: data.tool_name.as_deref().map(str::to_owned),
+            session: self.session().into(),
+            name: data.tool_name.as_deref().map(Into::into),
             start_ms: if end { None } else { ts },
             end_ms: if end { ts } else { None },
             is_error: end && data.success == Some(false),
@@ -255,7 +257,7 @@ impl CopilotEventsParser {
                 .arguments
                 .as_ref()
                 .and_then(|a| str_field(a, "path"))
-                .map(str::to_owned),
+                .map(Into::into),
             result_bytes: if end { result_bytes } else { None },
             source: out.source(n),
         });
@@ -352,7 +354,7 @@ impl LineParser for CopilotEventsParser {
                             agent: Agent::Copilot,
                             id: format!("{}/{id}", self.session()),
                         },
-                        session: self.session().to_owned(),
+                        session: self.session().into(),
                         role: Role::System,
                         timestamp_ms: ts,
                         words: None,

@@ -113,7 +113,7 @@ fn entry_records(entry: &Value, session: &str, start: Option<i64>, unit: u64, ou
             agent: Agent::Copilot,
             id: format!("{session}/{id}"),
         },
-        session: session.to_owned(),
+        session: session.into(),
         role,
         timestamp_ms: ts,
         words,
@@ -133,11 +133,11 @@ fn tool(entry: &Value, session: &str, ts: Option<i64>, unit: u64, out: &mut Sink
     out.tool(ToolCall {
         key: ToolKey {
             agent: Agent::Copilot,
-            session: session.to_owned(),
+            session: session.into(),
             id: id.to_owned(),
         },
-        session: session.to_owned(),
-        name: str_field(entry, "name").map(str::to_owned),
+        session: session.into(),
+        name: str_field(entry, "name").map(Into::into),
         start_ms: ts,
         end_ms: ts,
         is_error: status.is_some_and(|s| s != "success"),
@@ -145,7 +145,7 @@ fn tool(entry: &Value, session: &str, ts: Option<i64>, unit: u64, out: &mut Sink
         target: entry
             .get("arguments")
             .and_then(|a| str_field(a, "path"))
-            .map(str::to_owned),
+            .map(Into::into),
         result_bytes: result
             .and_then(|r| str_field(r, "log"))
             .map(|s| s.len() as u64),

@@ -235,17 +235,17 @@ pub(crate) fn usage(
     Some(UsageRecord {
         key,
         timestamp_ms: created.unwrap_or(0),
-        model: model.map(str::to_owned),
+        model: model.map(Into::into),
         tokens: counted,
-        session: ctx.session.to_owned(),
+        session: ctx.session.into(),
         project: m
             .path
             .as_ref()
             .and_then(|p| p.cwd.as_deref())
             .filter(|s| !s.is_empty())
-            .map(str::to_owned),
+            .map(Into::into),
         git_branch: None,
-        cli_version: ctx.cli_version.map(str::to_owned),
+        cli_version: ctx.cli_version.map(Into::into),
         is_sidechain: false,
         speed: None,
         recorded_cost_pico: recorded_usd.and_then(crate::pricing::table::usd_to_pico),
@@ -271,7 +271,7 @@ pub(crate) fn message(
             agent: Agent::OpenCode,
             id: format!("{}/{}", ctx.session, ctx.id),
         },
-        session: ctx.session.to_owned(),
+        session: ctx.session.into(),
         role,
         timestamp_ms: m.time.and_then(|t| t.created).or(ctx.fallback_ms),
         words,
@@ -293,11 +293,11 @@ pub(crate) fn tool_call(p: &Part<'_>, session: &str, source: Source) -> Option<T
     Some(ToolCall {
         key: ToolKey {
             agent: Agent::OpenCode,
-            session: session.to_owned(),
+            session: session.into(),
             id: id.to_owned(),
         },
-        session: session.to_owned(),
-        name: p.tool.as_deref().map(str::to_owned),
+        session: session.into(),
+        name: p.tool.as_deref().map(Into::into),
         start_ms: time.and_then(|t| t.start),
         end_ms: time.and_then(|t| t.end),
         is_error: state.and_then(|s| s.status.as_deref()) == Some("error"),
@@ -305,7 +305,7 @@ pub(crate) fn tool_call(p: &Part<'_>, session: &str, source: Source) -> Option<T
         target: input
             .and_then(|v| v.get("filePath"))
             .and_then(Value::as_str)
-            .map(str::to_owned),
+            .map(Into::into),
         result_bytes: state
             .and_then(|s| s.output.as_ref())
             .map(|o| o.len() as u64),

@@ -1,0 +1,199 @@
+//! The ledger's string table: one shared copy of every path, session, model, project, branch,
+//! version and tool name its records name.
+//!
+//! Why: records are built by parsers one line at a time, and each arrives with its own copy of
+//! its strings (a worker's decoder, a deserialized file, a parser's `.into()`). Kept as they
+//! come, a file's records would each hold its path, session and model again, which was most of a
+//! record's heap (see `BENCHMARKS.md`, "Wasm heap"). When the ledger stores a record, it swaps
+//! each such [`Text`] for the table's copy of the same string, and the record's own copy is freed.
+//!
+//! Sharing changes no content: a `Text` compares, orders, hashes and serializes by its string,
+//! so which copy a record points at is invisible to every figure and to the merge law. The table
+//! is a cache, not part of the ledger's value: two ledgers with equal records are equal whatever
+//! their tables hold, and the table is never serialized.
+//!
+//! Each kind of field ([`Slot`]) remembers the last string it shared, so the common case (the
+//! next record of the same file, with the same path, session and model) costs one pointer or
+//! string comparison instead of a hash lookup.
+
+use std::collections::HashSet;
+
+use crate::model::{MessageRecord, Text, ToolCall, UsageRecord};
+
+/// The kinds of shared field, each with its own last-shared string.
+#[derive(Debug, Clone, Copy)]
+enum Slot {
+    File,
+    Session,
+    Model,
+    Project,
+    Branch,
+    Version,
+    Speed,
+    ToolName,
+    Target,
+}
+
+const SLOTS: usize = 9;
+
+/// One shared copy per distinct string (see the [module docs](self)).
+#[derive(Clone, Default)]
+pub struct Strings {
+    set: HashSet<Text>,
+    last: [Option<Text>; SLOTS],
+}
+
+impl std::fmt::Debug for Strings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Strings({} shared)", self.set.len())
+    }
+}
+
+/// A cache, not content: every table is equal to every other (see the [module docs](self)).
+impl PartialEq for Strings {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Strings {
+    /// How many distinct strings the table holds.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.set.len()
+    }
+
+    /// True when the table holds no string.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.set.is_empty()
+    }
+
+    /// Takes `t` as the shared copy of its string, unless the table has one already.
+    pub fn adopt(&mut self, t: Text) {
+        if !self.set.contains(t.as_str()) {
+            self.set.insert(t);
+        }
+    }
+
+    fn share(&mut self, slot: Slot, t: &mut Text) {
+        let last = &mut self.last[slot as usize];
+        if let Some(l) = last {
+            if l.same_copy(t) {
+                return;
+            }
+            if l == t {
+                *t = l.clone();
+                return;
+            }
+        }
+        match self.set.get(t.as_str()) {
+            Some(kept) => *t = kept.clone(),
+            None => {
+                self.set.insert(t.clone());
+            }
+        }
+        *last = Some(t.clone());
+    }
+
+    fn share_opt(&mut self, slot: Slot, t: &mut Option<Text>) {
+        if let Some(t) = t {
+            self.share(slot, t);
+        }
+    }
+
+    /// Points a usage record's repeated strings at the table's copies.
+    pub fn usage(&mut self, r: &mut UsageRecord) {
+        self.share(Slot::File, &mut r.source.file);
+        self.share(Slot::Session, &mut r.session);
+        self.share_opt(Slot::Model, &mut r.model);
+        self.share_opt(Slot::Project, &mut r.project);
+        self.share_opt(Slot::Branch, &mut r.git_branch);
+        self.share_opt(Slot::Version, &mut r.cli_version);
+        self.share_opt(Slot::Speed, &mut r.speed);
+    }
+
+    /// Points a tool call's repeated strings at the table's copies.
+    pub fn tool(&mut self, t: &mut ToolCall) {
+        self.share(Slot::File, &mut t.source.file);
+        self.share(Slot::Session, &mut t.session);
+        self.share(Slot::Session, &mut t.key.session);
+        self.share_opt(Slot::ToolName, &mut t.name);
+        self.share_opt(Slot::Target, &mut t.target);
+    }
+
+    /// Points a message's repeated strings at the table's copies.
+    pub fn message(&mut self, m: &mut MessageRecord) {
+        self.share(Slot::File, &mut m.source.file);
+        self.share(Slot::Session, &mut m.session);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Agent, MessageKey, Role, Source};
+
+    fn message(id: &str, file: &str, session: &str) -> MessageRecord {
+        MessageRecord {
+            key: MessageKey {
+                agent: Agent::Claude,
+                id: id.to_owned(),
+            },
+            session: session.into(),
+            role: Role::User,
+            timestamp_ms: None,
+            words: None,
+            preview: None,
+            compaction: false,
+            source: Source {
+                file: file.into(),
+                line: 1,
+            },
+        }
+    }
+
+    #[test]
+    fn records_that_name_the_same_strings_end_up_pointing_at_one_copy() {
+        let mut strings = Strings::default();
+        let mut a = message("1", "/p/one.jsonl", "s1");
+        let mut b = message("2", "/p/two.jsonl", "s1");
+        let mut c = message("3", "/p/one.jsonl", "s1");
+        for m in [&mut a, &mut b, &mut c] {
+            strings.message(m);
+        }
+        assert!(a.source.file.same_copy(&c.source.file));
+        assert!(!a.source.file.same_copy(&b.source.file));
+        assert!(a.session.same_copy(&b.session) && b.session.same_copy(&c.session));
+        // Content is untouched.
+        assert_eq!(
+            (a.source.file.as_str(), b.source.file.as_str()),
+            ("/p/one.jsonl", "/p/two.jsonl")
+        );
+        assert_eq!(strings.len(), 3);
+    }
+
+    #[test]
+    fn a_decoded_ledger_and_records_merged_into_it_share_one_copy_per_string() {
+        use crate::ledger::Ledger;
+        let mut worker = Ledger::new();
+        for i in 0..3 {
+            worker.insert_message(message(&format!("w{i}"), "/p/one.jsonl", "s1"));
+        }
+        let mut page = Ledger::from_wire(&worker.to_wire()).unwrap_or_default();
+        // A second worker's records, inserted after the page decoded the first one.
+        page.insert_message(message("x", "/p/one.jsonl", "s1"));
+        let files: Vec<&Text> = page.messages.values().map(|m| &m.source.file).collect();
+        assert_eq!(files.len(), 4);
+        assert!(files.iter().all(|f| f.same_copy(files[0])));
+        let sessions: Vec<&Text> = page.messages.values().map(|m| &m.session).collect();
+        assert!(sessions.iter().all(|s| s.same_copy(sessions[0])));
+        // Merging the other way round (the larger ledger swapped in) shares as well.
+        let mut small = Ledger::new();
+        small.insert_message(message("y", "/p/one.jsonl", "s1"));
+        small.merge(page);
+        let files: Vec<&Text> = small.messages.values().map(|m| &m.source.file).collect();
+        assert_eq!(files.len(), 5);
+        assert!(files.iter().all(|f| f.same_copy(files[0])));
+    }
+}
