@@ -16,12 +16,35 @@ fn agentmeter(args: &[&str], home: &std::path::Path) -> Output {
         .expect("the binary runs")
 }
 
-fn temp(name: &str) -> std::path::PathBuf {
+/// A scratch folder under the system's temp dir, removed when the test ends (failed or not), so
+/// runs leave nothing behind in /tmp.
+struct Scratch(std::path::PathBuf);
+
+impl std::ops::Deref for Scratch {
+    type Target = std::path::Path;
+    fn deref(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl AsRef<std::ffi::OsStr> for Scratch {
+    fn as_ref(&self) -> &std::ffi::OsStr {
+        self.0.as_os_str()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn temp(name: &str) -> Scratch {
     let dir =
         std::env::temp_dir().join(format!("agentmeter-manners-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
+    Scratch(dir)
 }
 
 #[test]
