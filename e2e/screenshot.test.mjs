@@ -1,8 +1,11 @@
-// Renders the demo data into docs/screenshots/: the README's dashboard.png (overview, light,
-// 1400x1000), and every view in light and dark (`<view>-light.png`, `<view>-dark.png`), after
-// checking the page shows the CLI's figures.
+// Renders the demo data: the README's dashboard.png (overview, light, 1400x1000), and every view
+// in light and dark (`<view>-light.png`, `<view>-dark.png`), after checking the page shows the
+// CLI's figures. Into a temporary folder by default (the pictures differ by a few pixels from run
+// to run, so a test run must not rewrite the committed ones); with UPDATE_SCREENSHOTS=1 into
+// docs/screenshots/, for the README.
 import assert from 'node:assert/strict';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import {
@@ -32,6 +35,8 @@ async function shoot(page, file) {
 test('screenshots of every view in light and dark with the demo data', async () => {
   const report = cliReport(DEMO);
   assertDemoReport(report);
+  const update = Boolean(process.env.UPDATE_SCREENSHOTS);
+  const dir = update ? join(ROOT, 'docs', 'screenshots') : await mkdtemp(join(tmpdir(), 'agentmeter-shots-'));
   const app = await openApp({ viewport: { width: WIDTH, height: HEIGHT } });
   const { page } = app;
   try {
@@ -39,7 +44,6 @@ test('screenshots of every view in light and dark with the demo data', async () 
     await page.click('[data-testid=demo-button]');
     await waitForResult(page, report.total.tokens.total);
     await assertFigures(page, report, 'demo');
-    const dir = join(ROOT, 'docs', 'screenshots');
     await mkdir(dir, { recursive: true });
     await page.emulateMedia({ colorScheme: 'light' });
     await page.waitForTimeout(1000);
@@ -60,5 +64,6 @@ test('screenshots of every view in light and dark with the demo data', async () 
     assertClean(app);
   } finally {
     await app.close();
+    if (!update) await rm(dir, { recursive: true, force: true });
   }
 });
