@@ -334,6 +334,30 @@ pub struct ToolCall {
     pub source: Source,
 }
 
+impl ToolCall {
+    /// A call known only by its key so far: every other field empty, filled in as the lines that
+    /// describe it are read.
+    #[must_use]
+    pub fn bare(agent: Agent, session: Text, id: String, source: Source) -> Self {
+        ToolCall {
+            key: ToolKey {
+                agent,
+                session: session.clone(),
+                id,
+            },
+            session,
+            name: None,
+            start_ms: None,
+            end_ms: None,
+            is_error: false,
+            input_hash: None,
+            target: None,
+            result_bytes: None,
+            source,
+        }
+    }
+}
+
 /// Who wrote a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -27,9 +27,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::line_report::{json_reason, Sink};
-use crate::model::{
-    content_hash, prompt_fields, Agent, MessageKey, MessageRecord, Role, ToolCall, ToolKey,
-};
+use crate::model::{content_hash, prompt_fields, Agent, MessageKey, MessageRecord, Role, ToolCall};
 use crate::parsers::{is_blank, parse_timestamp_ms, FileContext, LineParser};
 
 /// Tools whose `file_path` (or `path`) input is the file they read or write.
@@ -63,22 +61,12 @@ impl DroidHistoryParser {
     }
 
     fn tool(&self, id: &str, number: u64, out: &Sink) -> ToolCall {
-        ToolCall {
-            key: ToolKey {
-                agent: Agent::Droid,
-                session: self.session.as_str().into(),
-                id: id.to_owned(),
-            },
-            session: self.session.as_str().into(),
-            name: None,
-            start_ms: None,
-            end_ms: None,
-            is_error: false,
-            input_hash: None,
-            target: None,
-            result_bytes: None,
-            source: out.source(number),
-        }
+        ToolCall::bare(
+            Agent::Droid,
+            self.session.as_str().into(),
+            id.to_owned(),
+            out.source(number),
+        )
     }
 
     fn message(&self, line: &Line, message: &Value, number: u64, out: &mut Sink) {

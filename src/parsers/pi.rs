@@ -37,7 +37,7 @@ use serde_json::Value;
 
 use crate::line_report::{json_reason, Sink};
 use crate::model::{
-    content_hash, prompt_fields, Agent, MessageKey, MessageRecord, Role, Tokens, ToolCall, ToolKey,
+    content_hash, prompt_fields, Agent, MessageKey, MessageRecord, Role, Tokens, ToolCall,
     UsageKey, UsageRecord,
 };
 use crate::parsers::{is_blank, parse_timestamp_ms, FileContext, LineParser};
@@ -171,22 +171,12 @@ fn text_of(content: Option<&Value>) -> Option<String> {
 
 impl PiParser {
     fn tool(&self, id: &str, number: u64, out: &Sink) -> ToolCall {
-        ToolCall {
-            key: ToolKey {
-                agent: Agent::Pi,
-                session: self.session.as_str().into(),
-                id: id.to_owned(),
-            },
-            session: self.session.as_str().into(),
-            name: None,
-            start_ms: None,
-            end_ms: None,
-            is_error: false,
-            input_hash: None,
-            target: None,
-            result_bytes: None,
-            source: out.source(number),
-        }
+        ToolCall::bare(
+            Agent::Pi,
+            self.session.as_str().into(),
+            id.to_owned(),
+            out.source(number),
+        )
     }
 
     fn assistant(&self, entry: &Entry, m: &PiMessage, number: u64, out: &mut Sink) {
