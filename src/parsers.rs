@@ -410,3 +410,23 @@ pub fn parse_timestamp_ms(s: &str) -> Option<i64> {
 pub fn is_blank(bytes: &[u8]) -> bool {
     bytes.iter().all(u8::is_ascii_whitespace)
 }
+
+/// Line `number` of a JSONL file read as one `T`, or `None` once the line is accounted for: a
+/// blank line as ignored, one that is not JSON of that shape as malformed with the reason.
+pub fn json_line<T: serde::de::DeserializeOwned>(
+    number: u64,
+    bytes: &[u8],
+    out: &mut Sink,
+) -> Option<T> {
+    if is_blank(bytes) {
+        out.ignored();
+        return None;
+    }
+    match serde_json::from_slice(bytes) {
+        Ok(value) => Some(value),
+        Err(err) => {
+            out.malformed(number, crate::line_report::json_reason(bytes, &err));
+            None
+        }
+    }
+}

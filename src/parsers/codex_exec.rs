@@ -34,12 +34,12 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::ledger::standin::CODEX_EXEC;
-use crate::line_report::{json_reason, Sink};
+use crate::line_report::Sink;
 use crate::model::{
     content_hash, Agent, MessageKey, MessageRecord, Role, Tokens, ToolCall, ToolKey, UsageKey,
     UsageRecord,
 };
-use crate::parsers::{is_blank, parse_timestamp_ms, FileContext, LineParser};
+use crate::parsers::{json_line, parse_timestamp_ms, FileContext, LineParser};
 
 /// Reads one saved `codex exec --json` output.
 pub struct CodexExecParser {
@@ -268,16 +268,8 @@ impl CodexExecParser {
 
 impl LineParser for CodexExecParser {
     fn line(&mut self, number: u64, bytes: &[u8], out: &mut Sink) {
-        if is_blank(bytes) {
-            out.ignored();
+        let Some(event) = json_line::<Event>(number, bytes, out) else {
             return;
-        }
-        let event: Event = match serde_json::from_slice(bytes) {
-            Ok(e) => e,
-            Err(err) => {
-                out.malformed(number, json_reason(bytes, &err));
-                return;
-            }
         };
         match event.kind.as_str() {
             "thread.started" => {

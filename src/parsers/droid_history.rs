@@ -26,9 +26,9 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::line_report::{json_reason, Sink};
+use crate::line_report::Sink;
 use crate::model::{content_hash, prompt_fields, Agent, MessageKey, MessageRecord, Role, ToolCall};
-use crate::parsers::{is_blank, parse_timestamp_ms, FileContext, LineParser};
+use crate::parsers::{json_line, parse_timestamp_ms, FileContext, LineParser};
 
 /// Tools whose `file_path` (or `path`) input is the file they read or write.
 const FILE_TOOLS: [&str; 4] = ["Read", "Create", "Edit", "MultiEdit"];
@@ -160,16 +160,8 @@ fn result_len(content: Option<&Value>) -> Option<u64> {
 
 impl LineParser for DroidHistoryParser {
     fn line(&mut self, number: u64, bytes: &[u8], out: &mut Sink) {
-        if is_blank(bytes) {
-            out.ignored();
+        let Some(line) = json_line::<Line>(number, bytes, out) else {
             return;
-        }
-        let line: Line = match serde_json::from_slice(bytes) {
-            Ok(l) => l,
-            Err(err) => {
-                out.malformed(number, json_reason(bytes, &err));
-                return;
-            }
         };
         if line.kind == "message" {
             if let Some(message) = &line.message {

@@ -35,12 +35,12 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::line_report::{json_reason, Sink};
+use crate::line_report::Sink;
 use crate::model::{
     content_hash, prompt_fields, Agent, MessageKey, MessageRecord, Role, Tokens, ToolCall,
     UsageKey, UsageRecord,
 };
-use crate::parsers::{is_blank, parse_timestamp_ms, FileContext, LineParser};
+use crate::parsers::{json_line, parse_timestamp_ms, FileContext, LineParser};
 
 /// Reads one pi session file.
 pub struct PiParser {
@@ -282,16 +282,8 @@ impl PiParser {
 
 impl LineParser for PiParser {
     fn line(&mut self, number: u64, bytes: &[u8], out: &mut Sink) {
-        if is_blank(bytes) {
-            out.ignored();
+        let Some(entry) = json_line::<Entry>(number, bytes, out) else {
             return;
-        }
-        let entry: Entry = match serde_json::from_slice(bytes) {
-            Ok(e) => e,
-            Err(err) => {
-                out.malformed(number, json_reason(bytes, &err));
-                return;
-            }
         };
         match (entry.kind.as_deref(), entry.message.as_ref()) {
             (Some("session"), _) => {
