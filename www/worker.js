@@ -311,7 +311,6 @@ self.onmessage = async (event) => {
           }
         }
         files.push(f);
-        if (f.grown) unresumed.push(f.path);
       }
     } catch (_) {
       // No IndexedDB (private mode, blocked): a full read.
@@ -320,13 +319,11 @@ self.onmessage = async (event) => {
       files.push(...plain);
       filesDone = 0;
       bytesDone = 0;
-      unresumed.length = 0;
-      for (const f of plain) if (f.grown) unresumed.push(f.path);
     }
   } else {
     files.push(...plain);
-    for (const f of plain) if (f.grown) unresumed.push(f.path);
   }
+  for (const f of files) if (f.grown && f.start === undefined) unresumed.push(f.path);
   p.cache_ms = performance.now() - tCache;
   p.files = files.length + zips.length;
   const copy = (bytes) => {

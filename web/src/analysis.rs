@@ -94,16 +94,21 @@ pub fn merge_all(ledgers: impl IntoIterator<Item = Ledger>) -> Ledger {
 pub fn combine(base: Option<&Ledger>, fresh: Ledger, hash_ids: bool) -> Ledger {
     let fresh_has_agent = fresh.files.values().any(|f| f.agent.is_some());
     match base {
-        Some(base) if fresh_has_agent => {
-            let mut all = base.clone();
-            if hash_ids {
-                all.hash_ids();
-            }
-            all.merge(fresh);
-            all
-        }
+        Some(base) if fresh_has_agent => merge_into(base, fresh, hash_ids),
         _ => fresh,
     }
+}
+
+/// `fresh` merged into a copy of `base` (the merge law); with `hash_ids`, `base`'s ids are
+/// hashed first, as the workers hashed `fresh`'s ([`Ledger::hash_ids`] keeps what is hashed).
+#[must_use]
+pub fn merge_into(base: &Ledger, fresh: Ledger, hash_ids: bool) -> Ledger {
+    let mut all = base.clone();
+    if hash_ids {
+        all.hash_ids();
+    }
+    all.merge(fresh);
+    all
 }
 
 /// The present, in milliseconds since the epoch.

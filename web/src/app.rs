@@ -17,7 +17,7 @@ use leptos::task::spawn_local;
 
 use gloo_timers::callback::Interval;
 
-use crate::analysis::{browser_time_zone, combine, Analysis};
+use crate::analysis::{browser_time_zone, combine, merge_into, Analysis};
 use crate::ingest::picker::{self, FsHandle};
 use crate::ingest::pool::{Pool, Progress, Read, Stored};
 use crate::ingest::{folder, profile, Collected, Delta, ScanState};
@@ -72,16 +72,14 @@ impl Saved {
 
 /// How a read's ledger becomes the shown one.
 enum Merge {
-    /// Replaces the shown ledger, or (add mode) is merged into `base`, as
-    /// [`combine`] decides; with the `hash_ids` flag the workers were given.
-    Added(Option<std::sync::Arc<Ledger>>, bool),
+    /// Replaces the shown ledger, or (add mode) is merged into `base`, as [`combine`] decides.
+    Added(Option<std::sync::Arc<Ledger>>),
     /// New and grown files of the shown folder, merged into its ledger `base`; `collected`
     /// is the whole listing, read in full if a grown file could not be resumed.
     Into {
         base: std::sync::Arc<Ledger>,
         collected: Collected,
         note: String,
-        hash_ids: bool,
     },
 }
 
@@ -205,8 +203,10 @@ impl Controller {
         let current = move || self.generation.with_value(|g| *g == generation);
         // Ledger files hold hashed ids: when one is read now or is part of what is shown, the
         // folders are hashed the same way, so that a session in both counts once.
-        let shown_hashed = self.mergeable_ledger().is_some_and(|b| b.has_hashed_ids());
-        let hash_ids = collected.has_ledger() || (add && shown_hashed);
+        // (The shown ledger matters when it joins the merge: in add mode, or re-scanned files.)
+        let joins_shown = add || appended.is_some();
+        let hash_ids = collected.has_ledger()
+            || (joins_shown && self.mergeable_ledger().is_some_and(|b| b.has_hashed_ids()));
         let seen = Seen {
             files: collected.seen_files,
             dirs: collected.seen_dirs,
@@ -230,7 +230,6 @@ impl Controller {
                     .filter(|f| added.contains(&f.path) || grown.contains(&f.path))
                     .cloned()
                     .collect();
-                let hash_ids = hash_ids || shown_hashed;
                 (
                     files,
                     grown,
@@ -238,7 +237,6 @@ impl Controller {
                         base,
                         collected,
                         note,
-                        hash_ids,
                     },
                 )
             }
@@ -247,10 +245,9 @@ impl Controller {
             None => (
                 collected.files,
                 Default::default(),
-                Merge::Added(self.mergeable_ledger().filter(|_| add), hash_ids),
+                Merge::Added(self.mergeable_ledger().filter(|_| add)),
             ),
         };
-        let hash_ids = hash_ids || matches!(merge, Merge::Into { hash_ids: true, .. });
         self.started_ms.set(js_sys::Date::now());
         self.progress.set(Some(Progress {
             files_total: files.len() as u64,
@@ -270,7 +267,7 @@ impl Controller {
             self.progress.set(None);
             match result {
                 Ok(read) => match merge {
-                    Merge::Added(base, hash_ids) => {
+                    Merge::Added(base) => {
                         self.finish(combine(base.as_deref(), read.ledger, hash_ids), seen, state);
                     }
                     // A grown file read whole may have been rewritten: its old records in the
@@ -283,18 +280,8 @@ impl Controller {
                             }
                         });
                     }
-                    Merge::Into {
-                        base,
-                        note,
-                        hash_ids,
-                        ..
-                    } => {
-                        let mut all = (*base).clone();
-                        if hash_ids {
-                            all.hash_ids();
-                        }
-                        all.merge(read.ledger);
-                        self.finish(all, seen, state);
+                    Merge::Into { base, note, .. } => {
+                        self.finish(merge_into(&base, read.ledger, hash_ids), seen, state);
                         self.scan_note.set(Some(note));
                     }
                 },

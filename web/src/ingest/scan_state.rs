@@ -19,6 +19,7 @@
 //! records could be stale: the controller then falls back to the full read.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 
 use super::is_zip_name;
 
@@ -106,7 +107,7 @@ impl ScanState {
         out.push_str(HEADER);
         out.push('\n');
         for (path, (size, mtime)) in &self.0 {
-            out.push_str(&format!("{size}\t{mtime}\t{path}\n"));
+            let _ = writeln!(out, "{size}\t{mtime}\t{path}");
         }
         out
     }
