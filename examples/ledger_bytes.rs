@@ -14,6 +14,9 @@
 //! first measurement, and decoding's temporary lists are large enough to be returned to the
 //! system when freed).
 //!
+//! A third figure is the growth while an unfiltered analysis of the decoded ledger is built (the
+//! page keeps both): what the analysis holds beyond the records it reads.
+//!
 //! Usage: taskset -c 0 cargo run --release --example ledger_bytes -- PATH...
 //! Prints one JSON object: {records, usage, tools, messages, files, rss_growth_bytes,
 //! bytes_per_record, decoded_growth_bytes, decoded_bytes_per_record}.
@@ -37,11 +40,26 @@ fn decode(file: &str) {
     let records = ledger
         .as_ref()
         .map_or(0, |l| l.usage.len() + l.tools.len() + l.messages.len());
-    println!("{grown} {records}");
+    // The page keeps the decoded ledger and an unfiltered analysis of it side by side: the
+    // analysis's own growth is what it holds beyond the records.
+    let before = rss_bytes();
+    let analysis = ledger.as_ref().ok().map(|l| {
+        agentmeter::analysis::Analysis::new(
+            l,
+            &agentmeter::filter::Filter::default(),
+            agentmeter::pricing::PriceTable::embedded(),
+            chrono_tz::UTC,
+            0,
+        )
+    });
+    let analysed = rss_bytes().saturating_sub(before);
+    println!("{grown} {records} {analysed}");
+    drop(analysis);
 }
 
-/// Decodes `ledger`'s wire form in a fresh process: (resident growth, records).
-fn decoded_growth(ledger: &agentmeter::ledger::Ledger) -> Option<(u64, u64)> {
+/// Decodes `ledger`'s wire form in a fresh process: (resident growth, records, then the growth
+/// while an unfiltered analysis of it is built).
+fn decoded_growth(ledger: &agentmeter::ledger::Ledger) -> Option<(u64, u64, u64)> {
     let file = std::env::temp_dir().join(format!("ledger_bytes-{}.wire", std::process::id()));
     std::fs::write(&file, ledger.to_wire()).ok()?;
     let out = std::process::Command::new(std::env::current_exe().ok()?)
@@ -51,7 +69,7 @@ fn decoded_growth(ledger: &agentmeter::ledger::Ledger) -> Option<(u64, u64)> {
     let _ = std::fs::remove_file(&file);
     let text = String::from_utf8(out.ok()?.stdout).ok()?;
     let mut it = text.split_whitespace().map(|n| n.parse::<u64>().ok());
-    Some((it.next()??, it.next()??))
+    Some((it.next()??, it.next()??, it.next()??))
 }
 
 fn main() {
@@ -80,9 +98,10 @@ fn main() {
     };
     let grown = rss_bytes().saturating_sub(before);
     let records = ledger.usage.len() + ledger.tools.len() + ledger.messages.len();
-    let (decoded, decoded_records) = decoded_growth(&ledger).unwrap_or((0, 0));
+    let (decoded, decoded_records, analysed) = decoded_growth(&ledger).unwrap_or((0, 0, 0));
     println!(
-        "{{\"records\":{records},\"usage\":{},\"tools\":{},\"messages\":{},\"files\":{},\"rss_growth_bytes\":{grown},\"bytes_per_record\":{:.1},\"decoded_growth_bytes\":{decoded},\"decoded_bytes_per_record\":{:.1}}}",
+        "{{\"analysis_growth_bytes\":{analysed},\"analysis_bytes_per_record\":{:.1},\"records\":{records},\"usage\":{},\"tools\":{},\"messages\":{},\"files\":{},\"rss_growth_bytes\":{grown},\"bytes_per_record\":{:.1},\"decoded_growth_bytes\":{decoded},\"decoded_bytes_per_record\":{:.1}}}",
+        analysed as f64 / decoded_records.max(1) as f64,
         ledger.usage.len(),
         ledger.tools.len(),
         ledger.messages.len(),

@@ -18,6 +18,7 @@
 //! - The line report is about files, not about a filter: it is never filtered.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use chrono::{Days, NaiveDate, TimeZone};
 use chrono_tz::Tz;
@@ -125,8 +126,8 @@ impl Filter {
         // in one pass instead of one insertion per record: with a few hundred thousand records
         // that was most of the time an unfiltered analysis took in a browser.
         let usage = ledger
-            .counted_usage()
-            .filter(|r| {
+            .counted_usage_shared()
+            .filter(|(_, r)| {
                 if !self.matches_record(r)
                     || source_files
                         .as_ref()
@@ -137,7 +138,7 @@ impl Filter {
                 sessions.insert((r.key.agent, r.session.as_str()));
                 self.time_in_range(r.timestamp_ms, tz)
             })
-            .map(|r| ((&r.key).into(), r.clone()))
+            .map(|(k, r)| (*k, Arc::clone(r)))
             .collect();
         let session_ok = |agent: Agent, session: &str| {
             !self.has_attribute_criteria() || sessions.contains(&(agent, session))
@@ -148,14 +149,16 @@ impl Filter {
         };
         // One call per tool id: a resumed session's copy of a call is not a second call.
         let tools = ledger
-            .distinct_tools()
-            .filter(|t| session_ok(t.key.agent, &t.session) && time_ok(t.start_ms.or(t.end_ms)))
-            .map(|t| ((&t.key).into(), t.clone()))
+            .distinct_tools_shared()
+            .filter(|(_, t)| {
+                session_ok(t.key.agent, &t.session) && time_ok(t.start_ms.or(t.end_ms))
+            })
+            .map(|(k, t)| (*k, Arc::clone(t)))
             .collect();
         let messages = ledger
-            .counted_messages()
+            .counted_messages_shared()
             .filter(|(k, m)| session_ok(k.agent, &m.session) && time_ok(m.timestamp_ms))
-            .map(|(k, m)| (*k, m.clone()))
+            .map(|(k, m)| (*k, Arc::clone(m)))
             .collect();
         Ledger {
             usage,

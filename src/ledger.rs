@@ -20,6 +20,7 @@ pub mod wire;
 use std::cmp::Ordering;
 use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -33,14 +34,20 @@ pub use digest::{MessageDigest, ToolDigest, UsageDigest};
 /// key, the map only a fixed-size digest of it (no second copy of the strings). The records'
 /// repeated strings (paths, sessions, models...) point at one shared copy each, held by
 /// [`strings::Strings`].
+///
+/// Each record sits behind an [`Arc`]: a filtered ledger ([`crate::filter::Filter::apply`]), the
+/// page's analysis beside its unfiltered ledger, and a copy merged with new files all point at
+/// the same records instead of copying them (a copy of every record was the second half of the
+/// page's wasm heap). A record is never changed in place while shared: the few rewrites (id
+/// hashing, renames) go through [`Arc::make_mut`], which copies only a shared record.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Ledger {
     #[serde(with = "entries")]
-    pub usage: BTreeMap<UsageDigest, UsageRecord>,
+    pub usage: BTreeMap<UsageDigest, Arc<UsageRecord>>,
     #[serde(with = "entries")]
-    pub tools: BTreeMap<ToolDigest, ToolCall>,
+    pub tools: BTreeMap<ToolDigest, Arc<ToolCall>>,
     #[serde(with = "entries")]
-    pub messages: BTreeMap<MessageDigest, MessageRecord>,
+    pub messages: BTreeMap<MessageDigest, Arc<MessageRecord>>,
     pub files: BTreeMap<String, FileReport>,
     /// One shared copy of each repeated string: a cache, not content (never serialized, and
     /// ignored by `==`).
@@ -58,13 +65,13 @@ impl Ledger {
     /// Adds the output of one parsed file.
     pub fn add_file(&mut self, sink: Sink) {
         for record in sink.usage {
-            self.insert_usage(record);
+            self.insert_usage(Arc::new(record));
         }
         for call in sink.tools {
-            self.insert_tool(call);
+            self.insert_tool(Arc::new(call));
         }
         for message in sink.messages {
-            self.insert_message(message);
+            self.insert_message(Arc::new(message));
         }
         self.insert_report(sink.report);
     }
@@ -113,47 +120,57 @@ impl Ledger {
     /// One walk down the tree per record (the entry API): looking the key up and then inserting
     /// it walked twice, and the key comparisons (`memcmp` on ids) were the CLI's largest single
     /// cost (perf: 15 %). The same holds for the other inserts below.
-    pub fn insert_usage(&mut self, mut record: UsageRecord) {
+    pub fn insert_usage(&mut self, mut record: Arc<UsageRecord>) {
         match self.usage.entry(UsageDigest::from(&record.key)) {
             Entry::Occupied(mut kept) => {
                 if prefer_usage(&record, kept.get()) == Ordering::Greater {
-                    self.strings.usage(&mut record);
+                    if let Some(r) = Arc::get_mut(&mut record) {
+                        self.strings.usage(r);
+                    }
                     kept.insert(record);
                 }
             }
             Entry::Vacant(slot) => {
-                self.strings.usage(&mut record);
+                if let Some(r) = Arc::get_mut(&mut record) {
+                    self.strings.usage(r);
+                }
                 slot.insert(record);
             }
         }
     }
 
-    fn insert_tool(&mut self, mut call: ToolCall) {
+    fn insert_tool(&mut self, mut call: Arc<ToolCall>) {
         match self.tools.entry(ToolDigest::from(&call.key)) {
             Entry::Occupied(mut kept) => {
                 let mut merged = merge_tool(kept.get(), &call);
                 self.strings.tool(&mut merged);
-                kept.insert(merged);
+                kept.insert(Arc::new(merged));
             }
             Entry::Vacant(slot) => {
-                self.strings.tool(&mut call);
+                if let Some(c) = Arc::get_mut(&mut call) {
+                    self.strings.tool(c);
+                }
                 slot.insert(call);
             }
         }
     }
 
-    fn insert_message(&mut self, mut message: MessageRecord) {
+    fn insert_message(&mut self, mut message: Arc<MessageRecord>) {
         match self.messages.entry(MessageDigest::from(&message.key)) {
             Entry::Occupied(mut kept) => {
                 // A total order on the record's content, so the choice never depends on which
                 // copy was merged first.
                 if rank_message(&message) < rank_message(kept.get()) {
-                    self.strings.message(&mut message);
+                    if let Some(m) = Arc::get_mut(&mut message) {
+                        self.strings.message(m);
+                    }
                     kept.insert(message);
                 }
             }
             Entry::Vacant(slot) => {
-                self.strings.message(&mut message);
+                if let Some(m) = Arc::get_mut(&mut message) {
+                    self.strings.message(m);
+                }
                 slot.insert(message);
             }
         }
@@ -183,17 +200,29 @@ impl Ledger {
     /// Stand-in records ([`standin`]: saved `codex exec --json` output, Gemini's `logs.json`) of a
     /// session that a transcript also describes are left out too.
     pub fn counted_usage(&self) -> impl Iterator<Item = &UsageRecord> {
+        self.counted_usage_shared().map(|(_, r)| &**r)
+    }
+
+    /// [`Ledger::counted_usage`] with each record's map key and shared handle, for a filtered
+    /// ledger that points at the same records instead of copying them.
+    pub fn counted_usage_shared(&self) -> impl Iterator<Item = (&UsageDigest, &Arc<UsageRecord>)> {
         let mut shadowed = self.shadowed_usage();
         shadowed.extend(standin::Shadowed::of(self).usage);
         self.usage
             .iter()
             .filter(move |(k, _)| !shadowed.contains(k))
-            .map(|(_, r)| r)
     }
 
     /// The messages that count: all but the stand-in copies of a session a transcript describes
     /// ([`standin`]).
     pub fn counted_messages(&self) -> impl Iterator<Item = (&MessageDigest, &MessageRecord)> {
+        self.counted_messages_shared().map(|(k, m)| (k, &**m))
+    }
+
+    /// [`Ledger::counted_messages`] with the shared handles.
+    pub fn counted_messages_shared(
+        &self,
+    ) -> impl Iterator<Item = (&MessageDigest, &Arc<MessageRecord>)> {
         let shadowed = standin::Shadowed::of(self).messages;
         self.messages
             .iter()
@@ -207,6 +236,7 @@ impl Ledger {
             .usage
             .iter()
             .filter(|(k, _)| k.agent == Agent::Claude)
+            .map(|(k, r)| (k, &**r))
             .collect();
         // Keys are ordered by (agent, scope, id), so one message.id's records are adjacent.
         for group in claude.chunk_by(|a, b| a.0.scope == b.0.scope) {
@@ -272,17 +302,22 @@ impl Ledger {
     ///
     /// Stand-in calls ([`standin`]) of a session a transcript also describes are left out.
     pub fn distinct_tools(&self) -> impl Iterator<Item = &ToolCall> {
+        self.distinct_tools_shared().map(|(_, t)| &**t)
+    }
+
+    /// [`Ledger::distinct_tools`] with each call's map key and shared handle.
+    pub fn distinct_tools_shared(&self) -> impl Iterator<Item = (&ToolDigest, &Arc<ToolCall>)> {
         let shadowed = standin::Shadowed::of(self).tools;
-        let mut first: BTreeMap<(Agent, &str), &ToolCall> = BTreeMap::new();
-        for (_, call) in self.tools.iter().filter(|(k, _)| !shadowed.contains(k)) {
+        let mut first: BTreeMap<(Agent, &str), (&ToolDigest, &Arc<ToolCall>)> = BTreeMap::new();
+        for (key, call) in self.tools.iter().filter(|(k, _)| !shadowed.contains(k)) {
             first
                 .entry((call.key.agent, call.key.id.as_str()))
                 .and_modify(|kept| {
-                    if call.source < kept.source {
-                        *kept = call;
+                    if call.source < kept.1.source {
+                        *kept = (key, call);
                     }
                 })
-                .or_insert(call);
+                .or_insert((key, call));
         }
         first.into_values()
     }
@@ -449,6 +484,7 @@ fn merge_tool(a: &ToolCall, b: &ToolCall) -> ToolCall {
 /// key is part of each value, so it is rebuilt on the way back in.
 mod entries {
     use std::collections::BTreeMap;
+    use std::sync::Arc;
 
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -476,20 +512,20 @@ mod entries {
         }
     }
 
-    pub(crate) fn serialize<S, V>(map: &BTreeMap<V::Key, V>, s: S) -> Result<S::Ok, S::Error>
+    pub(crate) fn serialize<S, V>(map: &BTreeMap<V::Key, Arc<V>>, s: S) -> Result<S::Ok, S::Error>
     where
         S: Serializer,
         V: Keyed + Serialize,
     {
-        s.collect_seq(map.values())
+        s.collect_seq(map.values().map(|v| &**v))
     }
 
-    pub(crate) fn deserialize<'de, D, V>(d: D) -> Result<BTreeMap<V::Key, V>, D::Error>
+    pub(crate) fn deserialize<'de, D, V>(d: D) -> Result<BTreeMap<V::Key, Arc<V>>, D::Error>
     where
         D: Deserializer<'de>,
         V: Keyed + Deserialize<'de>,
     {
         let values = Vec::<V>::deserialize(d)?;
-        Ok(values.into_iter().map(|v| (v.key(), v)).collect())
+        Ok(values.into_iter().map(|v| (v.key(), Arc::new(v))).collect())
     }
 }

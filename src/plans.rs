@@ -400,8 +400,8 @@ mod tests {
             .timestamp_millis();
         Call {
             agent,
-            session: "s".to_owned(),
-            model: "m".to_owned(),
+            session: "s".into(),
+            model: "m".into(),
             project: None,
             timestamp_ms: ts,
             tokens: Tokens::default(),

@@ -92,8 +92,8 @@ mod tests {
     fn call(ms: i64, cost_pico: u64) -> Call {
         Call {
             agent: Agent::Claude,
-            session: "s".to_owned(),
-            model: "m".to_owned(),
+            session: "s".into(),
+            model: "m".into(),
             project: None,
             source: None,
             timestamp_ms: ms,

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::ledger::Ledger;
-use crate::model::{Agent, Tokens};
+use crate::model::{Agent, Text, Tokens};
 use crate::pricing::{Cost, PriceTable, Provenance};
 use crate::rollup::UNKNOWN_MODEL;
 
@@ -13,9 +13,11 @@ use crate::rollup::UNKNOWN_MODEL;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Call {
     pub agent: Agent,
-    pub session: String,
-    pub model: String,
-    pub project: Option<String>,
+    /// Session, model and project point at the ledger's shared copies ([`Text`]): a call holds
+    /// no string of its own.
+    pub session: Text,
+    pub model: Text,
+    pub project: Option<Text>,
     pub timestamp_ms: i64,
     pub tokens: Tokens,
     /// Cost in picodollars (0 when unpriced).
@@ -59,6 +61,7 @@ pub fn calls_priced(ledger: &Ledger, costs: &[Cost]) -> Vec<Call> {
             Some((f.path.as_str(), shared))
         })
         .collect();
+    let unknown_model = Text::from(UNKNOWN_MODEL);
     let mut calls: Vec<Call> = ledger
         .counted_usage()
         .zip(costs)
@@ -66,13 +69,9 @@ pub fn calls_priced(ledger: &Ledger, costs: &[Cost]) -> Vec<Call> {
             let priced = cost.provenance != Provenance::Unpriced;
             Call {
                 agent: r.key.agent,
-                session: r.session.to_string(),
-                model: r.model.as_deref().unwrap_or(UNKNOWN_MODEL).to_owned(),
-                project: r
-                    .project
-                    .as_deref()
-                    .filter(|p| !p.is_empty())
-                    .map(str::to_owned),
+                session: r.session.clone(),
+                model: r.model.clone().unwrap_or_else(|| unknown_model.clone()),
+                project: r.project.clone().filter(|p| !p.is_empty()),
                 timestamp_ms: r.timestamp_ms,
                 tokens: r.tokens,
                 cost_pico: if priced { cost.pico } else { 0 },

@@ -53,7 +53,7 @@ pub fn detail(facts: &SessionFacts, calls: &[Call], ledger: &Ledger) -> SessionD
         .filter(|c| mine(c.agent, &c.session))
         .map(|c| TimelineCall {
             timestamp_ms: c.timestamp_ms,
-            model: c.model.clone(),
+            model: c.model.to_string(),
             tokens: c.tokens,
             cost_pico: c.cost_pico,
             priced: c.priced,

@@ -54,7 +54,7 @@ pub fn sessions(calls: &[Call], ledger: &Ledger) -> Sessions {
             .entry((call.agent, call.session.as_str()))
             .or_insert_with(|| SessionFacts {
                 agent: call.agent,
-                session: call.session.clone(),
+                session: call.session.to_string(),
                 project: None,
                 first_ms: call.timestamp_ms,
                 last_ms: call.timestamp_ms,
@@ -68,7 +68,7 @@ pub fn sessions(calls: &[Call], ledger: &Ledger) -> Sessions {
         s.first_ms = s.first_ms.min(call.timestamp_ms);
         s.last_ms = s.last_ms.max(call.timestamp_ms);
         if s.project.is_none() {
-            s.project.clone_from(&call.project);
+            s.project = call.project.as_ref().map(ToString::to_string);
         }
         s.totals.add_call(call);
     }

@@ -24,6 +24,8 @@
 
 use sha2::{Digest, Sha256};
 
+use std::sync::Arc;
+
 use super::Ledger;
 use crate::line_report::Issue;
 
@@ -133,19 +135,22 @@ impl Ledger {
         };
         let usage = std::mem::take(&mut self.usage);
         for (_, mut r) in usage {
-            rename_in_place(&mut r.source.file, rename);
-            swap_key(&mut r.key.scope);
+            let r_mut = Arc::make_mut(&mut r);
+            rename_in_place(&mut r_mut.source.file, rename);
+            swap_key(&mut r_mut.key.scope);
             self.insert_usage(r);
         }
         let tools = std::mem::take(&mut self.tools);
         for (_, mut t) in tools {
-            rename_in_place(&mut t.source.file, rename);
+            let t_mut = Arc::make_mut(&mut t);
+            rename_in_place(&mut t_mut.source.file, rename);
             self.insert_tool(t);
         }
         let messages = std::mem::take(&mut self.messages);
         for (_, mut m) in messages {
-            rename_in_place(&mut m.source.file, rename);
-            swap_key(&mut m.key.id);
+            let m_mut = Arc::make_mut(&mut m);
+            rename_in_place(&mut m_mut.source.file, rename);
+            swap_key(&mut m_mut.key.id);
             self.insert_message(m);
         }
         let files = std::mem::take(&mut self.files);
@@ -160,25 +165,28 @@ impl Ledger {
     pub fn hash_ids(&mut self) {
         let usage = std::mem::take(&mut self.usage);
         for (_, mut r) in usage {
-            hash_in_place(&mut r.key.scope);
-            hash_in_place(&mut r.key.id);
-            hash_in_place(&mut r.session);
-            hash_in_place(&mut r.source.file);
+            let r_mut = Arc::make_mut(&mut r);
+            hash_in_place(&mut r_mut.key.scope);
+            hash_in_place(&mut r_mut.key.id);
+            hash_in_place(&mut r_mut.session);
+            hash_in_place(&mut r_mut.source.file);
             self.insert_usage(r);
         }
         let tools = std::mem::take(&mut self.tools);
         for (_, mut t) in tools {
-            hash_in_place(&mut t.key.session);
-            hash_in_place(&mut t.key.id);
-            hash_in_place(&mut t.session);
-            hash_in_place(&mut t.source.file);
+            let t_mut = Arc::make_mut(&mut t);
+            hash_in_place(&mut t_mut.key.session);
+            hash_in_place(&mut t_mut.key.id);
+            hash_in_place(&mut t_mut.session);
+            hash_in_place(&mut t_mut.source.file);
             self.insert_tool(t);
         }
         let messages = std::mem::take(&mut self.messages);
         for (_, mut m) in messages {
-            hash_in_place(&mut m.key.id);
-            hash_in_place(&mut m.session);
-            hash_in_place(&mut m.source.file);
+            let m_mut = Arc::make_mut(&mut m);
+            hash_in_place(&mut m_mut.key.id);
+            hash_in_place(&mut m_mut.session);
+            hash_in_place(&mut m_mut.source.file);
             self.insert_message(m);
         }
         let files = std::mem::take(&mut self.files);
@@ -197,6 +205,7 @@ impl Ledger {
         let mut out = self.clone();
         out.hash_ids();
         for r in out.usage.values_mut() {
+            let r = Arc::make_mut(r);
             r.git_branch = None;
             if !keep_projects {
                 if let Some(p) = &mut r.project {
@@ -205,12 +214,13 @@ impl Ledger {
             }
         }
         for t in out.tools.values_mut() {
+            let t = Arc::make_mut(t);
             if let Some(target) = &mut t.target {
                 hash_in_place(target);
             }
         }
         for m in out.messages.values_mut() {
-            m.preview = None;
+            Arc::make_mut(m).preview = None;
         }
         let strip = |list: &mut Vec<Issue>| {
             for issue in list {

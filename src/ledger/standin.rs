@@ -72,9 +72,9 @@ impl Shadowed {
     #[must_use]
     pub fn of(ledger: &Ledger) -> Self {
         let mut out = Shadowed::default();
-        let any = ledger.usage.values().any(is_standin_usage)
-            || ledger.tools.values().any(is_standin_tool)
-            || ledger.messages.values().any(is_standin_message);
+        let any = ledger.usage.values().any(|r| is_standin_usage(r))
+            || ledger.tools.values().any(|t| is_standin_tool(t))
+            || ledger.messages.values().any(|m| is_standin_message(m));
         if !any {
             return out;
         }

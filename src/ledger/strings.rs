@@ -178,11 +178,15 @@ mod tests {
         use crate::ledger::Ledger;
         let mut worker = Ledger::new();
         for i in 0..3 {
-            worker.insert_message(message(&format!("w{i}"), "/p/one.jsonl", "s1"));
+            worker.insert_message(std::sync::Arc::new(message(
+                &format!("w{i}"),
+                "/p/one.jsonl",
+                "s1",
+            )));
         }
         let mut page = Ledger::from_wire(&worker.to_wire()).unwrap_or_default();
         // A second worker's records, inserted after the page decoded the first one.
-        page.insert_message(message("x", "/p/one.jsonl", "s1"));
+        page.insert_message(std::sync::Arc::new(message("x", "/p/one.jsonl", "s1")));
         let files: Vec<&Text> = page.messages.values().map(|m| &m.source.file).collect();
         assert_eq!(files.len(), 4);
         assert!(files.iter().all(|f| f.same_copy(files[0])));
@@ -190,7 +194,7 @@ mod tests {
         assert!(sessions.iter().all(|s| s.same_copy(sessions[0])));
         // Merging the other way round (the larger ledger swapped in) shares as well.
         let mut small = Ledger::new();
-        small.insert_message(message("y", "/p/one.jsonl", "s1"));
+        small.insert_message(std::sync::Arc::new(message("y", "/p/one.jsonl", "s1")));
         small.merge(page);
         let files: Vec<&Text> = small.messages.values().map(|m| &m.source.file).collect();
         assert_eq!(files.len(), 5);

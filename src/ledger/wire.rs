@@ -22,6 +22,7 @@
 //! (`tests/wire.rs`).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::line_report::{FileReport, Issue};
 use crate::model::{
@@ -121,22 +122,25 @@ impl Parts {
             && files.windows(2).all(|w| w[0].path < w[1].path);
         if sorted {
             return Ledger {
-                usage: usage.into_iter().collect(),
-                tools: tools.into_iter().collect(),
-                messages: messages.into_iter().collect(),
+                usage: usage.into_iter().map(|(k, r)| (k, Arc::new(r))).collect(),
+                tools: tools.into_iter().map(|(k, t)| (k, Arc::new(t))).collect(),
+                messages: messages
+                    .into_iter()
+                    .map(|(k, m)| (k, Arc::new(m)))
+                    .collect(),
                 files: files.into_iter().map(|f| (f.path.clone(), f)).collect(),
                 strings: super::strings::Strings::default(),
             };
         }
         let mut ledger = Ledger::new();
         for (_, r) in usage {
-            ledger.insert_usage(r);
+            ledger.insert_usage(Arc::new(r));
         }
         for (_, t) in tools {
-            ledger.insert_tool(t);
+            ledger.insert_tool(Arc::new(t));
         }
         for (_, m) in messages {
-            ledger.insert_message(m);
+            ledger.insert_message(Arc::new(m));
         }
         for f in files {
             ledger.insert_report(f);
