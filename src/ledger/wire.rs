@@ -109,38 +109,28 @@ impl Parts {
             messages,
             files,
         } = self;
-        // Map keys are digests of the records' keys (`ledger::digest`), computed once here.
-        let usage: Vec<(UsageDigest, UsageRecord)> =
-            usage.into_iter().map(|r| ((&r.key).into(), r)).collect();
-        let tools: Vec<(ToolDigest, ToolCall)> =
-            tools.into_iter().map(|t| ((&t.key).into(), t)).collect();
-        let messages: Vec<(MessageDigest, MessageRecord)> =
-            messages.into_iter().map(|m| ((&m.key).into(), m)).collect();
         let sorted = usage.windows(2).all(|w| w[0].0 < w[1].0)
             && tools.windows(2).all(|w| w[0].0 < w[1].0)
             && messages.windows(2).all(|w| w[0].0 < w[1].0)
             && files.windows(2).all(|w| w[0].path < w[1].path);
         if sorted {
             return Ledger {
-                usage: usage.into_iter().map(|(k, r)| (k, Arc::new(r))).collect(),
-                tools: tools.into_iter().map(|(k, t)| (k, Arc::new(t))).collect(),
-                messages: messages
-                    .into_iter()
-                    .map(|(k, m)| (k, Arc::new(m)))
-                    .collect(),
+                usage: usage.into_iter().collect(),
+                tools: tools.into_iter().collect(),
+                messages: messages.into_iter().collect(),
                 files: files.into_iter().map(|f| (f.path.clone(), f)).collect(),
                 strings: super::strings::Strings::default(),
             };
         }
         let mut ledger = Ledger::new();
         for (_, r) in usage {
-            ledger.insert_usage(Arc::new(r));
+            ledger.insert_usage(r);
         }
         for (_, t) in tools {
-            ledger.insert_tool(Arc::new(t));
+            ledger.insert_tool(t);
         }
         for (_, m) in messages {
-            ledger.insert_message(Arc::new(m));
+            ledger.insert_message(m);
         }
         for f in files {
             ledger.insert_report(f);
@@ -149,11 +139,13 @@ impl Parts {
     }
 }
 
-/// Records read from the wire, before insertion.
+/// Records read from the wire, before insertion: each already in its own shared allocation,
+/// beside its map key (a digest of its key, `ledger::digest`, computed once here), so building
+/// the maps moves pointers, and the lists never hold a second, inline copy of every record.
 struct Parts {
-    usage: Vec<UsageRecord>,
-    tools: Vec<ToolCall>,
-    messages: Vec<MessageRecord>,
+    usage: Vec<(UsageDigest, Arc<UsageRecord>)>,
+    tools: Vec<(ToolDigest, Arc<ToolCall>)>,
+    messages: Vec<(MessageDigest, Arc<MessageRecord>)>,
     files: Vec<FileReport>,
 }
 
@@ -438,17 +430,20 @@ impl<'a> Decoder<'a> {
         let n = self.count()?;
         let mut usage = Vec::with_capacity(n);
         for _ in 0..n {
-            usage.push(self.usage()?);
+            let r = self.usage()?;
+            usage.push(((&r.key).into(), Arc::new(r)));
         }
         let n = self.count()?;
         let mut tools = Vec::with_capacity(n);
         for _ in 0..n {
-            tools.push(self.tool()?);
+            let t = self.tool()?;
+            tools.push(((&t.key).into(), Arc::new(t)));
         }
         let n = self.count()?;
         let mut messages = Vec::with_capacity(n);
         for _ in 0..n {
-            messages.push(self.message()?);
+            let m = self.message()?;
+            messages.push(((&m.key).into(), Arc::new(m)));
         }
         let n = self.count()?;
         let mut files = Vec::with_capacity(n);
