@@ -21,6 +21,19 @@
 //! Prints one JSON object: {records, usage, tools, messages, files, rss_growth_bytes,
 //! bytes_per_record, decoded_growth_bytes, decoded_bytes_per_record}.
 
+/// CPU seconds (user + system) this process has used, from `/proc/self/stat` (clock ticks of
+/// 10 ms): the analysis's cost on a loaded machine, where wall time is noise.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after_name = stat.rsplit(')').next().unwrap_or("");
+    let fields: Vec<u64> = after_name
+        .split_whitespace()
+        .map(|f| f.parse().unwrap_or(0))
+        .collect();
+    // Fields 14 and 15 of the stat line (utime, stime) are the 12th and 13th after the name.
+    (fields.get(11).copied().unwrap_or(0) + fields.get(12).copied().unwrap_or(0)) as f64 / 100.0
+}
+
 fn rss_bytes() -> u64 {
     let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
     let pages: u64 = statm
@@ -43,6 +56,8 @@ fn decode(file: &str) {
     // The page keeps the decoded ledger and an unfiltered analysis of it side by side: the
     // analysis's own growth is what it holds beyond the records.
     let before = rss_bytes();
+    let started = std::time::Instant::now();
+    let cpu = cpu_seconds();
     let analysis = ledger.as_ref().ok().map(|l| {
         agentmeter::analysis::Analysis::new(
             l,
@@ -53,6 +68,11 @@ fn decode(file: &str) {
         )
     });
     let analysed = rss_bytes().saturating_sub(before);
+    eprintln!(
+        "analysis: {:.1} ms wall, {:.2} s CPU",
+        started.elapsed().as_secs_f64() * 1e3,
+        cpu_seconds() - cpu
+    );
     println!("{grown} {records} {analysed}");
     drop(analysis);
 }
@@ -65,6 +85,7 @@ fn decoded_growth(ledger: &agentmeter::ledger::Ledger) -> Option<(u64, u64, u64)
     let out = std::process::Command::new(std::env::current_exe().ok()?)
         .arg("--decode")
         .arg(&file)
+        .stderr(std::process::Stdio::inherit())
         .output();
     let _ = std::fs::remove_file(&file);
     let text = String::from_utf8(out.ok()?.stdout).ok()?;
