@@ -303,6 +303,8 @@ function stages(prof) {
       progress_posts: sum('progress_ms'),
       serialize: w.reduce((a, x) => a + (x.t_serialized - x.t_parsed), 0),
       result_bytes: sum('result_bytes'),
+      parts: sum('parts'), // parts posted before each worker's last one (flat worker memory)
+      parts_post: sum('part_ms'),
       heap_bytes_max: max((x) => x.heap_bytes ?? 0),
     },
     page: {

@@ -688,8 +688,14 @@ mod tests {
         let mut with_ledgers = transcripts.clone();
         let mid = with_ledgers.len() / 2;
         with_ledgers.insert(mid, ("exports/team.ledger".to_owned(), export));
-        with_ledgers.insert(3, ("exports/broken.ledger".to_owned(), b"not a ledger".to_vec()));
-        with_ledgers.insert(1, ("notes/settings.json".to_owned(), br#"{"a":1}"#.to_vec()));
+        with_ledgers.insert(
+            3,
+            ("exports/broken.ledger".to_owned(), b"not a ledger".to_vec()),
+        );
+        with_ledgers.insert(
+            1,
+            ("notes/settings.json".to_owned(), br#"{"a":1}"#.to_vec()),
+        );
 
         for (files, hash_ids) in [
             (&transcripts, false),
