@@ -107,12 +107,12 @@ pub fn zip_data_offset(local: &[u8], local_offset: f64) -> f64 {
 /// How many records (and file reports) a worker's ledger may hold before it is posted as a part
 /// ([`LedgerBuilder::take_part`]).
 ///
-/// Measured (BENCHMARKS.md, "Worker memory"): a worker's wasm heap is its staging buffer and
-/// largest lines' parse buffers (about 20 MiB), the records of the file it reads, and about 1 KB
-/// of heap per record of its ledger; 32,768 records keep the ledger's share near 30 MiB while a
-/// part still carries hundreds of files' records, so the parts' count and the page's work per
-/// part stay small.
-pub const PART_RECORDS: usize = 32_768;
+/// Measured (BENCHMARKS.md, "Worker memory in parts"): a worker's wasm heap is a floor of about
+/// 18 MiB (the 8 MiB staging buffer, the largest lines' parse buffers, the records of the file
+/// being read) plus about 0.7 KB per record its ledger holds. 16,384 records keep that share near
+/// 11 MiB while a part still carries hundreds of files' records: a 1 GB corpus is about 16 parts,
+/// and the page's decoding and merging costs the same per record whatever the number of parts.
+pub const PART_RECORDS: usize = 16_384;
 
 /// One worker's accumulating ledger and the file it is reading now.
 #[wasm_bindgen]
