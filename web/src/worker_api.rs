@@ -109,9 +109,10 @@ pub fn zip_data_offset(local: &[u8], local_offset: f64) -> f64 {
 ///
 /// Measured (BENCHMARKS.md, "Worker memory in parts"): a worker's wasm heap is a floor of about
 /// 18 MiB (the 8 MiB staging buffer, the largest lines' parse buffers, the records of the file
-/// being read) plus about 0.7 KB per record its ledger holds. 16,384 records keep that share near
-/// 11 MiB while a part still carries hundreds of files' records: a 1 GB corpus is about 16 parts,
-/// and the page's decoding and merging costs the same per record whatever the number of parts.
+/// being read) plus about 0.4-0.5 KB per record its ledger holds. 16,384 records keep that share
+/// near 8-10 MiB while a part still carries many files' records: the 1 GB realistic corpus is 15
+/// parts over two workers, and the page decodes and merges each record once whatever their
+/// number.
 pub const PART_RECORDS: usize = 16_384;
 
 /// One worker's accumulating ledger and the file it is reading now.
