@@ -20,7 +20,9 @@
 //   twice, so deep runs are slower: their stage split is used, never their total).
 //
 // Usage: node bench/browser.mjs --dist dist --corpus /tmp/agentmeter-bench --expect N [--runs 3]
-//                               [--deep]
+//                               [--deep] [--part-records N]
+//   (--part-records: the records a worker's ledger may hold before it is posted as a part, instead
+//   of the build's default: for measuring worker memory against that threshold)
 // Prints one JSON object on stdout: {times:[s...], median, figures, peak_rss_mib, profiles, ...}.
 import { createServer } from 'node:http';
 import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -178,10 +180,11 @@ async function oneRun(base, opts) {
     // Page-side marks on the page's own clock (the app's profile uses the same one): when the
     // input's change event fired, when the expected total reached the DOM, and the next frame.
     await page.evaluate(
-      ({ want, deep }) => {
+      ({ want, deep, partRecords }) => {
         const clock = () => performance.timeOrigin + performance.now();
         const marks = (window.__benchMarks = {});
         if (deep) window.__agentmeterProfileDeep = true;
+        if (partRecords !== null) window.__agentmeterPartRecords = partRecords;
         document.addEventListener('change', () => (marks.change ??= clock()), true);
         const seen = () => {
           const v = document.querySelector('[data-testid="kpi-tokens-total"]')?.getAttribute('data-value');
@@ -197,7 +200,11 @@ async function oneRun(base, opts) {
           attributeFilter: ['data-value'],
         });
       },
-      { want: String(opts.expect), deep: Boolean(opts.deep) },
+      {
+        want: String(opts.expect),
+        deep: Boolean(opts.deep),
+        partRecords: opts['part-records'] === undefined ? null : Number(opts['part-records']),
+      },
     );
     const cpu0 = treeCpu(profile);
     const t0 = performance.now();
@@ -303,6 +310,8 @@ function stages(prof) {
       progress_posts: sum('progress_ms'),
       serialize: w.reduce((a, x) => a + (x.t_serialized - x.t_parsed), 0),
       result_bytes: sum('result_bytes'),
+      parts: sum('parts'), // parts posted before each worker's last one (flat worker memory)
+      parts_post: sum('part_ms'),
       heap_bytes_max: max((x) => x.heap_bytes ?? 0),
     },
     page: {

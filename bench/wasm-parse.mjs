@@ -9,8 +9,11 @@
 // Why: comparing two builds of the module (say with and without SIMD) in a browser on a shared
 // machine drowns the difference in noise; this isolates the part the build flags change.
 //
+// Like the worker, it takes the ledger as a part after each file once it is past the builder's
+// threshold (LedgerBuilder.take_part, in builds that have it), so `heap_bytes` is a worker's.
+//
 // Usage: node bench/wasm-parse.mjs --pkg dist/pkg --corpus /tmp/agentmeter-bench [--runs 3]
-// Prints one JSON object: {bytes, files, runs: [{cpu_s, wall_s, wire_bytes, heap_bytes}], ...}.
+// Prints one JSON object: {bytes, files, runs: [{cpu_s, wall_s, wire_bytes, parts, heap_bytes}], ...}.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 
@@ -43,6 +46,8 @@ for (let r = 0; r < runs; r++) {
   const c0 = process.cpuUsage();
   const w0 = performance.now();
   const b = new mod.LedgerBuilder();
+  let partBytes = 0;
+  let parts = 0;
   for (const { path, bytes } of files) {
     let first = true;
     let parse = true;
@@ -55,6 +60,11 @@ for (let r = 0; r < runs; r++) {
       if (parse) b.push_staged(slice.length);
     }
     if (parse) b.finish_file();
+    const part = b.take_part ? b.take_part() : undefined;
+    if (part) {
+      parts += 1;
+      partBytes += part.length;
+    }
   }
   // Builds before the wire form posted JSON (LedgerBuilder.to_json): time what each one posts.
   const wire = b.to_wire ? b.to_wire() : b.to_json();
@@ -64,7 +74,8 @@ for (let r = 0; r < runs; r++) {
     cpu_s: (c.user + c.system) / 1e6,
     sys_s: c.system / 1e6,
     wall_s: (performance.now() - w0) / 1000,
-    wire_bytes: wire.length,
+    wire_bytes: wire.length + partBytes,
+    parts,
     heap_bytes: wasm.memory.buffer.byteLength,
   });
   process.stderr.write(`wasm parse run ${r + 1}/${runs}: ${out[r].cpu_s.toFixed(2)} s CPU\n`);

@@ -132,3 +132,44 @@ test('the page exports the ledger the CLI exports, and a ledger with its folder 
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('a folder posted in parts of a few records each, then its ledger added, shows the CLI figures', async () => {
+  const report = cliReport(DEMO);
+  assertDemoReport(report);
+  const dir = await mkdtemp(join(tmpdir(), 'agentmeter-parts-'));
+  const app = await openApp();
+  try {
+    await loadApp(app);
+    const { page } = app;
+    // Every worker posts its ledger after each file (and its last one at the end).
+    await page.evaluate(() => {
+      globalThis.__agentmeterPartRecords = 0;
+    });
+    await page.setInputFiles('[data-testid=folder-input]', DEMO);
+    await waitForResult(page, report.total.tokens.total);
+    await assertFigures(page, report, 'the folder, in parts');
+    const parts = await page.evaluate(() =>
+      (globalThis.__agentmeterProfile?.workers ?? []).reduce((n, w) => n + (w.parts ?? 0), 0),
+    );
+    assert.ok(parts > 5, `the workers posted ${parts} parts before their last`);
+
+    // The CLI's ledger of the folder added: the page hashes the parts' ids once merged, then
+    // the ledger's records collapse onto them, and no figure changes.
+    const fromCli = join(dir, 'cli.ledger');
+    cli(['ledger', 'export', '-o', fromCli, DEMO]);
+    await page.check('[data-testid=add-mode]');
+    await page.setInputFiles('[data-testid=file-input]', fromCli);
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=dashboard]')?.dataset.saved === 'yes' &&
+        !document.querySelector('[data-testid=progress]'),
+      null,
+      { timeout: RESULT_TIMEOUT },
+    );
+    await waitForResult(page, report.total.tokens.total);
+    await assertFigures(page, report, 'the folder in parts + its CLI ledger');
+    assertClean(app);
+  } finally {
+    await app.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -14,6 +14,11 @@
 //   slice and file: with thousands of small files the messages cost more than the parsing.
 // - The result is the ledger's binary wire form (Ledger::to_wire), posted as a transferred
 //   ArrayBuffer: nothing is copied by the post, and the page decodes it in one pass.
+// - Memory stays flat: after each finished file, once the worker's ledger holds more than
+//   LedgerBuilder's threshold of records (PART_RECORDS), it is posted as a 'part' and the worker
+//   starts an empty one (LedgerBuilder.take_part), so a worker holds at most the threshold plus
+//   the file it reads, whatever the corpus size. The page merges parts as they come
+//   (web/src/ingest/parts.rs); the merge law makes the result the same as one ledger.
 // - Re-scans (cache: true): each file read leaves an entry in IndexedDB (`agentmeter-scan`,
 //   store `files`, keyed by path): its size and modification time, SHA-256 digests of its first
 //   and last KiB (digests, not the bytes: no raw transcript text is kept for this), and
@@ -33,14 +38,19 @@
 // performance.now() deltas measured inside this worker, read by bench/browser.mjs.
 //
 // In:  { files: [{ file: File, path: string, source?: string, grown?: bool }, ...], module?: WebAssembly.Module,
-//        deep?: bool, hashIds?: bool, cache?: bool }
+//        deep?: bool, cache?: bool, partRecords?: number }
 //      (source: the label of the root the file was dropped under; a ledger file has none and
-//      keeps its own; a zip's members take the zip's. hashIds: hash the transcripts' ids, because
-//      ledger files are in the same import or already shown: see src/ledger/pseudonym.rs)
+//      keeps its own; a zip's members take the zip's)
 //      (deep: also time line splitting on its own, which splits every slice twice: profiling only)
+//      (partRecords: post a part past this many records instead of LedgerBuilder's default:
+//      tests and benchmarks only)
 // Out: { type: 'progress', filesDone, bytesDone } at most every PROGRESS_MS, and once at the end,
-//      { type: 'done', ledger: Uint8Array /* Ledger::to_wire, buffer transferred */, unresumed,
-//        profile } (unresumed: paths of files marked `grown` that had to be read whole),
+//      { type: 'part', ledger: Uint8Array /* Ledger::to_wire, buffer transferred */ } any number
+//        of times (the transcripts' records of some finished files, raw ids),
+//      { type: 'done', ledger: Uint8Array /* the last part */, side?: Uint8Array /* the ledger
+//        files' records and refusals (LedgerBuilder.take_side), merged by the page after it has
+//        hashed the parts' ids */, imported /* ledger files imported */, unresumed, profile }
+//        (unresumed: paths of files marked `grown` that had to be read whole),
 //      { type: 'error', message } if the wasm cannot start,
 //      { type: 'stored', files, bytes } once the entries are written (cache only; the worker then
 //      closes itself).
@@ -146,7 +156,7 @@ function concatBytes(a, b) {
  * Reads every member of the zip archive `f` into `builder` (see the header). `copy(bytes)` stages
  * bytes into wasm memory. Members that cannot be read are listed as skipped with the reason.
  */
-async function readZip(builder, f, HEAD, copy) {
+async function readZip(builder, f, HEAD, copy, flush) {
   const { file, path, source } = f;
   const size = file.size;
   builder.set_source(source ?? undefined);
@@ -207,6 +217,7 @@ async function readZip(builder, f, HEAD, copy) {
       builder.abort_file(m.path, m.size, `cannot read the zip member: ${err && err.message ? err.message : err}`);
     }
     builder.take_entry();
+    flush();
   }
 }
 
@@ -244,7 +255,8 @@ self.onmessage = async (event) => {
   const tReady = clock();
   const all = event.data.files || [];
   const builder = new LedgerBuilder();
-  builder.set_hash_ids(!!event.data.hashIds);
+  // Tests and benchmarks only: another threshold for posting parts than LedgerBuilder's own.
+  if (Number.isInteger(event.data.partRecords)) builder.set_part_records(event.data.partRecords);
   const HEAD = head_bytes();
   const cache = Boolean(event.data.cache);
   builder.keep_entries(cache);
@@ -262,6 +274,19 @@ self.onmessage = async (event) => {
     parse_ms: 0,
     ledger_ms: 0,
     progress_ms: 0,
+    parts: 0, // parts posted before the last one
+    part_ms: 0, // serialising and posting them
+    result_bytes: 0,
+  };
+  // Posts the ledger so far as a part when it has grown past the threshold (between files).
+  const flush = () => {
+    const t = performance.now();
+    const part = builder.take_part();
+    if (!part) return;
+    p.parts += 1;
+    p.result_bytes += part.byteLength;
+    self.postMessage({ type: 'part', ledger: part }, [part.buffer]);
+    p.part_ms += performance.now() - t;
   };
   let filesDone = 0;
   let bytesDone = 0;
@@ -293,6 +318,7 @@ self.onmessage = async (event) => {
             filesDone += 1;
             bytesDone += size;
             p.cached += 1;
+            flush();
             continue;
           }
           if (size > rec.end && builder.resumable_at(f.path, rec.entry) === rec.end) {
@@ -454,6 +480,7 @@ self.onmessage = async (event) => {
       edges.delete(s.index);
       filesDone += 1;
       bytesDone += file.size - (files[s.index].start || 0);
+      flush();
       progress(0, false);
     } else {
       progress(s.to - (files[s.index].start || 0), false);
@@ -462,7 +489,7 @@ self.onmessage = async (event) => {
 
   for (const z of zips) {
     try {
-      await readZip(builder, z, HEAD, copy);
+      await readZip(builder, z, HEAD, copy, flush);
     } catch (err) {
       builder.abort_file(z.path, z.file.size, `cannot read the archive: ${err && err.name ? err.name : err}`);
       builder.take_entry();
@@ -507,12 +534,15 @@ self.onmessage = async (event) => {
   progress(0, true);
   p.t_parsed = clock();
   const ledger = builder.to_wire();
+  const side = builder.take_side();
+  const imported = builder.imported_ledgers();
   p.t_serialized = clock();
-  p.result_bytes = ledger.byteLength;
+  p.result_bytes += ledger.byteLength + (side ? side.byteLength : 0);
   builder.free();
   p.heap_bytes = wasm.memory.buffer.byteLength;
   p.t_posted = clock();
-  self.postMessage({ type: 'done', ledger, unresumed, profile: p }, [ledger.buffer]);
+  const transfer = side ? [ledger.buffer, side.buffer] : [ledger.buffer];
+  self.postMessage({ type: 'done', ledger, side, imported, unresumed, profile: p }, transfer);
   if (db) {
     let bytes = 0;
     for (const e of toStore) bytes += e.value.entry.byteLength;

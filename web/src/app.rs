@@ -267,8 +267,11 @@ impl Controller {
             self.progress.set(None);
             match result {
                 Ok(read) => match merge {
+                    // (A ledger file inside a zip archive makes the workers' result hashed
+                    // although the page did not ask: the shown ledger is hashed then too.)
                     Merge::Added(base) => {
-                        self.finish(combine(base.as_deref(), read.ledger, hash_ids), seen, state);
+                        let hashed = hash_ids || read.hashed;
+                        self.finish(combine(base.as_deref(), read.ledger, hashed), seen, state);
                     }
                     // A grown file read whole may have been rewritten: its old records in the
                     // shown ledger could be stale, so everything is read (after this handler).
@@ -281,7 +284,8 @@ impl Controller {
                         });
                     }
                     Merge::Into { base, note, .. } => {
-                        self.finish(merge_into(&base, read.ledger, hash_ids), seen, state);
+                        let hashed = hash_ids || read.hashed;
+                        self.finish(merge_into(&base, read.ledger, hashed), seen, state);
                         self.scan_note.set(Some(note));
                     }
                 },

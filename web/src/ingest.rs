@@ -9,6 +9,7 @@
 pub mod demo;
 pub mod drop;
 pub mod folder;
+pub mod parts;
 pub mod picker;
 pub mod pool;
 pub mod profile;

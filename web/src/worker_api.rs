@@ -5,8 +5,16 @@
 //! 64 KiB, one [`FileParser`] fed chunk by chunk (lines cut by a chunk boundary are carried over
 //! by the core), and one [`Ledger`] per worker. The worker posts the ledger in its binary wire
 //! form ([`Ledger::to_wire`], a transferred `ArrayBuffer`, so the post copies nothing); the page
-//! merges each worker's ledger as it arrives with [`Ledger::merge_wire`], whose law makes the
-//! split and the arrival order irrelevant.
+//! merges each one as it arrives with [`Ledger::merge_wire`], whose law makes the split and the
+//! arrival order irrelevant.
+//!
+//! The ledger is posted in parts ([`LedgerBuilder::take_part`]): after a finished file, once it
+//! holds more than [`PART_RECORDS`] records, the worker posts it and starts an empty one, so a
+//! worker's memory is bounded by the threshold and its largest file, not by the corpus. The
+//! ledger only ever holds finished files (a file being read keeps its records in its parser until
+//! [`LedgerBuilder::finish_file`]), so a part is always a union of whole files' readings, and the
+//! merge law makes the parts' merge equal to one ledger of everything (the page's side:
+//! [`crate::ingest::parts`]).
 
 use agentmeter::detect::{self, Classification};
 use agentmeter::ledger::Ledger;
@@ -96,11 +104,25 @@ pub fn zip_data_offset(local: &[u8], local_offset: f64) -> f64 {
     zip::data_offset(&probe, local).map_or(-1.0, |at| at as f64)
 }
 
+/// How many records (and file reports) a worker's ledger may hold before it is posted as a part
+/// ([`LedgerBuilder::take_part`]).
+///
+/// Measured (BENCHMARKS.md, "Worker memory in parts"): a worker's wasm heap is a floor of about
+/// 18 MiB (the 8 MiB staging buffer, the largest lines' parse buffers, the records of the file
+/// being read) plus about 0.4-0.5 KB per record its ledger holds. 16,384 records keep that share
+/// near 8-10 MiB while a part still carries many files' records: the 1 GB realistic corpus is 15
+/// parts over two workers, and the page decodes and merges each record once whatever their
+/// number.
+pub const PART_RECORDS: usize = 16_384;
+
 /// One worker's accumulating ledger and the file it is reading now.
 #[wasm_bindgen]
 #[derive(Default)]
 pub struct LedgerBuilder {
+    /// The finished files' records not yet posted (see [`LedgerBuilder::take_part`]).
     ledger: Ledger,
+    /// [`PART_RECORDS`] unless set ([`LedgerBuilder::set_part_records`]).
+    part_records: Option<usize>,
     current: Option<FileParser>,
     /// Bytes the worker wrote straight into wasm memory ([`LedgerBuilder::stage`]): one buffer
     /// reused for every chunk, so a chunk costs one copy and no allocation.
@@ -114,13 +136,12 @@ pub struct LedgerBuilder {
     ledger_file: Option<Vec<u8>>,
     /// The path of that ledger file (named in the report when it cannot be imported).
     ledger_path: Option<String>,
-    /// Records of the ledger files imported so far (hashed ids).
-    imported: Ledger,
-    /// Hash the transcripts' ids before posting ([`LedgerBuilder::set_hash_ids`]).
-    hash_ids: bool,
-    /// Ledger files that could not be imported: (path, size, reason, source), listed after the
-    /// hashing so that the user sees which file it was.
-    refused: Vec<(String, u64, String, Option<String>)>,
+    /// Records of the ledger files imported so far (hashed ids), and the ledger files that could
+    /// not be imported, listed as skipped: posted apart from the transcripts' records
+    /// ([`take_side`](Self::take_side)), since the page merges them after it has hashed those.
+    side: Ledger,
+    /// How many ledger files were imported.
+    imported: u32,
     /// Keep a stored entry for each file read ([`take_entry`](Self::take_entry)), for re-scans.
     keep_entries: bool,
     /// The entry of the file finished last, until the worker takes it.
@@ -156,13 +177,6 @@ impl LedgerBuilder {
     /// its own labels). See [`agentmeter::sources`].
     pub fn set_source(&mut self, label: Option<String>) {
         self.source = label;
-    }
-
-    /// Whether to hash the transcripts' ids before posting the ledger: the page asks for it
-    /// when ledger files are in the same import (or already shown), so that a session in both
-    /// has the same keys ([`agentmeter::ledger::pseudonym`]).
-    pub fn set_hash_ids(&mut self, on: bool) {
-        self.hash_ids = on;
     }
 
     /// Makes room for `len` bytes and returns where they start in wasm memory: the worker copies
@@ -360,23 +374,47 @@ impl LedgerBuilder {
         self.note_skipped(path, size_u64(size), reason);
     }
 
-    /// The ledger so far in its binary wire form ([`Ledger::to_wire`]): what the worker posts
-    /// (as a transferred buffer) and the page merges with [`Ledger::merge_wire`]. Transcripts'
-    /// ids are hashed first when asked ([`LedgerBuilder::set_hash_ids`]) or when a ledger file
-    /// was imported, and the imported records are merged in.
+    /// How many records the ledger may hold before [`take_part`](Self::take_part) posts it
+    /// (tests and benchmarks; [`PART_RECORDS`] otherwise).
+    pub fn set_part_records(&mut self, records: usize) {
+        self.part_records = Some(records);
+    }
+
+    /// The records of the files finished so far, as a part to post, when they are more than the
+    /// threshold ([`PART_RECORDS`]); the builder then starts an empty ledger. `undefined` while
+    /// they are fewer. The worker calls it after each finished file; any time between two calls
+    /// into the module is correct, since the ledger never holds a file half read.
+    pub fn take_part(&mut self) -> Option<Vec<u8>> {
+        let limit = self.part_records.unwrap_or(PART_RECORDS);
+        (self.ledger.record_count() > limit).then(|| std::mem::take(&mut self.ledger).to_wire())
+    }
+
+    /// The rest of the ledger in its binary wire form ([`Ledger::to_wire`]): the worker's last
+    /// part, posted (as a transferred buffer) when it has read all its files, and merged by the
+    /// page with [`Ledger::merge_wire`] like every part before it. Transcripts' ids are never
+    /// hashed here: see [`take_side`](Self::take_side).
     #[must_use]
     pub fn to_wire(&mut self) -> Vec<u8> {
-        if self.hash_ids || !self.imported.files.is_empty() {
-            self.ledger.hash_ids();
-            self.ledger.merge(std::mem::take(&mut self.imported));
-        }
-        for (path, size, reason, source) in std::mem::take(&mut self.refused) {
-            self.ledger.note_skipped(&path, size, &reason);
-            if let Some(report) = self.ledger.files.get_mut(&path) {
-                report.source = source;
-            }
-        }
-        self.ledger.to_wire()
+        std::mem::take(&mut self.ledger).to_wire()
+    }
+
+    /// What the ledger files gave, apart from the transcripts' records: the records of those
+    /// imported (hashed ids) and those that could not be imported, listed as skipped by their
+    /// path; `undefined` when no ledger file was read. Posted with the last part.
+    ///
+    /// Why apart: merging hashed records and hashing merged ones differ (the merge breaks ties
+    /// on source paths, which hashing reorders), so the page merges every part of every worker
+    /// first, hashes that once, and only then merges this ([`crate::ingest::parts`]): the result
+    /// does not depend on how the files were split between workers and parts.
+    pub fn take_side(&mut self) -> Option<Vec<u8>> {
+        (self.side.record_count() > 0).then(|| std::mem::take(&mut self.side).to_wire())
+    }
+
+    /// How many ledger files were imported (their records are in [`take_side`](Self::take_side)):
+    /// when any was, the page hashes the transcripts' ids so that a session in both counts once.
+    #[must_use]
+    pub fn imported_ledgers(&self) -> u32 {
+        self.imported
     }
 
     /// The ledger so far, as JSON (the page deserializes and merges it).
@@ -454,17 +492,20 @@ impl LedgerBuilder {
                 if let Some(label) = &self.source {
                     imported.set_source(label);
                 }
-                self.imported.merge(imported);
+                self.side.merge(imported);
+                self.imported += 1;
             }
             Err(e) => {
                 let reason = format!("ledger not imported: {e}");
-                self.refused
-                    .push((path, bytes.len() as u64, reason, self.source.clone()));
+                self.side.note_skipped(&path, bytes.len() as u64, &reason);
+                if let Some(report) = self.side.files.get_mut(&path) {
+                    report.source.clone_from(&self.source);
+                }
             }
         }
     }
 
-    /// The ledger built so far (native use and tests).
+    /// The ledger not yet taken as a part (native use and tests).
     #[must_use]
     pub fn ledger(&self) -> &Ledger {
         &self.ledger
@@ -474,6 +515,10 @@ impl LedgerBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::parts::{Merged, Parts};
+    // Natively and in wasm (`scripts/test` runs the web crate's unit tests in wasm only).
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     const CODEX: &[u8] = include_bytes!(
         "../../fixtures/codex/derived/rollout-2025-09-19T09-10-00-01996140-77aa-7b21-8c3e-0f4d2a9e6b10.jsonl"
@@ -545,5 +590,209 @@ mod tests {
         assert!(again.add_entry("x/notes.json", &entry));
         assert_eq!(again.ledger(), b.ledger());
         assert_eq!(again.resumable_at("x/notes.json", &entry), -1.0);
+    }
+
+    /// The real fixtures of three agents (Claude with its resumed copies, mirrors and sidechain
+    /// replays, Codex, Gemini), as (path under `fixtures/`, bytes), in path order. Embedded, so
+    /// the test also runs in wasm (no file system there).
+    fn fixtures() -> Vec<(String, Vec<u8>)> {
+        macro_rules! embedded {
+            ($($path:literal,)*) => {
+                vec![$(($path.to_owned(), include_bytes!(concat!("../../fixtures/", $path)).to_vec()),)*]
+            };
+        }
+        embedded![
+        "claude/derived/cache_split.jsonl",
+        "claude/derived/cost_usd.jsonl",
+        "claude/derived/malformed.jsonl",
+        "claude/derived/mirror/parent.jsonl",
+        "claude/derived/mirror/parent/subagents/agent-aac57f5.jsonl",
+        "claude/derived/resumed/-home-USER-projects-spotter/0d9e1c52-resumed-copy.jsonl",
+        "claude/derived/sidechain_replay/main.jsonl",
+        "claude/derived/sidechain_replay/main/subagents/agent-btw.jsonl",
+        "claude/derived/split_streaming.jsonl",
+        "claude/derived/synthetic.jsonl",
+        "claude/devdocs/Bash-tool_result_error.jsonl",
+        "claude/devdocs/Bash-tool_use.jsonl",
+        "claude/devdocs/assistant.jsonl",
+        "claude/devdocs/assistant_sidechain.jsonl",
+        "claude/devdocs/thinking.jsonl",
+        "claude/devdocs/user.jsonl",
+        "claude/projects/-home-USER-projects-spotter/ae4a77f8-aedd-4bc1-888f-c94edc91af04.jsonl",
+        "claude/projects/-home-USER-projects-spotter/ae4a77f8-aedd-4bc1-888f-c94edc91af04/subagents/agent-aac57f5.jsonl",
+        "claude/projects/-home-USER-projects-spotter/ae4a77f8-aedd-4bc1-888f-c94edc91af04/subagents/agent-acompact-946d2b.jsonl",
+        "claude/projects/-home-USER-projects-spotter/short.jsonl",
+        "claude/projects/-home-USER-projects-spotter/subagent.jsonl",
+        "claude/projects/-home-USER-projects-spotter/tool_heavy.jsonl",
+        "claude/projects/-home-USER-projects-vibecodingtracker/test_conversation_claude_code.jsonl",
+        "codex/derived/info-null.jsonl",
+        "codex/derived/malformed.jsonl",
+        "codex/derived/model-switch.jsonl",
+        "codex/derived/reemitted-totals.jsonl",
+        "codex/derived/rollout-2025-06-20T10-00-00-0197a0c1-1111-7222-8333-444455556666.jsonl",
+        "codex/derived/rollout-2025-09-19T09-06-20-0199613a-2a1c-7e03-9d1f-5b2c0e7a41d9.jsonl",
+        "codex/derived/rollout-2025-09-19T09-10-00-01996140-77aa-7b21-8c3e-0f4d2a9e6b10.jsonl",
+        "codex/exec/exec-01996135.jsonl",
+        "codex/exec/exec-0199a3c0.jsonl",
+        "codex/sessions/2025/09/19/rollout-2025-09-19T09-02-12-01996135-afde-7911-97f0-d863511eca56.jsonl",
+        "gemini/derived/last-write-wins.jsonl",
+        "gemini/derived/malformed.jsonl",
+        "gemini/derived/set-rewind.jsonl",
+        "gemini/derived/tmp/ab14fe397f91d5f283525b3178d2314aef552f761131c42172a21b7bf735e73d/chats/session-2025-10-05T07-11-eefc44a3.jsonl",
+        "gemini/derived/truncated.json",
+        "gemini/logs/tmp/ab14fe397f91d5f283525b3178d2314aef552f761131c42172a21b7bf735e73d/logs.json",
+        "gemini/tmp/9da8b3dfb8655182ac1f0e66601c367e34f8d18447a29759eeba4d7e45dc60ea/chats/session-2026-04-23T12-52-0ab84937.jsonl",
+        "gemini/tmp/ab14fe397f91d5f283525b3178d2314aef552f761131c42172a21b7bf735e73d/chats/session-2025-10-05T07-11-eefc44a3.json",
+        ]
+    }
+
+    /// Reads `files` in one worker that posts a part whenever its ledger holds more than
+    /// `limit` records, checking after every chunk (not only after finished files) with a
+    /// `limit` of 0; returns the page's merge of the parts, their count, and the entries left
+    /// for re-scans.
+    fn read_in_parts(
+        files: &[(String, Vec<u8>)],
+        limit: usize,
+        hash_ids: bool,
+    ) -> (Merged, u64, Vec<Option<Vec<u8>>>) {
+        let mut b = LedgerBuilder::new();
+        b.set_part_records(limit);
+        b.keep_entries(true);
+        let mut parts = Parts::default();
+        let post = |b: &mut LedgerBuilder, parts: &mut Parts| {
+            if let Some(part) = b.take_part() {
+                parts.add(&part).expect("a wire part");
+            }
+        };
+        let mut entries = Vec::new();
+        for (path, bytes) in files {
+            let head = &bytes[..bytes.len().min(head_bytes())];
+            if b.begin(path, head, bytes.len() as f64) {
+                for chunk in bytes[head.len()..].chunks(1000) {
+                    b.push(chunk);
+                    if limit == 0 {
+                        post(&mut b, &mut parts);
+                    }
+                }
+                b.finish_file();
+            }
+            entries.push(b.take_entry());
+            post(&mut b, &mut parts);
+        }
+        parts.add(&b.to_wire()).expect("a wire ledger");
+        if let Some(side) = b.take_side() {
+            parts
+                .add_side(&side, b.imported_ledgers() > 0)
+                .expect("a wire side");
+        }
+        let count = parts.count;
+        (parts.finish(hash_ids), count, entries)
+    }
+
+    /// What a stored entry adds to an empty builder.
+    fn entry_ledger(path: &str, entry: &Option<Vec<u8>>) -> Option<Ledger> {
+        let mut b = LedgerBuilder::new();
+        let entry = entry.as_ref()?;
+        assert!(b.add_entry(path, entry), "{path}");
+        Some(b.ledger().clone())
+    }
+
+    /// Parts change no figure: a worker that posts its ledger in many parts (a part after
+    /// every file, even between chunks) gives the page exactly the ledger of one that posts it
+    /// once (records and line reports, with or without hashed ids, with ledger files imported
+    /// or refused midway), and leaves the same re-scan entries.
+    #[test]
+    fn a_ledger_posted_in_parts_merges_to_the_ledger_posted_once() {
+        let transcripts = fixtures();
+        assert!(transcripts.len() > 20, "the fixtures are there");
+        // A ledger file exported from the Claude transcripts (so its sessions dedupe against
+        // theirs once hashed), one that cannot be imported, and a file that is not a transcript.
+        let claude: Vec<_> = transcripts
+            .iter()
+            .filter(|(p, _)| p.starts_with("claude"))
+            .cloned()
+            .collect();
+        let export = read_in_parts(&claude, usize::MAX, false)
+            .0
+            .ledger
+            .export_file(agentmeter::ledger::file::ExportOptions::default());
+        let mut with_ledgers = transcripts.clone();
+        let mid = with_ledgers.len() / 2;
+        with_ledgers.insert(mid, ("exports/team.ledger".to_owned(), export));
+        with_ledgers.insert(
+            3,
+            ("exports/broken.ledger".to_owned(), b"not a ledger".to_vec()),
+        );
+        with_ledgers.insert(
+            1,
+            ("notes/settings.json".to_owned(), br#"{"a":1}"#.to_vec()),
+        );
+
+        for (files, hash_ids) in [
+            (&transcripts, false),
+            (&transcripts, true),
+            (&with_ledgers, true),
+            // Ledger files the page did not ask to hash for (inside a zip archive).
+            (&with_ledgers, false),
+        ] {
+            let (once, count, once_entries) = read_in_parts(files, usize::MAX, hash_ids);
+            assert_eq!(count, 1);
+            for limit in [0, 50] {
+                let (parts, count, entries) = read_in_parts(files, limit, hash_ids);
+                assert!(count > 2, "{limit}: {count} parts");
+                assert_eq!(parts.ledger, once.ledger, "limit {limit}, hash {hash_ids}");
+                assert_eq!(parts.ledger.line_totals(), once.ledger.line_totals());
+                assert_eq!(parts.hashed, once.hashed);
+                // (Compared by what they add: a checkpoint's parser state holds hash maps,
+                // whose order differs between any two readings.)
+                for (i, (a, b)) in entries.iter().zip(&once_entries).enumerate() {
+                    let path = &files[i].0;
+                    assert_eq!(entry_ledger(path, a), entry_ledger(path, b), "{path}");
+                }
+            }
+            let totals = once.ledger.line_totals();
+            assert!(totals.used > 50 && totals.duplicate > 0, "{totals:?}");
+            assert_eq!(once.hashed, hash_ids || files.len() > transcripts.len());
+        }
+        // The refused ledger file is listed by its path, not hashed, with hashed ids.
+        let (hashed, _, _) = read_in_parts(&with_ledgers, 0, false);
+        let refused = &hashed.ledger.files["exports/broken.ledger"];
+        assert!(
+            refused.format.starts_with("skipped: ledger not imported"),
+            "{refused:?}"
+        );
+        // The exported ledger's sessions count once: its records collapse onto the transcripts'.
+        let (plain, _, _) = read_in_parts(&transcripts, usize::MAX, true);
+        assert_eq!(
+            hashed.ledger.counted_usage().count(),
+            plain.ledger.counted_usage().count()
+        );
+        assert_eq!(
+            hashed.ledger.line_totals().used,
+            plain.ledger.line_totals().used
+        );
+    }
+
+    /// A re-scan that adds every file from its stored entry posts parts too, with the same
+    /// merged ledger as a first reading.
+    #[test]
+    fn files_added_from_their_entries_are_posted_in_parts() {
+        let files = fixtures();
+        let (first, _, entries) = read_in_parts(&files, usize::MAX, false);
+        let mut b = LedgerBuilder::new();
+        b.set_part_records(0);
+        let mut parts = Parts::default();
+        for ((path, _), entry) in files.iter().zip(&entries) {
+            let entry = entry.as_ref().expect("every file leaves an entry");
+            assert!(b.add_entry(path, entry), "{path}");
+            let part = b.take_part().expect("a part after each file");
+            parts.add(&part).expect("a wire part");
+        }
+        assert!(b.take_part().is_none());
+        parts.add(&b.to_wire()).expect("a wire ledger");
+        assert_eq!(parts.count, files.len() as u64 + 1);
+        let merged = parts.finish(false);
+        assert_eq!(merged.ledger, first.ledger);
+        assert_eq!(merged.ledger.line_totals(), first.ledger.line_totals());
     }
 }

@@ -2,11 +2,13 @@
 //!
 //! Files are split between `min(hardwareConcurrency, 4)` module workers (`worker.js`, each with
 //! its own copy of the wasm), largest files first onto the least loaded worker so they finish
-//! together. Each worker returns one ledger in its binary wire form (a transferred buffer), and
-//! the page merges it as soon as it arrives ([`Ledger::merge_wire`]), while the other workers are
-//! still reading: the merge law makes the result exact whatever the split and the arrival order,
-//! and only the last worker's merge is left when the last one finishes. Cancelling terminates
-//! the workers and reports nothing.
+//! together. Each worker posts its ledger in parts, in their binary wire form (transferred
+//! buffers): a part whenever its ledger has grown past a threshold of records, and the last one
+//! when it is done, so that no worker holds the records of all its files. The page merges each
+//! part as soon as it arrives ([`Parts`]), while the workers are still reading: the merge law
+//! makes the result exact whatever the split and the arrival order, and only the last parts'
+//! merges are left when the last worker finishes. Cancelling terminates the workers and reports
+//! nothing.
 
 use std::cell::RefCell;
 use std::collections::BTreeSet;
@@ -18,6 +20,7 @@ use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
 
+use super::parts::Parts;
 use super::{profile, InputFile};
 
 /// Files and bytes read so far, over all workers.
@@ -34,6 +37,8 @@ pub struct Progress {
 #[derive(Debug, Default)]
 pub struct Read {
     pub ledger: Ledger,
+    /// Whether the ledger's ids are hashed (asked for, or a ledger file was read).
+    pub hashed: bool,
     pub unresumed: Vec<String>,
 }
 
@@ -54,8 +59,11 @@ struct Shared {
     done: Vec<(u64, u64)>,
     /// Which workers have sent their ledger.
     finished: Vec<bool>,
-    /// The ledgers received so far, merged, and the grown files read whole.
-    merged: Read,
+    /// The parts received so far, merged, and the grown files read whole.
+    parts: Parts,
+    unresumed: Vec<String>,
+    /// Hash the ids of the result (a ledger file is read or shown).
+    hash_ids: bool,
     totals: Progress,
     on_progress: Box<dyn Fn(Progress)>,
     on_done: Option<DoneFn>,
@@ -92,7 +100,8 @@ pub struct Pool {
 impl Pool {
     /// Starts reading `files`, of which `grown` are files the shown analysis has read up to an
     /// earlier end. `on_progress` is called as workers report progress; `on_done` once, with
-    /// the workers' ledgers already merged (one ledger) or the first error;
+    /// the workers' ledgers already merged (one ledger, its ids hashed when `hash_ids` or when a
+    /// ledger file was read) or the first error;
     /// `on_stored` once every worker has stored its entries for the next scan.
     ///
     /// # Errors
@@ -117,7 +126,9 @@ impl Pool {
         let shared = Rc::new(RefCell::new(Shared {
             done: vec![(0, 0); n],
             finished: vec![false; n],
-            merged: Read::default(),
+            parts: Parts::default(),
+            unresumed: Vec::new(),
+            hash_ids,
             totals,
             on_progress: Box::new(on_progress),
             on_done: Some(Box::new(on_done)),
@@ -154,7 +165,7 @@ impl Pool {
             });
             profile::mark("workers_spawned");
             worker
-                .post_message(&job_message(&share, grown, hash_ids))
+                .post_message(&job_message(&share, grown))
                 .map_err(|e| format!("cannot send files to a worker: {e:?}"))?;
             pool.workers.push(worker);
             pool._listeners.push(on_message);
@@ -197,6 +208,19 @@ fn handle_message(shared: &Rc<RefCell<Shared>>, i: usize, data: &JsValue) {
             let p = s.progress();
             (s.on_progress)(p);
         }
+        "part" => {
+            let Some(bytes) = get("ledger")
+                .dyn_ref::<Uint8Array>()
+                .map(Uint8Array::to_vec)
+            else {
+                s.fail("a worker sent a part with no ledger".to_owned());
+                return;
+            };
+            let merged = profile::timed("decode_merge_ms", || s.parts.add(&bytes));
+            if let Err(e) = merged {
+                s.fail(format!("a worker sent an unreadable ledger: {e}"));
+            }
+        }
         "done" => {
             let received = profile::now();
             let p = get("profile");
@@ -204,25 +228,39 @@ fn handle_message(shared: &Rc<RefCell<Shared>>, i: usize, data: &JsValue) {
                 let _ = Reflect::set(&p, &"t_received".into(), &received.into());
                 profile::worker(&p);
             }
-            let bytes = get("ledger");
-            let Some(bytes) = bytes.dyn_ref::<Uint8Array>() else {
+            let Some(bytes) = get("ledger")
+                .dyn_ref::<Uint8Array>()
+                .map(Uint8Array::to_vec)
+            else {
                 s.fail("a worker sent no ledger".to_owned());
                 return;
             };
-            let bytes = bytes.to_vec();
-            let merged = profile::timed("decode_merge_ms", || s.merged.ledger.merge_wire(&bytes));
+            let merged = profile::timed("decode_merge_ms", || s.parts.add(&bytes));
             if let Err(e) = merged {
                 s.fail(format!("a worker sent an unreadable ledger: {e}"));
                 return;
             }
+            if let Some(side) = get("side").dyn_ref::<Uint8Array>().map(Uint8Array::to_vec) {
+                let imported = get("imported").as_f64().unwrap_or(0.0) > 0.0;
+                if let Err(e) = s.parts.add_side(&side, imported) {
+                    s.fail(format!("a worker sent an unreadable ledger: {e}"));
+                    return;
+                }
+            }
             if let Ok(list) = get("unresumed").dyn_into::<Array>() {
-                s.merged
-                    .unresumed
+                s.unresumed
                     .extend(list.iter().filter_map(|p| p.as_string()));
             }
             s.finished[i] = true;
             if s.finished.iter().all(|f| *f) {
-                let read = std::mem::take(&mut s.merged);
+                let parts = std::mem::take(&mut s.parts);
+                profile::value("parts", parts.count as f64);
+                let merged = profile::timed("hash_side_ms", || parts.finish(s.hash_ids));
+                let read = Read {
+                    ledger: merged.ledger,
+                    hashed: merged.hashed,
+                    unresumed: std::mem::take(&mut s.unresumed),
+                };
                 if let Some(done) = s.on_done.take() {
                     drop(s);
                     done(Ok(read));
@@ -252,9 +290,9 @@ fn handle_message(shared: &Rc<RefCell<Shared>>, i: usize, data: &JsValue) {
     }
 }
 
-/// `{ files: [{ file, path, source, grown }, ...], module, hashIds }`, the message `worker.js` expects (Files are cloned
-/// by reference, their bytes are not copied).
-fn job_message(files: &[InputFile], grown: &BTreeSet<String>, hash_ids: bool) -> JsValue {
+/// `{ files: [{ file, path, source, grown }, ...], module, deep, cache }`, the message
+/// `worker.js` expects (Files are cloned by reference, their bytes are not copied).
+fn job_message(files: &[InputFile], grown: &BTreeSet<String>) -> JsValue {
     let list = Array::new();
     for f in files {
         let item = Object::new();
@@ -270,8 +308,6 @@ fn job_message(files: &[InputFile], grown: &BTreeSet<String>, hash_ids: bool) ->
     }
     let msg = Object::new();
     let _ = Reflect::set(&msg, &"files".into(), &list);
-    // Ledger files are in this import or already shown: hash the transcripts' ids too.
-    let _ = Reflect::set(&msg, &"hashIds".into(), &hash_ids.into());
     // The page's own compiled module: the worker instantiates it instead of fetching and
     // compiling the .wasm again.
     let _ = Reflect::set(&msg, &"module".into(), &wasm_bindgen::module());
@@ -282,6 +318,15 @@ fn job_message(files: &[InputFile], grown: &BTreeSet<String>, hash_ids: bool) ->
         .and_then(|v| v.as_bool())
         .unwrap_or(false);
     let _ = Reflect::set(&msg, &"deep".into(), &deep.into());
+    // Tests and benchmarks (`globalThis.__agentmeterPartRecords`): the records a worker's ledger
+    // may hold before it is posted as a part (`LedgerBuilder::set_part_records`).
+    if let Some(n) = Reflect::get(&js_sys::global(), &"__agentmeterPartRecords".into())
+        .ok()
+        .and_then(|v| v.as_f64())
+        .filter(|n| *n >= 0.0)
+    {
+        let _ = Reflect::set(&msg, &"partRecords".into(), &n.into());
+    }
     // Keep entries for the next scan (and use those of the last one).
     let _ = Reflect::set(&msg, &"cache".into(), &JsValue::TRUE);
     msg.into()
