@@ -287,6 +287,9 @@ pub fn source_of(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    // Natively and in wasm (`scripts/test` runs the web crate's unit tests in wasm only).
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn settings_resolve_to_the_metrics_url_origin_and_headers() {

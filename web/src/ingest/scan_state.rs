@@ -134,6 +134,9 @@ impl ScanState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    // Natively and in wasm (`scripts/test` runs the web crate's unit tests in wasm only).
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn state(rows: &[(&str, u64, f64)]) -> ScanState {
         ScanState::of_rows(rows.iter().copied())

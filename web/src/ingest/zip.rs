@@ -224,6 +224,9 @@ pub fn data_offset(member: &Member, local: &[u8]) -> Result<u64, ZipError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    // Natively and in wasm (`scripts/test` runs the web crate's unit tests in wasm only).
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     /// A stored-only archive written by hand (enough to test the reader's arithmetic).
     fn archive(members: &[(&str, &[u8])], comment: &[u8]) -> Vec<u8> {

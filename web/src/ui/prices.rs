@@ -218,6 +218,9 @@ pub fn CustomPricedNote(report: std::sync::Arc<agentmeter::report::Report>) -> i
 #[cfg(test)]
 mod tests {
     use super::*;
+    // Natively and in wasm (`scripts/test` runs the web crate's unit tests in wasm only).
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn applying_custom_prices_changes_the_active_table_and_the_revision() {
