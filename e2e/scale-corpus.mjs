@@ -4,13 +4,19 @@
 // about three years of days, 150 projects, three models and 40 tools. One session is long
 // (`LONG_CALLS` calls) so the session view has more calls than a chart may draw.
 //
+// Its size is set by what the test bounds, not by a number of calls: more sessions than a table
+// page (5,000 against 50), more days than a chart's points (1,100 against 400), and one session
+// with more calls than that too (1,000). Four calls in each other session (20,996 calls, 17 MB)
+// meet every bound; twenty (100,980 calls, 80 MB) met the same bounds and spent most of the
+// test's time parsing in the debug CLI and the debug wasm.
+//
 // `writeScaleCorpus(dir)` returns `{ sessions, calls, longSession }`.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEMO } from './harness.mjs';
 
 export const SESSIONS = 5000;
-export const CALLS_PER_SESSION = 20;
+export const CALLS_PER_SESSION = 4;
 export const LONG_CALLS = 1000;
 const PROJECTS = 150;
 const MODELS = ['claude-sonnet-4-20250514', 'claude-opus-4-20250514', 'claude-3-5-haiku-20241022'];

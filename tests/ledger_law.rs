@@ -4,6 +4,7 @@
 //! commute with the merge.
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use agentmeter::analysis::Analysis;
 use agentmeter::filter::Filter;
@@ -72,6 +73,17 @@ fn through_file(l: &Ledger, gzip: bool) -> Ledger {
     Ledger::import_file(&bytes).expect("own export").0
 }
 
+/// The demo's files and the figures of reading each once: the same for every case, so read and
+/// computed once per test process (before, every case read the whole demo again for them).
+fn demo_and_figures() -> &'static (Vec<PathBuf>, (Totals, u64, u64, LineTotals)) {
+    static DEMO: OnceLock<(Vec<PathBuf>, (Totals, u64, u64, LineTotals))> = OnceLock::new();
+    DEMO.get_or_init(|| {
+        let files = demo_files();
+        let want = figures(&read(&files, |_| true));
+        (files, want)
+    })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
 
@@ -80,9 +92,7 @@ proptest! {
         owner in proptest::collection::vec(0u8..4, 10),
         reversed in any::<bool>(),
     ) {
-        let files = demo_files();
-        let whole = read(&files, |_| true);
-        let want = figures(&whole);
+        let (files, want) = demo_and_figures();
         // Each file goes to person A (0), B (1), both (2), or to neither but as a folder (3).
         let own = |i: usize| owner.get(i % owner.len()).copied().unwrap_or(0);
         let a = read(&files, |i| matches!(own(i), 0 | 2));
@@ -97,6 +107,6 @@ proptest! {
         for p in parts {
             merged.merge(p);
         }
-        prop_assert_eq!(figures(&merged), want);
+        prop_assert_eq!(&figures(&merged), want);
     }
 }
