@@ -266,28 +266,11 @@ impl Ledger {
         if !shadowed.is_empty() {
             self.usage.retain(|k, _| !shadowed.contains(k));
         }
-        let kept: BTreeSet<ToolDigest> = {
-            let mut copies = 0usize;
-            let mut first: BTreeMap<(Agent, &str), &ToolCall> = BTreeMap::new();
-            for call in self.tools.values() {
-                first
-                    .entry((call.key.agent, call.key.id.as_str()))
-                    .and_modify(|kept| {
-                        copies += 1;
-                        if call.source < kept.source {
-                            *kept = call;
-                        }
-                    })
-                    .or_insert(call);
-            }
-            if copies == 0 {
-                return;
-            }
-            first
-                .into_values()
-                .map(|c| ToolDigest::from(&c.key))
-                .collect()
-        };
+        // One call per (agent, call id): the rule of `distinct_tools`, applied in place.
+        let kept: BTreeSet<ToolDigest> = self.distinct_tools_shared().map(|(k, _)| *k).collect();
+        if kept.len() == self.tools.len() {
+            return;
+        }
         self.tools.retain(|k, _| kept.contains(k));
     }
 

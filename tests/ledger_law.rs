@@ -49,7 +49,7 @@ fn read(files: &[PathBuf], picked: impl Fn(usize) -> bool) -> Ledger {
     l
 }
 
-fn figures(l: &Ledger) -> (Totals, u64, u64, LineTotals) {
+fn figures(l: &Ledger) -> Figures {
     let a = Analysis::new(
         l,
         &Filter::default(),
@@ -73,10 +73,13 @@ fn through_file(l: &Ledger, gzip: bool) -> Ledger {
     Ledger::import_file(&bytes).expect("own export").0
 }
 
+/// What `figures` returns: totals, two counts and the line report.
+type Figures = (Totals, u64, u64, LineTotals);
+
 /// The demo's files and the figures of reading each once: the same for every case, so read and
 /// computed once per test process (before, every case read the whole demo again for them).
-fn demo_and_figures() -> &'static (Vec<PathBuf>, (Totals, u64, u64, LineTotals)) {
-    static DEMO: OnceLock<(Vec<PathBuf>, (Totals, u64, u64, LineTotals))> = OnceLock::new();
+fn demo_and_figures() -> &'static (Vec<PathBuf>, Figures) {
+    static DEMO: OnceLock<(Vec<PathBuf>, Figures)> = OnceLock::new();
     DEMO.get_or_init(|| {
         let files = demo_files();
         let want = figures(&read(&files, |_| true));
@@ -95,9 +98,9 @@ proptest! {
         let (files, want) = demo_and_figures();
         // Each file goes to person A (0), B (1), both (2), or to neither but as a folder (3).
         let own = |i: usize| owner.get(i % owner.len()).copied().unwrap_or(0);
-        let a = read(&files, |i| matches!(own(i), 0 | 2));
-        let b = read(&files, |i| matches!(own(i), 1 | 2));
-        let folder = read(&files, |i| own(i) == 3);
+        let a = read(files, |i| matches!(own(i), 0 | 2));
+        let b = read(files, |i| matches!(own(i), 1 | 2));
+        let folder = read(files, |i| own(i) == 3);
         let mut parts = vec![through_file(&a, true), through_file(&b, false), through_file(&a, false)];
         if reversed {
             parts.reverse();

@@ -371,7 +371,7 @@ impl LedgerBuilder {
         self.ledger_file = None;
         self.resumed_records = None;
         self.entry = None;
-        self.note_skipped(path, size_u64(size), reason);
+        note_skipped(&mut self.ledger, path, size_u64(size), reason, &self.source);
     }
 
     /// How many records the ledger may hold before [`take_part`](Self::take_part) posts it
@@ -426,6 +426,14 @@ impl LedgerBuilder {
     }
 }
 
+/// Lists a file in `ledger` as skipped with `reason`, under the source label `source`.
+fn note_skipped(ledger: &mut Ledger, path: &str, size: u64, reason: &str, source: &Option<String>) {
+    ledger.note_skipped(path, size, reason);
+    if let Some(report) = ledger.files.get_mut(path) {
+        report.source.clone_from(source);
+    }
+}
+
 /// JS numbers carry file sizes; they are integral and far below 2^53.
 fn size_u64(size: f64) -> u64 {
     if size.is_finite() && size > 0.0 {
@@ -458,30 +466,25 @@ impl LedgerBuilder {
         };
         if self.keep_entries {
             let mut one = Ledger::new();
-            one.note_skipped(path, size_u64(size), &reason);
-            if let Some(report) = one.files.get_mut(path) {
-                report.source.clone_from(&self.source);
-            }
+            note_skipped(&mut one, path, size_u64(size), &reason, &self.source);
             self.keep_ledger_entry(&one);
             self.ledger.merge(one);
         } else {
-            self.note_skipped(path, size_u64(size), &reason);
+            note_skipped(
+                &mut self.ledger,
+                path,
+                size_u64(size),
+                &reason,
+                &self.source,
+            );
         }
         false
     }
 
-    /// Lists a file as skipped, under the current source.
     /// `sink` with the current file's source label.
     fn labelled(&self, mut sink: agentmeter::line_report::Sink) -> agentmeter::line_report::Sink {
         sink.report.source.clone_from(&self.source);
         sink
-    }
-
-    fn note_skipped(&mut self, path: &str, size: u64, reason: &str) {
-        self.ledger.note_skipped(path, size, reason);
-        if let Some(report) = self.ledger.files.get_mut(path) {
-            report.source.clone_from(&self.source);
-        }
     }
 
     /// Imports a ledger file's bytes; one that cannot be read is listed as skipped with why.
@@ -497,10 +500,13 @@ impl LedgerBuilder {
             }
             Err(e) => {
                 let reason = format!("ledger not imported: {e}");
-                self.side.note_skipped(&path, bytes.len() as u64, &reason);
-                if let Some(report) = self.side.files.get_mut(&path) {
-                    report.source.clone_from(&self.source);
-                }
+                note_skipped(
+                    &mut self.side,
+                    &path,
+                    bytes.len() as u64,
+                    &reason,
+                    &self.source,
+                );
             }
         }
     }
