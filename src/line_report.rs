@@ -9,9 +9,11 @@
 //! (invalid UTF-8 replaced, a count clamped) keeps its fate and is also noted
 //! ([`FileReport::repaired`]), so no repair is silent.
 
+use std::cell::Cell;
+
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Agent, MessageRecord, Source, ToolCall, UsageRecord};
+use crate::model::{Agent, MessageRecord, Recent, Source, Text, ToolCall, UsageRecord};
 
 /// How many malformed-line examples a file report keeps.
 pub const MAX_EXAMPLES: usize = 5;
@@ -73,12 +75,28 @@ pub struct LineTotals {
 }
 
 /// Collects what a parser emits and counts every line's fate.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Sink {
     pub report: FileReport,
     pub usage: Vec<UsageRecord>,
     pub tools: Vec<ToolCall>,
     pub messages: Vec<MessageRecord>,
+    /// The file's path as the records' shared [`Text`] (made once, not per record; checked
+    /// against `report.path` on each use, so it can never name another file).
+    pub(crate) file: Cell<Option<Text>>,
+    /// The strings the parser named lately ([`Sink::text`]).
+    pub(crate) texts: Recent,
+}
+
+impl std::fmt::Debug for Sink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sink")
+            .field("report", &self.report)
+            .field("usage", &self.usage)
+            .field("tools", &self.tools)
+            .field("messages", &self.messages)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Sink {
@@ -99,10 +117,23 @@ impl Sink {
     /// The source reference for `line` of this file.
     #[must_use]
     pub fn source(&self, line: u64) -> Source {
-        Source {
-            file: self.report.path.clone().into(),
-            line,
-        }
+        let file = match self.file.take() {
+            Some(t) if t.as_str() == self.report.path => t,
+            _ => Text::from(self.report.path.as_str()),
+        };
+        self.file.set(Some(file.clone()));
+        Source { file, line }
+    }
+
+    /// A [`Text`] of `s` for a record, sharing the copy of the last records that named the same
+    /// string (see [`Recent`]).
+    pub fn text(&mut self, s: &str) -> Text {
+        self.texts.text(s)
+    }
+
+    /// [`Sink::text`] of a string that may be absent.
+    pub fn text_opt(&mut self, s: Option<&str>) -> Option<Text> {
+        self.texts.opt(s)
     }
 
     /// A line (or document unit) that produced `record`; malformed instead when a count is

@@ -9,10 +9,12 @@
 //! call, tool call or message wherever it was copied to, so the [`crate::ledger::Ledger`] can merge
 //! record sets from any number of files, in any order, any number of times, with the same result.
 
+mod recent;
 mod text;
 
 use serde::{Deserialize, Serialize};
 
+pub use recent::Recent;
 pub use text::Text;
 
 /// The coding agents whose transcripts agentmeter reads.

@@ -163,22 +163,24 @@ impl ClaudeParser {
         self.last_ms
     }
 
-    fn meta<'l, M, D>(
-        &'l self,
-        env: &'l Envelope<'_, M, D>,
+    fn meta<M, D>(
+        &self,
+        env: &Envelope<'_, M, D>,
         timestamp_ms: Option<i64>,
-    ) -> Meta<'l> {
+        out: &mut Sink,
+    ) -> Meta {
+        let session = self
+            .ctx
+            .session_hint
+            .as_deref()
+            .or_else(|| env.session_id.non_empty())
+            .unwrap_or(&self.ctx.path);
         Meta {
-            session: self
-                .ctx
-                .session_hint
-                .as_deref()
-                .or_else(|| env.session_id.non_empty())
-                .unwrap_or(&self.ctx.path),
-            recorded_session: env.session_id.non_empty(),
-            project: env.cwd.non_empty(),
-            git_branch: env.git_branch.non_empty(),
-            cli_version: env.version.non_empty(),
+            session: out.text(session),
+            recorded_session: out.text_opt(env.session_id.non_empty()),
+            project: out.text_opt(env.cwd.non_empty()),
+            git_branch: out.text_opt(env.git_branch.non_empty()),
+            cli_version: out.text_opt(env.version.non_empty()),
             timestamp_ms,
         }
     }
@@ -193,7 +195,7 @@ impl ClaudeParser {
         out: &mut Sink,
     ) {
         let ms = self.time(&line.timestamp);
-        let meta = self.meta(line, ms);
+        let meta = self.meta(line, ms, out);
         if records::is_compaction(line) {
             out.message(records::compaction(line, &meta, out.source(number)));
         } else if let Some(role) = line.kind.get().and_then(|k| records::role(k, None)) {
@@ -209,7 +211,7 @@ impl ClaudeParser {
     /// line, read again for its prompt text in the rare case that it is a typed prompt too.
     fn full(&mut self, number: u64, text: &str, line: &FullLine<'_>, out: &mut Sink) {
         let ms = self.time(&line.timestamp);
-        let meta = self.meta(line, ms);
+        let meta = self.meta(line, ms, out);
         let mut unreadable_usage = records::usage_unreadable(line);
         let candidate = if line.kind.get() == Some("progress") {
             let nested = line
@@ -223,11 +225,12 @@ impl ClaudeParser {
                 let nested_ms = nested.timestamp.get().and_then(parse_timestamp_ms).or(ms);
                 let meta = Meta {
                     timestamp_ms: nested_ms,
-                    ..self.meta(line, ms)
+                    ..self.meta(line, ms, out)
                 };
                 emit_message_and_tools(nested, &meta, number, None, out);
                 unreadable_usage |= records::usage_unreadable(nested);
-                records::usage_record(nested, &meta, true, out.source(number))
+                let source = out.source(number);
+                records::usage_record(nested, &meta, true, source, out)
             })
         } else {
             if records::is_compaction(line) {
@@ -235,7 +238,8 @@ impl ClaudeParser {
             }
             emit_message_and_tools(line, &meta, number, Some(text), out);
             let sidechain = line.is_sidechain == Some(true);
-            records::usage_record(line, &meta, sidechain, out.source(number))
+            let source = out.source(number);
+            records::usage_record(line, &meta, sidechain, source, out)
         };
         match candidate {
             Some(record) => out.used(self.key_by_content(record, text)),
@@ -269,7 +273,7 @@ impl ClaudeParser {
 /// line, for a typed prompt's text (nested records are subagent prompts, never typed ones).
 fn emit_message_and_tools<D>(
     env: &Envelope<'_, LaxObj<Message<'_>>, D>,
-    meta: &Meta<'_>,
+    meta: &Meta,
     number: u64,
     text: Option<&str>,
     out: &mut Sink,

@@ -143,12 +143,13 @@ impl CodexParser {
                 let seen = self.message_seen.entry(hash).or_insert(0);
                 *seen += 1;
                 let occurrence = *seen;
+                let session = out.text(&self.session);
                 let mut record = items::message(
                     &self.lineage,
                     hash,
                     occurrence,
                     role,
-                    &self.session,
+                    session,
                     ts,
                     out.source(number),
                 );
@@ -161,16 +162,14 @@ impl CodexParser {
             Some("function_call" | "custom_tool_call" | "local_shell_call") => {
                 let input = call_input(line);
                 let source = out.source(number);
-                if let Some(call) =
-                    items::call_start(p, input, ts, &self.session, &self.lineage, source)
-                {
+                let (session, lineage) = (out.text(&self.session), out.text(&self.lineage));
+                if let Some(call) = items::call_start(p, input, ts, session, lineage, source) {
                     out.tool(call);
                 }
             }
             Some("function_call_output" | "custom_tool_call_output") => {
-                if let Some(call) =
-                    items::call_end(p, ts, &self.session, &self.lineage, out.source(number))
-                {
+                let (session, lineage) = (out.text(&self.session), out.text(&self.lineage));
+                if let Some(call) = items::call_end(p, ts, session, lineage, out.source(number)) {
                     out.tool(call);
                 }
             }
@@ -182,9 +181,8 @@ impl CodexParser {
         match p.kind.as_deref() {
             Some("token_count") => self.token_count(p, ts, number, out),
             Some("exec_command_end" | "patch_apply_end") => {
-                if let Some(call) =
-                    items::call_end(p, ts, &self.session, &self.lineage, out.source(number))
-                {
+                let (session, lineage) = (out.text(&self.session), out.text(&self.lineage));
+                if let Some(call) = items::call_end(p, ts, session, lineage, out.source(number)) {
                     out.tool(call);
                 }
                 out.ignored();
@@ -224,7 +222,7 @@ impl CodexParser {
                         id,
                     },
                     timestamp_ms: ts.unwrap_or(0),
-                    model: model.map(Into::into),
+                    model: out.text_opt(model.as_deref()),
                     tokens: Tokens {
                         input: delta.input_tokens - cached,
                         output: delta.output_tokens,
@@ -233,10 +231,10 @@ impl CodexParser {
                         cache_read: cached,
                         reasoning: delta.reasoning_output_tokens,
                     },
-                    session: self.session.as_str().into(),
-                    project: self.cwd.as_deref().map(Into::into),
-                    git_branch: self.git_branch.as_deref().map(Into::into),
-                    cli_version: self.cli_version.as_deref().map(Into::into),
+                    session: out.text(&self.session),
+                    project: out.text_opt(self.cwd.as_deref()),
+                    git_branch: out.text_opt(self.git_branch.as_deref()),
+                    cli_version: out.text_opt(self.cli_version.as_deref()),
                     is_sidechain: self.subagent,
                     speed: None,
                     recorded_cost_pico: None,
@@ -331,10 +329,11 @@ impl LineParser for CodexParser {
             Some("compacted") => {
                 self.compactions += 1;
                 let source = out.source(number);
+                let session = out.text(&self.session);
                 out.message(items::compaction(
                     &self.lineage,
                     self.compactions,
-                    &self.session,
+                    session,
                     ts,
                     source,
                 ));

@@ -162,6 +162,7 @@ impl FileParser {
             usage: std::mem::take(&mut sink.usage),
             tools: std::mem::take(&mut sink.tools),
             messages: std::mem::take(&mut sink.messages),
+            ..Sink::default()
         });
         records.files.clear();
         Some(Checkpoint {

@@ -9,7 +9,7 @@ use serde_json::value::RawValue;
 
 use crate::line_report::Sink;
 use crate::model::{
-    content_hash, Agent, MessageKey, MessageRecord, Role, Source, Tokens, ToolCall, ToolKey,
+    content_hash, Agent, MessageKey, MessageRecord, Role, Source, Text, Tokens, ToolCall, ToolKey,
     UsageKey, UsageRecord,
 };
 use crate::parsers::text::{raw_text_len, str_field};
@@ -18,17 +18,27 @@ use crate::tool_category::categorize;
 use super::lax::{Content, LaxObj};
 use super::schema::{Block, Envelope, Message, Usage};
 
-/// What a record inherits from the file and the outer line rather than from its own fields.
-pub(super) struct Meta<'l> {
-    pub session: &'l str,
+/// What a record inherits from the file and the outer line rather than from its own fields, as
+/// the shared [`Text`]s its records hold ([`Sink::text`]: the same copy as the line before's).
+pub(super) struct Meta {
+    pub session: Text,
     /// The line's own `sessionId`: what tool calls are keyed by, so that a renamed copy of a
     /// file pairs its calls and results exactly as the original does (a subagent file and the
     /// `agent_progress` mirrors carry the parent's).
-    pub recorded_session: Option<&'l str>,
-    pub project: Option<&'l str>,
-    pub git_branch: Option<&'l str>,
-    pub cli_version: Option<&'l str>,
+    pub recorded_session: Option<Text>,
+    pub project: Option<Text>,
+    pub git_branch: Option<Text>,
+    pub cli_version: Option<Text>,
     pub timestamp_ms: Option<i64>,
+}
+
+impl Meta {
+    /// The session tool calls are keyed by: the line's own, else the file's.
+    fn tool_session(&self) -> Text {
+        self.recorded_session
+            .clone()
+            .unwrap_or_else(|| self.session.clone())
+    }
 }
 
 /// The model that Claude Code writes for messages it generated itself (errors, aborts).
@@ -88,9 +98,10 @@ pub(super) fn tokens(u: &Usage<'_>) -> Tokens {
 /// it is never collapsed with another line.
 pub(super) fn usage_record<D>(
     env: &Envelope<'_, LaxObj<Message<'_>>, D>,
-    meta: &Meta<'_>,
+    meta: &Meta,
     is_sidechain: bool,
     source: Source,
+    out: &mut Sink,
 ) -> Option<UsageRecord> {
     let message = message_of(env)?;
     let usage = message.usage.as_ref().and_then(LaxObj::get)?;
@@ -108,14 +119,14 @@ pub(super) fn usage_record<D>(
     Some(UsageRecord {
         key,
         timestamp_ms: meta.timestamp_ms.unwrap_or(0),
-        model: message.model.non_empty().map(Into::into),
+        model: out.text_opt(message.model.non_empty()),
         tokens: tokens(usage),
-        session: meta.session.into(),
-        project: meta.project.map(Into::into),
-        git_branch: meta.git_branch.map(Into::into),
-        cli_version: meta.cli_version.map(Into::into),
+        session: meta.session.clone(),
+        project: meta.project.clone(),
+        git_branch: meta.git_branch.clone(),
+        cli_version: meta.cli_version.clone(),
         is_sidechain,
-        speed: usage.speed.non_empty().map(Into::into),
+        speed: out.text_opt(usage.speed.non_empty()),
         recorded_cost_pico: env.cost_usd.and_then(usd_to_pico),
         premium_requests: None,
         source,
@@ -151,7 +162,7 @@ pub(super) fn role(kind: &str, content: Option<&Content<Block<'_>>>) -> Option<R
 pub(super) fn message_record(
     uuid: Option<&str>,
     role: Role,
-    meta: &Meta<'_>,
+    meta: &Meta,
     source: Source,
 ) -> MessageRecord {
     let id = match uuid {
@@ -163,7 +174,7 @@ pub(super) fn message_record(
             agent: Agent::Claude,
             id,
         },
-        session: meta.session.into(),
+        session: meta.session.clone(),
         role,
         timestamp_ms: meta.timestamp_ms,
         words: None,
@@ -182,7 +193,7 @@ pub(super) fn is_compaction<M, D>(env: &Envelope<'_, M, D>) -> bool {
 /// that copies the line keys it identically).
 pub(super) fn compaction<M, D>(
     env: &Envelope<'_, M, D>,
-    meta: &Meta<'_>,
+    meta: &Meta,
     source: Source,
 ) -> MessageRecord {
     let mut record = message_record(env.uuid.get(), Role::System, meta, source);
@@ -204,7 +215,7 @@ fn file_target(name: Option<&str>, input: Option<&RawValue>) -> Option<String> {
 /// `*_tool_result`) end there. The ledger merges the halves by (session, tool id). A call carries
 /// the hash of its `input` as written and, for file tools, the path; a result carries its text's
 /// size.
-pub(super) fn emit_tools(blocks: &[Block<'_>], meta: &Meta<'_>, source: &Source, out: &mut Sink) {
+pub(super) fn emit_tools(blocks: &[Block<'_>], meta: &Meta, source: &Source, out: &mut Sink) {
     for block in blocks {
         let Some(kind) = block.kind.get() else {
             continue;
@@ -213,11 +224,11 @@ pub(super) fn emit_tools(blocks: &[Block<'_>], meta: &Meta<'_>, source: &Source,
             block.id.non_empty().map(|id| ToolCall {
                 key: ToolKey {
                     agent: Agent::Claude,
-                    session: meta.recorded_session.unwrap_or(meta.session).into(),
+                    session: meta.tool_session(),
                     id: id.to_owned(),
                 },
-                session: meta.session.into(),
-                name: block.name.non_empty().map(Into::into),
+                session: meta.session.clone(),
+                name: out.text_opt(block.name.non_empty()),
                 start_ms: meta.timestamp_ms,
                 end_ms: None,
                 is_error: false,
@@ -230,10 +241,10 @@ pub(super) fn emit_tools(blocks: &[Block<'_>], meta: &Meta<'_>, source: &Source,
             block.tool_use_id.non_empty().map(|id| ToolCall {
                 key: ToolKey {
                     agent: Agent::Claude,
-                    session: meta.recorded_session.unwrap_or(meta.session).into(),
+                    session: meta.tool_session(),
                     id: id.to_owned(),
                 },
-                session: meta.session.into(),
+                session: meta.session.clone(),
                 name: None,
                 start_ms: None,
                 end_ms: meta.timestamp_ms,

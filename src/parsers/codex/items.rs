@@ -21,7 +21,8 @@ use serde_json::value::RawValue;
 use serde_json::Value;
 
 use crate::model::{
-    content_hash as hash_bytes, Agent, MessageKey, MessageRecord, Role, Source, ToolCall, ToolKey,
+    content_hash as hash_bytes, Agent, MessageKey, MessageRecord, Role, Source, Text, ToolCall,
+    ToolKey,
 };
 use crate::parsers::text::str_field;
 use crate::tool_category::categorize;
@@ -35,8 +36,8 @@ pub(crate) fn call_start(
     p: &Payload<'_>,
     input: Option<&RawValue>,
     ts: Option<i64>,
-    session: &str,
-    lineage: &str,
+    session: Text,
+    lineage: Text,
     source: Source,
 ) -> Option<ToolCall> {
     let name = match p.kind.as_deref() {
@@ -56,8 +57,8 @@ pub(crate) fn call_start(
         .and_then(|(name, text)| file_target(name, text));
     Some(ToolCall {
         key: tool_key(p, lineage)?,
-        session: session.into(),
-        name: name.map(Into::into),
+        session,
+        name: name.map(Text::from),
         start_ms: ts,
         end_ms: None,
         // A custom tool call can carry its own terminal status.
@@ -104,8 +105,8 @@ fn patch_target(patch: &str) -> Option<String> {
 pub(crate) fn call_end(
     p: &Payload<'_>,
     ts: Option<i64>,
-    session: &str,
-    lineage: &str,
+    session: Text,
+    lineage: Text,
     source: Source,
 ) -> Option<ToolCall> {
     let is_error = p.exit_code.is_some_and(|c| c != 0)
@@ -113,7 +114,7 @@ pub(crate) fn call_end(
         || p.output.is_some_and(Output::failed);
     Some(ToolCall {
         key: tool_key(p, lineage)?,
-        session: session.into(),
+        session,
         name: None,
         start_ms: None,
         end_ms: ts,
@@ -125,11 +126,11 @@ pub(crate) fn call_end(
     })
 }
 
-fn tool_key(p: &Payload<'_>, lineage: &str) -> Option<ToolKey> {
+fn tool_key(p: &Payload<'_>, lineage: Text) -> Option<ToolKey> {
     let id = p.call_id.as_deref().filter(|s| !s.is_empty())?;
     Some(ToolKey {
         agent: Agent::Codex,
-        session: lineage.into(),
+        session: lineage,
         id: id.to_owned(),
     })
 }
@@ -184,7 +185,7 @@ pub(crate) fn message(
     hash: u64,
     occurrence: u32,
     role: Role,
-    session: &str,
+    session: Text,
     ts: Option<i64>,
     source: Source,
 ) -> MessageRecord {
@@ -193,7 +194,7 @@ pub(crate) fn message(
             agent: Agent::Codex,
             id: format!("{lineage}/{hash:016x}/{occurrence}"),
         },
-        session: session.into(),
+        session,
         role,
         timestamp_ms: ts,
         words: None,
@@ -208,7 +209,7 @@ pub(crate) fn message(
 pub(crate) fn compaction(
     lineage: &str,
     occurrence: u32,
-    session: &str,
+    session: Text,
     ts: Option<i64>,
     source: Source,
 ) -> MessageRecord {
@@ -217,7 +218,7 @@ pub(crate) fn compaction(
             agent: Agent::Codex,
             id: format!("{lineage}/compacted/{occurrence}"),
         },
-        session: session.into(),
+        session,
         role: Role::System,
         timestamp_ms: ts,
         words: None,

@@ -198,10 +198,10 @@ impl Table {
                     id: w.id.clone(),
                 },
                 timestamp_ms: w.ts.or(meta.start_ms).unwrap_or(0),
-                model: w.model.as_deref().map(Into::into),
+                model: out.text_opt(w.model.as_deref()),
                 tokens: billable(&w.tokens),
-                session: owner.into(),
-                project: meta.project.as_deref().map(Into::into),
+                session: out.text(owner),
+                project: out.text_opt(meta.project.as_deref()),
                 git_branch: None,
                 cli_version: None,
                 is_sidechain: meta.subagent,
@@ -220,12 +220,13 @@ impl Table {
             let source = out.source(latest.line);
             // A subagent's prompts were written by the agent that started it.
             let (words, preview) = latest.prompt.clone().filter(|_| !meta.subagent).unzip();
+            let owner_text = out.text(owner);
             out.message(MessageRecord {
                 key: MessageKey {
                     agent: Agent::Gemini,
                     id: format!("{session}/{id}"),
                 },
-                session: owner.into(),
+                session: owner_text,
                 role,
                 timestamp_ms: latest.ts,
                 words,
@@ -239,15 +240,20 @@ impl Table {
                 continue;
             };
             let source = out.source(tool.line);
+            let (key_session, session_text, name) = (
+                out.text(session),
+                out.text(owner),
+                out.text_opt(tool.name.as_deref()),
+            );
             out.tool(ToolCall {
                 // Gemini tool ids are short and only unique within a session.
                 key: ToolKey {
                     agent: Agent::Gemini,
-                    session: session.into(),
+                    session: key_session,
                     id: id.clone(),
                 },
-                session: owner.into(),
-                name: tool.name.as_deref().map(Into::into),
+                session: session_text,
+                name,
                 start_ms: tool.start_ms,
                 end_ms: None,
                 is_error: tool.is_error,
