@@ -166,6 +166,8 @@ impl Filter {
             messages,
             files: ledger.files.clone(),
             strings: ledger.strings.clone(),
+            // Built from counted records only: a subset of them all counts.
+            all_count: crate::ledger::AllCount(true),
         }
     }
 

@@ -53,6 +53,25 @@ pub struct Ledger {
     /// ignored by `==`).
     #[serde(skip)]
     pub(crate) strings: strings::Strings,
+    /// Set when every record is known to count (see [`AllCount`]).
+    #[serde(skip)]
+    pub(crate) all_count: AllCount,
+}
+
+/// Whether every record of a ledger is one that counts: what [`Ledger::retain_counted`] and
+/// [`crate::filter::Filter::apply`] leave. The analysis asks for the counted records many times
+/// (costs, calls, rollups, sessions, ...), and each time the stand-in and sidechain-replay rules
+/// walked every record again (about 4 % of the CLI's CPU, perf); on such a ledger they can only
+/// find nothing, since both rules drop a record only for another record's presence and a subset
+/// of counted records holds no such pair. Every insert resets it, so a record added later is
+/// judged again. A cache, not content: it is never serialized and ignored by `==`.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct AllCount(pub(crate) bool);
+
+impl PartialEq for AllCount {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 impl Ledger {
@@ -121,6 +140,7 @@ impl Ledger {
     /// it walked twice, and the key comparisons (`memcmp` on ids) were the CLI's largest single
     /// cost (perf: 15 %). The same holds for the other inserts below.
     pub fn insert_usage(&mut self, mut record: Arc<UsageRecord>) {
+        self.all_count = AllCount(false);
         match self.usage.entry(UsageDigest::from(&record.key)) {
             Entry::Occupied(mut kept) => {
                 if prefer_usage(&record, kept.get()) == Ordering::Greater {
@@ -140,6 +160,7 @@ impl Ledger {
     }
 
     fn insert_tool(&mut self, mut call: Arc<ToolCall>) {
+        self.all_count = AllCount(false);
         match self.tools.entry(ToolDigest::from(&call.key)) {
             Entry::Occupied(mut kept) => {
                 let mut merged = merge_tool(kept.get(), &call);
@@ -156,6 +177,7 @@ impl Ledger {
     }
 
     fn insert_message(&mut self, mut message: Arc<MessageRecord>) {
+        self.all_count = AllCount(false);
         match self.messages.entry(MessageDigest::from(&message.key)) {
             Entry::Occupied(mut kept) => {
                 // A total order on the record's content, so the choice never depends on which
@@ -206,8 +228,11 @@ impl Ledger {
     /// [`Ledger::counted_usage`] with each record's map key and shared handle, for a filtered
     /// ledger that points at the same records instead of copying them.
     pub fn counted_usage_shared(&self) -> impl Iterator<Item = (&UsageDigest, &Arc<UsageRecord>)> {
-        let mut shadowed = self.shadowed_usage();
-        shadowed.extend(standin::Shadowed::of(self).usage);
+        let mut shadowed = BTreeSet::new();
+        if !self.all_count.0 {
+            shadowed = self.shadowed_usage();
+            shadowed.extend(standin::Shadowed::of(self).usage);
+        }
         self.usage
             .iter()
             .filter(move |(k, _)| !shadowed.contains(k))
@@ -223,7 +248,11 @@ impl Ledger {
     pub fn counted_messages_shared(
         &self,
     ) -> impl Iterator<Item = (&MessageDigest, &Arc<MessageRecord>)> {
-        let shadowed = standin::Shadowed::of(self).messages;
+        let shadowed = if self.all_count.0 {
+            BTreeSet::new()
+        } else {
+            standin::Shadowed::of(self).messages
+        };
         self.messages
             .iter()
             .filter(move |(k, _)| !shadowed.contains(k))
@@ -256,6 +285,9 @@ impl Ledger {
     /// [`Ledger::distinct_tools`], in place. What the unfiltered analysis reads, without copying
     /// the ledger (a copy of every record was a sixth of the CLI's CPU time, perf).
     pub fn retain_counted(&mut self) {
+        if self.all_count.0 {
+            return;
+        }
         let standins = standin::Shadowed::of(self);
         if !standins.is_empty() {
             self.usage.retain(|k, _| !standins.usage.contains(k));
@@ -268,10 +300,10 @@ impl Ledger {
         }
         // One call per (agent, call id): the rule of `distinct_tools`, applied in place.
         let kept: BTreeSet<ToolDigest> = self.distinct_tools_shared().map(|(k, _)| *k).collect();
-        if kept.len() == self.tools.len() {
-            return;
+        if kept.len() != self.tools.len() {
+            self.tools.retain(|k, _| kept.contains(k));
         }
-        self.tools.retain(|k, _| kept.contains(k));
+        self.all_count = AllCount(true);
     }
 
     /// One tool call per `(agent, call id)`: the calls that count.
@@ -290,7 +322,11 @@ impl Ledger {
 
     /// [`Ledger::distinct_tools`] with each call's map key and shared handle.
     pub fn distinct_tools_shared(&self) -> impl Iterator<Item = (&ToolDigest, &Arc<ToolCall>)> {
-        let shadowed = standin::Shadowed::of(self).tools;
+        let shadowed = if self.all_count.0 {
+            BTreeSet::new()
+        } else {
+            standin::Shadowed::of(self).tools
+        };
         let mut first: BTreeMap<(Agent, &str), (&ToolDigest, &Arc<ToolCall>)> = BTreeMap::new();
         for (key, call) in self.tools.iter().filter(|(k, _)| !shadowed.contains(k)) {
             first

@@ -242,3 +242,53 @@ fn a_bad_log_entry_is_malformed_and_a_bad_exec_line_too() {
     );
     assert!(sink.usage.is_empty());
 }
+
+/// A ledger left with only its counted records (the analysis's, or a filtered one) knows that
+/// all of them count and skips the stand-in rule; a transcript merged into it afterwards must
+/// still shadow the stand-in, and a filter of it must count what a filter of the whole does.
+#[test]
+fn a_ledger_of_counted_records_still_shadows_a_stand_in_merged_later() {
+    let rollout = ledger_of(&[ROLLOUT]);
+    let expected = sum(counted(&rollout), EXEC_ALONE_TOKENS);
+    let exec_tokens = sum(EXEC_OF_ROLLOUT_TOKENS, EXEC_ALONE_TOKENS);
+    let kept = |mut l: Ledger| {
+        l.retain_counted();
+        l
+    };
+    let filtered = |l: Ledger| Filter::default().apply(&l, chrono_tz::UTC);
+    for counted_only in [kept, filtered] {
+        let exec = counted_only(ledger_of(&[EXEC_OF_ROLLOUT, EXEC_ALONE]));
+        assert_eq!(counted(&exec), exec_tokens);
+        // Merged either way round (the smaller ledger goes into the larger one).
+        let mut into_exec = exec.clone();
+        into_exec.merge(ledger_of(&[ROLLOUT]));
+        let mut into_rollout = ledger_of(&[ROLLOUT]);
+        into_rollout.merge(exec.clone());
+        // And the transcript's records inserted into the counted ledger itself.
+        let mut added = exec.clone();
+        added.add_file(parse(ROLLOUT));
+        for ledger in [into_exec, into_rollout, added] {
+            assert_eq!(counted(&ledger), expected);
+            assert_eq!(
+                ledger.distinct_tools().count(),
+                rollout.distinct_tools().count() + 2
+            );
+            assert_eq!(
+                ledger.counted_messages().count(),
+                rollout.counted_messages().count() + 2
+            );
+        }
+        // Merging nothing new changes nothing.
+        let mut same = exec.clone();
+        same.merge(Ledger::new());
+        assert_eq!(counted(&same), exec_tokens);
+    }
+    // Counting the counted records again finds what counting the whole found.
+    let whole = ledger_of(&[EXEC_OF_ROLLOUT, ROLLOUT, EXEC_ALONE]);
+    let twice = filtered(filtered(whole.clone()));
+    assert_eq!(counted(&twice), counted(&whole));
+    assert_eq!(
+        twice.distinct_tools().count(),
+        whole.distinct_tools().count()
+    );
+}

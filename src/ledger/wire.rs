@@ -120,6 +120,7 @@ impl Parts {
                 messages: messages.into_iter().collect(),
                 files: files.into_iter().map(|f| (f.path.clone(), f)).collect(),
                 strings: super::strings::Strings::default(),
+                all_count: super::AllCount(false),
             };
         }
         let mut ledger = Ledger::new();
