@@ -20,12 +20,15 @@
 //   twice, so deep runs are slower: their stage split is used, never their total).
 //
 // Usage: node bench/browser.mjs --dist dist --corpus /tmp/agentmeter-bench --expect N [--runs 3]
-//                               [--deep] [--part-records N]
+//                               [--deep] [--part-records N] [--cpu-profile FILE]
+//   (--cpu-profile: V8's sampling profile of the page's main thread during the import, written to
+//   FILE as a .cpuprofile (Chromium DevTools opens it); wasm frames have names only in a module
+//   that kept its name section, e.g. wasm-bindgen run without --remove-name-section)
 //   (--part-records: the records a worker's ledger may hold before it is posted as a part, instead
 //   of the build's default: for measuring worker memory against that threshold)
 // Prints one JSON object on stdout: {times:[s...], median, figures, peak_rss_mib, profiles, ...}.
 import { createServer } from 'node:http';
-import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -206,6 +209,13 @@ async function oneRun(base, opts) {
         partRecords: opts['part-records'] === undefined ? null : Number(opts['part-records']),
       },
     );
+    let cdp = null;
+    if (opts['cpu-profile']) {
+      cdp = await context.newCDPSession(page);
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+      await cdp.send('Profiler.start');
+    }
     const cpu0 = treeCpu(profile);
     const t0 = performance.now();
     await page.setInputFiles('[data-testid=folder-input]', opts.corpus);
@@ -245,6 +255,10 @@ async function oneRun(base, opts) {
     }
     const cpu = cpuDelta(cpu0, treeCpu(profile));
     peak = Math.max(peak, treeRssKib(profile));
+    if (cdp) {
+      const { profile: cpuProfile } = await cdp.send('Profiler.stop');
+      writeFileSync(opts['cpu-profile'], JSON.stringify(cpuProfile));
+    }
     // Give the frame mark and the IndexedDB save a moment, then read the app's profile.
     await page.waitForFunction(() => window.__benchMarks?.frame !== undefined, null, { timeout: 5_000 }).catch(() => {});
     await page.waitForTimeout(300);

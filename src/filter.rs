@@ -125,8 +125,9 @@ impl Filter {
         // Each map is collected from records met in key order (or sorted once), which builds it
         // in one pass instead of one insertion per record: with a few hundred thousand records
         // that was most of the time an unfiltered analysis took in a browser.
-        let usage = ledger
-            .counted_usage_shared()
+        let counted = ledger.counted_shared();
+        let usage = counted
+            .usage
             .filter(|(_, r)| {
                 if !self.matches_record(r)
                     || source_files
@@ -148,15 +149,15 @@ impl Filter {
             None => self.since.is_none() && self.until.is_none(),
         };
         // One call per tool id: a resumed session's copy of a call is not a second call.
-        let tools = ledger
-            .distinct_tools_shared()
+        let tools = counted
+            .tools
             .filter(|(_, t)| {
                 session_ok(t.key.agent, &t.session) && time_ok(t.start_ms.or(t.end_ms))
             })
             .map(|(k, t)| (*k, Arc::clone(t)))
             .collect();
-        let messages = ledger
-            .counted_messages_shared()
+        let messages = counted
+            .messages
             .filter(|(k, m)| session_ok(k.agent, &m.session) && time_ok(m.timestamp_ms))
             .map(|(k, m)| (*k, Arc::clone(m)))
             .collect();

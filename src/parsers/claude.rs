@@ -149,9 +149,13 @@ impl ClaudeParser {
 
     /// True when the line may carry usage, tool blocks or a subagent record, and needs the
     /// full read. A false positive (the marker inside message text) only costs time.
+    ///
+    /// The tool marker is looked for first: tool-result lines are half of a transcript's bytes
+    /// and name `tool_use_id` near their start, while `usage` is near the end of the lines that
+    /// have it, so this order scans the fewest bytes (the answer is the same in any order).
     fn needs_full_read(&self, bytes: &[u8]) -> bool {
-        self.usage_marker.find(bytes).is_some()
-            || self.tool_marker.find(bytes).is_some()
+        self.tool_marker.find(bytes).is_some()
+            || self.usage_marker.find(bytes).is_some()
             || self.progress_marker.find(bytes).is_some()
     }
 
