@@ -291,7 +291,12 @@ impl LineParser for CodexParser {
             out.ignored();
             return;
         }
-        let env: Envelope<'_> = match serde_json::from_slice(bytes) {
+        let Ok(text) = simdutf8::basic::from_utf8(bytes) else {
+            crate::parsers::repaired_line(self, number, bytes, out);
+            return;
+        };
+        // Read from the checked `str`: `from_slice` would check every string it borrows again.
+        let env: Envelope<'_> = match serde_json::from_str(text) {
             Ok(env) => env,
             Err(err) => {
                 out.malformed(number, shape_reason(bytes, &err));
@@ -346,6 +351,10 @@ impl LineParser for CodexParser {
     }
 
     fn finish(&mut self, _out: &mut Sink) {}
+
+    fn checks_utf8(&self) -> bool {
+        true
+    }
 }
 
 /// Why a line could not be read: not JSON at all, or JSON of an unexpected shape.
