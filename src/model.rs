@@ -9,10 +9,12 @@
 //! call, tool call or message wherever it was copied to, so the [`crate::ledger::Ledger`] can merge
 //! record sets from any number of files, in any order, any number of times, with the same result.
 
+pub mod key;
 mod text;
 
 use serde::{Deserialize, Serialize};
 
+pub use key::{KeyPart, MessageKey, ToolKey, UsageKey};
 pub use text::Text;
 
 /// The coding agents whose transcripts agentmeter reads.
@@ -194,68 +196,6 @@ pub struct Source {
     pub line: u64,
 }
 
-/// The identity of one real model call, wherever it was copied to.
-///
-/// `scope` and `id` are agent-specific:
-/// - Claude: `scope` = `message.id`, `id` = `requestId` (the sidechain-replay rule groups by scope);
-/// - Codex: `scope` = the thread the call belongs to, `id` = its place in the cumulative counter;
-/// - Gemini: `scope` = session id, `id` = message id;
-/// - a line that carries no identity is keyed by its content ([`UsageKey::by_content`]), so the
-///   same line met in a copy of its file collapses, and repeats within one file do not;
-/// - [`UsageKey::unkeyed`] keys a record by file and line (tests, and records built by hand).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct UsageKey {
-    pub agent: Agent,
-    pub scope: String,
-    pub id: String,
-}
-
-impl UsageKey {
-    /// A key for a record that has no identity of its own: unique to its file and line.
-    #[must_use]
-    pub fn unkeyed(agent: Agent, source: &Source) -> Self {
-        UsageKey {
-            agent,
-            scope: format!("line:{}", source.file),
-            id: source.line.to_string(),
-        }
-    }
-
-    /// True when this is the [`UsageKey::unkeyed`] key of `source` (checked without allocating).
-    #[must_use]
-    pub fn is_unkeyed_at(&self, source: &Source) -> bool {
-        self.scope.strip_prefix("line:") == Some(source.file.as_str())
-            && self.id.parse::<u64>() == Ok(source.line)
-    }
-
-    /// The key of a usage line that names no call (Claude without `message.id` or `requestId`):
-    /// its session, its time, a hash of the line's bytes, and how many identical lines of the
-    /// same session came before it in the file (`occurrence`, from 1).
-    ///
-    /// Why this is sound (docs/accounting.md, "Lines without ids"): a copy of a file (a folder
-    /// dropped twice under two names, one file reached through two paths) repeats each line with
-    /// its position among identical lines, so it yields the same keys and counts once. Within one
-    /// file, a line written twice gets occurrences 1 and 2 and counts twice, as it did when
-    /// lines were keyed by position. The hash covers every byte of the line, so two lines that
-    /// differ anywhere (a uuid, a timestamp, one digit of usage) never collapse.
-    #[must_use]
-    pub fn by_content(
-        agent: Agent,
-        session: &str,
-        timestamp_ms: i64,
-        line: &[u8],
-        occurrence: u32,
-    ) -> Self {
-        UsageKey {
-            agent,
-            // All of it in the scope: the sidechain-replay rule groups Claude records by scope, and
-            // only identical lines (identical `isSidechain`) may share one.
-            scope: format!("nokey:{session}:{timestamp_ms}:{:016x}", content_hash(line)),
-            id: occurrence.to_string(),
-        }
-    }
-}
-
 /// One model call's usage, normalized.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UsageRecord {
@@ -292,22 +232,6 @@ impl UsageRecord {
     }
 }
 
-/// The identity of one tool call: the agent's own call id, **within the session it belongs to**.
-///
-/// A call's result is matched to the call by this key, so the id alone is not enough: call ids
-/// are only unique within a session (Gemini's are short counters), and two files that reuse ids
-/// (a copied or hand-edited rollout) must not pair one session's call with another's result
-/// (measured: a 4-call tool summed to 2,183 hours that way). `session` is the session as the
-/// parser keys it: Claude the path-derived session (a subagent file shares its parent's), Codex
-/// the lineage root (a fork replays its parent's calls under the parent's ids), Gemini the
-/// session id.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct ToolKey {
-    pub agent: Agent,
-    pub session: Text,
-    pub id: String,
-}
-
 /// One tool call: its name, when it started and ended, and whether it failed.
 ///
 /// The call and its result usually arrive on different lines; either half may be missing, so
@@ -338,13 +262,9 @@ impl ToolCall {
     /// A call known only by its key so far: every other field empty, filled in as the lines that
     /// describe it are read.
     #[must_use]
-    pub fn bare(agent: Agent, session: Text, id: String, source: Source) -> Self {
+    pub fn bare(agent: Agent, session: Text, id: &str, source: Source) -> Self {
         ToolCall {
-            key: ToolKey {
-                agent,
-                session: session.clone(),
-                id,
-            },
+            key: ToolKey::new(agent, &session, id),
             session,
             name: None,
             start_ms: None,
@@ -366,13 +286,6 @@ pub enum Role {
     Assistant,
     System,
     Tool,
-}
-
-/// The identity of one transcript message (Claude `uuid`, Codex/Gemini message id or position).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct MessageKey {
-    pub agent: Agent,
-    pub id: String,
 }
 
 /// One message, kept for per-role message counts.

@@ -117,7 +117,6 @@ impl Strings {
     pub fn tool(&mut self, t: &mut ToolCall) {
         self.share(Slot::File, &mut t.source.file);
         self.share(Slot::Session, &mut t.session);
-        self.share(Slot::Session, &mut t.key.session);
         self.share_opt(Slot::ToolName, &mut t.name);
         self.share_opt(Slot::Target, &mut t.target);
     }
@@ -136,10 +135,7 @@ mod tests {
 
     fn message(id: &str, file: &str, session: &str) -> MessageRecord {
         MessageRecord {
-            key: MessageKey {
-                agent: Agent::Claude,
-                id: id.to_owned(),
-            },
+            key: MessageKey::new(Agent::Claude, id),
             session: session.into(),
             role: Role::User,
             timestamp_ms: None,

@@ -218,11 +218,7 @@ impl CodexParser {
                     .or_else(|| p.model.as_deref().map(str::to_owned))
                     .or_else(|| self.model.clone());
                 let record = UsageRecord {
-                    key: UsageKey {
-                        agent: Agent::Codex,
-                        scope: format!("{}{segment}", self.lineage),
-                        id,
-                    },
+                    key: UsageKey::new(Agent::Codex, &format!("{}{segment}", self.lineage), &id),
                     timestamp_ms: ts.unwrap_or(0),
                     model: model.map(Into::into),
                     tokens: Tokens {

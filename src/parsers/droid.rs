@@ -141,11 +141,7 @@ impl DocumentParser for DroidSettingsParser {
         }
         let session = session_of(&self.ctx.path);
         out.used(UsageRecord {
-            key: UsageKey {
-                agent: Agent::Droid,
-                scope: session.clone(),
-                id: SESSION_TOTAL.to_owned(),
-            },
+            key: UsageKey::new(Agent::Droid, &session, SESSION_TOTAL),
             timestamp_ms: timestamp.unwrap_or(0),
             model: settings
                 .model

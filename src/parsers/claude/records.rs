@@ -98,11 +98,7 @@ pub(super) fn usage_record<D>(
         return None;
     }
     let key = match (message.id.non_empty(), env.request_id.non_empty()) {
-        (Some(scope), Some(id)) => UsageKey {
-            agent: Agent::Claude,
-            scope: scope.to_owned(),
-            id: id.to_owned(),
-        },
+        (Some(scope), Some(id)) => UsageKey::new(Agent::Claude, scope, id),
         _ => UsageKey::unkeyed(Agent::Claude, &source),
     };
     Some(UsageRecord {
@@ -154,15 +150,12 @@ pub(super) fn message_record(
     meta: &Meta<'_>,
     source: Source,
 ) -> MessageRecord {
-    let id = match uuid {
-        Some(u) => u.to_owned(),
-        None => format!("line:{}:{}", source.file, source.line),
+    let key = match uuid {
+        Some(u) => MessageKey::new(Agent::Claude, u),
+        None => MessageKey::at_line(Agent::Claude, &source),
     };
     MessageRecord {
-        key: MessageKey {
-            agent: Agent::Claude,
-            id,
-        },
+        key,
         session: meta.session.into(),
         role,
         timestamp_ms: meta.timestamp_ms,
@@ -211,11 +204,11 @@ pub(super) fn emit_tools(blocks: &[Block<'_>], meta: &Meta<'_>, source: &Source,
         };
         let call = if kind.ends_with("tool_use") {
             block.id.non_empty().map(|id| ToolCall {
-                key: ToolKey {
-                    agent: Agent::Claude,
-                    session: meta.recorded_session.unwrap_or(meta.session).into(),
-                    id: id.to_owned(),
-                },
+                key: ToolKey::new(
+                    Agent::Claude,
+                    meta.recorded_session.unwrap_or(meta.session),
+                    id,
+                ),
                 session: meta.session.into(),
                 name: block.name.non_empty().map(Into::into),
                 start_ms: meta.timestamp_ms,
@@ -228,11 +221,11 @@ pub(super) fn emit_tools(blocks: &[Block<'_>], meta: &Meta<'_>, source: &Source,
             })
         } else if kind.ends_with("tool_result") {
             block.tool_use_id.non_empty().map(|id| ToolCall {
-                key: ToolKey {
-                    agent: Agent::Claude,
-                    session: meta.recorded_session.unwrap_or(meta.session).into(),
-                    id: id.to_owned(),
-                },
+                key: ToolKey::new(
+                    Agent::Claude,
+                    meta.recorded_session.unwrap_or(meta.session),
+                    id,
+                ),
                 session: meta.session.into(),
                 name: None,
                 start_ms: None,

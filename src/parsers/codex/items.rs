@@ -127,11 +127,7 @@ pub(crate) fn call_end(
 
 fn tool_key(p: &Payload<'_>, lineage: &str) -> Option<ToolKey> {
     let id = p.call_id.as_deref().filter(|s| !s.is_empty())?;
-    Some(ToolKey {
-        agent: Agent::Codex,
-        session: lineage.into(),
-        id: id.to_owned(),
-    })
+    Some(ToolKey::new(Agent::Codex, lineage, id))
 }
 
 /// The role of a `response_item` message, `None` for roles we do not count.
@@ -189,10 +185,7 @@ pub(crate) fn message(
     source: Source,
 ) -> MessageRecord {
     MessageRecord {
-        key: MessageKey {
-            agent: Agent::Codex,
-            id: format!("{lineage}/{hash:016x}/{occurrence}"),
-        },
+        key: MessageKey::new(Agent::Codex, &format!("{lineage}/{hash:016x}/{occurrence}")),
         session: session.into(),
         role,
         timestamp_ms: ts,
@@ -213,10 +206,7 @@ pub(crate) fn compaction(
     source: Source,
 ) -> MessageRecord {
     MessageRecord {
-        key: MessageKey {
-            agent: Agent::Codex,
-            id: format!("{lineage}/compacted/{occurrence}"),
-        },
+        key: MessageKey::new(Agent::Codex, &format!("{lineage}/compacted/{occurrence}")),
         session: session.into(),
         role: Role::System,
         timestamp_ms: ts,

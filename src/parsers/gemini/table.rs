@@ -192,11 +192,7 @@ impl Table {
                 continue;
             }
             let record = UsageRecord {
-                key: UsageKey {
-                    agent: Agent::Gemini,
-                    scope: session.to_owned(),
-                    id: w.id.clone(),
-                },
+                key: UsageKey::new(Agent::Gemini, session, &w.id),
                 timestamp_ms: w.ts.or(meta.start_ms).unwrap_or(0),
                 model: w.model.as_deref().map(Into::into),
                 tokens: billable(&w.tokens),
@@ -221,10 +217,7 @@ impl Table {
             // A subagent's prompts were written by the agent that started it.
             let (words, preview) = latest.prompt.clone().filter(|_| !meta.subagent).unzip();
             out.message(MessageRecord {
-                key: MessageKey {
-                    agent: Agent::Gemini,
-                    id: format!("{session}/{id}"),
-                },
+                key: MessageKey::new(Agent::Gemini, &format!("{session}/{id}")),
                 session: owner.into(),
                 role,
                 timestamp_ms: latest.ts,
@@ -241,11 +234,7 @@ impl Table {
             let source = out.source(tool.line);
             out.tool(ToolCall {
                 // Gemini tool ids are short and only unique within a session.
-                key: ToolKey {
-                    agent: Agent::Gemini,
-                    session: session.into(),
-                    id: id.clone(),
-                },
+                key: ToolKey::new(Agent::Gemini, session, id),
                 session: owner.into(),
                 name: tool.name.as_deref().map(Into::into),
                 start_ms: tool.start_ms,
