@@ -568,6 +568,25 @@ mod tests {
     }
 
     #[test]
+    fn a_parser_state_keyed_by_digests_round_trips_and_reads_older_states() {
+        // Parsers count id-less lines per scope in a map that is saved in checkpoints.
+        let scope = UsageKey::by_content(Agent::Claude, "s", 5, b"{}", 1).scope;
+        let seen: std::collections::HashMap<KeyPart, u32> = [(scope, 2)].into_iter().collect();
+        let json = serde_json::to_string(&seen).expect("json");
+        let back: std::collections::HashMap<KeyPart, u32> =
+            serde_json::from_str(&json).expect("back");
+        assert_eq!(back, seen);
+        // A checkpoint of an older build kept the scope string itself.
+        let old = format!(
+            "{{\"nokey:s:5:{:016x}\":2}}",
+            crate::model::content_hash(b"{}")
+        );
+        let back: std::collections::HashMap<KeyPart, u32> =
+            serde_json::from_str(&old).expect("old");
+        assert_eq!(back, seen);
+    }
+
+    #[test]
     fn a_key_is_a_few_words_not_strings() {
         assert!(std::mem::size_of::<UsageKey>() <= 26);
         assert!(std::mem::size_of::<ToolKey>() <= 26);
