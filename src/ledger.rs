@@ -336,7 +336,7 @@ pub fn prefer_usage(a: &UsageRecord, b: &UsageRecord) -> Ordering {
     a.tokens
         .total()
         .cmp(&b.tokens.total())
-        .then_with(|| a.speed.is_some().cmp(&b.speed.is_some()))
+        .then_with(|| a.speed().is_some().cmp(&b.speed().is_some()))
         .then_with(|| a.cli_version.is_some().cmp(&b.cli_version.is_some()))
         // A record read from a folder over its copy from an exported ledger, which has no git
         // branch and perhaps a hashed project (so that importing a ledger together with its

@@ -197,7 +197,13 @@ pub struct Source {
 }
 
 /// One model call's usage, normalized.
+///
+/// Fields that almost every record leaves empty (`speed`, a recorded cost, premium requests) sit
+/// out of line in one optional box ([`RareUsage`], read through [`UsageRecord::speed`] and its
+/// siblings): 8 bytes in every record instead of 48 (BENCHMARKS.md, "Keys as digests"). The JSON
+/// form is the flat one it always was.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "UsageRecordForm", into = "UsageRecordForm")]
 pub struct UsageRecord {
     pub key: UsageKey,
     /// When the call happened, milliseconds since the Unix epoch (UTC).
@@ -213,22 +219,132 @@ pub struct UsageRecord {
     pub cli_version: Option<Text>,
     /// Claude: the line was written by a subagent (`isSidechain: true`).
     pub is_sidechain: bool,
+    /// The rarely set fields, `None` when all of them are (see [`RareUsage::boxed`]).
+    pub rare: Option<Box<RareUsage>>,
+    pub source: Source,
+}
+
+/// The fields of a [`UsageRecord`] that are almost always empty.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RareUsage {
     /// Claude: `usage.speed` as written (`"fast"` for Opus fast mode), if present.
     pub speed: Option<Text>,
     /// A cost the agent itself recorded (Claude <= 1.0.8 `costUSD`), in picodollars.
     pub recorded_cost_pico: Option<u64>,
     /// Premium requests the agent charged for these tokens (Copilot CLI's per-model
     /// `requests.cost`): a unit of its own beside tokens and dollars, never converted to either.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub premium_requests: Option<f64>,
-    pub source: Source,
+}
+
+impl RareUsage {
+    /// The box a record holds: `None` when every field is empty, so that equal records compare
+    /// equal however they were built.
+    #[must_use]
+    pub fn boxed(
+        speed: Option<Text>,
+        recorded_cost_pico: Option<u64>,
+        premium_requests: Option<f64>,
+    ) -> Option<Box<RareUsage>> {
+        (speed.is_some() || recorded_cost_pico.is_some() || premium_requests.is_some()).then(|| {
+            Box::new(RareUsage {
+                speed,
+                recorded_cost_pico,
+                premium_requests,
+            })
+        })
+    }
 }
 
 impl UsageRecord {
     /// True when the call ran in a premium "fast" mode.
     #[must_use]
     pub fn is_fast(&self) -> bool {
-        self.speed.as_deref() == Some("fast")
+        self.speed().map(Text::as_str) == Some("fast")
+    }
+
+    /// Claude: `usage.speed` as written, if present.
+    #[must_use]
+    pub fn speed(&self) -> Option<&Text> {
+        self.rare.as_ref().and_then(|r| r.speed.as_ref())
+    }
+
+    /// A cost the agent itself recorded, in picodollars.
+    #[must_use]
+    pub fn recorded_cost_pico(&self) -> Option<u64> {
+        self.rare.as_ref().and_then(|r| r.recorded_cost_pico)
+    }
+
+    /// Premium requests the agent charged for these tokens (Copilot CLI).
+    #[must_use]
+    pub fn premium_requests(&self) -> Option<f64> {
+        self.rare.as_ref().and_then(|r| r.premium_requests)
+    }
+
+    /// Changes the rarely set fields through `f`, keeping the box only when one is set.
+    pub fn set_rare(&mut self, f: impl FnOnce(&mut RareUsage)) {
+        let mut rare = self.rare.take().map(|b| *b).unwrap_or_default();
+        f(&mut rare);
+        self.rare = RareUsage::boxed(rare.speed, rare.recorded_cost_pico, rare.premium_requests);
+    }
+}
+
+/// The JSON form of a [`UsageRecord`]: the rare fields flat, as before they moved out of line
+/// (same fields, same order, so the JSON of a record, which `ledger::prefer_usage` compares as a
+/// last resort, is unchanged).
+#[derive(Serialize, Deserialize)]
+struct UsageRecordForm {
+    key: UsageKey,
+    timestamp_ms: i64,
+    model: Option<Text>,
+    tokens: Tokens,
+    session: Text,
+    project: Option<Text>,
+    git_branch: Option<Text>,
+    cli_version: Option<Text>,
+    is_sidechain: bool,
+    speed: Option<Text>,
+    recorded_cost_pico: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    premium_requests: Option<f64>,
+    source: Source,
+}
+
+impl From<UsageRecordForm> for UsageRecord {
+    fn from(f: UsageRecordForm) -> Self {
+        UsageRecord {
+            key: f.key,
+            timestamp_ms: f.timestamp_ms,
+            model: f.model,
+            tokens: f.tokens,
+            session: f.session,
+            project: f.project,
+            git_branch: f.git_branch,
+            cli_version: f.cli_version,
+            is_sidechain: f.is_sidechain,
+            rare: RareUsage::boxed(f.speed, f.recorded_cost_pico, f.premium_requests),
+            source: f.source,
+        }
+    }
+}
+
+impl From<UsageRecord> for UsageRecordForm {
+    fn from(r: UsageRecord) -> Self {
+        let rare = r.rare.map(|b| *b).unwrap_or_default();
+        UsageRecordForm {
+            key: r.key,
+            timestamp_ms: r.timestamp_ms,
+            model: r.model,
+            tokens: r.tokens,
+            session: r.session,
+            project: r.project,
+            git_branch: r.git_branch,
+            cli_version: r.cli_version,
+            is_sidechain: r.is_sidechain,
+            speed: rare.speed,
+            recorded_cost_pico: rare.recorded_cost_pico,
+            premium_requests: rare.premium_requests,
+            source: r.source,
+        }
     }
 }
 

@@ -51,9 +51,7 @@ fn record() -> impl Strategy<Value = UsageRecord> {
                     git_branch: None,
                     cli_version: None,
                     is_sidechain: side,
-                    speed: speed.map(Into::into),
-                    recorded_cost_pico: None,
-                    premium_requests: None,
+                    rare: agentmeter::model::RareUsage::boxed(speed.map(Into::into), None, None),
                     source: Source {
                         file: format!("f{file}.jsonl").into(),
                         line,
@@ -160,9 +158,7 @@ fn sidechain_replay_with_another_request_id_is_not_counted() {
         git_branch: None,
         cli_version: None,
         is_sidechain: false,
-        speed: None,
-        recorded_cost_pico: None,
-        premium_requests: None,
+        rare: None,
         source: Source {
             file: "main.jsonl".into(),
             line: 1,

@@ -86,9 +86,7 @@ fn usage() -> impl Strategy<Value = UsageRecord> {
                     git_branch: branch.map(Into::into),
                     cli_version: version.map(Into::into),
                     is_sidechain: side,
-                    speed: speed.map(Into::into),
-                    recorded_cost_pico: cost,
-                    premium_requests: premium,
+                    rare: agentmeter::model::RareUsage::boxed(speed.map(Into::into), cost, premium),
                     source,
                 }
             },

@@ -56,9 +56,7 @@ pub fn call(agent: Agent, session: &str, ms: i64, model: &str, tokens: Tokens) -
         git_branch: None,
         cli_version: None,
         is_sidechain: false,
-        speed: None,
-        recorded_cost_pico: None,
-        premium_requests: None,
+        rare: None,
         source: source(),
     }
 }

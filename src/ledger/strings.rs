@@ -110,7 +110,9 @@ impl Strings {
         self.share_opt(Slot::Project, &mut r.project);
         self.share_opt(Slot::Branch, &mut r.git_branch);
         self.share_opt(Slot::Version, &mut r.cli_version);
-        self.share_opt(Slot::Speed, &mut r.speed);
+        if let Some(rare) = &mut r.rare {
+            self.share_opt(Slot::Speed, &mut rare.speed);
+        }
     }
 
     /// Points a tool call's repeated strings at the table's copies.

@@ -33,8 +33,8 @@ use std::sync::Arc;
 
 use crate::line_report::{FileReport, Issue};
 use crate::model::{
-    Agent, KeyPart, MessageKey, MessageRecord, Role, Source, Text, Tokens, ToolCall, ToolKey,
-    UsageKey, UsageRecord,
+    Agent, KeyPart, MessageKey, MessageRecord, RareUsage, Role, Source, Text, Tokens, ToolCall,
+    ToolKey, UsageKey, UsageRecord,
 };
 
 use super::Ledger;
@@ -273,11 +273,17 @@ impl<'a> Encoder<'a> {
             git_branch,
             cli_version,
             is_sidechain,
-            speed,
-            recorded_cost_pico,
-            premium_requests,
+            rare,
             source,
         } = r;
+        let (speed, recorded_cost_pico, premium_requests) = match rare.as_deref() {
+            Some(RareUsage {
+                speed,
+                recorded_cost_pico,
+                premium_requests,
+            }) => (speed.as_deref(), *recorded_cost_pico, *premium_requests),
+            None => (None, None, None),
+        };
         let UsageKey {
             agent,
             scope,
@@ -305,9 +311,9 @@ impl<'a> Encoder<'a> {
         self.shared_opt(git_branch.as_deref());
         self.shared_opt(cli_version.as_deref());
         self.bool(*is_sidechain);
-        self.shared_opt(speed.as_deref());
-        self.opt(*recorded_cost_pico, Self::u64);
-        self.opt(*premium_requests, |e, v| {
+        self.shared_opt(speed);
+        self.opt(recorded_cost_pico, Self::u64);
+        self.opt(premium_requests, |e, v| {
             e.body.extend_from_slice(&v.to_le_bytes());
         });
         self.source(source);
@@ -686,18 +692,20 @@ impl<'a> Decoder<'a> {
             git_branch: self.opt(Self::text)?,
             cli_version: self.opt(Self::text)?,
             is_sidechain: self.bool()?,
-            speed: self.opt(Self::text)?,
-            recorded_cost_pico: self.opt(Self::u64)?,
-            premium_requests: self.opt(|d| {
-                let end = d.pos + 8;
-                let Some(b) = d.buf.get(d.pos..end) else {
-                    return err("truncated");
-                };
-                d.pos = end;
-                let mut a = [0u8; 8];
-                a.copy_from_slice(b);
-                Ok(f64::from_le_bytes(a))
-            })?,
+            rare: RareUsage::boxed(
+                self.opt(Self::text)?,
+                self.opt(Self::u64)?,
+                self.opt(|d| {
+                    let end = d.pos + 8;
+                    let Some(b) = d.buf.get(d.pos..end) else {
+                        return err("truncated");
+                    };
+                    d.pos = end;
+                    let mut a = [0u8; 8];
+                    a.copy_from_slice(b);
+                    Ok(f64::from_le_bytes(a))
+                })?,
+            ),
             source: self.source()?,
         })
     }

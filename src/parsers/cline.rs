@@ -488,9 +488,7 @@ impl Task {
             git_branch: None,
             cli_version: None,
             is_sidechain: m.says("subagent_usage"),
-            speed: None,
-            recorded_cost_pico,
-            premium_requests: None,
+            rare: crate::model::RareUsage::boxed(None, recorded_cost_pico, None),
             source: out.source(number),
         });
     }

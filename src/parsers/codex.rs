@@ -234,9 +234,7 @@ impl CodexParser {
                     git_branch: self.git_branch.as_deref().map(Into::into),
                     cli_version: self.cli_version.as_deref().map(Into::into),
                     is_sidechain: self.subagent,
-                    speed: None,
-                    recorded_cost_pico: None,
-                    premium_requests: None,
+                    rare: None,
                     source: out.source(number),
                 };
                 let malformed = out.report.malformed;

@@ -187,9 +187,7 @@ impl CodexExecParser {
             git_branch: None,
             cli_version: None,
             is_sidechain: false,
-            speed: None,
-            recorded_cost_pico: None,
-            premium_requests: None,
+            rare: None,
             source: out.source(number),
         });
     }

@@ -156,9 +156,7 @@ impl DocumentParser for DroidSettingsParser {
             git_branch: None,
             cli_version: None,
             is_sidechain: false,
-            speed: None,
-            recorded_cost_pico: None,
-            premium_requests: None,
+            rare: None,
             source: out.source(1),
         });
     }

@@ -131,9 +131,7 @@ fn sessions(db: &Database<'_>, t: &Table, out: &mut Sink) {
             git_branch: None,
             cli_version: None,
             is_sidechain: text("session_type").as_deref() == Some("sub_agent"),
-            speed: None,
-            recorded_cost_pico: None,
-            premium_requests: None,
+            rare: None,
             source: out.source(line(rowid)),
         });
     }

@@ -217,9 +217,7 @@ impl KimiParser {
                     git_branch: None,
                     cli_version: None,
                     is_sidechain: agent.is_some(),
-                    speed: None,
-                    recorded_cost_pico: None,
-                    premium_requests: None,
+                    rare: None,
                     source: out.source(n),
                 });
                 return true;

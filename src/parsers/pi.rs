@@ -243,12 +243,14 @@ impl PiParser {
             git_branch: None,
             cli_version: None,
             is_sidechain: false,
-            speed: None,
-            recorded_cost_pico: usage
-                .and_then(|u| u.cost.as_ref())
-                .and_then(|c| c.total)
-                .and_then(crate::pricing::table::usd_to_pico),
-            premium_requests: None,
+            rare: crate::model::RareUsage::boxed(
+                None,
+                usage
+                    .and_then(|u| u.cost.as_ref())
+                    .and_then(|c| c.total)
+                    .and_then(crate::pricing::table::usd_to_pico),
+                None,
+            ),
             source: out.source(number),
         });
     }

@@ -200,9 +200,7 @@ impl QwenParser {
                 .filter(|v| !v.is_empty() && *v != "unknown")
                 .map(Into::into),
             is_sidechain: rec.is_sidechain == Some(true),
-            speed: None,
-            recorded_cost_pico: None,
-            premium_requests: None,
+            rare: None,
             source: out.source(n),
         });
     }

@@ -543,9 +543,9 @@ mod tests {
             size_of::<MessageRecord>(),
         ];
         let limit = if cfg!(target_pointer_width = "32") {
-            [184, 136, 80]
+            [144, 136, 80]
         } else {
-            [240, 168, 104]
+            [200, 168, 104]
         };
         assert!(
             records.iter().zip(limit).all(|(s, l)| *s <= l),

@@ -111,9 +111,11 @@ pub(super) fn usage_record<D>(
         git_branch: meta.git_branch.map(Into::into),
         cli_version: meta.cli_version.map(Into::into),
         is_sidechain,
-        speed: usage.speed.non_empty().map(Into::into),
-        recorded_cost_pico: env.cost_usd.and_then(usd_to_pico),
-        premium_requests: None,
+        rare: crate::model::RareUsage::boxed(
+            usage.speed.non_empty().map(Into::into),
+            env.cost_usd.and_then(usd_to_pico),
+            None,
+        ),
         source,
     })
 }

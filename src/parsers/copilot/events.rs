@@ -113,9 +113,7 @@ impl CopilotEventsParser {
             git_branch: self.git_branch.as_deref().map(Into::into),
             cli_version: self.cli_version.as_deref().map(Into::into),
             is_sidechain: sub_agent,
-            speed: None,
-            recorded_cost_pico: None,
-            premium_requests: None,
+            rare: None,
             source: out.source(line),
         }
     }
@@ -193,7 +191,7 @@ impl CopilotEventsParser {
                 cache_read: usage.cache_read_tokens,
                 reasoning: usage.reasoning_tokens.min(usage.output_tokens),
             },
-            premium_requests: premium,
+            rare: crate::model::RareUsage::boxed(None, None, premium),
             ..self.record_base(n, false, out)
         };
         out.used(record);

@@ -201,9 +201,7 @@ impl Table {
                 git_branch: None,
                 cli_version: None,
                 is_sidechain: meta.subagent,
-                speed: None,
-                recorded_cost_pico: None,
-                premium_requests: None,
+                rare: None,
                 source: out.source(w.line),
             };
             out.used(record);

@@ -247,9 +247,11 @@ pub(crate) fn usage(
         git_branch: None,
         cli_version: ctx.cli_version.map(Into::into),
         is_sidechain: false,
-        speed: None,
-        recorded_cost_pico: recorded_usd.and_then(crate::pricing::table::usd_to_pico),
-        premium_requests: None,
+        rare: crate::model::RareUsage::boxed(
+            None,
+            recorded_usd.and_then(crate::pricing::table::usd_to_pico),
+            None,
+        ),
         source: ctx.source.clone(),
     })
 }
