@@ -19,7 +19,9 @@
 //! be written out as it is: exports show `h:` + hex, a one-way name of the id. A faster hash
 //! (xxh3) would have made the digest of `h:…` and the digest of the raw id unrelated, and old
 //! ledger files could no longer dedupe against a folder. SHA-256 is already a dependency, and
-//! on the native hot path it costs about 3 % of the CLI's time (BENCHMARKS.md, "Keys as digests").
+//! its cost is not measurable: natively the CPU's SHA instructions make a digest cheaper than the
+//! string allocations it replaces, and the wasm workers' parse and ledger time fell too
+//! (BENCHMARKS.md, "Keys as digests").
 //!
 //! **The digest is stored, so it must never change**: the wire form (kept in IndexedDB, posted by
 //! workers) and ledger files carry it. `tests::known_digests_never_change` pins a few.
