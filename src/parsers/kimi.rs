@@ -136,7 +136,8 @@ fn place(path: &str) -> Place {
 pub struct KimiParser {
     place: Place,
     last_ts: Option<i64>,
-    /// How many id-less usage records each agent (`""` for the main agent's content keys) had.
+    /// How many id-less usage records each agent had (keyed by the digest of its name), and each
+    /// content key of the main agent (keyed by its scope).
     unkeyed_seen: HashMap<KeyPart, u32>,
 }
 
