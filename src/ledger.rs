@@ -10,7 +10,6 @@
 //! File reports are keyed by path, so re-adding a file replaces its report instead of counting
 //! its lines twice.
 
-pub mod digest;
 pub mod file;
 pub mod pseudonym;
 pub mod standin;
@@ -25,13 +24,15 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::line_report::{FileReport, LineTotals, Sink};
-use crate::model::{Agent, MessageRecord, Role, Source, Text, ToolCall, UsageRecord};
-pub use digest::{MessageDigest, ToolDigest, UsageDigest};
+use crate::model::{
+    Agent, KeyPart, MessageKey, MessageRecord, Role, Source, Text, ToolCall, ToolKey, UsageKey,
+    UsageRecord,
+};
 
 /// Everything known after reading some files: records by key, and a report per file.
 ///
-/// The maps are keyed by digests of the records' keys ([`digest`]): each record keeps its full
-/// key, the map only a fixed-size digest of it (no second copy of the strings). The records'
+/// The maps are keyed by the records' keys, which are fixed-size digests of the ids that name a
+/// call or a message ([`crate::model::key`]): no key holds a string. The records'
 /// repeated strings (paths, sessions, models...) point at one shared copy each, held by
 /// [`strings::Strings`].
 ///
@@ -43,11 +44,11 @@ pub use digest::{MessageDigest, ToolDigest, UsageDigest};
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Ledger {
     #[serde(with = "entries")]
-    pub usage: BTreeMap<UsageDigest, Arc<UsageRecord>>,
+    pub usage: BTreeMap<UsageKey, Arc<UsageRecord>>,
     #[serde(with = "entries")]
-    pub tools: BTreeMap<ToolDigest, Arc<ToolCall>>,
+    pub tools: BTreeMap<ToolKey, Arc<ToolCall>>,
     #[serde(with = "entries")]
-    pub messages: BTreeMap<MessageDigest, Arc<MessageRecord>>,
+    pub messages: BTreeMap<MessageKey, Arc<MessageRecord>>,
     pub files: BTreeMap<String, FileReport>,
     /// One shared copy of each repeated string: a cache, not content (never serialized, and
     /// ignored by `==`).
@@ -60,9 +61,9 @@ pub struct Ledger {
 
 /// The records of a ledger that count, by kind ([`Ledger::counted_shared`]).
 pub struct CountedShared<'l> {
-    pub usage: Box<dyn Iterator<Item = (&'l UsageDigest, &'l Arc<UsageRecord>)> + 'l>,
-    pub tools: Box<dyn Iterator<Item = (&'l ToolDigest, &'l Arc<ToolCall>)> + 'l>,
-    pub messages: Box<dyn Iterator<Item = (&'l MessageDigest, &'l Arc<MessageRecord>)> + 'l>,
+    pub usage: Box<dyn Iterator<Item = (&'l UsageKey, &'l Arc<UsageRecord>)> + 'l>,
+    pub tools: Box<dyn Iterator<Item = (&'l ToolKey, &'l Arc<ToolCall>)> + 'l>,
+    pub messages: Box<dyn Iterator<Item = (&'l MessageKey, &'l Arc<MessageRecord>)> + 'l>,
 }
 
 /// Whether every record of a ledger is one that counts: what [`Ledger::retain_counted`] and
@@ -148,7 +149,7 @@ impl Ledger {
     /// cost (perf: 15 %). The same holds for the other inserts below.
     pub fn insert_usage(&mut self, mut record: Arc<UsageRecord>) {
         self.all_count = AllCount(false);
-        match self.usage.entry(UsageDigest::from(&record.key)) {
+        match self.usage.entry(record.key) {
             Entry::Occupied(mut kept) => {
                 if prefer_usage(&record, kept.get()) == Ordering::Greater {
                     if let Some(r) = Arc::get_mut(&mut record) {
@@ -168,7 +169,7 @@ impl Ledger {
 
     fn insert_tool(&mut self, mut call: Arc<ToolCall>) {
         self.all_count = AllCount(false);
-        match self.tools.entry(ToolDigest::from(&call.key)) {
+        match self.tools.entry(call.key) {
             Entry::Occupied(mut kept) => {
                 let mut merged = merge_tool(kept.get(), &call);
                 self.strings.tool(&mut merged);
@@ -185,7 +186,7 @@ impl Ledger {
 
     fn insert_message(&mut self, mut message: Arc<MessageRecord>) {
         self.all_count = AllCount(false);
-        match self.messages.entry(MessageDigest::from(&message.key)) {
+        match self.messages.entry(message.key) {
             Entry::Occupied(mut kept) => {
                 // A total order on the record's content, so the choice never depends on which
                 // copy was merged first.
@@ -234,7 +235,7 @@ impl Ledger {
 
     /// [`Ledger::counted_usage`] with each record's map key and shared handle, for a filtered
     /// ledger that points at the same records instead of copying them.
-    pub fn counted_usage_shared(&self) -> impl Iterator<Item = (&UsageDigest, &Arc<UsageRecord>)> {
+    pub fn counted_usage_shared(&self) -> impl Iterator<Item = (&UsageKey, &Arc<UsageRecord>)> {
         let mut shadowed = BTreeSet::new();
         if !self.all_count.0 {
             shadowed = self.shadowed_usage();
@@ -278,14 +279,14 @@ impl Ledger {
 
     /// The messages that count: all but the stand-in copies of a session a transcript describes
     /// ([`standin`]).
-    pub fn counted_messages(&self) -> impl Iterator<Item = (&MessageDigest, &MessageRecord)> {
+    pub fn counted_messages(&self) -> impl Iterator<Item = (&MessageKey, &MessageRecord)> {
         self.counted_messages_shared().map(|(k, m)| (k, &**m))
     }
 
     /// [`Ledger::counted_messages`] with the shared handles.
     pub fn counted_messages_shared(
         &self,
-    ) -> Box<dyn Iterator<Item = (&MessageDigest, &Arc<MessageRecord>)> + '_> {
+    ) -> Box<dyn Iterator<Item = (&MessageKey, &Arc<MessageRecord>)> + '_> {
         if self.all_count.0 {
             return Box::new(self.messages.iter());
         }
@@ -298,9 +299,9 @@ impl Ledger {
     }
 
     /// The keys of the usage records [`Ledger::counted_usage`] leaves out (sidechain replays).
-    fn shadowed_usage(&self) -> BTreeSet<UsageDigest> {
-        let mut shadowed: BTreeSet<UsageDigest> = BTreeSet::new();
-        let claude: Vec<(&UsageDigest, &UsageRecord)> = self
+    fn shadowed_usage(&self) -> BTreeSet<UsageKey> {
+        let mut shadowed: BTreeSet<UsageKey> = BTreeSet::new();
+        let claude: Vec<(&UsageKey, &UsageRecord)> = self
             .usage
             .iter()
             .filter(|(k, _)| k.agent == Agent::Claude)
@@ -339,7 +340,7 @@ impl Ledger {
         }
         // One call per (agent, call id): the rule of `distinct_tools`, applied in place (the
         // stand-ins it would leave out are gone already).
-        let kept: BTreeSet<ToolDigest> = self
+        let kept: BTreeSet<ToolKey> = self
             .first_of_each_call(BTreeSet::new())
             .map(|(k, _)| *k)
             .collect();
@@ -366,7 +367,7 @@ impl Ledger {
     /// [`Ledger::distinct_tools`] with each call's map key and shared handle.
     pub fn distinct_tools_shared(
         &self,
-    ) -> Box<dyn Iterator<Item = (&ToolDigest, &Arc<ToolCall>)> + '_> {
+    ) -> Box<dyn Iterator<Item = (&ToolKey, &Arc<ToolCall>)> + '_> {
         if self.all_count.0 {
             // Already one call per (agent, call id), none of them a shadowed stand-in.
             return Box::new(self.tools.iter());
@@ -378,12 +379,12 @@ impl Ledger {
     /// Of the calls not in `shadowed`, the one read first of each `(agent, call id)`.
     fn first_of_each_call(
         &self,
-        shadowed: BTreeSet<ToolDigest>,
-    ) -> impl Iterator<Item = (&ToolDigest, &Arc<ToolCall>)> {
-        let mut first: BTreeMap<(Agent, &str), (&ToolDigest, &Arc<ToolCall>)> = BTreeMap::new();
+        shadowed: BTreeSet<ToolKey>,
+    ) -> impl Iterator<Item = (&ToolKey, &Arc<ToolCall>)> {
+        let mut first: BTreeMap<(Agent, KeyPart), (&ToolKey, &Arc<ToolCall>)> = BTreeMap::new();
         for (key, call) in self.tools.iter().filter(|(k, _)| !shadowed.contains(k)) {
             first
-                .entry((call.key.agent, call.key.id.as_str()))
+                .entry((call.key.agent, call.key.id))
                 .and_modify(|kept| {
                     if call.source < kept.1.source {
                         *kept = (key, call);
@@ -424,7 +425,7 @@ pub fn prefer_usage(a: &UsageRecord, b: &UsageRecord) -> Ordering {
     a.tokens
         .total()
         .cmp(&b.tokens.total())
-        .then_with(|| a.speed.is_some().cmp(&b.speed.is_some()))
+        .then_with(|| a.speed().is_some().cmp(&b.speed().is_some()))
         .then_with(|| a.cli_version.is_some().cmp(&b.cli_version.is_some()))
         // A record read from a folder over its copy from an exported ledger, which has no git
         // branch and perhaps a hashed project (so that importing a ledger together with its
@@ -533,7 +534,7 @@ fn merge_tool(a: &ToolCall, b: &ToolCall) -> ToolCall {
         (b, a)
     };
     ToolCall {
-        key: first.key.clone(),
+        key: first.key,
         session: first.session.clone(),
         name: match (&first.name, &second.name) {
             (Some(x), Some(y)) => Some(x.min(y).clone()),
@@ -566,21 +567,21 @@ mod entries {
     }
 
     impl Keyed for crate::model::UsageRecord {
-        type Key = super::UsageDigest;
+        type Key = super::UsageKey;
         fn key(&self) -> Self::Key {
-            (&self.key).into()
+            self.key
         }
     }
     impl Keyed for crate::model::ToolCall {
-        type Key = super::ToolDigest;
+        type Key = super::ToolKey;
         fn key(&self) -> Self::Key {
-            (&self.key).into()
+            self.key
         }
     }
     impl Keyed for crate::model::MessageRecord {
-        type Key = super::MessageDigest;
+        type Key = super::MessageKey;
         fn key(&self) -> Self::Key {
-            (&self.key).into()
+            self.key
         }
     }
 

@@ -9,11 +9,13 @@
 //! call, tool call or message wherever it was copied to, so the [`crate::ledger::Ledger`] can merge
 //! record sets from any number of files, in any order, any number of times, with the same result.
 
+pub mod key;
 mod recent;
 mod text;
 
 use serde::{Deserialize, Serialize};
 
+pub use key::{KeyPart, MessageKey, ToolKey, UsageKey};
 pub use recent::Recent;
 pub use text::Text;
 
@@ -196,70 +198,14 @@ pub struct Source {
     pub line: u64,
 }
 
-/// The identity of one real model call, wherever it was copied to.
-///
-/// `scope` and `id` are agent-specific:
-/// - Claude: `scope` = `message.id`, `id` = `requestId` (the sidechain-replay rule groups by scope);
-/// - Codex: `scope` = the thread the call belongs to, `id` = its place in the cumulative counter;
-/// - Gemini: `scope` = session id, `id` = message id;
-/// - a line that carries no identity is keyed by its content ([`UsageKey::by_content`]), so the
-///   same line met in a copy of its file collapses, and repeats within one file do not;
-/// - [`UsageKey::unkeyed`] keys a record by file and line (tests, and records built by hand).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct UsageKey {
-    pub agent: Agent,
-    pub scope: String,
-    pub id: String,
-}
-
-impl UsageKey {
-    /// A key for a record that has no identity of its own: unique to its file and line.
-    #[must_use]
-    pub fn unkeyed(agent: Agent, source: &Source) -> Self {
-        UsageKey {
-            agent,
-            scope: format!("line:{}", source.file),
-            id: source.line.to_string(),
-        }
-    }
-
-    /// True when this is the [`UsageKey::unkeyed`] key of `source` (checked without allocating).
-    #[must_use]
-    pub fn is_unkeyed_at(&self, source: &Source) -> bool {
-        self.scope.strip_prefix("line:") == Some(source.file.as_str())
-            && self.id.parse::<u64>() == Ok(source.line)
-    }
-
-    /// The key of a usage line that names no call (Claude without `message.id` or `requestId`):
-    /// its session, its time, a hash of the line's bytes, and how many identical lines of the
-    /// same session came before it in the file (`occurrence`, from 1).
-    ///
-    /// Why this is sound (docs/accounting.md, "Lines without ids"): a copy of a file (a folder
-    /// dropped twice under two names, one file reached through two paths) repeats each line with
-    /// its position among identical lines, so it yields the same keys and counts once. Within one
-    /// file, a line written twice gets occurrences 1 and 2 and counts twice, as it did when
-    /// lines were keyed by position. The hash covers every byte of the line, so two lines that
-    /// differ anywhere (a uuid, a timestamp, one digit of usage) never collapse.
-    #[must_use]
-    pub fn by_content(
-        agent: Agent,
-        session: &str,
-        timestamp_ms: i64,
-        line: &[u8],
-        occurrence: u32,
-    ) -> Self {
-        UsageKey {
-            agent,
-            // All of it in the scope: the sidechain-replay rule groups Claude records by scope, and
-            // only identical lines (identical `isSidechain`) may share one.
-            scope: format!("nokey:{session}:{timestamp_ms}:{:016x}", content_hash(line)),
-            id: occurrence.to_string(),
-        }
-    }
-}
-
 /// One model call's usage, normalized.
+///
+/// Fields that almost every record leaves empty (`speed`, a recorded cost, premium requests) sit
+/// out of line in one optional box ([`RareUsage`], read through [`UsageRecord::speed`] and its
+/// siblings): 8 bytes in every record instead of 48 (BENCHMARKS.md, "Keys as digests"). The JSON
+/// form is the flat one it always was.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "UsageRecordForm", into = "UsageRecordForm")]
 pub struct UsageRecord {
     pub key: UsageKey,
     /// When the call happened, milliseconds since the Unix epoch (UTC).
@@ -275,39 +221,133 @@ pub struct UsageRecord {
     pub cli_version: Option<Text>,
     /// Claude: the line was written by a subagent (`isSidechain: true`).
     pub is_sidechain: bool,
+    /// The rarely set fields, `None` when all of them are (see [`RareUsage::boxed`]).
+    pub rare: Option<Box<RareUsage>>,
+    pub source: Source,
+}
+
+/// The fields of a [`UsageRecord`] that are almost always empty.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RareUsage {
     /// Claude: `usage.speed` as written (`"fast"` for Opus fast mode), if present.
     pub speed: Option<Text>,
     /// A cost the agent itself recorded (Claude <= 1.0.8 `costUSD`), in picodollars.
     pub recorded_cost_pico: Option<u64>,
     /// Premium requests the agent charged for these tokens (Copilot CLI's per-model
     /// `requests.cost`): a unit of its own beside tokens and dollars, never converted to either.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub premium_requests: Option<f64>,
-    pub source: Source,
+}
+
+impl RareUsage {
+    /// The box a record holds: `None` when every field is empty, so that equal records compare
+    /// equal however they were built.
+    #[must_use]
+    pub fn boxed(
+        speed: Option<Text>,
+        recorded_cost_pico: Option<u64>,
+        premium_requests: Option<f64>,
+    ) -> Option<Box<RareUsage>> {
+        (speed.is_some() || recorded_cost_pico.is_some() || premium_requests.is_some()).then(|| {
+            Box::new(RareUsage {
+                speed,
+                recorded_cost_pico,
+                premium_requests,
+            })
+        })
+    }
 }
 
 impl UsageRecord {
     /// True when the call ran in a premium "fast" mode.
     #[must_use]
     pub fn is_fast(&self) -> bool {
-        self.speed.as_deref() == Some("fast")
+        self.speed().map(Text::as_str) == Some("fast")
+    }
+
+    /// Claude: `usage.speed` as written, if present.
+    #[must_use]
+    pub fn speed(&self) -> Option<&Text> {
+        self.rare.as_ref().and_then(|r| r.speed.as_ref())
+    }
+
+    /// A cost the agent itself recorded, in picodollars.
+    #[must_use]
+    pub fn recorded_cost_pico(&self) -> Option<u64> {
+        self.rare.as_ref().and_then(|r| r.recorded_cost_pico)
+    }
+
+    /// Premium requests the agent charged for these tokens (Copilot CLI).
+    #[must_use]
+    pub fn premium_requests(&self) -> Option<f64> {
+        self.rare.as_ref().and_then(|r| r.premium_requests)
+    }
+
+    /// Changes the rarely set fields through `f`, keeping the box only when one is set.
+    pub fn set_rare(&mut self, f: impl FnOnce(&mut RareUsage)) {
+        let mut rare = self.rare.take().map(|b| *b).unwrap_or_default();
+        f(&mut rare);
+        self.rare = RareUsage::boxed(rare.speed, rare.recorded_cost_pico, rare.premium_requests);
     }
 }
 
-/// The identity of one tool call: the agent's own call id, **within the session it belongs to**.
-///
-/// A call's result is matched to the call by this key, so the id alone is not enough: call ids
-/// are only unique within a session (Gemini's are short counters), and two files that reuse ids
-/// (a copied or hand-edited rollout) must not pair one session's call with another's result
-/// (measured: a 4-call tool summed to 2,183 hours that way). `session` is the session as the
-/// parser keys it: Claude the path-derived session (a subagent file shares its parent's), Codex
-/// the lineage root (a fork replays its parent's calls under the parent's ids), Gemini the
-/// session id.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct ToolKey {
-    pub agent: Agent,
-    pub session: Text,
-    pub id: String,
+/// The JSON form of a [`UsageRecord`]: the rare fields flat, as before they moved out of line
+/// (same fields, same order, so the JSON of a record, which `ledger::prefer_usage` compares as a
+/// last resort, is unchanged).
+#[derive(Serialize, Deserialize)]
+struct UsageRecordForm {
+    key: UsageKey,
+    timestamp_ms: i64,
+    model: Option<Text>,
+    tokens: Tokens,
+    session: Text,
+    project: Option<Text>,
+    git_branch: Option<Text>,
+    cli_version: Option<Text>,
+    is_sidechain: bool,
+    speed: Option<Text>,
+    recorded_cost_pico: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    premium_requests: Option<f64>,
+    source: Source,
+}
+
+impl From<UsageRecordForm> for UsageRecord {
+    fn from(f: UsageRecordForm) -> Self {
+        UsageRecord {
+            key: f.key,
+            timestamp_ms: f.timestamp_ms,
+            model: f.model,
+            tokens: f.tokens,
+            session: f.session,
+            project: f.project,
+            git_branch: f.git_branch,
+            cli_version: f.cli_version,
+            is_sidechain: f.is_sidechain,
+            rare: RareUsage::boxed(f.speed, f.recorded_cost_pico, f.premium_requests),
+            source: f.source,
+        }
+    }
+}
+
+impl From<UsageRecord> for UsageRecordForm {
+    fn from(r: UsageRecord) -> Self {
+        let rare = r.rare.map(|b| *b).unwrap_or_default();
+        UsageRecordForm {
+            key: r.key,
+            timestamp_ms: r.timestamp_ms,
+            model: r.model,
+            tokens: r.tokens,
+            session: r.session,
+            project: r.project,
+            git_branch: r.git_branch,
+            cli_version: r.cli_version,
+            is_sidechain: r.is_sidechain,
+            speed: rare.speed,
+            recorded_cost_pico: rare.recorded_cost_pico,
+            premium_requests: rare.premium_requests,
+            source: r.source,
+        }
+    }
 }
 
 /// One tool call: its name, when it started and ended, and whether it failed.
@@ -340,13 +380,9 @@ impl ToolCall {
     /// A call known only by its key so far: every other field empty, filled in as the lines that
     /// describe it are read.
     #[must_use]
-    pub fn bare(agent: Agent, session: Text, id: String, source: Source) -> Self {
+    pub fn bare(agent: Agent, session: Text, id: &str, source: Source) -> Self {
         ToolCall {
-            key: ToolKey {
-                agent,
-                session: session.clone(),
-                id,
-            },
+            key: ToolKey::new(agent, &session, id),
             session,
             name: None,
             start_ms: None,
@@ -368,13 +404,6 @@ pub enum Role {
     Assistant,
     System,
     Tool,
-}
-
-/// The identity of one transcript message (Claude `uuid`, Codex/Gemini message id or position).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct MessageKey {
-    pub agent: Agent,
-    pub id: String,
 }
 
 /// One message, kept for per-role message counts.

@@ -241,7 +241,7 @@ impl PriceTable {
             model: record.model.as_deref(),
             tokens: &record.tokens,
             fast: record.is_fast(),
-            recorded_cost_pico: record.recorded_cost_pico,
+            recorded_cost_pico: record.recorded_cost_pico(),
         })
     }
 

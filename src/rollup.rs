@@ -58,7 +58,7 @@ impl RecordedCost {
     /// The recorded cost of `record` priced as `cost`, if the agent recorded one.
     #[must_use]
     pub fn of(record: &UsageRecord, cost: &Cost) -> Option<Self> {
-        record.recorded_cost_pico.map(|agent_pico| RecordedCost {
+        record.recorded_cost_pico().map(|agent_pico| RecordedCost {
             agent_pico,
             api_pico: matches!(
                 cost.provenance,
@@ -75,7 +75,7 @@ impl Totals {
         self.calls += 1;
         self.premium_requests_micro = self
             .premium_requests_micro
-            .saturating_add(premium_micro(record.premium_requests));
+            .saturating_add(premium_micro(record.premium_requests()));
         if cost.provenance == Provenance::Unpriced {
             self.unpriced_tokens = self.unpriced_tokens.saturating_add(record.tokens.total());
         } else {

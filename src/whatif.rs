@@ -169,7 +169,7 @@ pub fn what_if(ledger: &Ledger, prices: &PriceTable, scenario: &Scenario) -> Wha
             model: rule.map(|p| p.to.as_str()).or(written),
             tokens: &tokens,
             fast: r.is_fast(),
-            recorded_cost_pico: r.recorded_cost_pico,
+            recorded_cost_pico: r.recorded_cost_pico(),
         });
         let value = |c: &crate::pricing::Cost| match c.provenance {
             Provenance::Unpriced => 0,

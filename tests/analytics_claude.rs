@@ -8,7 +8,7 @@ mod parse_support;
 
 use std::collections::BTreeMap;
 
-use agentmeter::model::{content_hash, MessageRecord, Role, ToolCall};
+use agentmeter::model::{content_hash, KeyPart, MessageRecord, Role, ToolCall};
 use parse_support::*;
 use serde_json::value::RawValue;
 use serde_json::Value;
@@ -79,11 +79,11 @@ fn raw_inputs(rel: &str) -> BTreeMap<String, String> {
     out
 }
 
-fn calls_by_id(tools: &[ToolCall]) -> BTreeMap<&str, &ToolCall> {
+fn calls_by_id(tools: &[ToolCall]) -> BTreeMap<KeyPart, &ToolCall> {
     tools
         .iter()
         .filter(|t| t.name.is_some())
-        .map(|t| (t.key.id.as_str(), t))
+        .map(|t| (t.key.id, t))
         .collect()
 }
 
@@ -100,7 +100,7 @@ fn tool_calls_carry_the_hash_of_their_input_as_written() {
         assert!(!raw.is_empty());
         for (id, input) in &raw {
             let call = calls
-                .get(id.as_str())
+                .get(&KeyPart::of(id))
                 .unwrap_or_else(|| panic!("{rel}: {id}"));
             assert_eq!(
                 call.input_hash,
@@ -123,7 +123,7 @@ fn tool_calls_carry_the_hash_of_their_input_as_written() {
     let calls = calls_by_id(&sink.tools);
     let mut by_input: BTreeMap<&str, Vec<u64>> = BTreeMap::new();
     for (id, input) in &raw {
-        if let Some(hash) = calls.get(id.as_str()).and_then(|c| c.input_hash) {
+        if let Some(hash) = calls.get(&KeyPart::of(id)).and_then(|c| c.input_hash) {
             by_input.entry(input).or_default().push(hash);
         }
     }
@@ -145,7 +145,9 @@ fn file_tools_name_their_file_and_other_tools_none() {
     let mut seen = 0;
     for b in blocks(&rel).iter().filter(|b| b["type"] == "tool_use") {
         let id = b["id"].as_str().unwrap_or_default();
-        let call = calls.get(id).unwrap_or_else(|| panic!("{id}"));
+        let call = calls
+            .get(&KeyPart::of(id))
+            .unwrap_or_else(|| panic!("{id}"));
         let name = b["name"].as_str().unwrap_or_default();
         let want = match name {
             "Read" | "Write" | "Edit" | "MultiEdit" => b["input"]["file_path"].as_str(),
@@ -174,11 +176,11 @@ fn file_tools_name_their_file_and_other_tools_none() {
 fn tool_results_carry_the_size_of_their_text() {
     for rel in [main_session(), OLD.to_owned()] {
         let sink = parse(&rel);
-        let results: BTreeMap<&str, &ToolCall> = sink
+        let results: BTreeMap<KeyPart, &ToolCall> = sink
             .tools
             .iter()
             .filter(|t| t.end_ms.is_some())
-            .map(|t| (t.key.id.as_str(), t))
+            .map(|t| (t.key.id, t))
             .collect();
         let mut lists = 0;
         for b in blocks(&rel).iter().filter(|b| b["type"] == "tool_result") {
@@ -197,9 +199,12 @@ fn tool_results_carry_the_size_of_their_text() {
                 }
                 _ => None,
             };
-            let got = results.get(id).and_then(|t| t.result_bytes);
+            let got = results.get(&KeyPart::of(id)).and_then(|t| t.result_bytes);
             assert_eq!(got, want, "{rel} {id}");
-            assert_eq!(results.get(id).and_then(|t| t.input_hash), None);
+            assert_eq!(
+                results.get(&KeyPart::of(id)).and_then(|t| t.input_hash),
+                None
+            );
         }
         if rel == main_session() {
             assert!(lists > 0, "Task results are lists of text blocks");

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use agentmeter::ledger::Ledger;
 use agentmeter::line_report::Sink;
-use agentmeter::model::{content_hash, Role};
+use agentmeter::model::{content_hash, KeyPart, Role};
 use agentmeter::parsers::{parse_bytes, FileContext, Format};
 use parse_support::*;
 use serde_json::Value;
@@ -42,22 +42,22 @@ fn calls_hash_their_arguments_and_results_carry_their_output_size() {
             .map(|v| &v["payload"])
             .collect()
     };
-    let calls: BTreeMap<&str, _> = sink
+    let calls: BTreeMap<KeyPart, _> = sink
         .tools
         .iter()
         .filter(|t| t.start_ms.is_some())
-        .map(|t| (t.key.id.as_str(), t))
+        .map(|t| (t.key.id, t))
         .collect();
-    let results: BTreeMap<&str, _> = sink
+    let results: BTreeMap<KeyPart, _> = sink
         .tools
         .iter()
         .filter(|t| t.end_ms.is_some())
-        .map(|t| (t.key.id.as_str(), t))
+        .map(|t| (t.key.id, t))
         .collect();
     let mut by_arguments: BTreeMap<&str, BTreeSet<u64>> = BTreeMap::new();
     for p in payloads("function_call") {
         let args = p["arguments"].as_str().unwrap_or_default();
-        let call = calls[p["call_id"].as_str().unwrap_or_default()];
+        let call = calls[&KeyPart::of(p["call_id"].as_str().unwrap_or_default())];
         assert_eq!(call.input_hash, Some(content_hash(args.as_bytes())));
         // `shell` and `update_plan` are not file tools; 0.39 patches files through `shell`.
         assert_eq!(call.target, None);
@@ -72,7 +72,7 @@ fn calls_hash_their_arguments_and_results_carry_their_output_size() {
     assert_eq!(distinct.len(), by_arguments.len());
     for p in payloads("function_call_output") {
         let output = p["output"].as_str().unwrap_or_default();
-        let result = results[p["call_id"].as_str().unwrap_or_default()];
+        let result = results[&KeyPart::of(p["call_id"].as_str().unwrap_or_default())];
         assert_eq!(result.result_bytes, Some(output.len() as u64));
         assert_eq!(result.input_hash, None);
     }

@@ -51,7 +51,7 @@ fn tool_calls_carry_hash_target_and_result_size() {
         let got = ledger
             .tools
             .values()
-            .find(|t| t.key.id == *id || t.key.id.ends_with(&format!("/{id}")))
+            .find(|t| t.key.id == *id)
             .unwrap_or_else(|| panic!("{id}"));
         assert!(got.input_hash.is_some(), "{id}");
         let name = want["name"].as_str().unwrap_or_default();
@@ -74,7 +74,11 @@ fn tool_calls_carry_hash_target_and_result_size() {
     // Equal arguments, equal hashes; different ones, different hashes.
     let mut by_args: BTreeMap<String, Vec<u64>> = BTreeMap::new();
     for t in ledger.tools.values() {
-        let id = t.key.id.rsplit('/').next().unwrap_or_default();
+        let id = calls
+            .keys()
+            .find(|id| t.key.id == **id)
+            .map(String::as_str)
+            .unwrap_or_default();
         by_args
             .entry(calls[id]["args"].to_string())
             .or_default()

@@ -7,7 +7,7 @@ mod claude_support;
 
 use std::collections::BTreeSet;
 
-use agentmeter::model::Role;
+use agentmeter::model::{KeyPart, Role};
 use claude_support::*;
 use proptest::prelude::*;
 
@@ -54,7 +54,7 @@ fn main_session_matches_the_recorded_observations() {
     let (main, mirrors): (Vec<_>, Vec<_>) = sink.usage.iter().partition(|r| !r.is_sidechain);
     assert_eq!(main.len(), 408);
     assert_eq!(mirrors.len(), 12);
-    let ids: BTreeSet<_> = main.iter().map(|r| r.key.scope.as_str()).collect();
+    let ids: BTreeSet<_> = main.iter().map(|r| r.key.scope).collect();
     assert_eq!(ids.len(), 217);
     // Every mirror is a subagent message that the subagent file also holds.
     let sub = parse(&format!(
@@ -138,19 +138,33 @@ fn messages_have_roles_and_tool_results_are_tool_messages() {
         .messages
         .iter()
         .filter(|m| m.role == Role::Assistant)
-        .map(|m| m.key.id.clone())
+        .map(|m| m.key.id)
         .collect();
-    let responses: BTreeSet<_> = sink
-        .usage
+    // Keys keep digests only, so the message ids come from the file itself.
+    let text = std::fs::read_to_string(root().join(format!("{SPOTTER}/tool_heavy.jsonl")))
+        .expect("fixture");
+    let message_ids: BTreeSet<String> = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["message"]["usage"].is_object())
+        .filter_map(|v| v["message"]["id"].as_str().map(str::to_owned))
+        .collect();
+    let scopes: BTreeSet<_> = sink.usage.iter().map(|u| u.key.scope).collect();
+    assert_eq!(
+        scopes,
+        message_ids.iter().map(|id| KeyPart::of(id)).collect(),
+        "usage records are scoped by message id"
+    );
+    let responses: BTreeSet<_> = message_ids
         .iter()
-        .map(|u| format!("msg:{}", u.key.scope))
+        .map(|id| KeyPart::of(&format!("msg:{id}")))
         .collect();
     assert_eq!(assistant, responses, "one assistant message per response");
     let others: Vec<_> = sink
         .messages
         .iter()
         .filter(|m| m.role != Role::Assistant)
-        .map(|m| m.key.id.as_str())
+        .map(|m| m.key.id)
         .collect();
     let distinct: BTreeSet<_> = others.iter().collect();
     assert_eq!(

@@ -53,7 +53,7 @@ fn real_session_counts_the_shutdown_once_and_not_the_message_outputs() {
     assert_eq!(records.len(), 1);
     let r = records[0];
     assert_eq!(r.model.as_deref(), Some("claude-sonnet-4.6"));
-    assert_eq!(r.premium_requests, Some(2.0));
+    assert_eq!(r.premium_requests(), Some(2.0));
     assert_eq!(r.session, "96ef38f0-9d09-45c3-8124-6448c36090ed");
     assert_eq!(
         r.project.as_deref(),
@@ -130,7 +130,7 @@ fn resumed_segments_are_summed_and_an_unfinished_one_counts_its_output() {
     );
     let premium: f64 = ledger
         .counted_usage()
-        .filter_map(|r| r.premium_requests)
+        .filter_map(|r| r.premium_requests())
         .sum();
     assert_eq!(premium, 3.0);
     let unfinished: Vec<_> = ledger

@@ -15,7 +15,7 @@ mod parse_support;
 use agentmeter::detect::{self, Classification, VisitScope};
 use agentmeter::ledger::Ledger;
 use agentmeter::line_report::Sink;
-use agentmeter::model::{Agent, Role, Tokens};
+use agentmeter::model::{Agent, KeyPart, Role, Tokens};
 use agentmeter::parsers::{parse_bytes, FileContext, Format};
 use agentmeter::pricing::PriceTable;
 use parse_support::*;
@@ -221,25 +221,24 @@ fn a_history_gives_messages_and_tools_of_its_session() {
     let ledger = ledger_of(&[A, A_HISTORY]);
     let lines = assert_line_invariant(&ledger);
     assert_eq!(fates(&lines), (9, 1, 0, 8, 0));
-    let mut roles: Vec<(String, Role, Option<u32>)> = ledger
+    let mut roles: Vec<(KeyPart, Role, Option<u32>)> = ledger
         .messages
         .values()
-        .map(|m| (m.key.id.clone(), m.role, m.words))
+        .map(|m| (m.key.id, m.role, m.words))
         .collect();
     roles.sort();
-    let id = |m: &str| format!("{A_ID}/{m}");
-    assert_eq!(
-        roles,
-        vec![
-            (id("m1"), Role::User, Some(3)),
-            (id("m2"), Role::Assistant, None),
-            (id("m3"), Role::Tool, None),
-            (id("m4"), Role::Assistant, None),
-            (id("m5"), Role::Tool, None),
-            (id("m6"), Role::Assistant, None),
-            (id("m7"), Role::User, Some(3)),
-        ]
-    );
+    let id = |m: &str| KeyPart::of(&format!("{A_ID}/{m}"));
+    let mut want = vec![
+        (id("m1"), Role::User, Some(3)),
+        (id("m2"), Role::Assistant, None),
+        (id("m3"), Role::Tool, None),
+        (id("m4"), Role::Assistant, None),
+        (id("m5"), Role::Tool, None),
+        (id("m6"), Role::Assistant, None),
+        (id("m7"), Role::User, Some(3)),
+    ];
+    want.sort();
+    assert_eq!(roles, want);
     assert!(ledger.messages.values().all(|m| m.session == A_ID));
     let mut tools: Vec<_> = ledger
         .distinct_tools()

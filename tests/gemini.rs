@@ -8,7 +8,7 @@ mod parse_support;
 
 use std::collections::BTreeMap;
 
-use agentmeter::model::{Role, Tokens};
+use agentmeter::model::{Agent, Role, Tokens, UsageKey};
 use agentmeter::parsers::Format;
 use parse_support::*;
 use proptest::prelude::*;
@@ -329,10 +329,7 @@ fn a_subagent_log_belongs_to_the_session_that_started_it() {
     let u = &sink.usage[0];
     assert_eq!(u.session, "parent-1111");
     assert!(u.is_sidechain);
-    assert_eq!(
-        (u.key.scope.as_str(), u.key.id.as_str()),
-        ("sub-2222", "s2")
-    );
+    assert_eq!(u.key, UsageKey::new(Agent::Gemini, "sub-2222", "s2"));
     assert!(sink.messages.iter().all(|m| m.session == "parent-1111"));
     // A main session's log in `chats/` keeps its own id; a copy of the subagent log counts once.
     let main = parse_bytes(

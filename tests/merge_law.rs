@@ -8,7 +8,7 @@
 use agentmeter::ledger::standin::CODEX_EXEC;
 use agentmeter::ledger::Ledger;
 use agentmeter::line_report::Sink;
-use agentmeter::model::{Agent, Source, Tokens, UsageKey, UsageRecord};
+use agentmeter::model::{Agent, KeyPart, Source, Tokens, UsageKey, UsageRecord};
 use proptest::prelude::*;
 
 fn record() -> impl Strategy<Value = UsageRecord> {
@@ -25,17 +25,17 @@ fn record() -> impl Strategy<Value = UsageRecord> {
             |(agent, scope, id, (i, o, w5, w1, r), side, speed, (file, line))| {
                 let agent = Agent::ALL[agent];
                 UsageRecord {
-                    key: UsageKey {
+                    key: UsageKey::new(
                         agent,
                         // Scope 3 is a stand-in's (saved exec output): the post-merge rule that
                         // drops it beside a transcript record of its session must keep the law.
-                        scope: if scope == 3 {
+                        &if scope == 3 {
                             format!("{CODEX_EXEC}m{scope}")
                         } else {
                             format!("m{scope}")
                         },
-                        id: format!("r{id}"),
-                    },
+                        &format!("r{id}"),
+                    ),
                     timestamp_ms: 1_700_000_000_000 + i64::from(scope) * 1000,
                     model: Some(format!("model-{id}").into()),
                     tokens: Tokens {
@@ -51,9 +51,7 @@ fn record() -> impl Strategy<Value = UsageRecord> {
                     git_branch: None,
                     cli_version: None,
                     is_sidechain: side,
-                    speed: speed.map(Into::into),
-                    recorded_cost_pico: None,
-                    premium_requests: None,
+                    rare: agentmeter::model::RareUsage::boxed(speed.map(Into::into), None, None),
                     source: Source {
                         file: format!("f{file}.jsonl").into(),
                         line,
@@ -147,11 +145,7 @@ proptest! {
 #[test]
 fn sidechain_replay_with_another_request_id_is_not_counted() {
     let mut main = UsageRecord {
-        key: UsageKey {
-            agent: Agent::Claude,
-            scope: "msg_1".into(),
-            id: "req_a".into(),
-        },
+        key: UsageKey::new(Agent::Claude, "msg_1", "req_a"),
         timestamp_ms: 0,
         model: None,
         tokens: Tokens {
@@ -164,16 +158,14 @@ fn sidechain_replay_with_another_request_id_is_not_counted() {
         git_branch: None,
         cli_version: None,
         is_sidechain: false,
-        speed: None,
-        recorded_cost_pico: None,
-        premium_requests: None,
+        rare: None,
         source: Source {
             file: "main.jsonl".into(),
             line: 1,
         },
     };
     let mut replay = main.clone();
-    replay.key.id = "req_b".into();
+    replay.key.id = KeyPart::of("req_b");
     replay.is_sidechain = true;
     replay.source.file = "agent.jsonl".into();
     let ledger = ledger_of(&[main.clone(), replay.clone()], "f");

@@ -176,7 +176,7 @@ fn database_rows_win_over_json_copies_and_forks_count_once() {
         .counted_usage()
         .find(|r| r.timestamp_ms == 1_767_312_120_000 && r.tokens.cache_read == 4000)
         .expect("A4");
-    assert_eq!(a4.recorded_cost_pico, Some(30_000_000_000));
+    assert_eq!(a4.recorded_cost_pico(), Some(30_000_000_000));
     assert_eq!(a4.source.file, db());
 }
 

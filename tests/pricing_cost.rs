@@ -131,7 +131,7 @@ fn fast_mode_uses_litellm_multiplier_or_anthropics_documented_one() {
     };
     let priced = |model: &str, fast: bool| {
         let mut r = claude(model, tokens);
-        r.speed = fast.then(|| "fast".to_owned()).map(Into::into);
+        r.set_rare(|x| x.speed = fast.then(|| "fast".to_owned()).map(Into::into));
         table().record_cost(&r)
     };
     // Opus 4.8: LiteLLM's provider_specific_entry.fast.
@@ -168,7 +168,7 @@ fn a_recorded_cost_stands_in_only_where_the_table_has_no_price() {
         },
     );
     let computed = table().record_cost(&r);
-    r.recorded_cost_pico = Some(1_234_567);
+    r.set_rare(|x| x.recorded_cost_pico = Some(1_234_567));
     // A priced model: the computed cost at API rates, whatever the agent recorded.
     assert_eq!(table().record_cost(&r), computed);
     assert_eq!(computed.provenance, Provenance::Exact);
@@ -178,7 +178,7 @@ fn a_recorded_cost_stands_in_only_where_the_table_has_no_price() {
     assert_eq!(cost.pico, 1_234_567);
     assert_eq!(cost.provenance, Provenance::Recorded);
     // ...unless it is 0 (OpenCode writes 0 for subscription calls): never a silent $0.
-    r.recorded_cost_pico = Some(0);
+    r.set_rare(|x| x.recorded_cost_pico = Some(0));
     assert_eq!(table().record_cost(&r).provenance, Provenance::Unpriced);
 }
 

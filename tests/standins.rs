@@ -173,6 +173,35 @@ fn exec_output_beside_its_rollout_is_not_counted_twice_in_any_order() {
     );
 }
 
+/// With a ledger file in the reading, the folder's records are hashed (`Ledger::hash_ids`)
+/// before the merge: a stand-in keeps its flag (its key is a digest, the flag is kept beside it),
+/// so the rule still leaves out the exec output of a thread whose rollout was read.
+#[test]
+fn exec_output_beside_its_rollout_counts_once_when_hashed_for_a_ledger() {
+    let plain = ledger_of(&[ROLLOUT, EXEC_OF_ROLLOUT, EXEC_ALONE]);
+    let mut hashed = plain.clone();
+    hashed.hash_ids();
+    assert!(hashed.has_hashed_ids());
+    assert_eq!(counted(&hashed), counted(&plain));
+    assert_eq!(
+        counted(&hashed),
+        sum(counted(&ledger_of(&[ROLLOUT])), EXEC_ALONE_TOKENS)
+    );
+    assert_eq!(
+        hashed.distinct_tools().count(),
+        plain.distinct_tools().count()
+    );
+    assert_eq!(
+        hashed.counted_messages().count(),
+        plain.counted_messages().count()
+    );
+    assert_eq!(hashed.line_totals(), plain.line_totals());
+    // And through a ledger file, as another machine would import it.
+    let file = plain.export_file(agentmeter::ledger::file::ExportOptions::default());
+    let (imported, _) = Ledger::import_file(&file).expect("own export");
+    assert_eq!(counted(&imported), counted(&plain));
+}
+
 #[test]
 fn gemini_logs_alone_count_their_prompts() {
     let ledger = ledger_of(&[LOGS]);

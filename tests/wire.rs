@@ -70,11 +70,7 @@ fn usage() -> impl Strategy<Value = UsageRecord> {
                 source,
             )| {
                 UsageRecord {
-                    key: UsageKey {
-                        agent,
-                        scope: format!("m{scope}"),
-                        id: format!("r{id}"),
-                    },
+                    key: UsageKey::new(agent, &format!("m{scope}"), &format!("r{id}")),
                     timestamp_ms: ts,
                     model: model.map(Into::into),
                     tokens: Tokens {
@@ -90,9 +86,7 @@ fn usage() -> impl Strategy<Value = UsageRecord> {
                     git_branch: branch.map(Into::into),
                     cli_version: version.map(Into::into),
                     is_sidechain: side,
-                    speed: speed.map(Into::into),
-                    recorded_cost_pico: cost,
-                    premium_requests: premium,
+                    rare: agentmeter::model::RareUsage::boxed(speed.map(Into::into), cost, premium),
                     source,
                 }
             },
@@ -123,11 +117,7 @@ fn tool() -> impl Strategy<Value = ToolCall> {
                 (target, result_bytes),
                 source,
             )| ToolCall {
-                key: ToolKey {
-                    agent,
-                    session: format!("s{s}").into(),
-                    id: format!("t{id}"),
-                },
+                key: ToolKey::new(agent, &format!("s{s}"), &format!("t{id}")),
                 session: session.into(),
                 name: name.map(Into::into),
                 start_ms,
@@ -155,10 +145,7 @@ fn message() -> impl Strategy<Value = MessageRecord> {
         .prop_map(
             |((agent, id, session, role), timestamp_ms, (words, preview, compaction), source)| {
                 MessageRecord {
-                    key: MessageKey {
-                        agent,
-                        id: format!("u{id}"),
-                    },
+                    key: MessageKey::new(agent, &format!("u{id}")),
                     session: session.into(),
                     role: [Role::User, Role::Assistant, Role::System, Role::Tool][role],
                     timestamp_ms,

@@ -24,6 +24,7 @@ pub struct TimelineCall {
 /// One tool call of the session.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SessionTool {
+    /// The call's id, as its digest (`h:` + hex, `crate::model::KeyPart`).
     pub id: String,
     pub name: String,
     pub start_ms: Option<i64>,
@@ -60,12 +61,18 @@ pub fn detail(facts: &SessionFacts, calls: &[Call], ledger: &Ledger) -> SessionD
             context: c.context(),
         })
         .collect();
-    let mut tools: Vec<SessionTool> = ledger
+    // In time order, then in the order they were read (ids are digests, which order nothing).
+    let mut mine_tools: Vec<&crate::model::ToolCall> = ledger
         .tools
         .values()
+        .map(|t| &**t)
         .filter(|t| mine(t.key.agent, &t.session))
+        .collect();
+    mine_tools.sort_by(|a, b| (a.start_ms, &a.source, a.key).cmp(&(b.start_ms, &b.source, b.key)));
+    let tools: Vec<SessionTool> = mine_tools
+        .into_iter()
         .map(|t| SessionTool {
-            id: t.key.id.clone(),
+            id: t.key.id.to_hex(),
             name: t.name.as_deref().unwrap_or("unknown").to_owned(),
             start_ms: t.start_ms,
             duration_ms: match (t.start_ms, t.end_ms) {
@@ -77,7 +84,6 @@ pub fn detail(facts: &SessionFacts, calls: &[Call], ledger: &Ledger) -> SessionD
             result_bytes: t.result_bytes,
         })
         .collect();
-    tools.sort_by(|a, b| (a.start_ms, &a.id).cmp(&(b.start_ms, &b.id)));
     let mut compactions: Vec<Option<i64>> = ledger
         .messages
         .values()

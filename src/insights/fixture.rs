@@ -47,11 +47,7 @@ pub fn tokens(input: u64, output: u64, cache_read: u64) -> Tokens {
 /// One model call at `ms` (its key is unique per session and time).
 pub fn call(agent: Agent, session: &str, ms: i64, model: &str, tokens: Tokens) -> UsageRecord {
     UsageRecord {
-        key: UsageKey {
-            agent,
-            scope: session.to_owned(),
-            id: ms.to_string(),
-        },
+        key: UsageKey::new(agent, session, &ms.to_string()),
         timestamp_ms: ms,
         model: Some(model.into()),
         tokens,
@@ -60,9 +56,7 @@ pub fn call(agent: Agent, session: &str, ms: i64, model: &str, tokens: Tokens) -
         git_branch: None,
         cli_version: None,
         is_sidechain: false,
-        speed: None,
-        recorded_cost_pico: None,
-        premium_requests: None,
+        rare: None,
         source: source(),
     }
 }
@@ -70,11 +64,7 @@ pub fn call(agent: Agent, session: &str, ms: i64, model: &str, tokens: Tokens) -
 /// One tool call started at `ms`, ended a second later.
 pub fn tool(agent: Agent, session: &str, id: &str, name: &str, ms: i64, error: bool) -> ToolCall {
     ToolCall {
-        key: ToolKey {
-            agent,
-            session: session.into(),
-            id: id.to_owned(),
-        },
+        key: ToolKey::new(agent, session, id),
         session: session.into(),
         name: Some(name.into()),
         start_ms: Some(ms),
@@ -91,10 +81,7 @@ pub fn tool(agent: Agent, session: &str, id: &str, name: &str, ms: i64, error: b
 pub fn prompt(agent: Agent, session: &str, id: &str, ms: i64, text: &str) -> MessageRecord {
     let (words, preview) = prompt_summary(text);
     MessageRecord {
-        key: MessageKey {
-            agent,
-            id: id.to_owned(),
-        },
+        key: MessageKey::new(agent, id),
         session: session.into(),
         role: Role::User,
         timestamp_ms: Some(ms),
@@ -108,10 +95,7 @@ pub fn prompt(agent: Agent, session: &str, id: &str, ms: i64, text: &str) -> Mes
 /// A compaction marker at `ms`.
 pub fn compaction(agent: Agent, session: &str, id: &str, ms: i64) -> MessageRecord {
     MessageRecord {
-        key: MessageKey {
-            agent,
-            id: id.to_owned(),
-        },
+        key: MessageKey::new(agent, id),
         session: session.into(),
         role: Role::System,
         timestamp_ms: Some(ms),

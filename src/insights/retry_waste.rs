@@ -36,7 +36,9 @@ struct ToolRetries<'a> {
 /// The number of blind retries among one session's calls of one tool.
 #[must_use]
 pub fn blind_retries(calls: &mut [&ToolCall]) -> u64 {
-    calls.sort_by(|a, b| (a.start_ms, &a.key.id).cmp(&(b.start_ms, &b.key.id)));
+    // Calls that started in the same millisecond (parallel calls of one message) in the order
+    // they were read, then by key (ids are digests, which order nothing of their own).
+    calls.sort_by(|a, b| (a.start_ms, &a.source, a.key).cmp(&(b.start_ms, &b.source, b.key)));
     calls
         .windows(2)
         .filter(|w| {

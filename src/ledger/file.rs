@@ -14,20 +14,21 @@
 //! The whole file may be gzip-compressed (`-o F.ledger.gz`, or `--gzip`); readers recognise
 //! gzip by its first two bytes, whatever the name. A version newer than this build knows is
 //! rejected with a message that says so rather than read wrongly. The wire form is otherwise an
-//! internal format between the browser's workers and its page: version 1 of this file pins the
-//! wire layout `AML2`, and a change to the wire form must bump [`FILE_VERSION`] and keep a reader
-//! for the older one.
+//! internal format between the browser's workers and its page: each version of this file pins
+//! one wire layout (version 1: `AML2`, key strings hashed to `h:…`; version 2: `AML3`, keys as
+//! their digests), and a change to the wire form must bump [`FILE_VERSION`] and keep a reader
+//! for the older one. Both versions are read.
 
 use std::io::{Read, Write};
 
-use super::wire::{WireError, MAGIC as WIRE_MAGIC};
+use super::wire::{WireError, MAGIC as WIRE_MAGIC, MAGIC_V2 as WIRE_MAGIC_V1};
 use super::Ledger;
 
 /// The first bytes of every (uncompressed) ledger file.
 pub const FILE_MAGIC: &[u8; 8] = b"AMLEDGER";
 
 /// The ledger file format version this build writes and the newest it reads.
-pub const FILE_VERSION: u64 = 1;
+pub const FILE_VERSION: u64 = 2;
 
 /// The usual file name extension.
 pub const EXTENSION: &str = "ledger";
@@ -149,7 +150,12 @@ impl Ledger {
             return Err(LedgerFileError::NewerVersion { found: version });
         }
         let (flags, body) = get_varint(rest)?;
-        if !body.starts_with(WIRE_MAGIC) {
+        let wire_magic = if version == 1 {
+            WIRE_MAGIC_V1
+        } else {
+            WIRE_MAGIC
+        };
+        if !body.starts_with(wire_magic) {
             return Err(LedgerFileError::Damaged(
                 "the records do not start where the header ends".to_owned(),
             ));

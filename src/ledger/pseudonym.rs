@@ -2,9 +2,10 @@
 //!
 //! Two steps, both pure functions of one record (so they commute with the merge law):
 //!
-//! - [`Ledger::hash_ids`] replaces every **identity** string (session ids, the ids in record
-//!   keys, file paths) by [`hash_id`] of it. Keys stay keys: equal ids give equal hashes, so a
-//!   hashed ledger merges with another hashed ledger exactly as the raw ones would. A ledger
+//! - [`Ledger::hash_ids`] replaces every **identity** string (session ids, file paths) by
+//!   [`hash_id`] of it. Record keys need nothing: they already are the digests that [`hash_id`]
+//!   writes out (`crate::model::key`), so a hashed ledger merges with another hashed ledger, and
+//!   with the raw one, exactly as the raw ones would. A ledger
 //!   read from folders is hashed this way before it is merged with an imported ledger, so that
 //!   the dedupe keys of a fresh parse and of an export are comparable: importing a ledger with
 //!   the folder it came from changes no figure.
@@ -17,59 +18,30 @@
 //! [`hash_id`] is idempotent (an already hashed string is kept), so hashing a merged ledger that
 //! holds both raw records and imported ones is the same as hashing the raw part alone, and a
 //! re-exported import keeps its keys. The hash is SHA-256 of a fixed domain string and the id,
-//! cut to 96 bits: not a secret (no salt, so that two machines' ledgers dedupe the same
+//! cut to 96 bits (the same bits as a key's digest): not a secret (no salt, so that two machines' ledgers dedupe the same
 //! session), which is why it hides ids that cannot be guessed (random session and message ids)
 //! but only pseudonymises names that can (a path someone can guess, they can confirm). See
 //! `docs/ledger.md`, "The hashing rule".
-
-use sha2::{Digest, Sha256};
 
 use std::sync::Arc;
 
 use super::Ledger;
 use crate::line_report::Issue;
+use crate::model::{KeyPart, MessageKey, UsageKey};
 
-/// What every hashed string starts with.
-pub const HASH_PREFIX: &str = "h:";
+pub use crate::model::key::{is_hashed, HASH_PREFIX};
 
-/// Hex digits after the prefix (96 bits).
-const HASH_HEX: usize = 24;
-
-/// Mixed into every hash, so these hashes are not plain SHA-256 of an id found elsewhere.
-const DOMAIN: &[u8] = b"agentmeter-ledger-v1\0";
-
-/// True when `s` is already a [`hash_id`] value.
-#[must_use]
-pub fn is_hashed(s: &str) -> bool {
-    s.len() == HASH_PREFIX.len() + HASH_HEX
-        && s.starts_with(HASH_PREFIX)
-        && s[HASH_PREFIX.len()..]
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-}
-
-/// The hashed form of an id or path: `h:` and 24 hex digits of SHA-256(domain, `s`); `s` itself
-/// when it is already hashed, and unchanged when it is empty or a plain decimal number (a
-/// place in a counter or an occurrence count, which names nothing).
+/// The hashed form of an id or path: `h:` and 24 hex digits of SHA-256(domain, `s`) (the written
+/// form of its [`KeyPart`] digest, the very digest a record keeps as its key); `s` itself when it
+/// is already hashed, and unchanged when it is empty or a plain decimal number (a place in a
+/// counter or an occurrence count, which names nothing).
 #[must_use]
 pub fn hash_id(s: &str) -> String {
     if s.is_empty() || is_hashed(s) || s.bytes().all(|b| b.is_ascii_digit()) {
         return s.to_owned();
     }
-    let mut h = Sha256::new();
-    h.update(DOMAIN);
-    h.update(s.as_bytes());
-    let digest = h.finalize();
-    let mut out = String::with_capacity(HASH_PREFIX.len() + HASH_HEX);
-    out.push_str(HASH_PREFIX);
-    for b in digest.iter().take(HASH_HEX / 2) {
-        out.push(char::from(HEX[usize::from(b >> 4)]));
-        out.push(char::from(HEX[usize::from(b & 0x0f)]));
-    }
-    out
+    KeyPart::of(s).to_hex()
 }
-
-const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// Replaces `s` (a `String` or a shared [`crate::model::Text`]) by its [`hash_id`].
 fn hash_in_place<S: std::ops::Deref<Target = str> + From<String>>(s: &mut S) {
@@ -116,41 +88,41 @@ impl Ledger {
         if rename.is_empty() {
             return;
         }
-        // Keys that embed a path: `line:<path>` (UsageKey::unkeyed) and `line:<path>:<line>`
-        // (Claude messages without a uuid).
-        let swap_key = |s: &mut String| {
-            if let Some(rest) = s.strip_prefix("line:") {
-                let (path, tail) = match rest.rsplit_once(':') {
-                    Some((p, n))
-                        if n.bytes().all(|b| b.is_ascii_digit()) && rename.contains_key(p) =>
-                    {
-                        (p, format!(":{n}"))
-                    }
-                    _ => (rest, String::new()),
-                };
-                if let Some(new) = rename.get(path) {
-                    *s = format!("line:{new}{tail}");
-                }
-            }
-        };
+        // Keys made of a path: `line:<path>` (UsageKey::unkeyed) and `line:<path>:<line>`
+        // (Claude messages without a uuid). A key keeps only its digest, so it is recognised by
+        // recomputing the key of the record's old source.
         let usage = std::mem::take(&mut self.usage);
         for (_, mut r) in usage {
-            let r_mut = Arc::make_mut(&mut r);
-            rename_in_place(&mut r_mut.source.file, rename);
-            swap_key(&mut r_mut.key.scope);
+            if rename.contains_key(r.source.file.as_str()) {
+                let r_mut = Arc::make_mut(&mut r);
+                let at_line = r_mut.key.is_unkeyed_at(&r_mut.source);
+                rename_in_place(&mut r_mut.source.file, rename);
+                if at_line {
+                    r_mut.key = UsageKey {
+                        standin: r_mut.key.standin,
+                        ..UsageKey::unkeyed(r_mut.key.agent, &r_mut.source)
+                    };
+                }
+            }
             self.insert_usage(r);
         }
         let tools = std::mem::take(&mut self.tools);
         for (_, mut t) in tools {
-            let t_mut = Arc::make_mut(&mut t);
-            rename_in_place(&mut t_mut.source.file, rename);
+            if rename.contains_key(t.source.file.as_str()) {
+                rename_in_place(&mut Arc::make_mut(&mut t).source.file, rename);
+            }
             self.insert_tool(t);
         }
         let messages = std::mem::take(&mut self.messages);
         for (_, mut m) in messages {
-            let m_mut = Arc::make_mut(&mut m);
-            rename_in_place(&mut m_mut.source.file, rename);
-            swap_key(&mut m_mut.key.id);
+            if rename.contains_key(m.source.file.as_str()) {
+                let m_mut = Arc::make_mut(&mut m);
+                let at_line = m_mut.key == MessageKey::at_line(m_mut.key.agent, &m_mut.source);
+                rename_in_place(&mut m_mut.source.file, rename);
+                if at_line {
+                    m_mut.key = MessageKey::at_line(m_mut.key.agent, &m_mut.source);
+                }
+            }
             self.insert_message(m);
         }
         let files = std::mem::take(&mut self.files);
@@ -163,31 +135,21 @@ impl Ledger {
     /// Replaces every identity string (keys, sessions, file paths) by its [`hash_id`]; see the
     /// [module docs](self). Everything else is kept.
     pub fn hash_ids(&mut self) {
-        let usage = std::mem::take(&mut self.usage);
-        for (_, mut r) in usage {
-            let r_mut = Arc::make_mut(&mut r);
-            hash_in_place(&mut r_mut.key.scope);
-            hash_in_place(&mut r_mut.key.id);
+        // Keys are digests already and do not change, so each record is rewritten in place.
+        for r in self.usage.values_mut() {
+            let r_mut = Arc::make_mut(r);
             hash_in_place(&mut r_mut.session);
             hash_in_place(&mut r_mut.source.file);
-            self.insert_usage(r);
         }
-        let tools = std::mem::take(&mut self.tools);
-        for (_, mut t) in tools {
-            let t_mut = Arc::make_mut(&mut t);
-            hash_in_place(&mut t_mut.key.session);
-            hash_in_place(&mut t_mut.key.id);
+        for t in self.tools.values_mut() {
+            let t_mut = Arc::make_mut(t);
             hash_in_place(&mut t_mut.session);
             hash_in_place(&mut t_mut.source.file);
-            self.insert_tool(t);
         }
-        let messages = std::mem::take(&mut self.messages);
-        for (_, mut m) in messages {
-            let m_mut = Arc::make_mut(&mut m);
-            hash_in_place(&mut m_mut.key.id);
+        for m in self.messages.values_mut() {
+            let m_mut = Arc::make_mut(m);
             hash_in_place(&mut m_mut.session);
             hash_in_place(&mut m_mut.source.file);
-            self.insert_message(m);
         }
         let files = std::mem::take(&mut self.files);
         for (_, mut f) in files {

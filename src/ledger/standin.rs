@@ -9,7 +9,8 @@
 //! Counting both would count a thread's tokens, tools and prompts twice; dropping the stand-in
 //! always would lose the sessions whose transcript is gone (a saved exec output copied off a CI
 //! machine, a project whose chats were deleted). So each stand-in record is kept **under its own
-//! key** (its scope or id starts with one of [`PREFIXES`], never a transcript's key), the merge
+//! key** (its scope or id starts with one of [`PREFIXES`], never a transcript's key; the key keeps
+//! that fact as its `standin` flag, since it keeps only a digest of the string), the merge
 //! stays a plain union (commutative, associative, idempotent), and after the merge one
 //! deterministic step ([`Shadowed::of`]) drops every stand-in record of an `(agent, session)`
 //! that also has a record read from a transcript. The step is a function of the merged set
@@ -20,45 +21,36 @@ use std::collections::BTreeSet;
 
 use crate::model::{Agent, MessageRecord, ToolCall, UsageRecord};
 
-use super::{Ledger, MessageDigest, ToolDigest, UsageDigest};
+use crate::model::{MessageKey, ToolKey, UsageKey};
 
-/// Key prefix of the records read from saved `codex exec --json` output.
-pub const CODEX_EXEC: &str = "codex-exec:";
+use super::Ledger;
 
-/// Key prefix of the records read from Gemini CLI's `logs.json`.
-pub const GEMINI_LOGS: &str = "gemini-logs:";
-
-/// Every stand-in prefix.
-pub const PREFIXES: [&str; 2] = [CODEX_EXEC, GEMINI_LOGS];
-
-fn is_standin(key_part: &str) -> bool {
-    PREFIXES.iter().any(|p| key_part.starts_with(p))
-}
+pub use crate::model::key::{CODEX_EXEC, GEMINI_LOGS, STANDIN_PREFIXES as PREFIXES};
 
 /// True when a usage record was read from a stand-in file.
 #[must_use]
 pub fn is_standin_usage(r: &UsageRecord) -> bool {
-    is_standin(&r.key.scope)
+    r.key.standin
 }
 
 /// True when a tool call was read from a stand-in file.
 #[must_use]
 pub fn is_standin_tool(t: &ToolCall) -> bool {
-    is_standin(&t.key.session)
+    t.key.standin
 }
 
 /// True when a message was read from a stand-in file.
 #[must_use]
 pub fn is_standin_message(m: &MessageRecord) -> bool {
-    is_standin(&m.key.id)
+    m.key.standin
 }
 
 /// The stand-in records a ledger leaves out: those of a session a transcript also describes.
 #[derive(Debug, Default)]
 pub struct Shadowed {
-    pub usage: BTreeSet<UsageDigest>,
-    pub tools: BTreeSet<ToolDigest>,
-    pub messages: BTreeSet<MessageDigest>,
+    pub usage: BTreeSet<UsageKey>,
+    pub tools: BTreeSet<ToolKey>,
+    pub messages: BTreeSet<MessageKey>,
 }
 
 impl Shadowed {
@@ -72,9 +64,10 @@ impl Shadowed {
     #[must_use]
     pub fn of(ledger: &Ledger) -> Self {
         let mut out = Shadowed::default();
-        let any = ledger.usage.values().any(|r| is_standin_usage(r))
-            || ledger.tools.values().any(|t| is_standin_tool(t))
-            || ledger.messages.values().any(|m| is_standin_message(m));
+        // The flag is in the map keys: no record is visited to learn there is none.
+        let any = ledger.usage.keys().any(|k| k.standin)
+            || ledger.tools.keys().any(|k| k.standin)
+            || ledger.messages.keys().any(|k| k.standin);
         if !any {
             return out;
         }

@@ -110,14 +110,15 @@ impl Strings {
         self.share_opt(Slot::Project, &mut r.project);
         self.share_opt(Slot::Branch, &mut r.git_branch);
         self.share_opt(Slot::Version, &mut r.cli_version);
-        self.share_opt(Slot::Speed, &mut r.speed);
+        if let Some(rare) = &mut r.rare {
+            self.share_opt(Slot::Speed, &mut rare.speed);
+        }
     }
 
     /// Points a tool call's repeated strings at the table's copies.
     pub fn tool(&mut self, t: &mut ToolCall) {
         self.share(Slot::File, &mut t.source.file);
         self.share(Slot::Session, &mut t.session);
-        self.share(Slot::Session, &mut t.key.session);
         self.share_opt(Slot::ToolName, &mut t.name);
         self.share_opt(Slot::Target, &mut t.target);
     }
@@ -136,10 +137,7 @@ mod tests {
 
     fn message(id: &str, file: &str, session: &str) -> MessageRecord {
         MessageRecord {
-            key: MessageKey {
-                agent: Agent::Claude,
-                id: id.to_owned(),
-            },
+            key: MessageKey::new(Agent::Claude, id),
             session: session.into(),
             role: Role::User,
             timestamp_ms: None,

@@ -13,7 +13,14 @@
 //! by the records. Integers are LEB128 varints (signed ones zigzag-encoded), `f64` is 8 bytes
 //! little-endian, an `Option` is a 0/1 tag before its value. Strings that repeat (sessions,
 //! paths, models, projects, branches, versions) go through the table; strings unique to a record
-//! (message and request ids, reasons) are written inline.
+//! (previews, reasons) are written inline. A record's key is its agent (one byte), a flags byte
+//! (bit 0: stand-in) and its 96-bit digests (12 bytes each, `crate::model::key`).
+//!
+//! Versions: `AML3` (this one) writes keys as digests. `AML2` wrote the key strings (raw ids in
+//! the browser's stored entries; ids hashed to `h:…` in ledger files of version 1) and is still
+//! read: each key string is turned into the digest a parser makes of it ([`KeyPart::of`] decodes
+//! a hashed id into the same bits), so an old entry or ledger file merged with a fresh reading of
+//! the same files still counts each call once (`tests/old_forms.rs`).
 //!
 //! Every struct is taken apart and rebuilt with all its fields named, so a field added to the
 //! model is a compile error here until it is carried, never a silently dropped value. Decoding
@@ -26,14 +33,20 @@ use std::sync::Arc;
 
 use crate::line_report::{FileReport, Issue};
 use crate::model::{
-    Agent, MessageKey, MessageRecord, Role, Source, Text, Tokens, ToolCall, ToolKey, UsageKey,
-    UsageRecord,
+    Agent, KeyPart, MessageKey, MessageRecord, RareUsage, Role, Source, Text, Tokens, ToolCall,
+    ToolKey, UsageKey, UsageRecord,
 };
 
-use super::{Ledger, MessageDigest, ToolDigest, UsageDigest};
+use super::Ledger;
 
 /// The first bytes of every encoded ledger (format name and version).
-pub const MAGIC: &[u8; 4] = b"AML2";
+pub const MAGIC: &[u8; 4] = b"AML3";
+
+/// The magic of the previous version, which carried key strings (still read).
+pub const MAGIC_V2: &[u8; 4] = b"AML2";
+
+/// Flag bit of a key read from a stand-in file.
+const FLAG_STANDIN: u8 = 1;
 
 /// Why bytes could not be read as a ledger.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -71,7 +84,7 @@ impl Ledger {
     /// Reads a ledger written by [`Ledger::to_wire`].
     ///
     /// # Errors
-    /// When `bytes` are not a complete encoded ledger of this version.
+    /// When `bytes` are not a complete encoded ledger of this version or the previous one.
     pub fn from_wire(bytes: &[u8]) -> Result<Ledger, WireError> {
         let mut ledger = Ledger::new();
         ledger.merge_wire(bytes)?;
@@ -144,9 +157,9 @@ impl Parts {
 /// beside its map key (a digest of its key, `ledger::digest`, computed once here), so building
 /// the maps moves pointers, and the lists never hold a second, inline copy of every record.
 struct Parts {
-    usage: Vec<(UsageDigest, Arc<UsageRecord>)>,
-    tools: Vec<(ToolDigest, Arc<ToolCall>)>,
-    messages: Vec<(MessageDigest, Arc<MessageRecord>)>,
+    usage: Vec<(UsageKey, Arc<UsageRecord>)>,
+    tools: Vec<(ToolKey, Arc<ToolCall>)>,
+    messages: Vec<(MessageKey, Arc<MessageRecord>)>,
     files: Vec<FileReport>,
 }
 
@@ -227,6 +240,15 @@ impl<'a> Encoder<'a> {
         self.body.push(i as u8);
     }
 
+    fn flags(&mut self, standin: bool) {
+        self.body.push(if standin { FLAG_STANDIN } else { 0 });
+    }
+
+    /// A key's digest: its 12 bytes as they are.
+    fn part(&mut self, p: KeyPart) {
+        self.body.extend_from_slice(&p.0);
+    }
+
     fn source(&mut self, s: &'a Source) {
         let Source { file, line } = s;
         self.shared(file);
@@ -235,7 +257,7 @@ impl<'a> Encoder<'a> {
 
     fn usage(&mut self, r: &'a UsageRecord) {
         let UsageRecord {
-            key: UsageKey { agent, scope, id },
+            key,
             timestamp_ms,
             model,
             tokens:
@@ -252,15 +274,27 @@ impl<'a> Encoder<'a> {
             git_branch,
             cli_version,
             is_sidechain,
-            speed,
-            recorded_cost_pico,
-            premium_requests,
+            rare,
             source,
         } = r;
-        self.agent(*agent);
-        // A Codex scope is its thread (shared by many calls); a Claude scope is a message id.
-        self.shared(scope);
-        self.inline(id);
+        let (speed, recorded_cost_pico, premium_requests) = match rare.as_deref() {
+            Some(RareUsage {
+                speed,
+                recorded_cost_pico,
+                premium_requests,
+            }) => (speed.as_deref(), *recorded_cost_pico, *premium_requests),
+            None => (None, None, None),
+        };
+        let UsageKey {
+            agent,
+            scope,
+            id,
+            standin,
+        } = *key;
+        self.agent(agent);
+        self.flags(standin);
+        self.part(scope);
+        self.part(id);
         self.i64(*timestamp_ms);
         self.shared_opt(model.as_deref());
         for n in [
@@ -278,9 +312,9 @@ impl<'a> Encoder<'a> {
         self.shared_opt(git_branch.as_deref());
         self.shared_opt(cli_version.as_deref());
         self.bool(*is_sidechain);
-        self.shared_opt(speed.as_deref());
-        self.opt(*recorded_cost_pico, Self::u64);
-        self.opt(*premium_requests, |e, v| {
+        self.shared_opt(speed);
+        self.opt(recorded_cost_pico, Self::u64);
+        self.opt(premium_requests, |e, v| {
             e.body.extend_from_slice(&v.to_le_bytes());
         });
         self.source(source);
@@ -293,6 +327,7 @@ impl<'a> Encoder<'a> {
                     agent,
                     session: key_session,
                     id,
+                    standin,
                 },
             session,
             name,
@@ -305,8 +340,9 @@ impl<'a> Encoder<'a> {
             source,
         } = t;
         self.agent(*agent);
-        self.shared(key_session);
-        self.inline(id);
+        self.flags(*standin);
+        self.part(*key_session);
+        self.part(*id);
         self.shared(session);
         self.shared_opt(name.as_deref());
         self.opt(*start_ms, Self::i64);
@@ -320,7 +356,7 @@ impl<'a> Encoder<'a> {
 
     fn message(&mut self, m: &'a MessageRecord) {
         let MessageRecord {
-            key: MessageKey { agent, id },
+            key: MessageKey { agent, id, standin },
             session,
             role,
             timestamp_ms,
@@ -330,7 +366,8 @@ impl<'a> Encoder<'a> {
             source,
         } = m;
         self.agent(*agent);
-        self.inline(id);
+        self.flags(*standin);
+        self.part(*id);
         self.shared(session);
         self.body.push(match role {
             Role::User => 0,
@@ -400,6 +437,8 @@ fn put_varint(out: &mut Vec<u8>, mut v: u64) {
 struct Decoder<'a> {
     buf: &'a [u8],
     pos: usize,
+    /// `AML2`: keys as strings, turned into their digests while reading.
+    strings_as_keys: bool,
     table: Vec<&'a str>,
     /// The table's strings as shared [`Text`], made on first use: every record that names a
     /// string points at one copy of it.
@@ -408,12 +447,17 @@ struct Decoder<'a> {
 
 impl<'a> Decoder<'a> {
     fn new(buf: &'a [u8]) -> Result<Self, WireError> {
-        let Some(rest) = buf.strip_prefix(MAGIC) else {
+        let (rest, strings_as_keys) = if let Some(rest) = buf.strip_prefix(MAGIC) {
+            (rest, false)
+        } else if let Some(rest) = buf.strip_prefix(MAGIC_V2) {
+            (rest, true)
+        } else {
             return err("wrong magic (another format or version)");
         };
         let mut d = Decoder {
             buf: rest,
             pos: 0,
+            strings_as_keys,
             table: Vec::new(),
             texts: Vec::new(),
         };
@@ -432,19 +476,19 @@ impl<'a> Decoder<'a> {
         let mut usage = Vec::with_capacity(n);
         for _ in 0..n {
             let r = self.usage()?;
-            usage.push(((&r.key).into(), Arc::new(r)));
+            usage.push((r.key, Arc::new(r)));
         }
         let n = self.count()?;
         let mut tools = Vec::with_capacity(n);
         for _ in 0..n {
             let t = self.tool()?;
-            tools.push(((&t.key).into(), Arc::new(t)));
+            tools.push((t.key, Arc::new(t)));
         }
         let n = self.count()?;
         let mut messages = Vec::with_capacity(n);
         for _ in 0..n {
             let m = self.message()?;
-            messages.push(((&m.key).into(), Arc::new(m)));
+            messages.push((m.key, Arc::new(m)));
         }
         let n = self.count()?;
         let mut files = Vec::with_capacity(n);
@@ -527,12 +571,16 @@ impl<'a> Decoder<'a> {
         self.str().map(str::to_owned)
     }
 
-    fn shared(&mut self) -> Result<String, WireError> {
+    fn table_str(&mut self) -> Result<&'a str, WireError> {
         let id = self.u64()?;
         match usize::try_from(id).ok().and_then(|i| self.table.get(i)) {
-            Some(s) => Ok((*s).to_owned()),
+            Some(s) => Ok(s),
             None => err("string number out of range"),
         }
+    }
+
+    fn shared(&mut self) -> Result<String, WireError> {
+        self.table_str().map(str::to_owned)
     }
 
     fn text(&mut self) -> Result<Text, WireError> {
@@ -552,6 +600,74 @@ impl<'a> Decoder<'a> {
         }
     }
 
+    /// A key's stand-in flag (version 3).
+    fn flags(&mut self) -> Result<bool, WireError> {
+        match self.byte()? {
+            0 => Ok(false),
+            FLAG_STANDIN => Ok(true),
+            _ => err("unknown key flags"),
+        }
+    }
+
+    /// A key's 12-byte digest (version 3).
+    fn part(&mut self) -> Result<KeyPart, WireError> {
+        let end = self.pos + 12;
+        let Some(b) = self.buf.get(self.pos..end) else {
+            return err("truncated");
+        };
+        self.pos = end;
+        let mut p = [0u8; 12];
+        p.copy_from_slice(b);
+        Ok(KeyPart(p))
+    }
+
+    fn usage_key(&mut self) -> Result<UsageKey, WireError> {
+        let agent = self.agent()?;
+        if self.strings_as_keys {
+            // A Codex scope (its thread) went through the table, every other id inline.
+            let scope = self.table_str()?;
+            let id = self.str()?;
+            return Ok(UsageKey::new(agent, scope, id));
+        }
+        let standin = self.flags()?;
+        Ok(UsageKey {
+            agent,
+            scope: self.part()?,
+            id: self.part()?,
+            standin,
+        })
+    }
+
+    fn tool_key(&mut self) -> Result<ToolKey, WireError> {
+        let agent = self.agent()?;
+        if self.strings_as_keys {
+            let session = self.table_str()?;
+            let id = self.str()?;
+            return Ok(ToolKey::new(agent, session, id));
+        }
+        let standin = self.flags()?;
+        Ok(ToolKey {
+            agent,
+            session: self.part()?,
+            id: self.part()?,
+            standin,
+        })
+    }
+
+    fn message_key(&mut self) -> Result<MessageKey, WireError> {
+        let agent = self.agent()?;
+        if self.strings_as_keys {
+            let id = self.str()?;
+            return Ok(MessageKey::new(agent, id));
+        }
+        let standin = self.flags()?;
+        Ok(MessageKey {
+            agent,
+            id: self.part()?,
+            standin,
+        })
+    }
+
     fn source(&mut self) -> Result<Source, WireError> {
         Ok(Source {
             file: self.text()?,
@@ -561,11 +677,7 @@ impl<'a> Decoder<'a> {
 
     fn usage(&mut self) -> Result<UsageRecord, WireError> {
         Ok(UsageRecord {
-            key: UsageKey {
-                agent: self.agent()?,
-                scope: self.shared()?,
-                id: self.inline()?,
-            },
+            key: self.usage_key()?,
             timestamp_ms: self.i64()?,
             model: self.opt(Self::text)?,
             tokens: Tokens {
@@ -581,29 +693,27 @@ impl<'a> Decoder<'a> {
             git_branch: self.opt(Self::text)?,
             cli_version: self.opt(Self::text)?,
             is_sidechain: self.bool()?,
-            speed: self.opt(Self::text)?,
-            recorded_cost_pico: self.opt(Self::u64)?,
-            premium_requests: self.opt(|d| {
-                let end = d.pos + 8;
-                let Some(b) = d.buf.get(d.pos..end) else {
-                    return err("truncated");
-                };
-                d.pos = end;
-                let mut a = [0u8; 8];
-                a.copy_from_slice(b);
-                Ok(f64::from_le_bytes(a))
-            })?,
+            rare: RareUsage::boxed(
+                self.opt(Self::text)?,
+                self.opt(Self::u64)?,
+                self.opt(|d| {
+                    let end = d.pos + 8;
+                    let Some(b) = d.buf.get(d.pos..end) else {
+                        return err("truncated");
+                    };
+                    d.pos = end;
+                    let mut a = [0u8; 8];
+                    a.copy_from_slice(b);
+                    Ok(f64::from_le_bytes(a))
+                })?,
+            ),
             source: self.source()?,
         })
     }
 
     fn tool(&mut self) -> Result<ToolCall, WireError> {
         Ok(ToolCall {
-            key: ToolKey {
-                agent: self.agent()?,
-                session: self.text()?,
-                id: self.inline()?,
-            },
+            key: self.tool_key()?,
             session: self.text()?,
             name: self.opt(Self::text)?,
             start_ms: self.opt(Self::i64)?,
@@ -618,10 +728,7 @@ impl<'a> Decoder<'a> {
 
     fn message(&mut self) -> Result<MessageRecord, WireError> {
         Ok(MessageRecord {
-            key: MessageKey {
-                agent: self.agent()?,
-                id: self.inline()?,
-            },
+            key: self.message_key()?,
             session: self.text()?,
             role: match self.byte()? {
                 0 => Role::User,

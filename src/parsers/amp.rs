@@ -322,11 +322,7 @@ impl Doc {
         out: &Sink,
     ) -> UsageRecord {
         UsageRecord {
-            key: UsageKey {
-                agent: Agent::Amp,
-                scope: self.session.clone(),
-                id: id.to_owned(),
-            },
+            key: UsageKey::new(Agent::Amp, &self.session, id),
             timestamp_ms: ts.or(self.created).unwrap_or(0),
             model: model.filter(|m| !m.is_empty()).map(Into::into),
             tokens,
@@ -335,9 +331,7 @@ impl Doc {
             git_branch: None,
             cli_version: None,
             is_sidechain: false,
-            speed: None,
-            recorded_cost_pico: None,
-            premium_requests: None,
+            rare: None,
             source: out.source(unit),
         }
     }
@@ -353,10 +347,7 @@ impl Doc {
     ) {
         let (words, preview) = prompt_fields(text);
         out.message(MessageRecord {
-            key: MessageKey {
-                agent: Agent::Amp,
-                id: format!("{}/{id}", self.session),
-            },
+            key: MessageKey::new(Agent::Amp, &format!("{}/{id}", self.session)),
             session: self.session.as_str().into(),
             role,
             timestamp_ms: ts,
@@ -368,11 +359,7 @@ impl Doc {
     }
 
     fn tool_key(&self, id: &str) -> ToolKey {
-        ToolKey {
-            agent: Agent::Amp,
-            session: self.session.as_str().into(),
-            id: id.to_owned(),
-        }
+        ToolKey::new(Agent::Amp, self.session.as_str(), id)
     }
 
     fn tool_use(&self, block: &Value, ts: Option<i64>, unit: u64, out: &mut Sink) {

@@ -79,7 +79,7 @@ use memchr::memmem::Finder;
 use serde_json::error::Category;
 
 use crate::line_report::{json_reason, Sink};
-use crate::model::{Agent, MessageRecord, Role, UsageKey, UsageRecord};
+use crate::model::{Agent, KeyPart, MessageRecord, Role, Text, UsageKey, UsageRecord};
 use crate::parsers::{is_blank, parse_timestamp_ms, FileContext, LineParser};
 
 use lax::{Content, LaxObj, LaxStr};
@@ -103,7 +103,10 @@ pub struct ClaudeParser {
     last_ms: Option<i64>,
     /// How many usage lines without ids had each content key so far (see
     /// [`UsageKey::by_content`]).
-    unkeyed_seen: HashMap<String, u32>,
+    unkeyed_seen: HashMap<KeyPart, u32>,
+    /// The file's [`UsageKey::line_scope`], once computed.
+    #[serde(skip)]
+    line_scope: Option<(Text, KeyPart)>,
 }
 
 fn usage_marker() -> Finder<'static> {
@@ -130,18 +133,29 @@ impl ClaudeParser {
             progress_marker: progress_marker(),
             last_ms: None,
             unkeyed_seen: HashMap::new(),
+            line_scope: None,
         }
     }
 
     /// A record without ids (keyed by its line for now) gets the content key of its line.
     fn key_by_content(&mut self, mut record: UsageRecord, text: &str) -> UsageRecord {
-        if record.key.is_unkeyed_at(&record.source) {
+        // The unkeyed scope of the file, digested once per file rather than once per record.
+        let file = &record.source.file;
+        let line_scope = match &self.line_scope {
+            Some((f, scope)) if f == file => *scope,
+            _ => {
+                let scope = UsageKey::line_scope(file);
+                self.line_scope = Some((file.clone(), scope));
+                scope
+            }
+        };
+        if record.key.scope == line_scope && record.key.is_unkeyed_at(&record.source) {
             let line = text.trim().as_bytes();
             let mut key =
                 UsageKey::by_content(Agent::Claude, &record.session, record.timestamp_ms, line, 0);
-            let seen = self.unkeyed_seen.entry(key.scope.clone()).or_insert(0);
+            let seen = self.unkeyed_seen.entry(key.scope).or_insert(0);
             *seen += 1;
-            key.id = seen.to_string();
+            key = key.with_occurrence(*seen);
             record.key = key;
         }
         record

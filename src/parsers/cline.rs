@@ -475,11 +475,11 @@ impl Task {
             .and_then(Value::as_f64)
             .and_then(crate::pricing::table::usd_to_pico);
         out.used(UsageRecord {
-            key: UsageKey {
-                agent: self.agent,
-                scope: self.session.clone(),
-                id: format!("{}/{ts}", m.say.as_deref().unwrap_or_default()),
-            },
+            key: UsageKey::new(
+                self.agent,
+                &self.session,
+                &format!("{}/{ts}", m.say.as_deref().unwrap_or_default()),
+            ),
             timestamp_ms: ts,
             model: model.map(Into::into),
             tokens,
@@ -488,9 +488,7 @@ impl Task {
             git_branch: None,
             cli_version: None,
             is_sidechain: m.says("subagent_usage"),
-            speed: None,
-            recorded_cost_pico,
-            premium_requests: None,
+            rare: crate::model::RareUsage::boxed(None, recorded_cost_pico, None),
             source: out.source(number),
         });
     }
@@ -510,10 +508,10 @@ impl Task {
         if let Some(role) = role {
             let (words, preview) = prompt_fields(m.text.as_deref().filter(|_| role == Role::User));
             out.message(MessageRecord {
-                key: MessageKey {
-                    agent: self.agent,
-                    id: format!("{}/{what}/{}", self.session, m.ts.unwrap_or(0)),
-                },
+                key: MessageKey::new(
+                    self.agent,
+                    &format!("{}/{what}/{}", self.session, m.ts.unwrap_or(0)),
+                ),
                 session: self.session.as_str().into(),
                 role,
                 timestamp_ms: m.ts,
@@ -527,11 +525,11 @@ impl Task {
             let target = target.filter(|_| is_file_tool(self.agent, &name));
             let text = m.text.as_deref().unwrap_or_default();
             out.tool(ToolCall {
-                key: ToolKey {
-                    agent: self.agent,
-                    session: self.session.as_str().into(),
-                    id: format!("{what}/{}", m.ts.unwrap_or(0)),
-                },
+                key: ToolKey::new(
+                    self.agent,
+                    self.session.as_str(),
+                    &format!("{what}/{}", m.ts.unwrap_or(0)),
+                ),
                 session: self.session.as_str().into(),
                 name: Some(name.into()),
                 start_ms: m.ts,

@@ -109,10 +109,7 @@ impl DocumentParser for CodebuffParser {
                     .filter(|_| role == Role::User),
             );
             out.message(MessageRecord {
-                key: MessageKey {
-                    agent: Agent::Codebuff,
-                    id: format!("{session}/{number}"),
-                },
+                key: MessageKey::new(Agent::Codebuff, &format!("{session}/{number}")),
                 session: session.as_str().into(),
                 role,
                 timestamp_ms: start,
@@ -153,11 +150,7 @@ fn tool_part(part: &Value, session: &str, start: Option<i64>, number: u64, out: 
     };
     let input = part.get("input");
     out.tool(ToolCall {
-        key: ToolKey {
-            agent: Agent::Codebuff,
-            session: session.into(),
-            id: id.to_owned(),
-        },
+        key: ToolKey::new(Agent::Codebuff, session, id),
         session: session.into(),
         name: part.get("toolName").and_then(Value::as_str).map(Into::into),
         start_ms: (kind == Some("tool-call")).then_some(start).flatten(),

@@ -216,11 +216,7 @@ impl CodexParser {
                     .or_else(|| p.model.as_deref().map(str::to_owned))
                     .or_else(|| self.model.clone());
                 let record = UsageRecord {
-                    key: UsageKey {
-                        agent: Agent::Codex,
-                        scope: format!("{}{segment}", self.lineage),
-                        id,
-                    },
+                    key: UsageKey::new(Agent::Codex, &format!("{}{segment}", self.lineage), &id),
                     timestamp_ms: ts.unwrap_or(0),
                     model: out.text_opt(model.as_deref()),
                     tokens: Tokens {
@@ -236,9 +232,7 @@ impl CodexParser {
                     git_branch: out.text_opt(self.git_branch.as_deref()),
                     cli_version: out.text_opt(self.cli_version.as_deref()),
                     is_sidechain: self.subagent,
-                    speed: None,
-                    recorded_cost_pico: None,
-                    premium_requests: None,
+                    rare: None,
                     source: out.source(number),
                 };
                 let malformed = out.report.malformed;

@@ -168,17 +168,17 @@ impl CodexExecParser {
             );
         }
         out.used(UsageRecord {
-            key: UsageKey {
-                agent: Agent::Codex,
-                scope: format!("{CODEX_EXEC}{}", self.thread),
-                id: format!(
+            key: UsageKey::new(
+                Agent::Codex,
+                &format!("{CODEX_EXEC}{}", self.thread),
+                &format!(
                     "{}/{}/{}/{}",
                     total.input_tokens,
                     total.cached_input_tokens,
                     total.output_tokens,
                     total.reasoning_output_tokens
                 ),
-            },
+            ),
             timestamp_ms: self.started_ms.unwrap_or(0),
             model: None,
             tokens,
@@ -187,9 +187,7 @@ impl CodexExecParser {
             git_branch: None,
             cli_version: None,
             is_sidechain: false,
-            speed: None,
-            recorded_cost_pico: None,
-            premium_requests: None,
+            rare: None,
             source: out.source(number),
         });
     }
@@ -206,10 +204,10 @@ impl CodexExecParser {
             "agent_message" => {
                 if completed {
                     out.message(MessageRecord {
-                        key: MessageKey {
-                            agent: Agent::Codex,
-                            id: format!("{CODEX_EXEC}{}/{}/{id}", self.thread, self.run),
-                        },
+                        key: MessageKey::new(
+                            Agent::Codex,
+                            &format!("{CODEX_EXEC}{}/{}/{id}", self.thread, self.run),
+                        ),
                         session: self.thread.as_str().into(),
                         role: Role::Assistant,
                         timestamp_ms: self.started_ms,
@@ -244,11 +242,11 @@ impl CodexExecParser {
             _ => return,
         };
         out.tool(ToolCall {
-            key: ToolKey {
-                agent: Agent::Codex,
-                session: format!("{CODEX_EXEC}{}", self.thread).into(),
-                id: format!("{}/{id}", self.run),
-            },
+            key: ToolKey::new(
+                Agent::Codex,
+                &format!("{CODEX_EXEC}{}", self.thread),
+                &format!("{}/{id}", self.run),
+            ),
             session: self.thread.as_str().into(),
             name: Some(name.into()),
             start_ms: None,

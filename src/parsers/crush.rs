@@ -118,10 +118,10 @@ fn messages(db: &Database<'_>, t: &Table, out: &mut Sink) {
             (None, None)
         };
         out.message(MessageRecord {
-            key: MessageKey {
-                agent: Agent::Crush,
-                id: text("id").unwrap_or_else(|| format!("{session}/{}", row.rowid)),
-            },
+            key: MessageKey::new(
+                Agent::Crush,
+                &text("id").unwrap_or_else(|| format!("{session}/{}", row.rowid)),
+            ),
             session: session.as_str().into(),
             role,
             timestamp_ms: ts,
@@ -152,11 +152,7 @@ fn messages(db: &Database<'_>, t: &Table, out: &mut Sink) {
                     .is_some_and(|n| crate::parsers::cline::is_file_tool(Agent::Crush, n))
             });
             out.tool(ToolCall {
-                key: ToolKey {
-                    agent: Agent::Crush,
-                    session: session.as_str().into(),
-                    id,
-                },
+                key: ToolKey::new(Agent::Crush, session.as_str(), &id),
                 session: session.as_str().into(),
                 name: name.map(Into::into),
                 start_ms: if is_call { ts } else { None },

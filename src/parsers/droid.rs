@@ -141,11 +141,7 @@ impl DocumentParser for DroidSettingsParser {
         }
         let session = session_of(&self.ctx.path);
         out.used(UsageRecord {
-            key: UsageKey {
-                agent: Agent::Droid,
-                scope: session.clone(),
-                id: SESSION_TOTAL.to_owned(),
-            },
+            key: UsageKey::new(Agent::Droid, &session, SESSION_TOTAL),
             timestamp_ms: timestamp.unwrap_or(0),
             model: settings
                 .model
@@ -160,9 +156,7 @@ impl DocumentParser for DroidSettingsParser {
             git_branch: None,
             cli_version: None,
             is_sidechain: false,
-            speed: None,
-            recorded_cost_pico: None,
-            premium_requests: None,
+            rare: None,
             source: out.source(1),
         });
     }

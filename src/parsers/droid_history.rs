@@ -64,7 +64,7 @@ impl DroidHistoryParser {
         ToolCall::bare(
             Agent::Droid,
             self.session.as_str().into(),
-            id.to_owned(),
+            id,
             out.source(number),
         )
     }
@@ -128,10 +128,7 @@ impl DroidHistoryParser {
             _ => format!("#{number}"),
         };
         out.message(MessageRecord {
-            key: MessageKey {
-                agent: Agent::Droid,
-                id: format!("{}/{id}", self.session),
-            },
+            key: MessageKey::new(Agent::Droid, &format!("{}/{id}", self.session)),
             session: self.session.as_str().into(),
             role,
             timestamp_ms: ts,

@@ -78,10 +78,7 @@ impl DocumentParser for GeminiLogsParser {
             };
             let (words, preview) = prompt_fields(entry.get("message").and_then(Value::as_str));
             out.message(MessageRecord {
-                key: MessageKey {
-                    agent: Agent::Gemini,
-                    id: format!("{GEMINI_LOGS}{session}/{id}"),
-                },
+                key: MessageKey::new(Agent::Gemini, &format!("{GEMINI_LOGS}{session}/{id}")),
                 session: session.into(),
                 role: Role::User,
                 timestamp_ms: entry

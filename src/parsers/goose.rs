@@ -120,11 +120,7 @@ fn sessions(db: &Database<'_>, t: &Table, out: &mut Sink) {
             other => format!("{other:?}"),
         };
         out.used(UsageRecord {
-            key: UsageKey {
-                agent: Agent::Goose,
-                scope: format!("{id}@{created_key}"),
-                id: "session".to_owned(),
-            },
+            key: UsageKey::new(Agent::Goose, &format!("{id}@{created_key}"), "session"),
             timestamp_ms: created.unwrap_or(0),
             model: model.map(Into::into),
             tokens,
@@ -135,9 +131,7 @@ fn sessions(db: &Database<'_>, t: &Table, out: &mut Sink) {
             git_branch: None,
             cli_version: None,
             is_sidechain: text("session_type").as_deref() == Some("sub_agent"),
-            speed: None,
-            recorded_cost_pico: None,
-            premium_requests: None,
+            rare: None,
             source: out.source(line(rowid)),
         });
     }
@@ -166,10 +160,7 @@ fn messages(db: &Database<'_>, t: &Table, out: &mut Sink) {
                 .as_i64()
                 .and_then(|s| s.checked_mul(1000));
             out.message(MessageRecord {
-                key: MessageKey {
-                    agent: Agent::Goose,
-                    id: format!("{session}/{rowid}"),
-                },
+                key: MessageKey::new(Agent::Goose, &format!("{session}/{rowid}")),
                 session: session.into(),
                 role,
                 timestamp_ms: ts,

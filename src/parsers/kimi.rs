@@ -39,8 +39,8 @@ use serde_json::Value;
 
 use crate::line_report::{json_reason, Sink};
 use crate::model::{
-    content_hash, prompt_fields, Agent, MessageKey, MessageRecord, Role, Tokens, ToolCall, ToolKey,
-    UsageKey, UsageRecord,
+    content_hash, prompt_fields, Agent, KeyPart, MessageKey, MessageRecord, Role, Tokens, ToolCall,
+    ToolKey, UsageKey, UsageRecord,
 };
 use crate::parsers::{is_blank, FileContext, LineParser};
 
@@ -136,8 +136,9 @@ fn place(path: &str) -> Place {
 pub struct KimiParser {
     place: Place,
     last_ts: Option<i64>,
-    /// How many id-less usage records each agent (`""` for the main agent's content keys) had.
-    unkeyed_seen: HashMap<String, u32>,
+    /// How many id-less usage records each agent had (keyed by the digest of its name), and each
+    /// content key of the main agent (keyed by its scope).
+    unkeyed_seen: HashMap<KeyPart, u32>,
 }
 
 impl KimiParser {
@@ -186,32 +187,26 @@ impl KimiParser {
                     .as_ref()
                     .and_then(Value::as_str)
                     .filter(|s| !s.is_empty());
-                let key = match (id, agent) {
-                    (Some(id), _) => UsageKey {
-                        agent: Agent::Kimi,
-                        scope: "message".to_owned(),
-                        id: id.to_owned(),
-                    },
+                // The key, and the id its message is recorded under (the key's id as written).
+                let (key, message_id) = match (id, agent) {
+                    (Some(id), _) => (UsageKey::new(Agent::Kimi, "message", id), id.to_owned()),
                     (None, Some(agent)) => {
-                        let seen = self.unkeyed_seen.entry(agent.to_owned()).or_insert(0);
+                        let seen = self.unkeyed_seen.entry(KeyPart::of(agent)).or_insert(0);
                         *seen += 1;
-                        UsageKey {
-                            agent: Agent::Kimi,
-                            scope: format!("{session}/agent:{agent}"),
-                            id: seen.to_string(),
-                        }
+                        let n = seen.to_string();
+                        let key =
+                            UsageKey::new(Agent::Kimi, &format!("{session}/agent:{agent}"), &n);
+                        (key, n)
                     }
                     (None, None) => {
-                        let mut key =
-                            UsageKey::by_content(Agent::Kimi, "", ts.unwrap_or(0), line, 0);
-                        let seen = self.unkeyed_seen.entry(key.scope.clone()).or_insert(0);
+                        let key = UsageKey::by_content(Agent::Kimi, "", ts.unwrap_or(0), line, 0);
+                        let seen = self.unkeyed_seen.entry(key.scope).or_insert(0);
                         *seen += 1;
-                        key.id = seen.to_string();
-                        key
+                        (key.with_occurrence(*seen), seen.to_string())
                     }
                 };
                 if agent.is_none() {
-                    self.record_message(&key.id, Role::Assistant, ts, None, n, out);
+                    self.record_message(&message_id, Role::Assistant, ts, None, n, out);
                 }
                 out.used(UsageRecord {
                     key,
@@ -223,9 +218,7 @@ impl KimiParser {
                     git_branch: None,
                     cli_version: None,
                     is_sidechain: agent.is_some(),
-                    speed: None,
-                    recorded_cost_pico: None,
-                    premium_requests: None,
+                    rare: None,
                     source: out.source(n),
                 });
                 return true;
@@ -303,11 +296,7 @@ impl KimiParser {
     }
 
     fn tool_key(&self, id: &str) -> ToolKey {
-        ToolKey {
-            agent: Agent::Kimi,
-            session: self.place.session.as_str().into(),
-            id: id.to_owned(),
-        }
+        ToolKey::new(Agent::Kimi, self.place.session.as_str(), id)
     }
 
     fn record_message(
@@ -404,10 +393,7 @@ fn message_record(
 ) -> MessageRecord {
     let (words, preview) = prompt_fields(text);
     MessageRecord {
-        key: MessageKey {
-            agent: Agent::Kimi,
-            id: format!("{session}/{id}"),
-        },
+        key: MessageKey::new(Agent::Kimi, &format!("{session}/{id}")),
         session: session.into(),
         role,
         timestamp_ms: ts,

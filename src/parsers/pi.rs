@@ -174,7 +174,7 @@ impl PiParser {
         ToolCall::bare(
             Agent::Pi,
             self.session.as_str().into(),
-            id.to_owned(),
+            id,
             out.source(number),
         )
     }
@@ -220,19 +220,19 @@ impl PiParser {
         }
         let model = m.model.clone().filter(|s| !s.is_empty());
         let entry_id = entry.id.as_deref().unwrap_or_default();
-        let key = UsageKey {
-            agent: Agent::Pi,
-            scope: format!(
+        let key = UsageKey::new(
+            Agent::Pi,
+            &format!(
                 "{}/{entry_id}/{}/{}",
                 ts.unwrap_or(0),
                 m.provider.as_deref().unwrap_or_default(),
                 model.as_deref().unwrap_or_default()
             ),
-            id: format!(
+            &format!(
                 "{}/{}/{}/{}",
                 tokens.input, tokens.output, tokens.cache_read, tokens.cache_write_5m
             ),
-        };
+        );
         out.used(UsageRecord {
             key,
             timestamp_ms: ts.unwrap_or(0),
@@ -243,12 +243,14 @@ impl PiParser {
             git_branch: None,
             cli_version: None,
             is_sidechain: false,
-            speed: None,
-            recorded_cost_pico: usage
-                .and_then(|u| u.cost.as_ref())
-                .and_then(|c| c.total)
-                .and_then(crate::pricing::table::usd_to_pico),
-            premium_requests: None,
+            rare: crate::model::RareUsage::boxed(
+                None,
+                usage
+                    .and_then(|u| u.cost.as_ref())
+                    .and_then(|c| c.total)
+                    .and_then(crate::pricing::table::usd_to_pico),
+                None,
+            ),
             source: out.source(number),
         });
     }
@@ -265,10 +267,7 @@ impl PiParser {
         let (words, preview) = prompt_fields(prompt);
         let id = entry.id.clone().unwrap_or_else(|| format!("line{number}"));
         out.message(MessageRecord {
-            key: MessageKey {
-                agent: Agent::Pi,
-                id: format!("{}/{id}", self.session),
-            },
+            key: MessageKey::new(Agent::Pi, &format!("{}/{id}", self.session)),
             session: self.session.as_str().into(),
             role,
             timestamp_ms: ts,

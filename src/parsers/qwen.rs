@@ -44,8 +44,8 @@ use serde_json::Value;
 
 use crate::line_report::{json_reason, Sink};
 use crate::model::{
-    content_hash, prompt_fields, Agent, MessageKey, MessageRecord, Role, Tokens, ToolCall, ToolKey,
-    UsageKey, UsageRecord,
+    content_hash, prompt_fields, Agent, KeyPart, MessageKey, MessageRecord, Role, Tokens, ToolCall,
+    ToolKey, UsageKey, UsageRecord,
 };
 use crate::parsers::lenient::{opt_bool, opt_str};
 use crate::parsers::{is_blank, parse_timestamp_ms, FileContext, LineParser};
@@ -108,7 +108,7 @@ pub struct QwenParser {
     fallback_session: String,
     last_ts: Option<i64>,
     /// How many identical uuid-less usage lines came before, per content key.
-    unkeyed_seen: HashMap<String, u32>,
+    unkeyed_seen: HashMap<KeyPart, u32>,
 }
 
 impl QwenParser {
@@ -167,11 +167,7 @@ impl QwenParser {
             return;
         }
         let key = match rec.uuid.as_deref().filter(|s| !s.is_empty()) {
-            Some(uuid) => UsageKey {
-                agent: Agent::Qwen,
-                scope: ctx.session.clone(),
-                id: uuid.to_owned(),
-            },
+            Some(uuid) => UsageKey::new(Agent::Qwen, &ctx.session, uuid),
             None => {
                 let mut key = UsageKey::by_content(
                     Agent::Qwen,
@@ -180,9 +176,9 @@ impl QwenParser {
                     text.trim_ascii(),
                     0,
                 );
-                let seen = self.unkeyed_seen.entry(key.scope.clone()).or_insert(0);
+                let seen = self.unkeyed_seen.entry(key.scope).or_insert(0);
                 *seen += 1;
-                key.id = seen.to_string();
+                key = key.with_occurrence(*seen);
                 key
             }
         };
@@ -204,9 +200,7 @@ impl QwenParser {
                 .filter(|v| !v.is_empty() && *v != "unknown")
                 .map(Into::into),
             is_sidechain: rec.is_sidechain == Some(true),
-            speed: None,
-            recorded_cost_pico: None,
-            premium_requests: None,
+            rare: None,
             source: out.source(n),
         });
     }
@@ -360,10 +354,7 @@ fn user_text(rec: &Record<'_>) -> String {
 fn message(ctx: &Ctx, role: Role, text: Option<&str>, n: u64, out: &Sink) -> MessageRecord {
     let (words, preview) = prompt_fields(text);
     MessageRecord {
-        key: MessageKey {
-            agent: Agent::Qwen,
-            id: format!("{}/{}", ctx.session, ctx.id),
-        },
+        key: MessageKey::new(Agent::Qwen, &format!("{}/{}", ctx.session, ctx.id)),
         session: ctx.session.as_str().into(),
         role,
         timestamp_ms: ctx.ts,
@@ -375,11 +366,7 @@ fn message(ctx: &Ctx, role: Role, text: Option<&str>, n: u64, out: &Sink) -> Mes
 }
 
 fn tool_key(ctx: &Ctx, id: &str) -> ToolKey {
-    ToolKey {
-        agent: Agent::Qwen,
-        session: ctx.session.as_str().into(),
-        id: id.to_owned(),
-    }
+    ToolKey::new(Agent::Qwen, ctx.session.as_str(), id)
 }
 
 /// The end of a tool call, from a `tool_result` record's `toolCallResult{callId, status, error}`.

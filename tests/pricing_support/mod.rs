@@ -43,9 +43,7 @@ pub fn record(agent: Agent, model: Option<&str>, tokens: Tokens) -> UsageRecord 
         git_branch: None,
         cli_version: None,
         is_sidechain: false,
-        speed: None,
-        recorded_cost_pico: None,
-        premium_requests: None,
+        rare: None,
         source,
     }
 }

@@ -526,6 +526,33 @@ mod tests {
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
+    /// What a record costs in the worker's and the page's heap (BENCHMARKS.md, "Keys as
+    /// digests"): keys are digests with no heap part, and the records stay at most this large,
+    /// in wasm32 as natively.
+    #[test]
+    fn records_and_keys_stay_small() {
+        use agentmeter::model::{
+            MessageKey, MessageRecord, ToolCall, ToolKey, UsageKey, UsageRecord,
+        };
+        use std::mem::size_of;
+        assert!(size_of::<UsageKey>() <= 26 && size_of::<ToolKey>() <= 26);
+        assert!(size_of::<MessageKey>() <= 14);
+        let records = [
+            size_of::<UsageRecord>(),
+            size_of::<ToolCall>(),
+            size_of::<MessageRecord>(),
+        ];
+        let limit = if cfg!(target_pointer_width = "32") {
+            [144, 136, 80]
+        } else {
+            [200, 168, 104]
+        };
+        assert!(
+            records.iter().zip(limit).all(|(s, l)| *s <= l),
+            "{records:?} > {limit:?}"
+        );
+    }
+
     const CODEX: &[u8] = include_bytes!(
         "../../fixtures/codex/derived/rollout-2025-09-19T09-10-00-01996140-77aa-7b21-8c3e-0f4d2a9e6b10.jsonl"
     );

@@ -34,10 +34,8 @@ pub(super) struct Meta {
 
 impl Meta {
     /// The session tool calls are keyed by: the line's own, else the file's.
-    fn tool_session(&self) -> Text {
-        self.recorded_session
-            .clone()
-            .unwrap_or_else(|| self.session.clone())
+    fn tool_session(&self) -> &str {
+        self.recorded_session.as_deref().unwrap_or(&self.session)
     }
 }
 
@@ -109,11 +107,7 @@ pub(super) fn usage_record<D>(
         return None;
     }
     let key = match (message.id.non_empty(), env.request_id.non_empty()) {
-        (Some(scope), Some(id)) => UsageKey {
-            agent: Agent::Claude,
-            scope: scope.to_owned(),
-            id: id.to_owned(),
-        },
+        (Some(scope), Some(id)) => UsageKey::new(Agent::Claude, scope, id),
         _ => UsageKey::unkeyed(Agent::Claude, &source),
     };
     Some(UsageRecord {
@@ -126,9 +120,11 @@ pub(super) fn usage_record<D>(
         git_branch: meta.git_branch.clone(),
         cli_version: meta.cli_version.clone(),
         is_sidechain,
-        speed: out.text_opt(usage.speed.non_empty()),
-        recorded_cost_pico: env.cost_usd.and_then(usd_to_pico),
-        premium_requests: None,
+        rare: crate::model::RareUsage::boxed(
+            out.text_opt(usage.speed.non_empty()),
+            env.cost_usd.and_then(usd_to_pico),
+            None,
+        ),
         source,
     })
 }
@@ -165,15 +161,12 @@ pub(super) fn message_record(
     meta: &Meta,
     source: Source,
 ) -> MessageRecord {
-    let id = match uuid {
-        Some(u) => u.to_owned(),
-        None => format!("line:{}:{}", source.file, source.line),
+    let key = match uuid {
+        Some(u) => MessageKey::new(Agent::Claude, u),
+        None => MessageKey::at_line(Agent::Claude, &source),
     };
     MessageRecord {
-        key: MessageKey {
-            agent: Agent::Claude,
-            id,
-        },
+        key,
         session: meta.session.clone(),
         role,
         timestamp_ms: meta.timestamp_ms,
@@ -222,11 +215,7 @@ pub(super) fn emit_tools(blocks: &[Block<'_>], meta: &Meta, source: &Source, out
         };
         let call = if kind.ends_with("tool_use") {
             block.id.non_empty().map(|id| ToolCall {
-                key: ToolKey {
-                    agent: Agent::Claude,
-                    session: meta.tool_session(),
-                    id: id.to_owned(),
-                },
+                key: ToolKey::new(Agent::Claude, meta.tool_session(), id),
                 session: meta.session.clone(),
                 name: out.text_opt(block.name.non_empty()),
                 start_ms: meta.timestamp_ms,
@@ -239,11 +228,7 @@ pub(super) fn emit_tools(blocks: &[Block<'_>], meta: &Meta, source: &Source, out
             })
         } else if kind.ends_with("tool_result") {
             block.tool_use_id.non_empty().map(|id| ToolCall {
-                key: ToolKey {
-                    agent: Agent::Claude,
-                    session: meta.tool_session(),
-                    id: id.to_owned(),
-                },
+                key: ToolKey::new(Agent::Claude, meta.tool_session(), id),
                 session: meta.session.clone(),
                 name: None,
                 start_ms: None,

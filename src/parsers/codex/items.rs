@@ -128,11 +128,7 @@ pub(crate) fn call_end(
 
 fn tool_key(p: &Payload<'_>, lineage: Text) -> Option<ToolKey> {
     let id = p.call_id.as_deref().filter(|s| !s.is_empty())?;
-    Some(ToolKey {
-        agent: Agent::Codex,
-        session: lineage,
-        id: id.to_owned(),
-    })
+    Some(ToolKey::new(Agent::Codex, &lineage, id))
 }
 
 /// The role of a `response_item` message, `None` for roles we do not count.
@@ -190,10 +186,7 @@ pub(crate) fn message(
     source: Source,
 ) -> MessageRecord {
     MessageRecord {
-        key: MessageKey {
-            agent: Agent::Codex,
-            id: format!("{lineage}/{hash:016x}/{occurrence}"),
-        },
+        key: MessageKey::new(Agent::Codex, &format!("{lineage}/{hash:016x}/{occurrence}")),
         session,
         role,
         timestamp_ms: ts,
@@ -214,10 +207,7 @@ pub(crate) fn compaction(
     source: Source,
 ) -> MessageRecord {
     MessageRecord {
-        key: MessageKey {
-            agent: Agent::Codex,
-            id: format!("{lineage}/compacted/{occurrence}"),
-        },
+        key: MessageKey::new(Agent::Codex, &format!("{lineage}/compacted/{occurrence}")),
         session,
         role: Role::System,
         timestamp_ms: ts,

@@ -88,11 +88,7 @@ impl CopilotEventsParser {
     fn close_unfinished(&mut self, out: &mut Sink) {
         for p in std::mem::take(&mut self.pending) {
             let record = UsageRecord {
-                key: UsageKey {
-                    agent: Agent::Copilot,
-                    scope: self.session().to_owned(),
-                    id: p.id,
-                },
+                key: UsageKey::new(Agent::Copilot, self.session(), &p.id),
                 timestamp_ms: p.ts.unwrap_or(0),
                 model: p.model.map(Into::into),
                 tokens: Tokens {
@@ -117,9 +113,7 @@ impl CopilotEventsParser {
             git_branch: self.git_branch.as_deref().map(Into::into),
             cli_version: self.cli_version.as_deref().map(Into::into),
             is_sidechain: sub_agent,
-            speed: None,
-            recorded_cost_pico: None,
-            premium_requests: None,
+            rare: None,
             source: out.source(line),
         }
     }
@@ -180,11 +174,11 @@ impl CopilotEventsParser {
             );
         }
         let record = UsageRecord {
-            key: UsageKey {
-                agent: Agent::Copilot,
-                scope: self.session().to_owned(),
-                id: format!("shutdown:{event}:{model}"),
-            },
+            key: UsageKey::new(
+                Agent::Copilot,
+                self.session(),
+                &format!("shutdown:{event}:{model}"),
+            ),
             timestamp_ms: ts.unwrap_or(0),
             model: Some(model.to_owned())
                 .filter(|m| !m.is_empty())
@@ -197,7 +191,7 @@ impl CopilotEventsParser {
                 cache_read: usage.cache_read_tokens,
                 reasoning: usage.reasoning_tokens.min(usage.output_tokens),
             },
-            premium_requests: premium,
+            rare: crate::model::RareUsage::boxed(None, None, premium),
             ..self.record_base(n, false, out)
         };
         out.used(record);
@@ -218,10 +212,7 @@ impl CopilotEventsParser {
             .map_or_else(|| format!("@{n}"), str::to_owned);
         let (words, preview) = prompt_fields(text);
         out.message(MessageRecord {
-            key: MessageKey {
-                agent: Agent::Copilot,
-                id: format!("{}/{id}", self.session()),
-            },
+            key: MessageKey::new(Agent::Copilot, &format!("{}/{id}", self.session())),
             session: self.session().into(),
             role,
             timestamp_ms: ts,
@@ -242,11 +233,7 @@ impl CopilotEventsParser {
             .and_then(|r| str_field(r, "content"))
             .map(|s| s.len() as u64);
         out.tool(ToolCall {
-            key: ToolKey {
-                agent: Agent::Copilot,
-                session: self.session().into(),
-                id: id.to_owned(),
-            },
+            key: ToolKey::new(Agent::Copilot, self.session(), id),
             session: self.session().into(),
             name: data.tool_name.as_deref().map(Into::into),
             start_ms: if end { None } else { ts },
@@ -350,10 +337,7 @@ impl LineParser for CopilotEventsParser {
                         .as_deref()
                         .map_or_else(|| format!("@{n}"), str::to_owned);
                     out.message(MessageRecord {
-                        key: MessageKey {
-                            agent: Agent::Copilot,
-                            id: format!("{}/{id}", self.session()),
-                        },
+                        key: MessageKey::new(Agent::Copilot, &format!("{}/{id}", self.session())),
                         session: self.session().into(),
                         role: Role::System,
                         timestamp_ms: ts,

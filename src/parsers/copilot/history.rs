@@ -109,10 +109,7 @@ fn entry_records(entry: &Value, session: &str, start: Option<i64>, unit: u64, ou
     };
     let (words, preview) = prompt_fields(str_field(entry, "text").filter(|_| role == Role::User));
     out.message(MessageRecord {
-        key: MessageKey {
-            agent: Agent::Copilot,
-            id: format!("{session}/{id}"),
-        },
+        key: MessageKey::new(Agent::Copilot, &format!("{session}/{id}")),
         session: session.into(),
         role,
         timestamp_ms: ts,
@@ -131,11 +128,7 @@ fn tool(entry: &Value, session: &str, ts: Option<i64>, unit: u64, out: &mut Sink
     let result = entry.get("result");
     let status = result.and_then(|r| str_field(r, "type"));
     out.tool(ToolCall {
-        key: ToolKey {
-            agent: Agent::Copilot,
-            session: session.into(),
-            id: id.to_owned(),
-        },
+        key: ToolKey::new(Agent::Copilot, session, id),
         session: session.into(),
         name: str_field(entry, "name").map(Into::into),
         start_ms: ts,

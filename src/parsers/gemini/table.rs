@@ -192,11 +192,7 @@ impl Table {
                 continue;
             }
             let record = UsageRecord {
-                key: UsageKey {
-                    agent: Agent::Gemini,
-                    scope: session.to_owned(),
-                    id: w.id.clone(),
-                },
+                key: UsageKey::new(Agent::Gemini, session, &w.id),
                 timestamp_ms: w.ts.or(meta.start_ms).unwrap_or(0),
                 model: out.text_opt(w.model.as_deref()),
                 tokens: billable(&w.tokens),
@@ -205,9 +201,7 @@ impl Table {
                 git_branch: None,
                 cli_version: None,
                 is_sidechain: meta.subagent,
-                speed: None,
-                recorded_cost_pico: None,
-                premium_requests: None,
+                rare: None,
                 source: out.source(w.line),
             };
             out.used(record);
@@ -222,10 +216,7 @@ impl Table {
             let (words, preview) = latest.prompt.clone().filter(|_| !meta.subagent).unzip();
             let owner_text = out.text(owner);
             out.message(MessageRecord {
-                key: MessageKey {
-                    agent: Agent::Gemini,
-                    id: format!("{session}/{id}"),
-                },
+                key: MessageKey::new(Agent::Gemini, &format!("{session}/{id}")),
                 session: owner_text,
                 role,
                 timestamp_ms: latest.ts,
@@ -240,18 +231,10 @@ impl Table {
                 continue;
             };
             let source = out.source(tool.line);
-            let (key_session, session_text, name) = (
-                out.text(session),
-                out.text(owner),
-                out.text_opt(tool.name.as_deref()),
-            );
+            let (session_text, name) = (out.text(owner), out.text_opt(tool.name.as_deref()));
             out.tool(ToolCall {
                 // Gemini tool ids are short and only unique within a session.
-                key: ToolKey {
-                    agent: Agent::Gemini,
-                    session: key_session,
-                    id: id.clone(),
-                },
+                key: ToolKey::new(Agent::Gemini, session, id),
                 session: session_text,
                 name,
                 start_ms: tool.start_ms,

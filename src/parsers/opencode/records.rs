@@ -193,14 +193,14 @@ pub(crate) fn call_key(
     step: Option<usize>,
 ) -> UsageKey {
     let step = step.map_or_else(String::new, |k| format!("step{k}:"));
-    UsageKey {
-        agent: Agent::OpenCode,
-        scope: format!("{created_ms}/{provider}/{model}"),
-        id: format!(
+    UsageKey::new(
+        Agent::OpenCode,
+        &format!("{created_ms}/{provider}/{model}"),
+        &format!(
             "{step}{}/{}/{}/{}/{}",
             t.input, t.output, t.reasoning, t.cache.read, t.cache.write
         ),
-    }
+    )
 }
 
 /// The usage record of an assistant message (or of one earlier step of it: `step`), `None` when
@@ -226,11 +226,11 @@ pub(crate) fn usage(
     let key = match created {
         Some(ms) => call_key(ms, provider, model.unwrap_or_default(), tokens, step),
         // Without a start time only the message id identifies the call.
-        None => UsageKey {
-            agent: Agent::OpenCode,
-            scope: format!("msg:{}/{}", ctx.session, ctx.id),
-            id: step.map_or_else(|| "message".to_owned(), |k| format!("step{k}")),
-        },
+        None => UsageKey::new(
+            Agent::OpenCode,
+            &format!("msg:{}/{}", ctx.session, ctx.id),
+            &step.map_or_else(|| "message".to_owned(), |k| format!("step{k}")),
+        ),
     };
     Some(UsageRecord {
         key,
@@ -247,9 +247,11 @@ pub(crate) fn usage(
         git_branch: None,
         cli_version: ctx.cli_version.map(Into::into),
         is_sidechain: false,
-        speed: None,
-        recorded_cost_pico: recorded_usd.and_then(crate::pricing::table::usd_to_pico),
-        premium_requests: None,
+        rare: crate::model::RareUsage::boxed(
+            None,
+            recorded_usd.and_then(crate::pricing::table::usd_to_pico),
+            None,
+        ),
         source: ctx.source.clone(),
     })
 }
@@ -267,10 +269,7 @@ pub(crate) fn message(
     };
     let (words, preview) = prompt_fields(prompt.filter(|_| role == Role::User));
     Some(MessageRecord {
-        key: MessageKey {
-            agent: Agent::OpenCode,
-            id: format!("{}/{}", ctx.session, ctx.id),
-        },
+        key: MessageKey::new(Agent::OpenCode, &format!("{}/{}", ctx.session, ctx.id)),
         session: ctx.session.into(),
         role,
         timestamp_ms: m.time.and_then(|t| t.created).or(ctx.fallback_ms),
@@ -291,11 +290,7 @@ pub(crate) fn tool_call(p: &Part<'_>, session: &str, source: Source) -> Option<T
     let time = state.and_then(|s| s.time);
     let input = state.and_then(|s| s.input.as_ref());
     Some(ToolCall {
-        key: ToolKey {
-            agent: Agent::OpenCode,
-            session: session.into(),
-            id: id.to_owned(),
-        },
+        key: ToolKey::new(Agent::OpenCode, session, id),
         session: session.into(),
         name: p.tool.as_deref().map(Into::into),
         start_ms: time.and_then(|t| t.start),
