@@ -13,7 +13,9 @@ use std::cell::Cell;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Agent, MessageRecord, Recent, Source, Text, ToolCall, UsageRecord};
+use crate::model::{
+    Agent, LastSession, MessageRecord, Recent, SessionPart, Source, Text, ToolCall, UsageRecord,
+};
 
 /// How many malformed-line examples a file report keeps.
 pub const MAX_EXAMPLES: usize = 5;
@@ -86,6 +88,8 @@ pub struct Sink {
     pub(crate) file: Cell<Option<Text>>,
     /// The strings the parser named lately ([`Sink::text`]).
     pub(crate) texts: Recent,
+    /// The session the parser keyed a tool call by last ([`Sink::session_part`]).
+    pub(crate) session: LastSession,
 }
 
 impl std::fmt::Debug for Sink {
@@ -129,6 +133,12 @@ impl Sink {
     /// string (see [`Recent`]).
     pub fn text(&mut self, s: &str) -> Text {
         self.texts.text(s)
+    }
+
+    /// The digest of `session` for a [`crate::model::ToolKey`], made once per session rather
+    /// than once per call.
+    pub fn session_part(&mut self, session: &str) -> SessionPart {
+        self.session.part(session)
     }
 
     /// [`Sink::text`] of a string that may be absent.

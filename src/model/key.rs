@@ -320,12 +320,58 @@ impl ToolKey {
     /// The key of the call `id` of `session`, as the agent wrote them.
     #[must_use]
     pub fn new(agent: Agent, session: &str, id: &str) -> Self {
+        Self::in_session(agent, SessionPart::of(session), id)
+    }
+
+    /// [`ToolKey::new`] with the session's digest made already (a parser makes it once for the
+    /// many calls of one session: SHA-256 was a sixth of the wasm parse's time).
+    #[must_use]
+    pub fn in_session(agent: Agent, session: SessionPart, id: &str) -> Self {
         ToolKey {
             agent,
-            session: KeyPart::of(session),
+            session: session.part,
             id: KeyPart::of(id),
+            standin: session.standin,
+        }
+    }
+}
+
+/// The digest of a session as a [`ToolKey`] holds it, with its stand-in flag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionPart {
+    part: KeyPart,
+    standin: bool,
+}
+
+impl SessionPart {
+    /// The part of `session`.
+    #[must_use]
+    pub fn of(session: &str) -> Self {
+        SessionPart {
+            part: KeyPart::of(session),
             standin: is_standin_str(session),
         }
+    }
+}
+
+/// The last session a parser made a [`SessionPart`] of, kept to make the next one without
+/// hashing when it is the same (it almost always is: one file is one session).
+#[derive(Debug, Clone, Default)]
+pub struct LastSession {
+    last: Option<(String, SessionPart)>,
+}
+
+impl LastSession {
+    /// The part of `session`, hashed only when it differs from the last one asked for.
+    pub fn part(&mut self, session: &str) -> SessionPart {
+        if let Some((s, part)) = &self.last {
+            if s == session {
+                return *part;
+            }
+        }
+        let part = SessionPart::of(session);
+        self.last = Some((session.to_owned(), part));
+        part
     }
 }
 
@@ -481,6 +527,22 @@ impl From<MessageKey> for MessageKeyForm {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tool_key_from_a_remembered_session_is_the_key_made_from_its_string() {
+        let mut last = LastSession::default();
+        for session in ["s-1", "s-1", "codex-exec:t", "s-2", "s-1", ""] {
+            for id in ["call_1", "call_2"] {
+                let made = ToolKey::in_session(Agent::Codex, last.part(session), id);
+                let direct = ToolKey::new(Agent::Codex, session, id);
+                assert_eq!(made, direct, "{session} {id}");
+                assert_eq!(made.session, direct.session);
+                assert_eq!(made.standin, direct.standin, "{session}");
+            }
+        }
+        assert!(last.part("codex-exec:t").standin);
+        assert_ne!(last.part("s-1"), last.part("s-2"));
+    }
 
     /// The digest is stored (wire form, IndexedDB, ledger files): these values must never
     /// change. They are SHA-256("agentmeter-ledger-v1\0" || id) cut to 96 bits, the pseudonyms

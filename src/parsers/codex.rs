@@ -162,13 +162,13 @@ impl CodexParser {
             Some("function_call" | "custom_tool_call" | "local_shell_call") => {
                 let input = call_input(line);
                 let source = out.source(number);
-                let (session, lineage) = (out.text(&self.session), out.text(&self.lineage));
+                let (session, lineage) = (out.text(&self.session), out.session_part(&self.lineage));
                 if let Some(call) = items::call_start(p, input, ts, session, lineage, source) {
                     out.tool(call);
                 }
             }
             Some("function_call_output" | "custom_tool_call_output") => {
-                let (session, lineage) = (out.text(&self.session), out.text(&self.lineage));
+                let (session, lineage) = (out.text(&self.session), out.session_part(&self.lineage));
                 if let Some(call) = items::call_end(p, ts, session, lineage, out.source(number)) {
                     out.tool(call);
                 }
@@ -181,7 +181,7 @@ impl CodexParser {
         match p.kind.as_deref() {
             Some("token_count") => self.token_count(p, ts, number, out),
             Some("exec_command_end" | "patch_apply_end") => {
-                let (session, lineage) = (out.text(&self.session), out.text(&self.lineage));
+                let (session, lineage) = (out.text(&self.session), out.session_part(&self.lineage));
                 if let Some(call) = items::call_end(p, ts, session, lineage, out.source(number)) {
                     out.tool(call);
                 }

@@ -209,13 +209,14 @@ fn file_target(name: Option<&str>, input: Option<&RawValue>) -> Option<String> {
 /// the hash of its `input` as written and, for file tools, the path; a result carries its text's
 /// size.
 pub(super) fn emit_tools(blocks: &[Block<'_>], meta: &Meta, source: &Source, out: &mut Sink) {
+    let session = out.session_part(meta.tool_session());
     for block in blocks {
         let Some(kind) = block.kind.get() else {
             continue;
         };
         let call = if kind.ends_with("tool_use") {
             block.id.non_empty().map(|id| ToolCall {
-                key: ToolKey::new(Agent::Claude, meta.tool_session(), id),
+                key: ToolKey::in_session(Agent::Claude, session, id),
                 session: meta.session.clone(),
                 name: out.text_opt(block.name.non_empty()),
                 start_ms: meta.timestamp_ms,
@@ -228,7 +229,7 @@ pub(super) fn emit_tools(blocks: &[Block<'_>], meta: &Meta, source: &Source, out
             })
         } else if kind.ends_with("tool_result") {
             block.tool_use_id.non_empty().map(|id| ToolCall {
-                key: ToolKey::new(Agent::Claude, meta.tool_session(), id),
+                key: ToolKey::in_session(Agent::Claude, session, id),
                 session: meta.session.clone(),
                 name: None,
                 start_ms: None,

@@ -21,8 +21,8 @@ use serde_json::value::RawValue;
 use serde_json::Value;
 
 use crate::model::{
-    content_hash as hash_bytes, Agent, MessageKey, MessageRecord, Role, Source, Text, ToolCall,
-    ToolKey,
+    content_hash as hash_bytes, Agent, MessageKey, MessageRecord, Role, SessionPart, Source, Text,
+    ToolCall, ToolKey,
 };
 use crate::parsers::text::str_field;
 use crate::tool_category::categorize;
@@ -37,7 +37,7 @@ pub(crate) fn call_start(
     input: Option<&RawValue>,
     ts: Option<i64>,
     session: Text,
-    lineage: Text,
+    lineage: SessionPart,
     source: Source,
 ) -> Option<ToolCall> {
     let name = match p.kind.as_deref() {
@@ -106,7 +106,7 @@ pub(crate) fn call_end(
     p: &Payload<'_>,
     ts: Option<i64>,
     session: Text,
-    lineage: Text,
+    lineage: SessionPart,
     source: Source,
 ) -> Option<ToolCall> {
     let is_error = p.exit_code.is_some_and(|c| c != 0)
@@ -126,9 +126,9 @@ pub(crate) fn call_end(
     })
 }
 
-fn tool_key(p: &Payload<'_>, lineage: Text) -> Option<ToolKey> {
+fn tool_key(p: &Payload<'_>, lineage: SessionPart) -> Option<ToolKey> {
     let id = p.call_id.as_deref().filter(|s| !s.is_empty())?;
-    Some(ToolKey::new(Agent::Codex, &lineage, id))
+    Some(ToolKey::in_session(Agent::Codex, lineage, id))
 }
 
 /// The role of a `response_item` message, `None` for roles we do not count.

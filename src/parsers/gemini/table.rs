@@ -232,9 +232,10 @@ impl Table {
             };
             let source = out.source(tool.line);
             let (session_text, name) = (out.text(owner), out.text_opt(tool.name.as_deref()));
+            let key_session = out.session_part(session);
             out.tool(ToolCall {
                 // Gemini tool ids are short and only unique within a session.
-                key: ToolKey::new(Agent::Gemini, session, id),
+                key: ToolKey::in_session(Agent::Gemini, key_session, id),
                 session: session_text,
                 name,
                 start_ms: tool.start_ms,
