@@ -14,7 +14,8 @@ use std::cell::Cell;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    Agent, LastSession, MessageRecord, Recent, SessionPart, Source, Text, ToolCall, UsageRecord,
+    Agent, LastKeys, LastSession, MessageKey, MessageRecord, Recent, SessionPart, Source, Text,
+    ToolCall, UsageKey, UsageRecord,
 };
 
 /// How many malformed-line examples a file report keeps.
@@ -90,6 +91,8 @@ pub struct Sink {
     pub(crate) texts: Recent,
     /// The session the parser keyed a tool call by last ([`Sink::session_part`]).
     pub(crate) session: LastSession,
+    /// The usage and message keys the parser made last ([`Sink::usage_key`]).
+    pub(crate) keys: LastKeys,
 }
 
 impl std::fmt::Debug for Sink {
@@ -139,6 +142,16 @@ impl Sink {
     /// than once per call.
     pub fn session_part(&mut self, session: &str) -> SessionPart {
         self.session.part(session)
+    }
+
+    /// [`UsageKey::new`] for a record, reusing the last key when its ids are the same.
+    pub fn usage_key(&mut self, agent: Agent, scope: &str, id: &str) -> UsageKey {
+        self.keys.usage(agent, scope, id)
+    }
+
+    /// [`MessageKey::new`] for a record, reusing the last key when its id is the same.
+    pub fn message_key(&mut self, agent: Agent, id: &str) -> MessageKey {
+        self.keys.message(agent, id)
     }
 
     /// [`Sink::text`] of a string that may be absent.

@@ -15,7 +15,7 @@ mod text;
 
 use serde::{Deserialize, Serialize};
 
-pub use key::{KeyPart, LastSession, MessageKey, SessionPart, ToolKey, UsageKey};
+pub use key::{KeyPart, LastKeys, LastSession, MessageKey, SessionPart, ToolKey, UsageKey};
 pub use recent::Recent;
 pub use text::Text;
 

@@ -354,6 +354,42 @@ impl SessionPart {
     }
 }
 
+/// The last usage and message keys a parser made, kept to make the next one without hashing
+/// when its ids are the same: Claude writes one line per content block of a response, each
+/// with the response's `message.id` and `requestId`, so about half of its usage lines (and its
+/// assistant message records) repeat the key of the line before.
+#[derive(Debug, Clone, Default)]
+pub struct LastKeys {
+    usage: Option<(Agent, String, String, UsageKey)>,
+    message: Option<(Agent, String, MessageKey)>,
+}
+
+impl LastKeys {
+    /// [`UsageKey::new`], hashed only when it differs from the last one asked for.
+    pub fn usage(&mut self, agent: Agent, scope: &str, id: &str) -> UsageKey {
+        match &mut self.usage {
+            Some((a, s, i, key)) if *a == agent && s == scope && i == id => *key,
+            slot => {
+                let key = UsageKey::new(agent, scope, id);
+                *slot = Some((agent, scope.to_owned(), id.to_owned(), key));
+                key
+            }
+        }
+    }
+
+    /// [`MessageKey::new`], hashed only when it differs from the last one asked for.
+    pub fn message(&mut self, agent: Agent, id: &str) -> MessageKey {
+        match &mut self.message {
+            Some((a, i, key)) if *a == agent && i == id => *key,
+            slot => {
+                let key = MessageKey::new(agent, id);
+                *slot = Some((agent, id.to_owned(), key));
+                key
+            }
+        }
+    }
+}
+
 /// The last session a parser made a [`SessionPart`] of, kept to make the next one without
 /// hashing when it is the same (it almost always is: one file is one session).
 #[derive(Debug, Clone, Default)]
@@ -527,6 +563,33 @@ impl From<MessageKey> for MessageKeyForm {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn remembered_usage_and_message_keys_are_the_keys_made_from_their_strings() {
+        let mut last = LastKeys::default();
+        let ids = [
+            ("msg_1", "req_1"),
+            ("msg_1", "req_1"),
+            ("msg_1", "req_2"),
+            ("msg_2", "req_2"),
+        ];
+        for agent in [Agent::Claude, Agent::Qwen, Agent::Claude] {
+            for (scope, id) in ids {
+                let made = last.usage(agent, scope, id);
+                let direct = UsageKey::new(agent, scope, id);
+                assert_eq!(made, direct);
+                assert_eq!(
+                    (made.agent, made.scope, made.id),
+                    (direct.agent, direct.scope, direct.id)
+                );
+                assert_eq!(made.standin, direct.standin);
+                let made = last.message(agent, scope);
+                let direct = MessageKey::new(agent, scope);
+                assert_eq!((made.agent, made.id), (direct.agent, direct.id));
+            }
+        }
+        assert!(last.usage(Agent::Claude, "codex-exec:x", "1").standin);
+    }
 
     #[test]
     fn a_tool_key_from_a_remembered_session_is_the_key_made_from_its_string() {

@@ -312,8 +312,11 @@ fn emit_message_and_tools<D>(
         .and_then(|m| m.id.non_empty())
         .filter(|_| role == Role::Assistant)
         .map(|id| format!("msg:{id}"));
-    let id = response_id.as_deref().or_else(|| env.uuid.get());
-    let mut record = records::message_record(id, role, meta, source);
+    let mut record = match response_id {
+        // The lines of one response follow each other: their key is made once.
+        Some(id) => records::keyed_message(out.message_key(Agent::Claude, &id), role, meta, source),
+        None => records::message_record(env.uuid.get(), role, meta, source),
+    };
     set_prompt(
         &mut record,
         text.filter(|_| role == Role::User && prompt::may_be_typed(env))

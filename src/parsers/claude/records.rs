@@ -107,7 +107,7 @@ pub(super) fn usage_record<D>(
         return None;
     }
     let key = match (message.id.non_empty(), env.request_id.non_empty()) {
-        (Some(scope), Some(id)) => UsageKey::new(Agent::Claude, scope, id),
+        (Some(scope), Some(id)) => out.usage_key(Agent::Claude, scope, id),
         _ => UsageKey::unkeyed(Agent::Claude, &source),
     };
     Some(UsageRecord {
@@ -165,6 +165,16 @@ pub(super) fn message_record(
         Some(u) => MessageKey::new(Agent::Claude, u),
         None => MessageKey::at_line(Agent::Claude, &source),
     };
+    keyed_message(key, role, meta, source)
+}
+
+/// A message record under `key`.
+pub(super) fn keyed_message(
+    key: MessageKey,
+    role: Role,
+    meta: &Meta,
+    source: Source,
+) -> MessageRecord {
     MessageRecord {
         key,
         session: meta.session.clone(),
