@@ -262,6 +262,12 @@ async function oneRun(base, opts) {
     // Give the frame mark and the IndexedDB save a moment, then read the app's profile.
     await page.waitForFunction(() => window.__benchMarks?.frame !== undefined, null, { timeout: 5_000 }).catch(() => {});
     await page.waitForTimeout(300);
+    // and the save for the next visit, whose encoding is the page's last large allocation
+    await page
+      .waitForFunction(() => window.__agentmeterProfile?.values?.page_heap_after_save_bytes !== undefined, null, {
+        timeout: 15_000,
+      })
+      .catch(() => {});
     const prof = await page.evaluate(() => ({ app: window.__agentmeterProfile ?? null, bench: window.__benchMarks }));
     return {
       profile: prof,
@@ -338,6 +344,8 @@ function stages(prof) {
       save_serialize: t.save_serialize_ms ?? 0,
       save_before_drawn: m.save_serialized !== undefined && m.save_serialized < bench.drawn,
       heap_bytes: app.values?.page_heap_bytes ?? 0,
+      // after the ledger was encoded for IndexedDB (web/src/store.rs), the page's high-water mark
+      heap_after_save_bytes: app.values?.page_heap_after_save_bytes ?? null,
     },
   };
 }

@@ -342,6 +342,34 @@ fn the_demo_corpus_reads_back_equal() {
 }
 
 #[test]
+fn the_wire_in_pieces_is_the_wire() {
+    let mut ledger = Ledger::new();
+    for rel in parse_support::files_under("fixtures/demo") {
+        ledger.add_file(parse_support::parse(&rel));
+    }
+    let whole = ledger.to_wire();
+    for piece_bytes in [1, 1000, 64 * 1024, usize::MAX] {
+        let mut pieces: Vec<Vec<u8>> = Vec::new();
+        let head = ledger.to_wire_pieces(piece_bytes, &mut |p| pieces.push(p.to_vec()));
+        assert!(head.starts_with(MAGIC));
+        assert!(
+            pieces
+                .iter()
+                .all(|p| p.len() < piece_bytes.saturating_add(4096)),
+            "pieces of about {piece_bytes} bytes"
+        );
+        if piece_bytes == 1000 {
+            assert!(pieces.len() > 10, "{} pieces", pieces.len());
+        }
+        let joined: Vec<u8> = head.into_iter().chain(pieces.concat()).collect();
+        assert_eq!(joined, whole, "pieces of {piece_bytes}");
+    }
+    let mut body = Vec::new();
+    let head = Ledger::new().to_wire_pieces(8, &mut |p| body.extend_from_slice(p));
+    assert_eq!([head, body].concat(), Ledger::new().to_wire());
+}
+
+#[test]
 fn damaged_bytes_are_an_error_never_a_panic() {
     let mut ledger = Ledger::new();
     for rel in parse_support::files_under("fixtures/demo") {

@@ -45,6 +45,9 @@ pub const MAGIC: &[u8; 4] = b"AML3";
 /// The magic of the previous version, which carried key strings (still read).
 pub const MAGIC_V2: &[u8; 4] = b"AML2";
 
+/// About how many body bytes [`Ledger::to_wire_pieces`] hands over at a time.
+pub const WIRE_PIECE: usize = 1 << 20;
+
 /// Flag bit of a key read from a stand-in file.
 const FLAG_STANDIN: u8 = 1;
 
@@ -62,23 +65,53 @@ impl Ledger {
     #[must_use]
     pub fn to_wire(&self) -> Vec<u8> {
         let mut e = Encoder::default();
+        self.encode(&mut e, &mut |_| {});
+        e.finish()
+    }
+
+    /// [`Ledger::to_wire`] without ever holding it whole: the body is handed to `piece` in pieces
+    /// of about `piece_bytes` ([`WIRE_PIECE`] for the page) as it is encoded, and the head (the magic and the string
+    /// table, which come first but are only known at the end) is returned last. The head
+    /// followed by the pieces in order is exactly `to_wire()`.
+    ///
+    /// Why: the page saves its merged ledger for the next visit, and encoded whole it took a
+    /// buffer of the wire's size plus the doubling of a growing `Vec` plus the final copy (about
+    /// three times the wire, 80 MB at 5 GB) in wasm memory, which never shrinks.
+    pub fn to_wire_pieces(&self, piece_bytes: usize, piece: &mut dyn FnMut(&[u8])) -> Vec<u8> {
+        let mut e = Encoder::default();
+        self.encode(&mut e, &mut |body: &mut Vec<u8>| {
+            if body.len() >= piece_bytes {
+                piece(body);
+                body.clear();
+            }
+        });
+        piece(&e.body);
+        e.body.clear();
+        e.finish()
+    }
+
+    /// Encodes every record into `e`, calling `after_record` with the body after each one.
+    fn encode<'a>(&'a self, e: &mut Encoder<'a>, after_record: &mut dyn FnMut(&mut Vec<u8>)) {
         e.count(self.usage.len());
         for r in self.usage.values() {
             e.usage(r);
+            after_record(&mut e.body);
         }
         e.count(self.tools.len());
         for t in self.tools.values() {
             e.tool(t);
+            after_record(&mut e.body);
         }
         e.count(self.messages.len());
         for m in self.messages.values() {
             e.message(m);
+            after_record(&mut e.body);
         }
         e.count(self.files.len());
         for f in self.files.values() {
             e.file(f);
+            after_record(&mut e.body);
         }
-        e.finish()
     }
 
     /// Reads a ledger written by [`Ledger::to_wire`].

@@ -9,6 +9,7 @@
 //! browser. A record written by another report version is ignored rather than half-read. The
 //! same store keeps the remembered folder's handle ([`crate::ingest::folder`]).
 
+use agentmeter::ledger::wire::WIRE_PIECE;
 use agentmeter::ledger::Ledger;
 use agentmeter::report::{Report, REPORT_VERSION};
 use gloo_timers::callback::Timeout;
@@ -37,6 +38,28 @@ async fn open() -> Result<Rexie, String> {
         .map_err(|e| format!("IndexedDB: {e}"))
 }
 
+/// The ledger's wire form ([`Ledger::to_wire`]) as a JS array, copied out of wasm memory a piece
+/// at a time ([`Ledger::to_wire_pieces`]): encoded whole, the save took about three times the
+/// wire's size of wasm memory at once (a growing buffer, then the copy that puts the string
+/// table first), and wasm memory never shrinks.
+fn wire_in_js(ledger: &Ledger) -> js_sys::Uint8Array {
+    let pieces = js_sys::Array::new();
+    let mut body_len = 0u32;
+    let head = ledger.to_wire_pieces(WIRE_PIECE, &mut |piece| {
+        body_len += piece.len() as u32;
+        pieces.push(&js_sys::Uint8Array::from(piece));
+    });
+    let out = js_sys::Uint8Array::new_with_length(head.len() as u32 + body_len);
+    out.set(&js_sys::Uint8Array::from(head.as_slice()), 0);
+    let mut at = head.len() as u32;
+    for piece in pieces.iter() {
+        let piece = js_sys::Uint8Array::from(piece);
+        out.set(&piece, at);
+        at += piece.length();
+    }
+    out
+}
+
 /// Saves `analysis` as the last one.
 ///
 /// # Errors
@@ -46,11 +69,14 @@ pub async fn save(analysis: &Analysis, scan: Option<&str>) -> Result<(), String>
     let t0 = crate::ingest::profile::now();
     let report = serde_json::to_string(&*analysis.report).map_err(|e| e.to_string())?;
     let ledger = (analysis.ledger.record_count() <= MAX_STORED_RECORDS)
-        .then(|| analysis.ledger.to_wire())
-        .filter(|w| w.len() <= MAX_LEDGER_WIRE)
-        .map(|w| js_sys::Uint8Array::from(w.as_slice()));
+        .then(|| wire_in_js(&analysis.ledger))
+        .filter(|w| w.length() as usize <= MAX_LEDGER_WIRE);
     crate::ingest::profile::add_time("save_serialize_ms", crate::ingest::profile::now() - t0);
     crate::ingest::profile::mark("save_serialized");
+    crate::ingest::profile::value(
+        "page_heap_after_save_bytes",
+        crate::ingest::profile::wasm_memory_bytes(),
+    );
     let record = Object::new();
     let set = |k: &str, v: JsValue| Reflect::set(&record, &k.into(), &v).map(|_| ());
     set("version", JsValue::from(REPORT_VERSION))
