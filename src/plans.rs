@@ -316,16 +316,16 @@ pub fn compare(calls: &[Call], choices: &[PlanChoice], tz: chrono_tz::Tz) -> Pla
     for choice in choices {
         let plan_pico = choice.monthly_cents.saturating_mul(10_000_000_000);
         let mut acc: BTreeMap<NaiveDate, MonthAcc> = BTreeMap::new();
-        for call in calls.iter().filter(|c| c.agent == choice.agent) {
-            let day = day_of(call.timestamp_ms, tz);
+        for call in calls.iter().filter(|c| c.agent() == choice.agent) {
+            let day = day_of(call.timestamp_ms(), tz);
             let first = day.with_day(1).unwrap_or(day);
             let m = acc.entry(first).or_default();
             m.calls += 1;
             m.days.insert(day);
-            if call.priced {
+            if call.priced() {
                 m.cost_pico = m.cost_pico.saturating_add(call.cost_pico);
             } else {
-                m.unpriced_tokens += call.tokens.total();
+                m.unpriced_tokens += call.tokens().total();
             }
             if m.break_even_on.is_none() && m.cost_pico >= plan_pico {
                 m.break_even_on = Some(day);
@@ -398,18 +398,13 @@ mod tests {
         let ts = chrono::DateTime::parse_from_rfc3339(&format!("{day}T12:00:00Z"))
             .expect("date")
             .timestamp_millis();
-        Call {
+        Call::for_test(
             agent,
-            session: "s".into(),
-            model: "m".into(),
-            project: None,
-            timestamp_ms: ts,
-            tokens: Tokens::default(),
-            cost_pico: cost_usd * 1_000_000_000_000,
-            priced: true,
-            recorded: None,
-            source: None,
-        }
+            "s",
+            ts,
+            Tokens::default(),
+            cost_usd * 1_000_000_000_000,
+        )
     }
 
     #[test]

@@ -96,14 +96,14 @@ impl Totals {
 
     /// Adds one priced call of an [`crate::analysis::Analysis`].
     pub fn add_call(&mut self, call: &crate::analysis::Call) {
-        self.tokens.add(&call.tokens);
+        self.tokens.add(call.tokens());
         self.calls += 1;
-        if call.priced {
+        if call.priced() {
             self.cost_pico = self.cost_pico.saturating_add(call.cost_pico);
         } else {
-            self.unpriced_tokens += call.tokens.total();
+            self.unpriced_tokens += call.tokens().total();
         }
-        self.add_recorded(call.recorded);
+        self.add_recorded(call.recorded());
     }
 
     /// Adds another sum.

@@ -55,10 +55,10 @@ pub fn activity(calls: &[Call], ledger: &Ledger, tz: Tz) -> Activity {
     let mut days: BTreeMap<NaiveDate, DayActivity> = BTreeMap::new();
     let mut matrix = vec![vec![Cell::default(); 24]; 7];
     for call in calls {
-        let d = days.entry(day_of(call.timestamp_ms, tz)).or_default();
+        let d = days.entry(day_of(call.timestamp_ms(), tz)).or_default();
         d.calls += 1;
         d.cost_pico = d.cost_pico.saturating_add(call.cost_pico);
-        let (w, h) = weekday_hour(call.timestamp_ms, tz);
+        let (w, h) = weekday_hour(call.timestamp_ms(), tz);
         matrix[w][h].calls += 1;
         matrix[w][h].cost_pico = matrix[w][h].cost_pico.saturating_add(call.cost_pico);
     }

@@ -41,7 +41,7 @@ pub struct UsageBlock {
 pub fn blocks(calls: &[Call], now_ms: i64) -> Vec<UsageBlock> {
     let mut out: Vec<UsageBlock> = Vec::new();
     for call in calls {
-        let t = call.timestamp_ms;
+        let t = call.timestamp_ms();
         let open = out.last_mut().filter(|b| t < b.end_ms);
         let block = match open {
             Some(b) => b,
@@ -90,21 +90,16 @@ mod tests {
     const H: i64 = HOUR_MS;
 
     fn call(ms: i64, cost_pico: u64) -> Call {
-        Call {
-            agent: Agent::Claude,
-            session: "s".into(),
-            model: "m".into(),
-            project: None,
-            source: None,
-            timestamp_ms: ms,
-            tokens: Tokens {
+        Call::for_test(
+            Agent::Claude,
+            "s",
+            ms,
+            Tokens {
                 output: 100,
                 ..Tokens::default()
             },
             cost_pico,
-            priced: true,
-            recorded: None,
-        }
+        )
     }
 
     #[test]

@@ -42,7 +42,7 @@ pub fn kpis(calls: &[Call], sessions: &Sessions, ledger: &Ledger, tz: Tz) -> Kpi
     let mut days = BTreeSet::new();
     for call in calls {
         totals.add_call(call);
-        days.insert(day_of(call.timestamp_ms, tz));
+        days.insert(day_of(call.timestamp_ms(), tz));
     }
     let mut user_messages = 0;
     let mut assistant_messages = 0;

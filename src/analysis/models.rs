@@ -43,15 +43,15 @@ pub fn compare(calls: &[Call], sessions: &Sessions) -> Vec<ModelComparison> {
     let mut total_cost = 0u64;
     for call in calls {
         let a = acc
-            .entry((call.agent, call.model.as_str()))
+            .entry((call.agent(), call.model().as_str()))
             .or_insert_with(|| Acc {
                 totals: Totals::default(),
                 sessions: BTreeSet::new(),
                 minutes: BTreeSet::new(),
             });
         a.totals.add_call(call);
-        a.sessions.insert(call.session.as_str());
-        a.minutes.insert(call.timestamp_ms.div_euclid(60_000));
+        a.sessions.insert(call.session().as_str());
+        a.minutes.insert(call.timestamp_ms().div_euclid(60_000));
         total_cost = total_cost.saturating_add(call.cost_pico);
     }
     let mut rows: Vec<ModelComparison> = acc

@@ -81,7 +81,7 @@ pub fn by_period(calls: &[Call], granularity: Granularity, tz: Tz) -> Vec<Period
     type Acc<'a> = (PeriodRow, BTreeSet<&'a str>, BTreeSet<(Agent, &'a str)>);
     let mut rows: BTreeMap<NaiveDate, Acc<'_>> = BTreeMap::new();
     for call in calls {
-        let day = day_of(call.timestamp_ms, tz);
+        let day = day_of(call.timestamp_ms(), tz);
         let start = granularity.start_of(day);
         let (row, models, sessions) = rows.entry(start).or_insert_with(|| {
             (
@@ -97,9 +97,9 @@ pub fn by_period(calls: &[Call], granularity: Granularity, tz: Tz) -> Vec<Period
                 BTreeSet::new(),
             )
         });
-        row.agents.insert(call.agent);
-        models.insert(call.model.as_str());
-        sessions.insert((call.agent, call.session.as_str()));
+        row.agents.insert(call.agent());
+        models.insert(call.model().as_str());
+        sessions.insert((call.agent(), call.session().as_str()));
         row.totals.add_call(call);
     }
     rows.into_values()

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::filter::project_label;
 use crate::ledger::Ledger;
-use crate::model::Agent;
+use crate::model::{Agent, Text};
 use crate::rollup::Totals;
 
 use super::calls::Call;
@@ -44,7 +44,7 @@ pub fn projects(calls: &[Call], sessions: &Sessions, ledger: &Ledger) -> Vec<Pro
     }
     let mut acc: BTreeMap<Option<&str>, Acc<'_>> = BTreeMap::new();
     for call in calls {
-        let key = call.project.as_deref();
+        let key = call.project().map(Text::as_str);
         let a = acc.entry(key).or_insert_with(|| Acc {
             row: ProjectRow {
                 project: key.map(str::to_owned),
@@ -58,9 +58,9 @@ pub fn projects(calls: &[Call], sessions: &Sessions, ledger: &Ledger) -> Vec<Pro
             },
             sessions: BTreeSet::new(),
         });
-        a.row.agents.insert(call.agent);
+        a.row.agents.insert(call.agent());
         a.row.totals.add_call(call);
-        a.sessions.insert((call.agent, call.session.as_str()));
+        a.sessions.insert((call.agent(), call.session().as_str()));
     }
     // Branches come from the records (calls keep only what the figures need).
     for r in ledger.usage.values() {

@@ -51,13 +51,13 @@ pub fn detail(facts: &SessionFacts, calls: &[Call], ledger: &Ledger) -> SessionD
     let mine = |a: Agent, s: &str| a == agent && s == facts.session;
     let timeline = calls
         .iter()
-        .filter(|c| mine(c.agent, &c.session))
+        .filter(|c| mine(c.agent(), c.session()))
         .map(|c| TimelineCall {
-            timestamp_ms: c.timestamp_ms,
-            model: c.model.to_string(),
-            tokens: c.tokens,
+            timestamp_ms: c.timestamp_ms(),
+            model: c.model().to_string(),
+            tokens: *c.tokens(),
             cost_pico: c.cost_pico,
-            priced: c.priced,
+            priced: c.priced(),
             context: c.context(),
         })
         .collect();

@@ -51,13 +51,13 @@ pub fn sessions(calls: &[Call], ledger: &Ledger) -> Sessions {
     let mut out: BTreeMap<(Agent, &str), SessionFacts> = BTreeMap::new();
     for call in calls {
         let s = out
-            .entry((call.agent, call.session.as_str()))
+            .entry((call.agent(), call.session().as_str()))
             .or_insert_with(|| SessionFacts {
-                agent: call.agent,
-                session: call.session.to_string(),
+                agent: call.agent(),
+                session: call.session().to_string(),
                 project: None,
-                first_ms: call.timestamp_ms,
-                last_ms: call.timestamp_ms,
+                first_ms: call.timestamp_ms(),
+                last_ms: call.timestamp_ms(),
                 totals: Totals::default(),
                 user_messages: 0,
                 assistant_messages: 0,
@@ -65,10 +65,10 @@ pub fn sessions(calls: &[Call], ledger: &Ledger) -> Sessions {
                 first_prompt: None,
                 first_prompt_ms: None,
             });
-        s.first_ms = s.first_ms.min(call.timestamp_ms);
-        s.last_ms = s.last_ms.max(call.timestamp_ms);
+        s.first_ms = s.first_ms.min(call.timestamp_ms());
+        s.last_ms = s.last_ms.max(call.timestamp_ms());
         if s.project.is_none() {
-            s.project = call.project.as_ref().map(ToString::to_string);
+            s.project = call.project().as_ref().map(ToString::to_string);
         }
         s.totals.add_call(call);
     }

@@ -43,18 +43,18 @@ pub fn sources(calls: &[Call]) -> Vec<SourceRow> {
                     source: key.map(str::to_owned),
                     agents: BTreeSet::new(),
                     sessions: 0,
-                    first_ms: call.timestamp_ms,
-                    last_ms: call.timestamp_ms,
+                    first_ms: call.timestamp_ms(),
+                    last_ms: call.timestamp_ms(),
                     totals: Totals::default(),
                 },
                 BTreeSet::new(),
             )
         });
-        row.agents.insert(call.agent);
+        row.agents.insert(call.agent());
         row.totals.add_call(call);
-        row.first_ms = row.first_ms.min(call.timestamp_ms);
-        row.last_ms = row.last_ms.max(call.timestamp_ms);
-        sessions.insert((call.agent, call.session.as_str()));
+        row.first_ms = row.first_ms.min(call.timestamp_ms());
+        row.last_ms = row.last_ms.max(call.timestamp_ms());
+        sessions.insert((call.agent(), call.session().as_str()));
     }
     let mut rows: Vec<SourceRow> = acc
         .into_values()

@@ -50,16 +50,16 @@ pub fn run(analysis: &Analysis) -> Vec<Insight> {
     let Some(last) = analysis.calls.last() else {
         return Vec::new();
     };
-    let last_day = day_of(last.timestamp_ms, analysis.tz);
+    let last_day = day_of(last.timestamp_ms(), analysis.tz);
     let recent_start = last_day - Duration::days(CACHE_WINDOW_DAYS - 1);
     let previous_start = recent_start - Duration::days(CACHE_WINDOW_DAYS);
     let mut windows: BTreeMap<Agent, (Window<'_>, Window<'_>)> = BTreeMap::new();
     for c in &analysis.calls {
-        if c.tokens.prompt() == 0 {
+        if c.tokens().prompt() == 0 {
             continue;
         }
-        let day = day_of(c.timestamp_ms, analysis.tz);
-        let (previous, recent) = windows.entry(c.agent).or_default();
+        let day = day_of(c.timestamp_ms(), analysis.tz);
+        let (previous, recent) = windows.entry(c.agent()).or_default();
         let w = if day >= recent_start {
             recent
         } else if day >= previous_start {
@@ -91,8 +91,9 @@ pub fn run(analysis: &Analysis) -> Vec<Insight> {
 
 fn add<'a>(w: &mut Window<'a>, c: &'a Call) {
     w.calls += 1;
-    w.tokens.add(&c.tokens);
-    *w.uncached.entry(c.session.as_str()).or_default() += c.tokens.input + c.tokens.cache_write();
+    w.tokens.add(c.tokens());
+    *w.uncached.entry(c.session().as_str()).or_default() +=
+        c.tokens().input + c.tokens().cache_write();
 }
 
 fn insight(

@@ -71,16 +71,16 @@ pub fn run(analysis: &Analysis) -> Vec<Insight> {
     let priced: Vec<(&Call, &ModelPrices)> = analysis
         .calls
         .iter()
-        .filter(|c| c.priced)
-        .filter_map(|c| Some((c, table.lookup(&c.model)?.prices)))
+        .filter(|c| c.priced())
+        .filter_map(|c| Some((c, table.lookup(c.model())?.prices)))
         .collect();
     // The name the user's agent wrote for each price entry (the alphabetically first, when several
     // names resolve to one entry): the insight speaks of models as the user knows them.
     let mut shown: BTreeMap<&str, &str> = BTreeMap::new();
     for (c, m) in &priced {
-        let name = shown.entry(m.name.as_str()).or_insert(c.model.as_str());
-        if c.model.as_str() < *name {
-            *name = c.model.as_str();
+        let name = shown.entry(m.name.as_str()).or_insert(c.model().as_str());
+        if c.model().as_str() < *name {
+            *name = c.model().as_str();
         }
     }
     // family -> entry name -> entry
@@ -124,16 +124,16 @@ fn saving<'a>(
         by_session: BTreeMap::new(),
     };
     for (c, m) in priced {
-        if m.name != expensive.name || c.tokens.output > SMALL_TURN_MAX_OUTPUT {
+        if m.name != expensive.name || c.tokens().output > SMALL_TURN_MAX_OUTPUT {
             continue;
         }
         let saved = c
             .cost_pico
-            .saturating_sub(cheaper.tokens_cost_pico(&c.tokens));
+            .saturating_sub(cheaper.tokens_cost_pico(c.tokens()));
         s.calls += 1;
         s.pico = s.pico.saturating_add(saved);
         *s.by_session
-            .entry((c.agent, c.session.as_str()))
+            .entry((c.agent(), c.session().as_str()))
             .or_default() += saved;
     }
     s

@@ -51,7 +51,7 @@ pub fn run(analysis: &Analysis) -> Vec<Insight> {
     let mut by_session: BTreeMap<(Agent, &str), Vec<&Call>> = BTreeMap::new();
     for c in &analysis.calls {
         by_session
-            .entry((c.agent, c.session.as_str()))
+            .entry((c.agent(), c.session().as_str()))
             .or_default()
             .push(c);
     }

@@ -52,7 +52,7 @@ pub fn run(analysis: &Analysis) -> Vec<Insight> {
     let mut calls: BTreeMap<(Agent, &str), Vec<&Call>> = BTreeMap::new();
     for c in &analysis.calls {
         calls
-            .entry((c.agent, c.session.as_str()))
+            .entry((c.agent(), c.session().as_str()))
             .or_default()
             .push(c);
     }
@@ -67,7 +67,7 @@ pub fn run(analysis: &Analysis) -> Vec<Insight> {
             let until = list.get(i + 1).map_or(i64::MAX, |next| next.0);
             let caused: Vec<&&Call> = session_calls
                 .iter()
-                .filter(|c| *ms <= c.timestamp_ms && c.timestamp_ms < until)
+                .filter(|c| *ms <= c.timestamp_ms() && c.timestamp_ms() < until)
                 .collect();
             let Some(first) = caused.first() else {
                 continue;

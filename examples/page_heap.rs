@@ -1,0 +1,115 @@
+//! The page's heap, stage by stage, measured natively with a counting allocator.
+//!
+//! Why: the page's wasm heap (issue: a 5 GB corpus in 150 MB) is one number, the high-water
+//! mark; it does not say which stage holds what, or what is live against what was only a peak.
+//! This example runs the page's pipeline on a folder natively — every file parsed into its own
+//! ledger and sent as wire bytes (as a worker posts its parts), the parts decoded and merged,
+//! then the unfiltered analysis, the insights and the report, then the save in wire pieces —
+//! under `dhat`'s allocator, and prints the live bytes after each stage and the peak during it.
+//! Native pointers are 8 bytes against wasm32's 4, so the figures are an upper bound of the
+//! page's; compare them before and after a change, not with the browser's.
+//!
+//! With `--profile` it also writes `dhat-heap.json` (the allocation sites at the peak; open it
+//! in DHAT's viewer, `dh_view.html` from valgrind).
+//!
+//! Usage: cargo run --release --example page_heap -- [--profile] PATH...
+//! Prints one JSON object: {records, usage, tools, messages, stages: [{stage, live_bytes,
+//! peak_bytes, live_per_record, peak_per_record}]}.
+
+#[global_allocator]
+static ALLOC: dhat::Alloc = dhat::Alloc;
+
+use agentmeter::ledger::Ledger;
+
+struct Stages {
+    out: Vec<String>,
+    records: f64,
+}
+
+impl Stages {
+    fn note(&mut self, stage: &str, peak_since: u64) {
+        let stats = dhat::HeapStats::get();
+        let live = stats.curr_bytes as u64;
+        let peak = (stats.max_bytes as u64).max(peak_since);
+        self.out.push(format!(
+            "{{\"stage\":\"{stage}\",\"live_bytes\":{live},\"peak_bytes\":{peak},\"live_per_record\":{:.1},\"peak_per_record\":{:.1}}}",
+            live as f64 / self.records.max(1.0),
+            peak as f64 / self.records.max(1.0)
+        ));
+    }
+}
+
+fn main() {
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let profile = args.first().is_some_and(|a| a == "--profile");
+    if profile {
+        args.remove(0);
+    }
+    let _profiler = if profile {
+        dhat::Profiler::new_heap()
+    } else {
+        dhat::Profiler::builder().testing().build()
+    };
+    let roots: Vec<std::path::PathBuf> = args.iter().map(Into::into).collect();
+    let files = match agentmeter::cli::walk::collect(&roots) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(2);
+        }
+    };
+    // The workers: each file parsed on its own and posted as wire bytes.
+    let mut parts: Vec<Vec<u8>> = Vec::new();
+    for f in &files {
+        let mut one = Ledger::new();
+        agentmeter::cli::read_file_into(&mut one, &f.path, &f.display);
+        parts.push(one.to_wire());
+    }
+    let wire_bytes: usize = parts.iter().map(Vec::len).sum();
+    // The page: from here on, what the wire bytes themselves take is left out.
+    let base = dhat::HeapStats::get().curr_bytes as u64;
+    let mut stages = Stages {
+        out: Vec::new(),
+        records: 0.0,
+    };
+    let mut merged = Ledger::new();
+    for part in parts.drain(..) {
+        if let Ok(l) = Ledger::from_wire(&part) {
+            merged.merge(l);
+        }
+    }
+    let records = merged.usage.len() + merged.tools.len() + merged.messages.len();
+    stages.records = records as f64;
+    let _ = base;
+    stages.note("merged ledger", 0);
+    let prices = agentmeter::pricing::PriceTable::embedded();
+    let core = agentmeter::analysis::Analysis::new(
+        &merged,
+        &agentmeter::filter::Filter::default(),
+        prices,
+        chrono_tz::UTC,
+        0,
+    );
+    stages.note("+ core analysis", 0);
+    let insights = agentmeter::insights::detect(&core);
+    stages.note("+ insights", 0);
+    let report = agentmeter::report::Report::new(&core, &insights, &merged, prices.source());
+    stages.note("+ report", 0);
+    let mut saved = 0usize;
+    let _head = merged.to_wire_pieces(agentmeter::ledger::wire::WIRE_PIECE, &mut |p| {
+        saved += p.len();
+    });
+    stages.note("+ save", 0);
+    drop(report);
+    drop(insights);
+    drop(core);
+    stages.note("ledger alone again", 0);
+    println!(
+        "{{\"records\":{records},\"usage\":{},\"tools\":{},\"messages\":{},\"files\":{},\"wire_bytes\":{wire_bytes},\"stages\":[{}]}}",
+        merged.usage.len(),
+        merged.tools.len(),
+        merged.messages.len(),
+        merged.files.len(),
+        stages.out.join(",")
+    );
+}
