@@ -82,8 +82,11 @@ fn main() {
     stages.records = records as f64;
     let _ = base;
     stages.note("merged ledger", 0);
+    // As the page does: noted once, then shared by the unfiltered analysis.
+    merged.note_counts_all();
+    let merged = std::sync::Arc::new(merged);
     let prices = agentmeter::pricing::PriceTable::embedded();
-    let core = agentmeter::analysis::Analysis::new(
+    let core = agentmeter::analysis::Analysis::shared(
         &merged,
         &agentmeter::filter::Filter::default(),
         prices,

@@ -321,6 +321,28 @@ impl Ledger {
         shadowed
     }
 
+    /// Notes whether every record counts (no stand-in, no sidechain replay, one tool call per
+    /// id), so that the counted records are the ledger itself ([`AllCount`]); returns it. One
+    /// pass over the records, the same rules [`Ledger::retain_counted`] applies, without
+    /// removing anything: the page keeps its whole ledger for re-scans and merges, and an
+    /// unfiltered analysis of a ledger that counts whole can then share it instead of copying
+    /// its maps ([`crate::analysis::Analysis::shared`]).
+    pub fn note_counts_all(&mut self) -> bool {
+        if !self.all_count.0 {
+            let whole = standin::Shadowed::of(self).is_empty()
+                && self.shadowed_usage().is_empty()
+                && self.first_of_each_call(BTreeSet::new()).count() == self.tools.len();
+            self.all_count = AllCount(whole);
+        }
+        self.all_count.0
+    }
+
+    /// True when every record is known to count ([`Ledger::note_counts_all`]).
+    #[must_use]
+    pub fn counts_all(&self) -> bool {
+        self.all_count.0
+    }
+
     /// Keeps only the records that count: [`Ledger::counted_usage`] and
     /// [`Ledger::distinct_tools`], in place. What the unfiltered analysis reads, without copying
     /// the ledger (a copy of every record was a sixth of the CLI's CPU time, perf).

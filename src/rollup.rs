@@ -236,10 +236,11 @@ pub fn summarize(ledger: &Ledger, prices: &PriceTable, tz: Tz) -> Summary {
 /// priced once and shared by [`summarize_priced`] and the analysis's calls.
 #[must_use]
 pub fn counted_costs(ledger: &Ledger, prices: &PriceTable) -> Vec<Cost> {
-    ledger
-        .counted_usage()
-        .map(|r| prices.record_cost(r))
-        .collect()
+    // Sized up front (the counted records are at most all of them): a list grown by doubling
+    // held up to twice the costs at the analysis's peak.
+    let mut costs = Vec::with_capacity(ledger.usage.len());
+    costs.extend(ledger.counted_usage().map(|r| prices.record_cost(r)));
+    costs
 }
 
 /// [`summarize`] with the costs of [`counted_costs`] (one per counted record, in order).

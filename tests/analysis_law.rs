@@ -326,3 +326,44 @@ fn an_analysis_that_takes_the_ledger_over_equals_the_borrowing_one() {
         assert_eq!(format!("{owned:?}"), format!("{borrowed:?}"));
     }
 }
+
+/// The page's analysis shares its ledger when nothing is filtered and every record counts
+/// (`Ledger::note_counts_all`); it must be the very analysis `Analysis::new` computes, and on a
+/// ledger with records that do not count (the demo's sidechain replays and tool copies) it
+/// must not share.
+#[test]
+fn a_shared_analysis_equals_the_borrowing_one_and_shares_only_a_ledger_that_counts_whole() {
+    let mut demo = demo();
+    assert!(
+        !demo.note_counts_all(),
+        "the demo holds records that do not count"
+    );
+    // The counted records alone, read back from the wire (so nothing is marked yet).
+    let counted = Filter::default().apply(&demo, chrono_tz::UTC);
+    let mut whole = Ledger::from_wire(&counted.to_wire()).expect("wire round trip");
+    assert!(!whole.counts_all(), "a decoded ledger is not marked");
+    assert!(whole.note_counts_all(), "the counted records all count");
+    for ledger in [demo, whole] {
+        let shared = std::sync::Arc::new(ledger);
+        for (f, tz) in [
+            (Filter::default(), chrono_tz::UTC),
+            (Filter::default(), chrono_tz::Asia::Kolkata),
+            (
+                Filter {
+                    agents: vec![Agent::Claude],
+                    ..Filter::default()
+                },
+                chrono_tz::UTC,
+            ),
+        ] {
+            let borrowed = Analysis::new(&shared, &f, PriceTable::embedded(), tz, 7);
+            let a = Analysis::shared(&shared, &f, PriceTable::embedded(), tz, 7);
+            assert_eq!(
+                std::sync::Arc::ptr_eq(&a.ledger, &shared),
+                f.is_empty() && shared.counts_all()
+            );
+            assert_eq!(a.ledger, borrowed.ledger);
+            assert_eq!(format!("{a:?}"), format!("{borrowed:?}"));
+        }
+    }
+}

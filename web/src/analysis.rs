@@ -36,7 +36,9 @@ impl PartialEq for Analysis {
 impl Analysis {
     /// Summarizes a merged ledger in zone `tz` with the embedded prices.
     #[must_use]
-    pub fn from_ledger(ledger: Ledger, tz: Tz) -> Self {
+    pub fn from_ledger(mut ledger: Ledger, tz: Tz) -> Self {
+        // Noted once here, so every unfiltered analysis of it shares its maps (CoreAnalysis::shared).
+        ledger.note_counts_all();
         Self::filtered(Arc::new(ledger), &Filter::default(), tz)
     }
 
@@ -51,7 +53,7 @@ impl Analysis {
     fn priced(ledger: Arc<Ledger>, filter: &Filter, tz: Tz, prices: &PriceTable) -> Self {
         let now = js_now_ms();
         let analysis = profile::timed("analysis_core_ms", || {
-            CoreAnalysis::new(&ledger, filter, prices, tz, now)
+            CoreAnalysis::shared(&ledger, filter, prices, tz, now)
         });
         let insights = profile::timed("analysis_insights_ms", || insights::detect(&analysis));
         let report = profile::timed("analysis_report_ms", || {
