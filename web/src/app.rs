@@ -251,7 +251,7 @@ impl Controller {
         self.started_ms.set(js_sys::Date::now());
         self.progress.set(Some(Progress {
             files_total: files.len() as u64,
-            bytes_total: files.iter().map(|f| f.file.size() as u64).sum(),
+            bytes_total: files.iter().map(|f| f.bytes).sum(),
             ..Progress::default()
         }));
         profile::mark("run_start");

@@ -26,6 +26,11 @@ pub use scan_state::{Delta, ScanState};
 pub struct InputFile {
     pub file: web_sys::File,
     pub path: String,
+    /// `file.size`, read once when the file is kept: each read of it is a synchronous call into
+    /// the browser (about 14 µs), and sorting the pool's shares by size read it some 38,000
+    /// times for 1,582 files, 540 ms before any worker started (BENCHMARKS.md, 5 GB). A `File`
+    /// is a snapshot, so its size never changes.
+    pub bytes: u64,
     /// The source label of the root it was dropped under ([`source_for`]); `None` for a ledger
     /// file, which keeps the labels it was exported with.
     pub source: Option<String>,
@@ -90,7 +95,13 @@ impl Collected {
         let source = source_for(&path);
         let path = unique_path(&self.paths, path);
         self.paths.insert(path.clone());
-        self.files.push(InputFile { file, path, source });
+        let bytes = file.size() as u64;
+        self.files.push(InputFile {
+            file,
+            path,
+            source,
+            bytes,
+        });
     }
 
     /// True when a ledger file is among the kept files: the folders read with it must then be
@@ -106,13 +117,11 @@ impl Collected {
     /// changed since the last scan ([`ScanState::delta`]).
     #[must_use]
     pub fn scan_state(&self) -> ScanState {
-        ScanState::of_rows(self.files.iter().map(|f| {
-            (
-                f.path.as_str(),
-                f.file.size() as u64,
-                f.file.last_modified(),
-            )
-        }))
+        ScanState::of_rows(
+            self.files
+                .iter()
+                .map(|f| (f.path.as_str(), f.bytes, f.file.last_modified())),
+        )
     }
 }
 

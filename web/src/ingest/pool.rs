@@ -121,7 +121,7 @@ impl Pool {
             files_done: 0,
             files_total: files.len() as u64,
             bytes_done: 0,
-            bytes_total: files.iter().map(|f| f.file.size() as u64).sum(),
+            bytes_total: files.iter().map(|f| f.bytes).sum(),
         };
         let shared = Rc::new(RefCell::new(Shared {
             done: vec![(0, 0); n],
@@ -342,11 +342,11 @@ fn worker_count() -> usize {
 
 /// Largest first onto the least loaded share (greedy balancing by bytes).
 fn split(mut files: Vec<InputFile>, n: usize) -> Vec<Vec<InputFile>> {
-    files.sort_by(|a, b| b.file.size().total_cmp(&a.file.size()));
+    files.sort_by(|a, b| b.bytes.cmp(&a.bytes));
     let mut shares: Vec<(u64, Vec<InputFile>)> = (0..n).map(|_| (0, Vec::new())).collect();
     for f in files {
         if let Some(lightest) = shares.iter_mut().min_by_key(|s| s.0) {
-            lightest.0 += f.file.size() as u64;
+            lightest.0 += f.bytes;
             lightest.1.push(f);
         }
     }
