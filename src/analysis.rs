@@ -27,7 +27,7 @@ use crate::filter::Filter;
 use crate::ledger::Ledger;
 use crate::line_report::LineTotals;
 use crate::pricing::PriceTable;
-use crate::rollup::{summarize_priced, Summary};
+use crate::rollup::{summarize_calls, Summary};
 
 pub use activity::Activity;
 pub use blocks::UsageBlock;
@@ -142,10 +142,10 @@ impl Analysis {
         tz: Tz,
         now_ms: i64,
     ) -> Self {
-        let costs = crate::rollup::counted_costs(&filtered, prices);
-        let calls = calls::calls_priced(&filtered, &costs);
-        let mut summary = summarize_priced(&filtered, &costs, tz);
-        drop(costs);
+        // Priced once, summed in counted order, then put in time order.
+        let mut calls = calls::counted_calls(&filtered, prices);
+        let mut summary = summarize_calls(&filtered, &calls, prices, tz);
+        calls::sort_by_time(&mut calls);
         summary.lines = lines;
         let sessions = sessions::sessions(&calls, &filtered);
         let kpis = kpis::kpis(&calls, &sessions, &filtered, tz);

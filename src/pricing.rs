@@ -249,6 +249,29 @@ impl PriceTable {
     /// record; the what-if module asks it about calls changed in model or tokens).
     #[must_use]
     pub fn cost_of(&self, q: &CostQuery<'_>) -> Cost {
+        self.cost_labelled(q, true)
+    }
+
+    /// [`PriceTable::record_cost`] without [`Cost::priced_as`] (always `None`): the figures
+    /// alone, with no string made per record. The analysis prices every counted record this
+    /// way and asks for the label once per model row (a `String` per call was about a tenth of
+    /// the page's peak heap at 5 GB).
+    #[must_use]
+    pub fn record_cost_unlabelled(&self, record: &UsageRecord) -> Cost {
+        self.cost_labelled(
+            &CostQuery {
+                agent: record.key.agent,
+                model: record.model.as_deref(),
+                tokens: &record.tokens,
+                fast: record.is_fast(),
+                recorded_cost_pico: record.recorded_cost_pico(),
+            },
+            false,
+        )
+    }
+
+    /// [`PriceTable::cost_of`], with [`Cost::priced_as`] filled in only when `labelled`.
+    fn cost_labelled(&self, q: &CostQuery<'_>, labelled: bool) -> Cost {
         if !self.overrides.is_empty() {
             let model = match q.model {
                 Some(m) => Some(m),
@@ -256,7 +279,7 @@ impl PriceTable {
                 None => None,
             };
             if let Some(custom) = model.and_then(|m| self.override_for(m)) {
-                return self.custom_cost(q, custom, model.unwrap_or_default());
+                return self.custom_cost(q, custom, model.unwrap_or_default(), labelled);
             }
         }
         let found = match q.model {
@@ -281,30 +304,36 @@ impl PriceTable {
         };
         let prices = found.prices;
         let standard = prices.tokens_cost_pico(q.tokens);
-        let (pico, priced_as) = if q.fast {
-            match prices.fast_multiplier() {
-                Some((m, _)) => (m.apply(standard), format!("{} fast x{m}", prices.name)),
-                None => (
-                    standard,
-                    format!(
-                        "{} (fast mode: no fast price known, standard rate)",
-                        prices.name
-                    ),
-                ),
-            }
+        let multiplier = if q.fast {
+            prices.fast_multiplier()
         } else {
-            (standard, prices.name.clone())
+            None
         };
+        let pico = multiplier.map_or(standard, |(m, _)| m.apply(standard));
+        let priced_as = labelled.then(|| match multiplier {
+            Some((m, _)) => format!("{} fast x{m}", prices.name),
+            None if q.fast => format!(
+                "{} (fast mode: no fast price known, standard rate)",
+                prices.name
+            ),
+            None => prices.name.clone(),
+        });
         Cost {
             pico,
             provenance: found.provenance,
-            priced_as: Some(priced_as),
+            priced_as,
         }
     }
 
     /// A record priced by a custom price. Fast mode multiplies it like a table price, with the
     /// table entry's multiplier when the model has one.
-    fn custom_cost(&self, q: &CostQuery<'_>, custom: &ModelPrices, model: &str) -> Cost {
+    fn custom_cost(
+        &self,
+        q: &CostQuery<'_>,
+        custom: &ModelPrices,
+        model: &str,
+        labelled: bool,
+    ) -> Cost {
         let standard = custom.tokens_cost_pico(q.tokens);
         let fast = q
             .fast
@@ -314,14 +343,15 @@ impl PriceTable {
                     .or_else(|| custom.fast_multiplier())
             })
             .flatten();
-        let (pico, priced_as) = match fast {
-            Some((m, _)) => (m.apply(standard), format!("{} fast x{m}", custom.name)),
-            None => (standard, custom.name.clone()),
-        };
+        let pico = fast.map_or(standard, |(m, _)| m.apply(standard));
+        let priced_as = labelled.then(|| match fast {
+            Some((m, _)) => format!("{} fast x{m}", custom.name),
+            None => custom.name.clone(),
+        });
         Cost {
             pico,
             provenance: Provenance::Custom,
-            priced_as: Some(priced_as),
+            priced_as,
         }
     }
 }

@@ -229,23 +229,24 @@ pub struct Summary {
 /// Sums `ledger` with `prices`, bucketing days in `tz`.
 #[must_use]
 pub fn summarize(ledger: &Ledger, prices: &PriceTable, tz: Tz) -> Summary {
-    summarize_priced(ledger, &counted_costs(ledger, prices), tz)
+    summarize_calls(
+        ledger,
+        &crate::analysis::calls::counted_calls(ledger, prices),
+        prices,
+        tz,
+    )
 }
 
-/// The cost of every counted usage record of `ledger`, in [`Ledger::counted_usage`] order:
-/// priced once and shared by [`summarize_priced`] and the analysis's calls.
+/// [`summarize`] of the calls [`crate::analysis::calls::counted_calls`] made of `ledger` with
+/// `prices` (in that order, not yet sorted by time: a model row takes the price label of its
+/// first call in counted order).
 #[must_use]
-pub fn counted_costs(ledger: &Ledger, prices: &PriceTable) -> Vec<Cost> {
-    // Sized up front (the counted records are at most all of them): a list grown by doubling
-    // held up to twice the costs at the analysis's peak.
-    let mut costs = Vec::with_capacity(ledger.usage.len());
-    costs.extend(ledger.counted_usage().map(|r| prices.record_cost(r)));
-    costs
-}
-
-/// [`summarize`] with the costs of [`counted_costs`] (one per counted record, in order).
-#[must_use]
-pub fn summarize_priced(ledger: &Ledger, costs: &[Cost], tz: Tz) -> Summary {
+pub fn summarize_calls(
+    ledger: &Ledger,
+    calls: &[crate::analysis::Call],
+    prices: &PriceTable,
+    tz: Tz,
+) -> Summary {
     // The maps are keyed by strings borrowed from the ledger while summing (no copy of a model
     // or session id per record); rows own their strings, made once per row.
     let mut total = Totals::default();
@@ -254,7 +255,14 @@ pub fn summarize_priced(ledger: &Ledger, costs: &[Cost], tz: Tz) -> Summary {
     let mut models: BTreeMap<(Agent, &str), ModelRow> = BTreeMap::new();
     let mut sessions: BTreeMap<(Agent, &str), SessionRow> = BTreeMap::new();
 
-    for (record, cost) in ledger.counted_usage().zip(costs) {
+    for call in calls {
+        let record = &*call.record;
+        // The call's figures as a cost (no label: it is asked for once per model row below).
+        let cost = &Cost {
+            pico: call.cost_pico,
+            provenance: call.provenance,
+            priced_as: None,
+        };
         let model = record.model.as_deref().unwrap_or(UNKNOWN_MODEL);
         let agent = record.key.agent;
         total.add(record, cost);
@@ -284,7 +292,7 @@ pub fn summarize_priced(ledger: &Ledger, costs: &[Cost], tz: Tz) -> Summary {
             .or_insert_with(|| ModelRow {
                 agent,
                 model: model.to_owned(),
-                priced_as: cost.priced_as.clone(),
+                priced_as: prices.record_cost(record).priced_as,
                 provenance: cost.provenance,
                 totals: Totals::default(),
             })

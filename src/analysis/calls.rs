@@ -152,13 +152,17 @@ impl Call {
 /// The counted calls of `ledger`, priced with `prices`, ordered by time (then agent, session).
 #[must_use]
 pub fn priced_calls(ledger: &Ledger, prices: &PriceTable) -> Vec<Call> {
-    calls_priced(ledger, &crate::rollup::counted_costs(ledger, prices))
+    let mut calls = counted_calls(ledger, prices);
+    sort_by_time(&mut calls);
+    calls
 }
 
-/// [`priced_calls`] with the costs of [`crate::rollup::counted_costs`] (one per counted record,
-/// in order), so the analysis prices each call once for its calls and its summary.
+/// The counted calls of `ledger`, priced with `prices`, in [`Ledger::counted_usage`] order (the
+/// order [`crate::rollup::summarize_calls`] sums them in); [`sort_by_time`] puts them in time
+/// order. Each record is priced once, for its call and its summary, and no list of costs is
+/// kept beside the calls.
 #[must_use]
-pub fn calls_priced(ledger: &Ledger, costs: &[Cost]) -> Vec<Call> {
+pub fn counted_calls(ledger: &Ledger, prices: &PriceTable) -> Vec<Call> {
     let mut labels: BTreeMap<&str, Arc<str>> = BTreeMap::new();
     let label_of_file: BTreeMap<&str, Arc<str>> = ledger
         .files
@@ -172,19 +176,22 @@ pub fn calls_priced(ledger: &Ledger, costs: &[Cost]) -> Vec<Call> {
             Some((f.path.as_str(), shared))
         })
         .collect();
-    // Exactly one call per counted record: a list grown by doubling held up to twice that.
-    let mut calls: Vec<Call> = Vec::with_capacity(costs.len());
-    calls.extend(
-        ledger
-            .counted_usage_shared()
-            .zip(costs)
-            .map(|((_, r), cost)| {
-                let source = label_of_file.get(r.source.file.as_str()).cloned();
-                Call::new(Arc::clone(r), cost, source)
-            }),
-    );
-    // In place (a stable sort allocates a buffer of up to 8 MB); the record's key makes the
-    // order total, so ties cannot come out differently.
+    // Sized up front (the counted records are at most all of them): a list grown by doubling
+    // held up to twice the calls.
+    let mut calls: Vec<Call> = Vec::with_capacity(ledger.usage.len());
+    calls.extend(ledger.counted_usage_shared().map(|(_, r)| {
+        let source = label_of_file.get(r.source.file.as_str()).cloned();
+        Call::new(Arc::clone(r), &prices.record_cost_unlabelled(r), source)
+    }));
+    calls
+}
+
+/// Puts calls in time order (then agent, session).
+///
+/// In place (a stable sort allocates a buffer of up to 8 MB); the record's key makes the order
+/// total, so ties cannot come out differently (it is the order a stable sort of the calls in
+/// key order gave).
+pub fn sort_by_time(calls: &mut [Call]) {
     calls.sort_unstable_by(|a, b| {
         (a.timestamp_ms(), a.agent(), a.session(), &a.record.key).cmp(&(
             b.timestamp_ms(),
@@ -193,5 +200,4 @@ pub fn calls_priced(ledger: &Ledger, costs: &[Cost]) -> Vec<Call> {
             &b.record.key,
         ))
     });
-    calls
 }

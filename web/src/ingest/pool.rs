@@ -342,7 +342,7 @@ fn worker_count() -> usize {
 
 /// Largest first onto the least loaded share (greedy balancing by bytes).
 fn split(mut files: Vec<InputFile>, n: usize) -> Vec<Vec<InputFile>> {
-    files.sort_by(|a, b| b.bytes.cmp(&a.bytes));
+    files.sort_by_key(|f| std::cmp::Reverse(f.bytes));
     let mut shares: Vec<(u64, Vec<InputFile>)> = (0..n).map(|_| (0, Vec::new())).collect();
     for f in files {
         if let Some(lightest) = shares.iter_mut().min_by_key(|s| s.0) {
