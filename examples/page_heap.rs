@@ -12,8 +12,14 @@
 //! With `--profile` it also writes `dhat-heap.json` (the allocation sites at the peak; open it
 //! in DHAT's viewer, `dh_view.html` from valgrind).
 //!
-//! Usage: cargo run --release --example page_heap -- [--profile] PATH...
-//! Prints one JSON object: {records, usage, tools, messages, stages: [{stage, live_bytes,
+//! Each stage's wall time (`ms`, from the end of the one before) is printed too; the dhat
+//! allocator slows allocation, so compare those with each other, not with the browser's.
+//!
+//! With `--time` no statistics are kept (the allocator is the system's): the stages' times
+//! alone, e.g. under `perf record`.
+//!
+//! Usage: cargo run --release --example page_heap -- [--profile | --time] PATH...
+//! Prints one JSON object: {records, usage, tools, messages, stages: [{stage, ms, live_bytes,
 //! peak_bytes, live_per_record, peak_per_record}]}.
 
 #[global_allocator]
@@ -22,17 +28,29 @@ static ALLOC: dhat::Alloc = dhat::Alloc;
 use agentmeter::ledger::Ledger;
 
 struct Stages {
+    /// No allocator statistics (`--time`): the stages' times with the plain allocator.
+    time_only: bool,
     out: Vec<String>,
     records: f64,
+    clock: std::time::Instant,
 }
 
 impl Stages {
     fn note(&mut self, stage: &str, peak_since: u64) {
+        if self.time_only {
+            let ms = self.clock.elapsed().as_secs_f64() * 1e3;
+            self.clock = std::time::Instant::now();
+            self.out
+                .push(format!("{{\"stage\":\"{stage}\",\"ms\":{ms:.1}}}"));
+            return;
+        }
         let stats = dhat::HeapStats::get();
         let live = stats.curr_bytes as u64;
+        let ms = self.clock.elapsed().as_secs_f64() * 1e3;
+        self.clock = std::time::Instant::now();
         let peak = (stats.max_bytes as u64).max(peak_since);
         self.out.push(format!(
-            "{{\"stage\":\"{stage}\",\"live_bytes\":{live},\"peak_bytes\":{peak},\"live_per_record\":{:.1},\"peak_per_record\":{:.1}}}",
+            "{{\"stage\":\"{stage}\",\"ms\":{ms:.1},\"live_bytes\":{live},\"peak_bytes\":{peak},\"live_per_record\":{:.1},\"peak_per_record\":{:.1}}}",
             live as f64 / self.records.max(1.0),
             peak as f64 / self.records.max(1.0)
         ));
@@ -42,13 +60,17 @@ impl Stages {
 fn main() {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     let profile = args.first().is_some_and(|a| a == "--profile");
-    if profile {
+    let time_only = args.first().is_some_and(|a| a == "--time");
+    if profile || time_only {
         args.remove(0);
     }
-    let _profiler = if profile {
-        dhat::Profiler::new_heap()
+    // With no profiler running, dhat's allocator is the system's with a thin wrapper.
+    let _profiler = if time_only {
+        None
+    } else if profile {
+        Some(dhat::Profiler::new_heap())
     } else {
-        dhat::Profiler::builder().testing().build()
+        Some(dhat::Profiler::builder().testing().build())
     };
     let roots: Vec<std::path::PathBuf> = args.iter().map(Into::into).collect();
     let files = match agentmeter::cli::walk::collect(&roots) {
@@ -67,10 +89,11 @@ fn main() {
     }
     let wire_bytes: usize = parts.iter().map(Vec::len).sum();
     // The page: from here on, what the wire bytes themselves take is left out.
-    let base = dhat::HeapStats::get().curr_bytes as u64;
     let mut stages = Stages {
+        time_only,
         out: Vec::new(),
         records: 0.0,
+        clock: std::time::Instant::now(),
     };
     let mut merged = Ledger::new();
     for part in parts.drain(..) {
@@ -80,7 +103,6 @@ fn main() {
     }
     let records = merged.usage.len() + merged.tools.len() + merged.messages.len();
     stages.records = records as f64;
-    let _ = base;
     stages.note("merged ledger", 0);
     // As the page does: noted once, then shared by the unfiltered analysis.
     merged.note_counts_all();

@@ -13,6 +13,8 @@
 //! such prompts. Figure: the cost of the calls they caused, in dollars (an upper bound on what the
 //! vagueness cost: some of those calls would have happened anyway). Severity info.
 
+use std::collections::BTreeMap;
+
 use crate::analysis::{Analysis, Call};
 use crate::model::{Agent, MessageRecord, Role};
 use crate::rollup::pico_to_usd;
@@ -30,10 +32,6 @@ struct Vague<'a> {
     cost_pico: u64,
 }
 
-fn session_of<'c>(c: &&'c Call) -> (Agent, &'c str) {
-    (c.agent(), c.session().as_str())
-}
-
 fn is_vague(m: &MessageRecord) -> bool {
     m.words
         .is_some_and(|w| (1..=VAGUE_PROMPT_MAX_WORDS).contains(&w))
@@ -42,53 +40,33 @@ fn is_vague(m: &MessageRecord) -> bool {
 /// The detector.
 #[must_use]
 pub fn run(analysis: &Analysis) -> Vec<Insight> {
-    // The user prompts with a word count and a time, and the calls, each put in (session, time)
-    // order in one list (a list per session in a map held more than twice that at 5 GB), then
-    // walked session by session.
-    let mut prompts: Vec<&MessageRecord> = analysis
-        .ledger
-        .messages
-        .values()
-        .filter(|m| m.role == Role::User && m.words.is_some() && m.timestamp_ms.is_some())
-        .map(|m| &**m)
-        .collect();
-    prompts.sort_unstable_by(|a, b| {
-        (a.key.agent, &a.session, a.timestamp_ms, &a.key).cmp(&(
-            b.key.agent,
-            &b.session,
-            b.timestamp_ms,
-            &b.key,
-        ))
-    });
-    let mut calls: Vec<&Call> = Vec::with_capacity(analysis.calls.len());
-    calls.extend(analysis.calls.iter());
-    // The calls are in time order already; the key makes the order total.
-    calls.sort_unstable_by(|a, b| {
-        (a.agent(), a.session(), a.timestamp_ms(), &a.record.key).cmp(&(
-            b.agent(),
-            b.session(),
-            b.timestamp_ms(),
-            &b.record.key,
-        ))
-    });
+    let mut prompts: BTreeMap<(Agent, &str), Vec<(i64, &MessageRecord)>> = BTreeMap::new();
+    for m in analysis.ledger.messages.values() {
+        if let (Role::User, Some(_), Some(ms)) = (m.role, m.words, m.timestamp_ms) {
+            prompts
+                .entry((m.key.agent, m.session.as_str()))
+                .or_default()
+                .push((ms, m));
+        }
+    }
+    // Each session's calls, in time order (the analysis's calls are).
+    let mut calls: BTreeMap<(Agent, &str), Vec<&Call>> = BTreeMap::new();
+    for c in &analysis.calls {
+        calls
+            .entry((c.agent(), c.session().as_str()))
+            .or_default()
+            .push(c);
+    }
     let mut found: Vec<Vague<'_>> = Vec::new();
-    let mut rest: &[&Call] = &calls;
-    for list in prompts.chunk_by(|a, b| (a.key.agent, &a.session) == (b.key.agent, &b.session)) {
-        let key = (list[0].key.agent, list[0].session.as_str());
-        // The calls of this session: skip the sessions before it (both lists are in session order).
-        let start = rest.partition_point(|c| session_of(c) < key);
-        rest = &rest[start..];
-        let len = rest.partition_point(|c| session_of(c) == key);
-        let session_calls = &rest[..len];
-        for (i, m) in list.iter().enumerate() {
+    for (key, mut list) in prompts {
+        list.sort_by(|a, b| (a.0, &a.1.key).cmp(&(b.0, &b.1.key)));
+        let session_calls = calls.get(&key).map_or(&[][..], Vec::as_slice);
+        for (i, &(ms, m)) in list.iter().enumerate() {
             if !is_vague(m) {
                 continue;
             }
-            let ms = m.timestamp_ms.unwrap_or(i64::MIN);
-            let until = list
-                .get(i + 1)
-                .map_or(i64::MAX, |next| next.timestamp_ms.unwrap_or(i64::MAX));
-            // The calls from this prompt until the next one (the session's are in time order).
+            let until = list.get(i + 1).map_or(i64::MAX, |next| next.0);
+            // The calls from this prompt until the next one, found by binary search.
             let from = session_calls.partition_point(|c| c.timestamp_ms() < ms);
             let to = session_calls.partition_point(|c| c.timestamp_ms() < until);
             let caused = &session_calls[from..to.max(from)];
