@@ -146,16 +146,17 @@ impl Analysis {
         let mut calls = calls::counted_calls(&filtered, prices);
         let mut summary = summarize_calls(&filtered, &calls, prices, tz);
         calls::sort_by_time(&mut calls);
+        let call_days = calls::local_days(&calls, tz);
         summary.lines = lines;
         let sessions = sessions::sessions(&calls, &filtered);
-        let kpis = kpis::kpis(&calls, &sessions, &filtered, tz);
+        let kpis = kpis::kpis(&calls, &call_days, &sessions, &filtered);
         let previous = unfiltered
             .and_then(|ledger| Some((ledger, filter.previous_period(kpis.last_day)?)))
             .map(|(ledger, prev)| {
                 let l = prev.apply(ledger, tz);
                 let c = calls::priced_calls(&l, prices);
                 let s = sessions::sessions(&c, &l);
-                kpis::kpis(&c, &s, &l, tz)
+                kpis::kpis(&c, &calls::local_days(&c, tz), &s, &l)
             });
         let projects = projects::projects(&calls, &sessions, &filtered);
         let model_comparison = models::compare(&calls, &sessions);
@@ -169,11 +170,11 @@ impl Analysis {
             filter: filter.clone(),
             tz,
             now_ms,
-            days: periods::by_period(&calls, Granularity::Day, tz),
-            weeks: periods::by_period(&calls, Granularity::Week, tz),
-            months: periods::by_period(&calls, Granularity::Month, tz),
+            days: periods::by_period(&calls, &call_days, Granularity::Day),
+            weeks: periods::by_period(&calls, &call_days, Granularity::Week),
+            months: periods::by_period(&calls, &call_days, Granularity::Month),
             tool_health: tools::health(&filtered),
-            activity: activity::activity(&calls, &filtered, tz),
+            activity: activity::activity(&calls, &call_days, &filtered, tz),
             blocks: blocks::blocks(&calls, now_ms),
             sources: sources::sources(&calls),
             projects,

@@ -50,12 +50,14 @@ pub fn weekday_hour(ms: i64, tz: Tz) -> (usize, usize) {
 }
 
 /// Computes the activity of `calls` and the messages of `ledger`.
+///
+/// `call_days` holds each call's local day in `tz` ([`super::calls::local_days`]).
 #[must_use]
-pub fn activity(calls: &[Call], ledger: &Ledger, tz: Tz) -> Activity {
+pub fn activity(calls: &[Call], call_days: &[NaiveDate], ledger: &Ledger, tz: Tz) -> Activity {
     let mut days: BTreeMap<NaiveDate, DayActivity> = BTreeMap::new();
     let mut matrix = vec![vec![Cell::default(); 24]; 7];
-    for call in calls {
-        let d = days.entry(day_of(call.timestamp_ms(), tz)).or_default();
+    for (call, &day) in calls.iter().zip(call_days) {
+        let d = days.entry(day).or_default();
         d.calls += 1;
         d.cost_pico = d.cost_pico.saturating_add(call.cost_pico);
         let (w, h) = weekday_hour(call.timestamp_ms(), tz);

@@ -186,6 +186,18 @@ pub fn counted_calls(ledger: &Ledger, prices: &PriceTable) -> Vec<Call> {
     calls
 }
 
+/// The local day of each call in `tz` ([`day_of`](crate::filter::day_of)), in the calls' order:
+/// converted once per call and read by the KPIs, the three period tables and the activity
+/// (each converted every call's time again: a time-zone conversion is a search of the zone's
+/// transitions, and five of them per call were a tenth of the analysis).
+#[must_use]
+pub fn local_days(calls: &[Call], tz: chrono_tz::Tz) -> Vec<chrono::NaiveDate> {
+    calls
+        .iter()
+        .map(|c| crate::filter::day_of(c.timestamp_ms(), tz))
+        .collect()
+}
+
 /// Puts calls in time order (then agent, session).
 ///
 /// In place (a stable sort allocates a buffer of up to 8 MB); the record's key makes the order

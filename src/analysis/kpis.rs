@@ -4,10 +4,8 @@
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
-use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use crate::filter::day_of;
 use crate::ledger::Ledger;
 use crate::model::Role;
 use crate::rollup::Totals;
@@ -37,13 +35,14 @@ pub struct Kpis {
 
 /// The key figures of `calls` (and the messages of `ledger`, the same filtered ledger).
 #[must_use]
-pub fn kpis(calls: &[Call], sessions: &Sessions, ledger: &Ledger, tz: Tz) -> Kpis {
+pub fn kpis(calls: &[Call], call_days: &[NaiveDate], sessions: &Sessions, ledger: &Ledger) -> Kpis {
     let mut totals = Totals::default();
     let mut days = BTreeSet::new();
     for call in calls {
         totals.add_call(call);
-        days.insert(day_of(call.timestamp_ms(), tz));
     }
+    // Each call's local day ([`super::calls::local_days`]).
+    days.extend(call_days.iter().copied());
     let mut user_messages = 0;
     let mut assistant_messages = 0;
     for m in ledger.messages.values() {

@@ -7,10 +7,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Datelike, NaiveDate};
-use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use crate::filter::day_of;
 use crate::model::Agent;
 use crate::rollup::Totals;
 
@@ -76,12 +74,13 @@ pub struct PeriodRow {
 }
 
 /// Sums `calls` by period of `granularity`, oldest first.
+///
+/// `days` holds each call's local day ([`super::calls::local_days`]).
 #[must_use]
-pub fn by_period(calls: &[Call], granularity: Granularity, tz: Tz) -> Vec<PeriodRow> {
+pub fn by_period(calls: &[Call], days: &[NaiveDate], granularity: Granularity) -> Vec<PeriodRow> {
     type Acc<'a> = (PeriodRow, BTreeSet<&'a str>, BTreeSet<(Agent, &'a str)>);
     let mut rows: BTreeMap<NaiveDate, Acc<'_>> = BTreeMap::new();
-    for call in calls {
-        let day = day_of(call.timestamp_ms(), tz);
+    for (call, &day) in calls.iter().zip(days) {
         let start = granularity.start_of(day);
         let (row, models, sessions) = rows.entry(start).or_insert_with(|| {
             (
