@@ -565,8 +565,17 @@ fn merge_tool(a: &ToolCall, b: &ToolCall) -> ToolCall {
         start_ms: pick_min(first.start_ms, second.start_ms),
         end_ms: pick_max(first.end_ms, second.end_ms),
         is_error: first.is_error || second.is_error,
-        input_hash: first.input_hash.or(second.input_hash),
-        target: first.target.clone().or_else(|| second.target.clone()),
+        // The smaller of two, not the first half's: with three or more halves of one call
+        // (copies read from several files), "the first's" depended on which two were merged
+        // first, and the merge law does not allow that.
+        input_hash: match (first.input_hash, second.input_hash) {
+            (Some(x), Some(y)) => Some(x.min(y)),
+            (x, y) => x.or(y),
+        },
+        target: match (&first.target, &second.target) {
+            (Some(x), Some(y)) => Some(x.min(y).clone()),
+            (x, y) => x.clone().or_else(|| y.clone()),
+        },
         result_bytes: match (first.result_bytes, second.result_bytes) {
             (Some(x), Some(y)) => Some(x.max(y)),
             (x, y) => x.or(y),
