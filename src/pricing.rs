@@ -95,6 +95,20 @@ pub struct CostQuery<'a> {
     pub recorded_cost_pico: Option<u64>,
 }
 
+impl<'a> CostQuery<'a> {
+    /// What pricing reads of a record.
+    #[must_use]
+    pub fn of(record: &'a UsageRecord) -> Self {
+        CostQuery {
+            agent: record.key.agent,
+            model: record.model.as_deref(),
+            tokens: &record.tokens,
+            fast: record.is_fast(),
+            recorded_cost_pico: record.recorded_cost_pico(),
+        }
+    }
+}
+
 /// A table entry found for a model name, and how it was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PriceMatch<'a> {
@@ -236,13 +250,7 @@ impl PriceTable {
     /// The cost of one record.
     #[must_use]
     pub fn record_cost(&self, record: &UsageRecord) -> Cost {
-        self.cost_of(&CostQuery {
-            agent: record.key.agent,
-            model: record.model.as_deref(),
-            tokens: &record.tokens,
-            fast: record.is_fast(),
-            recorded_cost_pico: record.recorded_cost_pico(),
-        })
+        self.cost_of(&CostQuery::of(record))
     }
 
     /// The cost of a call described by `q` (what [`PriceTable::record_cost`] reads of a
@@ -258,16 +266,7 @@ impl PriceTable {
     /// the page's peak heap at 5 GB).
     #[must_use]
     pub fn record_cost_unlabelled(&self, record: &UsageRecord) -> Cost {
-        self.cost_labelled(
-            &CostQuery {
-                agent: record.key.agent,
-                model: record.model.as_deref(),
-                tokens: &record.tokens,
-                fast: record.is_fast(),
-                recorded_cost_pico: record.recorded_cost_pico(),
-            },
-            false,
-        )
+        self.cost_labelled(&CostQuery::of(record), false)
     }
 
     /// [`PriceTable::cost_of`], with [`Cost::priced_as`] filled in only when `labelled`.

@@ -58,13 +58,19 @@ impl RecordedCost {
     /// The recorded cost of `record` priced as `cost`, if the agent recorded one.
     #[must_use]
     pub fn of(record: &UsageRecord, cost: &Cost) -> Option<Self> {
+        Self::of_priced(record, cost.pico, cost.provenance)
+    }
+
+    /// [`RecordedCost::of`] for a cost of `pico` found as `provenance`.
+    #[must_use]
+    pub fn of_priced(record: &UsageRecord, pico: u64, provenance: Provenance) -> Option<Self> {
         record.recorded_cost_pico().map(|agent_pico| RecordedCost {
             agent_pico,
             api_pico: matches!(
-                cost.provenance,
+                provenance,
                 Provenance::Exact | Provenance::Alias | Provenance::Family | Provenance::Custom
             )
-            .then_some(cost.pico),
+            .then_some(pico),
         })
     }
 }

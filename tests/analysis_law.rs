@@ -291,18 +291,10 @@ fn demo_cached() -> &'static Ledger {
     LEDGER.get_or_init(demo)
 }
 
-/// The CLI's analysis takes the ledger over (no copy of the records when nothing is filtered):
-/// it must be the very analysis the borrowing constructor computes, figure by figure, and the
-/// demo holds sidechain replays and resumed-session tool copies, which both paths drop.
-#[test]
-fn an_analysis_that_takes_the_ledger_over_equals_the_borrowing_one() {
-    let ledger = demo();
-    assert!(
-        ledger.counted_usage().count() < ledger.usage.len()
-            || ledger.distinct_tools().count() < ledger.tools.len(),
-        "the demo exercises the replay or tool-copy rules"
-    );
-    for (f, tz) in [
+/// The filters and zones the analysis constructors are compared under: none in two zones, an
+/// attribute filter, and a date range (which also has a previous period).
+fn constructor_cases() -> [(Filter, chrono_tz::Tz); 4] {
+    [
         (Filter::default(), chrono_tz::UTC),
         (Filter::default(), chrono_tz::Asia::Kolkata),
         (
@@ -319,7 +311,21 @@ fn an_analysis_that_takes_the_ledger_over_equals_the_borrowing_one() {
             },
             chrono_tz::UTC,
         ),
-    ] {
+    ]
+}
+
+/// The CLI's analysis takes the ledger over (no copy of the records when nothing is filtered):
+/// it must be the very analysis the borrowing constructor computes, figure by figure, and the
+/// demo holds sidechain replays and resumed-session tool copies, which both paths drop.
+#[test]
+fn an_analysis_that_takes_the_ledger_over_equals_the_borrowing_one() {
+    let ledger = demo();
+    assert!(
+        ledger.counted_usage().count() < ledger.usage.len()
+            || ledger.distinct_tools().count() < ledger.tools.len(),
+        "the demo exercises the replay or tool-copy rules"
+    );
+    for (f, tz) in constructor_cases() {
         let borrowed = Analysis::new(&ledger, &f, PriceTable::embedded(), tz, 7);
         let owned = Analysis::from_ledger(ledger.clone(), &f, PriceTable::embedded(), tz, 7);
         assert_eq!(owned.ledger, borrowed.ledger);
@@ -345,17 +351,7 @@ fn a_shared_analysis_equals_the_borrowing_one_and_shares_only_a_ledger_that_coun
     assert!(whole.note_counts_all(), "the counted records all count");
     for ledger in [demo, whole] {
         let shared = std::sync::Arc::new(ledger);
-        for (f, tz) in [
-            (Filter::default(), chrono_tz::UTC),
-            (Filter::default(), chrono_tz::Asia::Kolkata),
-            (
-                Filter {
-                    agents: vec![Agent::Claude],
-                    ..Filter::default()
-                },
-                chrono_tz::UTC,
-            ),
-        ] {
+        for (f, tz) in constructor_cases() {
             let borrowed = Analysis::new(&shared, &f, PriceTable::embedded(), tz, 7);
             let a = Analysis::shared(&shared, &f, PriceTable::embedded(), tz, 7);
             assert_eq!(

@@ -17,6 +17,15 @@ use agentmeter::model::{
 };
 use proptest::prelude::*;
 
+/// The demo folder's files, each parsed and added.
+fn demo_ledger() -> Ledger {
+    let mut ledger = Ledger::new();
+    for rel in parse_support::files_under("fixtures/demo") {
+        ledger.add_file(parse_support::parse(&rel));
+    }
+    ledger
+}
+
 fn text() -> impl Strategy<Value = String> {
     // Short strings over a small alphabet collide; the others exercise UTF-8 and escapes.
     prop_oneof![
@@ -325,10 +334,7 @@ proptest! {
 
 #[test]
 fn the_demo_corpus_reads_back_equal() {
-    let mut ledger = Ledger::new();
-    for rel in parse_support::files_under("fixtures/demo") {
-        ledger.add_file(parse_support::parse(&rel));
-    }
+    let ledger = demo_ledger();
     assert!(ledger.usage.len() > 100, "the demo has hundreds of calls");
     let bytes = ledger.to_wire();
     let json = serde_json::to_vec(&ledger).unwrap_or_default();
@@ -343,10 +349,7 @@ fn the_demo_corpus_reads_back_equal() {
 
 #[test]
 fn the_wire_in_pieces_is_the_wire() {
-    let mut ledger = Ledger::new();
-    for rel in parse_support::files_under("fixtures/demo") {
-        ledger.add_file(parse_support::parse(&rel));
-    }
+    let ledger = demo_ledger();
     let whole = ledger.to_wire();
     for piece_bytes in [1, 1000, 64 * 1024, usize::MAX] {
         let mut pieces: Vec<Vec<u8>> = Vec::new();
@@ -371,10 +374,7 @@ fn the_wire_in_pieces_is_the_wire() {
 
 #[test]
 fn damaged_bytes_are_an_error_never_a_panic() {
-    let mut ledger = Ledger::new();
-    for rel in parse_support::files_under("fixtures/demo") {
-        ledger.add_file(parse_support::parse(&rel));
-    }
+    let ledger = demo_ledger();
     let bytes = ledger.to_wire();
     // Every truncation, and a byte flipped at many places: an error or some ledger, no panic.
     for cut in (0..bytes.len()).step_by(97) {

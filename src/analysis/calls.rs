@@ -97,16 +97,7 @@ impl Call {
     /// The cost the agent recorded for the call, beside the computed one.
     #[must_use]
     pub fn recorded(&self) -> Option<crate::rollup::RecordedCost> {
-        self.record
-            .recorded_cost_pico()
-            .map(|agent_pico| crate::rollup::RecordedCost {
-                agent_pico,
-                api_pico: matches!(
-                    self.provenance,
-                    Provenance::Exact | Provenance::Alias | Provenance::Family | Provenance::Custom
-                )
-                .then_some(self.cost_pico),
-            })
+        crate::rollup::RecordedCost::of_priced(&self.record, self.cost_pico, self.provenance)
     }
 
     /// A priced call built from its parts, for tests of what reads calls.

@@ -71,20 +71,14 @@ pub fn run(analysis: &Analysis) -> Vec<Insight> {
     // The table's entry of each model name, looked up once per name: a list of (call, entry)
     // pairs for every call, grown by doubling, was the largest block of the page's heap at its
     // peak (8 MB at 5 GB); one entry per call, sized up front, is a quarter of that.
-    let mut entry_of: BTreeMap<&str, Option<&ModelPrices>> = BTreeMap::new();
-    for c in &analysis.calls {
-        entry_of
-            .entry(c.model().as_str())
-            .or_insert_with(|| table.lookup(c.model()).map(|f| f.prices));
-    }
     // Each call's entry, in call order (one pointer per call, the list sized up front).
+    let mut entry_of: BTreeMap<&str, Option<&ModelPrices>> = BTreeMap::new();
     let mut entries: Vec<Option<&ModelPrices>> = Vec::with_capacity(analysis.calls.len());
     entries.extend(analysis.calls.iter().map(|c| {
-        entry_of
-            .get(c.model().as_str())
-            .copied()
-            .flatten()
-            .filter(|_| c.priced())
+        let entry = *entry_of
+            .entry(c.model().as_str())
+            .or_insert_with(|| table.lookup(c.model()).map(|f| f.prices));
+        entry.filter(|_| c.priced())
     }));
     let priced = Priced {
         calls: &analysis.calls,
