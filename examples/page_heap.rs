@@ -95,12 +95,14 @@ fn main() {
         records: 0.0,
         clock: std::time::Instant::now(),
     };
-    let mut merged = Ledger::new();
+    // As the page's `Parts` does: each part decoded, merged by size.
+    let mut merger = agentmeter::ledger::Merger::new();
     for part in parts.drain(..) {
         if let Ok(l) = Ledger::from_wire(&part) {
-            merged.merge(l);
+            merger.add(l);
         }
     }
+    let mut merged = merger.finish();
     let records = merged.usage.len() + merged.tools.len() + merged.messages.len();
     stages.records = records as f64;
     stages.note("merged ledger", 0);

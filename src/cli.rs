@@ -19,7 +19,7 @@ use thiserror::Error;
 
 use crate::cli::args::Command;
 use crate::detect::{self, Classification, HEAD_BYTES};
-use crate::ledger::Ledger;
+use crate::ledger::{Ledger, Merger};
 use crate::parsers::FileParser;
 
 /// What can stop the CLI (a bad line never does; it is counted instead).
@@ -198,17 +198,21 @@ pub fn read_all(files: &[walk::FoundFile]) -> Result<Ledger, CliError> {
             .map(|_| {
                 let next = &next;
                 scope.spawn(move || {
-                    let mut ledger = Ledger::new();
+                    // Each file read into a ledger of its own, merged by size (a `Merger`):
+                    // merging every file into one growing ledger would move it once per file.
+                    let mut merger = Merger::new();
                     let mut buffer = ReadBuffer::default();
                     let take =
                         || files.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
                     while let Some(f) = take() {
+                        let mut one = Ledger::new();
                         match &f.skip {
-                            None => read_file_with(&mut ledger, &f.path, &f.display, &mut buffer),
-                            Some(reason) => ledger.note_skipped(&f.display, 0, reason),
+                            None => read_file_with(&mut one, &f.path, &f.display, &mut buffer),
+                            Some(reason) => one.note_skipped(&f.display, 0, reason),
                         }
+                        merger.add(one);
                     }
-                    Ok(ledger)
+                    Ok(merger.finish())
                 })
             })
             .collect();
@@ -220,17 +224,10 @@ pub fn read_all(files: &[walk::FoundFile]) -> Result<Ledger, CliError> {
             })
             .collect()
     });
-    // Merge the smaller ledgers into the largest: re-inserting is the costly part of a merge.
-    let mut ledgers = results
+    let ledgers = results
         .into_iter()
         .collect::<Result<Vec<Ledger>, CliError>>()?;
-    ledgers.sort_by_key(|l| std::cmp::Reverse(l.usage.len()));
-    let mut ledgers = ledgers.into_iter();
-    let mut ledger = ledgers.next().unwrap_or_default();
-    for other in ledgers {
-        ledger.merge(other);
-    }
-    Ok(ledger)
+    Ok(ledgers.into_iter().collect::<Merger>().finish())
 }
 
 /// Resolves a time zone name (`--tz`, else `$TZ`, else the system zone, else UTC).

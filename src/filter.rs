@@ -139,7 +139,7 @@ impl Filter {
                 sessions.insert((r.key.agent, r.session.as_str()));
                 self.time_in_range(r.timestamp_ms, tz)
             })
-            .map(|(k, r)| (*k, Arc::clone(r)))
+            .map(|(_, r)| Arc::clone(r))
             .collect();
         let session_ok = |agent: Agent, session: &str| {
             !self.has_attribute_criteria() || sessions.contains(&(agent, session))
@@ -154,12 +154,12 @@ impl Filter {
             .filter(|(_, t)| {
                 session_ok(t.key.agent, &t.session) && time_ok(t.start_ms.or(t.end_ms))
             })
-            .map(|(k, t)| (*k, Arc::clone(t)))
+            .map(|(_, t)| Arc::clone(t))
             .collect();
         let messages = counted
             .messages
             .filter(|(k, m)| session_ok(k.agent, &m.session) && time_ok(m.timestamp_ms))
-            .map(|(k, m)| (*k, Arc::clone(m)))
+            .map(|(_, m)| Arc::clone(m))
             .collect();
         Ledger {
             usage,

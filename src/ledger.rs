@@ -11,7 +11,9 @@
 //! its lines twice.
 
 pub mod file;
+pub mod merger;
 pub mod pseudonym;
+pub mod record_map;
 pub mod standin;
 pub mod strings;
 pub mod wire;
@@ -20,6 +22,9 @@ use std::cmp::Ordering;
 use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
+
+pub use merger::Merger;
+pub use record_map::{Record, RecordMap};
 
 use serde::{Deserialize, Serialize};
 
@@ -31,8 +36,8 @@ use crate::model::{
 
 /// Everything known after reading some files: records by key, and a report per file.
 ///
-/// The maps are keyed by the records' keys, which are fixed-size digests of the ids that name a
-/// call or a message ([`crate::model::key`]): no key holds a string. The records'
+/// Each kind of record is a [`RecordMap`]: sorted by its key, which is a fixed-size digest of the
+/// ids that name a call or a message ([`crate::model::key`]): no key holds a string. The records'
 /// repeated strings (paths, sessions, models...) point at one shared copy each, held by
 /// [`strings::Strings`].
 ///
@@ -43,12 +48,9 @@ use crate::model::{
 /// hashing, renames) go through [`Arc::make_mut`], which copies only a shared record.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Ledger {
-    #[serde(with = "entries")]
-    pub usage: BTreeMap<UsageKey, Arc<UsageRecord>>,
-    #[serde(with = "entries")]
-    pub tools: BTreeMap<ToolKey, Arc<ToolCall>>,
-    #[serde(with = "entries")]
-    pub messages: BTreeMap<MessageKey, Arc<MessageRecord>>,
+    pub usage: RecordMap<UsageRecord>,
+    pub tools: RecordMap<ToolCall>,
+    pub messages: RecordMap<MessageRecord>,
     pub files: BTreeMap<String, FileReport>,
     /// One shared copy of each repeated string: a cache, not content (never serialized, and
     /// ignored by `==`).
@@ -90,17 +92,45 @@ impl Ledger {
     }
 
     /// Adds the output of one parsed file.
+    ///
+    /// Merging costs this ledger's length (its records are sorted lists): to add many files,
+    /// use a [`Merger`].
     pub fn add_file(&mut self, sink: Sink) {
-        for record in sink.usage {
-            self.insert_usage(Arc::new(record));
-        }
-        for call in sink.tools {
-            self.insert_tool(Arc::new(call));
-        }
-        for message in sink.messages {
-            self.insert_message(Arc::new(message));
-        }
+        self.merge_records(
+            sink.usage.into_iter().map(Arc::new).collect(),
+            sink.tools.into_iter().map(Arc::new).collect(),
+            sink.messages.into_iter().map(Arc::new).collect(),
+        );
         self.insert_report(sink.report);
+    }
+
+    /// Merges records of each kind, in any order and with repeated keys, into the ledger.
+    pub(crate) fn merge_records(
+        &mut self,
+        usage: RecordMap<UsageRecord>,
+        tools: RecordMap<ToolCall>,
+        messages: RecordMap<MessageRecord>,
+    ) {
+        if usage.is_empty() && tools.is_empty() && messages.is_empty() {
+            return;
+        }
+        self.all_count = AllCount(false);
+        let strings = &mut self.strings;
+        self.usage.merge(usage, |r| {
+            if let Some(r) = Arc::get_mut(r) {
+                strings.usage(r);
+            }
+        });
+        self.tools.merge(tools, |t| {
+            if let Some(t) = Arc::get_mut(t) {
+                strings.tool(t);
+            }
+        });
+        self.messages.merge(messages, |m| {
+            if let Some(m) = Arc::get_mut(m) {
+                strings.message(m);
+            }
+        });
     }
 
     /// Lists a file that was not parsed (unrecognised, binary, empty) so the report names it.
@@ -116,22 +146,21 @@ impl Ledger {
 
     /// Merges another ledger into this one (the merge law).
     ///
-    /// The smaller ledger is inserted into the larger one: the law makes the result the same
-    /// either way, and inserting fewer records is what costs less.
+    /// The smaller ledger's records are the ones that learn this ledger's shared strings: the
+    /// law makes the result the same either way, and sharing fewer strings is what costs less.
     pub fn merge(&mut self, mut other: Ledger) {
         if other.record_count() > self.record_count() {
             std::mem::swap(self, &mut other);
         }
-        for (_, record) in other.usage {
-            self.insert_usage(record);
-        }
-        for (_, call) in other.tools {
-            self.insert_tool(call);
-        }
-        for (_, message) in other.messages {
-            self.insert_message(message);
-        }
-        for (_, report) in other.files {
+        let Ledger {
+            usage,
+            tools,
+            messages,
+            files,
+            ..
+        } = other;
+        self.merge_records(usage, tools, messages);
+        for (_, report) in files {
             self.insert_report(report);
         }
     }
@@ -140,70 +169,6 @@ impl Ledger {
     #[must_use]
     pub fn record_count(&self) -> usize {
         self.usage.len() + self.tools.len() + self.messages.len() + self.files.len()
-    }
-
-    /// Inserts one usage candidate, keeping the preferred record for its key.
-    ///
-    /// One walk down the tree per record (the entry API): looking the key up and then inserting
-    /// it walked twice, and the key comparisons (`memcmp` on ids) were the CLI's largest single
-    /// cost (perf: 15 %). The same holds for the other inserts below.
-    pub fn insert_usage(&mut self, mut record: Arc<UsageRecord>) {
-        self.all_count = AllCount(false);
-        match self.usage.entry(record.key) {
-            Entry::Occupied(mut kept) => {
-                if prefer_usage(&record, kept.get()) == Ordering::Greater {
-                    if let Some(r) = Arc::get_mut(&mut record) {
-                        self.strings.usage(r);
-                    }
-                    kept.insert(record);
-                }
-            }
-            Entry::Vacant(slot) => {
-                if let Some(r) = Arc::get_mut(&mut record) {
-                    self.strings.usage(r);
-                }
-                slot.insert(record);
-            }
-        }
-    }
-
-    fn insert_tool(&mut self, mut call: Arc<ToolCall>) {
-        self.all_count = AllCount(false);
-        match self.tools.entry(call.key) {
-            Entry::Occupied(mut kept) => {
-                let mut merged = merge_tool(kept.get(), &call);
-                self.strings.tool(&mut merged);
-                kept.insert(Arc::new(merged));
-            }
-            Entry::Vacant(slot) => {
-                if let Some(c) = Arc::get_mut(&mut call) {
-                    self.strings.tool(c);
-                }
-                slot.insert(call);
-            }
-        }
-    }
-
-    fn insert_message(&mut self, mut message: Arc<MessageRecord>) {
-        self.all_count = AllCount(false);
-        match self.messages.entry(message.key) {
-            Entry::Occupied(mut kept) => {
-                // A total order on the record's content, so the choice never depends on which
-                // copy was merged first.
-                if rank_message(&message) < rank_message(kept.get()) {
-                    if let Some(m) = Arc::get_mut(&mut message) {
-                        self.strings.message(m);
-                    }
-                    kept.insert(message);
-                }
-            }
-            Entry::Vacant(slot) => {
-                if let Some(m) = Arc::get_mut(&mut message) {
-                    self.strings.message(m);
-                }
-                slot.insert(message);
-            }
-        }
     }
 
     fn insert_report(&mut self, report: FileReport) {
@@ -584,52 +549,47 @@ fn merge_tool(a: &ToolCall, b: &ToolCall) -> ToolCall {
     }
 }
 
-/// Serializes a map with struct keys as a list of values (JSON objects need string keys); the
-/// key is part of each value, so it is rebuilt on the way back in.
-mod entries {
-    use std::collections::BTreeMap;
-    use std::sync::Arc;
-
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    pub(crate) trait Keyed {
-        type Key: Ord;
-        fn key(&self) -> Self::Key;
+impl Record for UsageRecord {
+    type Key = UsageKey;
+    fn key(&self) -> &UsageKey {
+        &self.key
     }
-
-    impl Keyed for crate::model::UsageRecord {
-        type Key = super::UsageKey;
-        fn key(&self) -> Self::Key {
-            self.key
+    /// The preferred reading ([`prefer_usage`]).
+    fn combine(kept: Arc<Self>, new: Arc<Self>) -> Arc<Self> {
+        if prefer_usage(&new, &kept) == Ordering::Greater {
+            new
+        } else {
+            kept
         }
     }
-    impl Keyed for crate::model::ToolCall {
-        type Key = super::ToolKey;
-        fn key(&self) -> Self::Key {
-            self.key
-        }
-    }
-    impl Keyed for crate::model::MessageRecord {
-        type Key = super::MessageKey;
-        fn key(&self) -> Self::Key {
-            self.key
-        }
-    }
+}
 
-    pub(crate) fn serialize<S, V>(map: &BTreeMap<V::Key, Arc<V>>, s: S) -> Result<S::Ok, S::Error>
-    where
-        S: Serializer,
-        V: Keyed + Serialize,
-    {
-        s.collect_seq(map.values().map(|v| &**v))
+impl Record for ToolCall {
+    type Key = ToolKey;
+    fn key(&self) -> &ToolKey {
+        &self.key
     }
+    /// The two halves merged field by field ([`merge_tool`]).
+    fn combine(kept: Arc<Self>, new: Arc<Self>) -> Arc<Self> {
+        if Arc::ptr_eq(&kept, &new) {
+            return kept;
+        }
+        Arc::new(merge_tool(&kept, &new))
+    }
+}
 
-    pub(crate) fn deserialize<'de, D, V>(d: D) -> Result<BTreeMap<V::Key, Arc<V>>, D::Error>
-    where
-        D: Deserializer<'de>,
-        V: Keyed + Deserialize<'de>,
-    {
-        let values = Vec::<V>::deserialize(d)?;
-        Ok(values.into_iter().map(|v| (v.key(), Arc::new(v))).collect())
+impl Record for MessageRecord {
+    type Key = MessageKey;
+    fn key(&self) -> &MessageKey {
+        &self.key
+    }
+    /// The copy first in a total order on content ([`rank_message`]), so the choice never
+    /// depends on which copy was merged first.
+    fn combine(kept: Arc<Self>, new: Arc<Self>) -> Arc<Self> {
+        if rank_message(&new) < rank_message(&kept) {
+            new
+        } else {
+            kept
+        }
     }
 }

@@ -91,10 +91,10 @@ impl Ledger {
         // Keys made of a path: `line:<path>` (UsageKey::unkeyed) and `line:<path>:<line>`
         // (Claude messages without a uuid). A key keeps only its digest, so it is recognised by
         // recomputing the key of the record's old source.
-        let usage = std::mem::take(&mut self.usage);
-        for (_, mut r) in usage {
+        let strings = &mut self.strings;
+        self.usage.update(|r| {
             if rename.contains_key(r.source.file.as_str()) {
-                let r_mut = Arc::make_mut(&mut r);
+                let r_mut = Arc::make_mut(r);
                 let at_line = r_mut.key.is_unkeyed_at(&r_mut.source);
                 rename_in_place(&mut r_mut.source.file, rename);
                 if at_line {
@@ -103,28 +103,29 @@ impl Ledger {
                         ..UsageKey::unkeyed(r_mut.key.agent, &r_mut.source)
                     };
                 }
+                strings.usage(r_mut);
             }
-            self.insert_usage(r);
-        }
-        let tools = std::mem::take(&mut self.tools);
-        for (_, mut t) in tools {
+        });
+        self.tools.update(|t| {
             if rename.contains_key(t.source.file.as_str()) {
-                rename_in_place(&mut Arc::make_mut(&mut t).source.file, rename);
+                let t_mut = Arc::make_mut(t);
+                rename_in_place(&mut t_mut.source.file, rename);
+                strings.tool(t_mut);
             }
-            self.insert_tool(t);
-        }
-        let messages = std::mem::take(&mut self.messages);
-        for (_, mut m) in messages {
+        });
+        self.messages.update(|m| {
             if rename.contains_key(m.source.file.as_str()) {
-                let m_mut = Arc::make_mut(&mut m);
+                let m_mut = Arc::make_mut(m);
                 let at_line = m_mut.key == MessageKey::at_line(m_mut.key.agent, &m_mut.source);
                 rename_in_place(&mut m_mut.source.file, rename);
                 if at_line {
                     m_mut.key = MessageKey::at_line(m_mut.key.agent, &m_mut.source);
                 }
+                strings.message(m_mut);
             }
-            self.insert_message(m);
-        }
+        });
+        // A renamed key may now be another record's: judged again.
+        self.all_count = super::AllCount(false);
         let files = std::mem::take(&mut self.files);
         for (_, mut f) in files {
             rename_in_place(&mut f.path, rename);
@@ -135,22 +136,27 @@ impl Ledger {
     /// Replaces every identity string (keys, sessions, file paths) by its [`hash_id`]; see the
     /// [module docs](self). Everything else is kept.
     pub fn hash_ids(&mut self) {
-        // Keys are digests already and do not change, so each record is rewritten in place.
-        for r in self.usage.values_mut() {
+        // Keys are digests already and do not change, so each record is rewritten in place
+        // (its new strings shared through the table, as an inserted record's are).
+        let strings = &mut self.strings;
+        self.usage.update(|r| {
             let r_mut = Arc::make_mut(r);
             hash_in_place(&mut r_mut.session);
             hash_in_place(&mut r_mut.source.file);
-        }
-        for t in self.tools.values_mut() {
+            strings.usage(r_mut);
+        });
+        self.tools.update(|t| {
             let t_mut = Arc::make_mut(t);
             hash_in_place(&mut t_mut.session);
             hash_in_place(&mut t_mut.source.file);
-        }
-        for m in self.messages.values_mut() {
+            strings.tool(t_mut);
+        });
+        self.messages.update(|m| {
             let m_mut = Arc::make_mut(m);
             hash_in_place(&mut m_mut.session);
             hash_in_place(&mut m_mut.source.file);
-        }
+            strings.message(m_mut);
+        });
         let files = std::mem::take(&mut self.files);
         for (_, mut f) in files {
             hash_in_place(&mut f.path);
@@ -166,7 +172,7 @@ impl Ledger {
     pub fn content_free(&self, keep_projects: bool) -> Ledger {
         let mut out = self.clone();
         out.hash_ids();
-        for r in out.usage.values_mut() {
+        out.usage.update(|r| {
             let r = Arc::make_mut(r);
             r.git_branch = None;
             if !keep_projects {
@@ -174,16 +180,16 @@ impl Ledger {
                     hash_in_place(p);
                 }
             }
-        }
-        for t in out.tools.values_mut() {
+        });
+        out.tools.update(|t| {
             let t = Arc::make_mut(t);
             if let Some(target) = &mut t.target {
                 hash_in_place(target);
             }
-        }
-        for m in out.messages.values_mut() {
+        });
+        out.messages.update(|m| {
             Arc::make_mut(m).preview = None;
-        }
+        });
         let strip = |list: &mut Vec<Issue>| {
             for issue in list {
                 issue.reason = reason_category(&issue.reason);

@@ -175,16 +175,22 @@ mod tests {
     fn a_decoded_ledger_and_records_merged_into_it_share_one_copy_per_string() {
         use crate::ledger::Ledger;
         let mut worker = Ledger::new();
+        let one = |id: &str| std::sync::Arc::new(message(id, "/p/one.jsonl", "s1"));
+        let just = |id: &str| {
+            (
+                Default::default(),
+                Default::default(),
+                [one(id)].into_iter().collect(),
+            )
+        };
         for i in 0..3 {
-            worker.insert_message(std::sync::Arc::new(message(
-                &format!("w{i}"),
-                "/p/one.jsonl",
-                "s1",
-            )));
+            let (u, t, m) = just(&format!("w{i}"));
+            worker.merge_records(u, t, m);
         }
         let mut page = Ledger::from_wire(&worker.to_wire()).unwrap_or_default();
         // A second worker's records, inserted after the page decoded the first one.
-        page.insert_message(std::sync::Arc::new(message("x", "/p/one.jsonl", "s1")));
+        let (u, t, m) = just("x");
+        page.merge_records(u, t, m);
         let files: Vec<&Text> = page.messages.values().map(|m| &m.source.file).collect();
         assert_eq!(files.len(), 4);
         assert!(files.iter().all(|f| f.same_copy(files[0])));
@@ -192,7 +198,8 @@ mod tests {
         assert!(sessions.iter().all(|s| s.same_copy(sessions[0])));
         // Merging the other way round (the larger ledger swapped in) shares as well.
         let mut small = Ledger::new();
-        small.insert_message(std::sync::Arc::new(message("y", "/p/one.jsonl", "s1")));
+        let (u, t, m) = just("y");
+        small.merge_records(u, t, m);
         small.merge(page);
         let files: Vec<&Text> = small.messages.values().map(|m| &m.source.file).collect();
         assert_eq!(files.len(), 5);

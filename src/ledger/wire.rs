@@ -145,9 +145,9 @@ impl Ledger {
 }
 
 impl Parts {
-    /// The decoded records as a ledger. [`Ledger::to_wire`] writes each map in key order, so the
-    /// maps are built in one pass from the sorted records; bytes from anywhere else (keys out of
-    /// order or repeated) go through the ledger's insert rules instead, with the same result.
+    /// The decoded records as a ledger. [`Ledger::to_wire`] writes each kind in key order, so
+    /// the lists are taken as they are; bytes from anywhere else (keys out of order or
+    /// repeated) are sorted and combined by the ledger's rules instead, with the same result.
     fn into_ledger(self) -> Ledger {
         let Parts {
             usage,
@@ -155,30 +155,12 @@ impl Parts {
             messages,
             files,
         } = self;
-        let sorted = usage.windows(2).all(|w| w[0].0 < w[1].0)
-            && tools.windows(2).all(|w| w[0].0 < w[1].0)
-            && messages.windows(2).all(|w| w[0].0 < w[1].0)
-            && files.windows(2).all(|w| w[0].path < w[1].path);
-        if sorted {
-            return Ledger {
-                usage: usage.into_iter().collect(),
-                tools: tools.into_iter().collect(),
-                messages: messages.into_iter().collect(),
-                files: files.into_iter().map(|f| (f.path.clone(), f)).collect(),
-                strings: super::strings::Strings::default(),
-                all_count: super::AllCount(false),
-            };
-        }
-        let mut ledger = Ledger::new();
-        for (_, r) in usage {
-            ledger.insert_usage(r);
-        }
-        for (_, t) in tools {
-            ledger.insert_tool(t);
-        }
-        for (_, m) in messages {
-            ledger.insert_message(m);
-        }
+        let mut ledger = Ledger {
+            usage: usage.into_iter().collect(),
+            tools: tools.into_iter().collect(),
+            messages: messages.into_iter().collect(),
+            ..Ledger::default()
+        };
         for f in files {
             ledger.insert_report(f);
         }
@@ -186,13 +168,13 @@ impl Parts {
     }
 }
 
-/// Records read from the wire, before insertion: each already in its own shared allocation,
-/// beside its map key (a digest of its key, `ledger::digest`, computed once here), so building
-/// the maps moves pointers, and the lists never hold a second, inline copy of every record.
+/// Records read from the wire, before insertion: each already in its own shared allocation, so
+/// building the ledger moves pointers, and the lists never hold a second, inline copy of every
+/// record.
 struct Parts {
-    usage: Vec<(UsageKey, Arc<UsageRecord>)>,
-    tools: Vec<(ToolKey, Arc<ToolCall>)>,
-    messages: Vec<(MessageKey, Arc<MessageRecord>)>,
+    usage: Vec<Arc<UsageRecord>>,
+    tools: Vec<Arc<ToolCall>>,
+    messages: Vec<Arc<MessageRecord>>,
     files: Vec<FileReport>,
 }
 
@@ -509,19 +491,19 @@ impl<'a> Decoder<'a> {
         let mut usage = Vec::with_capacity(n);
         for _ in 0..n {
             let r = self.usage()?;
-            usage.push((r.key, Arc::new(r)));
+            usage.push(Arc::new(r));
         }
         let n = self.count()?;
         let mut tools = Vec::with_capacity(n);
         for _ in 0..n {
             let t = self.tool()?;
-            tools.push((t.key, Arc::new(t)));
+            tools.push(Arc::new(t));
         }
         let n = self.count()?;
         let mut messages = Vec::with_capacity(n);
         for _ in 0..n {
             let m = self.message()?;
-            messages.push((m.key, Arc::new(m)));
+            messages.push(Arc::new(m));
         }
         let n = self.count()?;
         let mut files = Vec::with_capacity(n);

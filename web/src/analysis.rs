@@ -80,11 +80,10 @@ impl Analysis {
 #[must_use]
 pub fn merge_all(ledgers: impl IntoIterator<Item = Ledger>) -> Ledger {
     profile::timed("merge_ms", || {
-        let mut merged = Ledger::new();
-        for l in ledgers {
-            merged.merge(l);
-        }
-        merged
+        ledgers
+            .into_iter()
+            .collect::<agentmeter::ledger::Merger>()
+            .finish()
     })
 }
 

@@ -17,13 +17,14 @@
 //! copy's session a call is attributed to would depend on how the files were split.
 
 use agentmeter::ledger::wire::WireError;
-use agentmeter::ledger::Ledger;
+use agentmeter::ledger::{Ledger, Merger};
 
 /// The parts received so far, merged, and what ledger files gave.
 #[derive(Debug, Default)]
 pub struct Parts {
-    /// The transcripts' records, raw ids.
-    ledger: Ledger,
+    /// The transcripts' records, raw ids: parts merged by size ([`Merger`]), since merging
+    /// each into one growing ledger would move that ledger once per part.
+    ledger: Merger,
     /// The ledger files' records (hashed) and the ledger files not imported.
     side: Ledger,
     /// Whether any ledger file was imported.
@@ -45,7 +46,7 @@ impl Parts {
     /// # Errors
     /// When the bytes are not a wire ledger (nothing is merged then).
     pub fn add(&mut self, wire: &[u8]) -> Result<(), WireError> {
-        self.ledger.merge_wire(wire)?;
+        self.ledger.add(Ledger::from_wire(wire)?);
         self.count += 1;
         Ok(())
     }
@@ -66,11 +67,12 @@ impl Parts {
     #[must_use]
     pub fn finish(self, hash_ids: bool) -> Merged {
         let Parts {
-            mut ledger,
+            ledger,
             side,
             imported,
             ..
         } = self;
+        let mut ledger = ledger.finish();
         let hashed = hash_ids || imported;
         if hashed {
             ledger.hash_ids();
