@@ -152,13 +152,13 @@ impl Filter {
         let tools = counted
             .tools
             .filter(|(_, t)| {
-                session_ok(t.key.agent, &t.session) && time_ok(t.start_ms.or(t.end_ms))
+                session_ok(t.key.agent, &t.session) && time_ok(t.start_ms.get().or(t.end_ms.get()))
             })
             .map(|(_, t)| Arc::clone(t))
             .collect();
         let messages = counted
             .messages
-            .filter(|(k, m)| session_ok(k.agent, &m.session) && time_ok(m.timestamp_ms))
+            .filter(|(k, m)| session_ok(k.agent, &m.session) && time_ok(m.timestamp_ms.get()))
             .map(|(_, m)| Arc::clone(m))
             .collect();
         Ledger {

@@ -471,7 +471,7 @@ fn rank_message(
     Option<i64>,
     bool,
     Option<u32>,
-    &Option<String>,
+    &Option<Box<str>>,
     &Text,
 ) {
     (
@@ -479,9 +479,9 @@ fn rank_message(
         m.preview.is_none(),
         &m.source,
         m.role,
-        m.timestamp_ms,
+        m.timestamp_ms.get(),
         m.compaction,
-        m.words,
+        m.words.get(),
         &m.preview,
         &m.session,
     )
@@ -498,8 +498,13 @@ fn rank_tool(
 ) {
     (
         &t.source,
-        (&t.name, t.start_ms, t.end_ms, t.is_error),
-        (t.input_hash, &t.target, t.result_bytes, &t.session),
+        (&t.name, t.start_ms.get(), t.end_ms.get(), t.is_error),
+        (
+            t.input_hash.get(),
+            &t.target,
+            t.result_bytes.get(),
+            &t.session,
+        ),
     )
 }
 
@@ -527,24 +532,26 @@ fn merge_tool(a: &ToolCall, b: &ToolCall) -> ToolCall {
             (Some(x), Some(y)) => Some(x.min(y).clone()),
             (x, y) => x.clone().or_else(|| y.clone()),
         },
-        start_ms: pick_min(first.start_ms, second.start_ms),
-        end_ms: pick_max(first.end_ms, second.end_ms),
+        start_ms: pick_min(first.start_ms.get(), second.start_ms.get()).into(),
+        end_ms: pick_max(first.end_ms.get(), second.end_ms.get()).into(),
         is_error: first.is_error || second.is_error,
         // The smaller of two, not the first half's: with three or more halves of one call
         // (copies read from several files), "the first's" depended on which two were merged
         // first, and the merge law does not allow that.
-        input_hash: match (first.input_hash, second.input_hash) {
+        input_hash: match (first.input_hash.get(), second.input_hash.get()) {
             (Some(x), Some(y)) => Some(x.min(y)),
             (x, y) => x.or(y),
-        },
+        }
+        .into(),
         target: match (&first.target, &second.target) {
             (Some(x), Some(y)) => Some(x.min(y).clone()),
             (x, y) => x.clone().or_else(|| y.clone()),
         },
-        result_bytes: match (first.result_bytes, second.result_bytes) {
+        result_bytes: match (first.result_bytes.get(), second.result_bytes.get()) {
             (Some(x), Some(y)) => Some(x.max(y)),
             (x, y) => x.or(y),
-        },
+        }
+        .into(),
         source: first.source.clone(),
     }
 }

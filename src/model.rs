@@ -9,12 +9,14 @@
 //! call, tool call or message wherever it was copied to, so the [`crate::ledger::Ledger`] can merge
 //! record sets from any number of files, in any order, any number of times, with the same result.
 
+mod compact;
 pub mod key;
 mod recent;
 mod text;
 
 use serde::{Deserialize, Serialize};
 
+pub use compact::{OptI64, OptU32, OptU64};
 pub use key::{KeyPart, LastKeys, LastSession, MessageKey, SessionPart, ToolKey, UsageKey};
 pub use recent::Recent;
 pub use text::Text;
@@ -359,20 +361,20 @@ pub struct ToolCall {
     pub key: ToolKey,
     pub session: Text,
     pub name: Option<Text>,
-    pub start_ms: Option<i64>,
-    pub end_ms: Option<i64>,
+    pub start_ms: OptI64,
+    pub end_ms: OptI64,
     pub is_error: bool,
     /// A stable hash ([`content_hash`]) of the call's input as written (the JSON of Claude's
     /// `input`, Codex's `arguments` string, Gemini's `args`): equal inputs, equal hashes. Lets the
     /// retry detector see "called again with identical input" without keeping the input.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub input_hash: Option<u64>,
+    #[serde(default, skip_serializing_if = "OptU64::is_none")]
+    pub input_hash: OptU64,
     /// The file a file tool read or wrote (its path as the agent wrote it), for re-read analysis.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<Text>,
     /// Size in bytes of the result the tool returned (its text as written), when known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub result_bytes: Option<u64>,
+    #[serde(default, skip_serializing_if = "OptU64::is_none")]
+    pub result_bytes: OptU64,
     pub source: Source,
 }
 
@@ -385,12 +387,12 @@ impl ToolCall {
             key: ToolKey::new(agent, &session, id),
             session,
             name: None,
-            start_ms: None,
-            end_ms: None,
+            start_ms: OptI64::NONE,
+            end_ms: OptI64::NONE,
             is_error: false,
-            input_hash: None,
+            input_hash: OptU64::NONE,
             target: None,
-            result_bytes: None,
+            result_bytes: OptU64::NONE,
             source,
         }
     }
@@ -412,14 +414,14 @@ pub struct MessageRecord {
     pub key: MessageKey,
     pub session: Text,
     pub role: Role,
-    pub timestamp_ms: Option<i64>,
+    pub timestamp_ms: OptI64,
     /// A user prompt's length in words (whitespace-separated), for prompts the user typed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub words: Option<u32>,
+    #[serde(default, skip_serializing_if = "OptU32::is_none")]
+    pub words: OptU32,
     /// A user prompt's first [`PREVIEW_CHARS`] characters, shown as a session's first prompt and as
     /// evidence. Only user prompts keep text; it is displayed as text, never as HTML.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub preview: Option<String>,
+    pub preview: Option<Box<str>>,
     /// The record marks a context compaction (Claude `system/compact_boundary`, Codex
     /// `compacted`): one per compaction the agent performed.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -432,17 +434,22 @@ pub const PREVIEW_CHARS: usize = 160;
 
 /// A prompt's word count and preview: `(words, first PREVIEW_CHARS characters)`.
 #[must_use]
-pub fn prompt_summary(text: &str) -> (u32, String) {
+pub fn prompt_summary(text: &str) -> (u32, Box<str>) {
     let words = u32::try_from(text.split_whitespace().count()).unwrap_or(u32::MAX);
-    let preview: String = text.trim().chars().take(PREVIEW_CHARS).collect();
-    (words, preview)
+    let trimmed = text.trim();
+    // Cut at the boundary of the PREVIEW_CHARS-th character: one exact allocation.
+    let end = trimmed
+        .char_indices()
+        .nth(PREVIEW_CHARS)
+        .map_or(trimmed.len(), |(at, _)| at);
+    (words, Box::from(&trimmed[..end]))
 }
 
 /// [`prompt_summary`] of a text that may be absent: `(words, preview)` of a [`MessageRecord`].
 #[must_use]
-pub fn prompt_fields(text: Option<&str>) -> (Option<u32>, Option<String>) {
+pub fn prompt_fields(text: Option<&str>) -> (OptU32, Option<Box<str>>) {
     text.map(prompt_summary)
-        .map_or((None, None), |(w, p)| (Some(w), Some(p)))
+        .map_or((OptU32::NONE, None), |(w, p)| (OptU32::some(w), Some(p)))
 }
 
 /// FNV-1a, 64 bit: a stable, platform-independent hash of bytes (tool inputs). Not a security

@@ -330,7 +330,7 @@ pub fn summarize_calls(
                 .entry(key)
                 .or_insert_with(|| tokenless_session(message.key.agent, &message.session)),
         };
-        if let Some(ms) = message.timestamp_ms {
+        if let Some(ms) = message.timestamp_ms.get() {
             s.first_ms = s.first_ms.min(ms);
             s.last_ms = s.last_ms.max(ms);
         }
@@ -361,7 +361,7 @@ pub fn summarize_calls(
         });
         row.calls += 1;
         row.errors += u64::from(call.is_error);
-        if let (Some(a), Some(b)) = (call.start_ms, call.end_ms) {
+        if let (Some(a), Some(b)) = (call.start_ms.get(), call.end_ms.get()) {
             let ms = u64::try_from(b.saturating_sub(a)).unwrap_or(0);
             row.total_ms = row.total_ms.saturating_add(ms);
         }

@@ -104,7 +104,7 @@ fn tool_calls_carry_the_hash_of_their_input_as_written() {
                 .unwrap_or_else(|| panic!("{rel}: {id}"));
             assert_eq!(
                 call.input_hash,
-                Some(content_hash(input.as_bytes())),
+                Some(content_hash(input.as_bytes())).into(),
                 "{id}"
             );
         }
@@ -123,7 +123,7 @@ fn tool_calls_carry_the_hash_of_their_input_as_written() {
     let calls = calls_by_id(&sink.tools);
     let mut by_input: BTreeMap<&str, Vec<u64>> = BTreeMap::new();
     for (id, input) in &raw {
-        if let Some(hash) = calls.get(&KeyPart::of(id)).and_then(|c| c.input_hash) {
+        if let Some(hash) = calls.get(&KeyPart::of(id)).and_then(|c| c.input_hash.get()) {
             by_input.entry(input).or_default().push(hash);
         }
     }
@@ -199,10 +199,14 @@ fn tool_results_carry_the_size_of_their_text() {
                 }
                 _ => None,
             };
-            let got = results.get(&KeyPart::of(id)).and_then(|t| t.result_bytes);
+            let got = results
+                .get(&KeyPart::of(id))
+                .and_then(|t| t.result_bytes.get());
             assert_eq!(got, want, "{rel} {id}");
             assert_eq!(
-                results.get(&KeyPart::of(id)).and_then(|t| t.input_hash),
+                results
+                    .get(&KeyPart::of(id))
+                    .and_then(|t| t.input_hash.get()),
                 None
             );
         }
@@ -217,7 +221,7 @@ fn prompts(rel: &str) -> Vec<(u32, String)> {
     messages.sort_by_key(|m| m.source.line);
     messages
         .into_iter()
-        .filter_map(|m| Some((m.words?, m.preview?)))
+        .filter_map(|m| Some((m.words.get()?, m.preview?.into_string())))
         .collect()
 }
 
@@ -301,10 +305,13 @@ fn a_lone_surrogate_in_a_tool_output_costs_no_line() {
     assert_eq!(sink.report.malformed, 0);
     assert_eq!(sink.usage.len(), 1);
     let result = sink.tools.iter().find(|t| t.end_ms.is_some());
-    assert_eq!(result.and_then(|t| t.result_bytes), Some(5));
+    assert_eq!(result.and_then(|t| t.result_bytes.get()), Some(5));
     // The prompt's text cannot be decoded: it stays a user message, without words.
     let prompt = sink.messages.iter().find(|m| m.key.id == "u2");
-    assert_eq!(prompt.map(|m| (m.role, m.words)), Some((Role::User, None)));
+    assert_eq!(
+        prompt.map(|m| (m.role, m.words.get())),
+        Some((Role::User, None))
+    );
 }
 
 // Lines without usage or tool blocks are read with their message text in one pass; a line whose
@@ -340,7 +347,7 @@ fn a_prompt_whose_text_cannot_be_read_keeps_its_fate_and_message() {
         sink.messages
             .iter()
             .find(|m| m.key.id == id)
-            .map(|m| (m.role, m.words))
+            .map(|m| (m.role, m.words.get()))
     };
     assert_eq!(words("u1"), Some((Role::User, None)));
     assert_eq!(words("u2"), Some((Role::User, None)));

@@ -58,14 +58,14 @@ fn calls_hash_their_arguments_and_results_carry_their_output_size() {
     for p in payloads("function_call") {
         let args = p["arguments"].as_str().unwrap_or_default();
         let call = calls[&KeyPart::of(p["call_id"].as_str().unwrap_or_default())];
-        assert_eq!(call.input_hash, Some(content_hash(args.as_bytes())));
+        assert_eq!(call.input_hash, Some(content_hash(args.as_bytes())).into());
         // `shell` and `update_plan` are not file tools; 0.39 patches files through `shell`.
         assert_eq!(call.target, None);
-        assert_eq!(call.result_bytes, None);
+        assert_eq!(call.result_bytes, Default::default());
         by_arguments
             .entry(args)
             .or_default()
-            .extend(call.input_hash);
+            .extend(call.input_hash.get());
     }
     assert!(by_arguments.values().all(|h| h.len() == 1));
     let distinct: BTreeSet<u64> = by_arguments.values().flatten().copied().collect();
@@ -73,8 +73,8 @@ fn calls_hash_their_arguments_and_results_carry_their_output_size() {
     for p in payloads("function_call_output") {
         let output = p["output"].as_str().unwrap_or_default();
         let result = results[&KeyPart::of(p["call_id"].as_str().unwrap_or_default())];
-        assert_eq!(result.result_bytes, Some(output.len() as u64));
-        assert_eq!(result.input_hash, None);
+        assert_eq!(result.result_bytes, Some(output.len() as u64).into());
+        assert_eq!(result.input_hash, Default::default());
     }
     // The halves merge into calls that have both.
     let ledger = ledger_of(&[REAL]);
@@ -119,14 +119,16 @@ fn file_tools_name_their_file() {
         .iter()
         .find(|t| t.key.id == "c2" && t.start_ms.is_some());
     assert_eq!(
-        c2.and_then(|t| t.input_hash),
+        c2.and_then(|t| t.input_hash.get()),
         Some(content_hash(patch.as_bytes()))
     );
     let out = sink
         .tools
         .iter()
         .find(|t| t.key.id == "c2" && t.end_ms.is_some());
-    assert!(out.and_then(|t| t.result_bytes).is_some_and(|n| n > 40));
+    assert!(out
+        .and_then(|t| t.result_bytes.get())
+        .is_some_and(|n| n > 40));
 }
 
 #[test]

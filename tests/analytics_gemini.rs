@@ -68,7 +68,7 @@ fn tool_calls_carry_hash_target_and_result_size() {
             .filter_map(|p| p["functionResponse"]["response"]["output"].as_str())
             .map(|s| s.len() as u64)
             .sum();
-        assert_eq!(got.result_bytes, Some(output), "{name} {id}");
+        assert_eq!(got.result_bytes, Some(output).into(), "{name} {id}");
     }
     assert_eq!(targets, 9, "7 reads, a write and a replace");
     // Equal arguments, equal hashes; different ones, different hashes.
@@ -82,7 +82,7 @@ fn tool_calls_carry_hash_target_and_result_size() {
         by_args
             .entry(calls[id]["args"].to_string())
             .or_default()
-            .extend(t.input_hash);
+            .extend(t.input_hash.get());
     }
     let distinct: std::collections::BTreeSet<u64> = by_args.values().flatten().copied().collect();
     assert_eq!(distinct.len(), by_args.len());
@@ -128,8 +128,8 @@ fn a_legacy_document_and_its_log_hash_one_call_alike() {
     assert_eq!(a.tools[0].input_hash, b.tools[0].input_hash);
     assert_eq!(a.tools[0].target.as_deref(), Some("src/a.py"));
     assert_eq!(b.tools[0].target.as_deref(), Some("src/a.py"));
-    assert_eq!(a.tools[0].result_bytes, Some(9));
-    assert_eq!(b.tools[0].result_bytes, Some(9));
+    assert_eq!(a.tools[0].result_bytes, Some(9).into());
+    assert_eq!(b.tools[0].result_bytes, Some(9).into());
 }
 
 #[test]
@@ -178,7 +178,7 @@ fn a_subagent_session_has_no_typed_prompts() {
     );
     let sink = parse_text(Format::GeminiJsonl, log);
     assert_eq!(sink.messages.len(), 1);
-    assert_eq!(sink.messages[0].words, None);
+    assert_eq!(sink.messages[0].words, Default::default());
 }
 
 #[test]

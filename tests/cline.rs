@@ -299,7 +299,7 @@ fn codebuff_chats_are_sessions_without_tokens() {
     );
     assert_eq!(
         user.timestamp_ms,
-        Some(1_757_146_179_123),
+        Some(1_757_146_179_123).into(),
         "the chat id's time"
     );
 }

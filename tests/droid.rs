@@ -224,7 +224,7 @@ fn a_history_gives_messages_and_tools_of_its_session() {
     let mut roles: Vec<(KeyPart, Role, Option<u32>)> = ledger
         .messages
         .values()
-        .map(|m| (m.key.id, m.role, m.words))
+        .map(|m| (m.key.id, m.role, m.words.get()))
         .collect();
     roles.sort();
     let id = |m: &str| KeyPart::of(&format!("{A_ID}/{m}"));
@@ -246,9 +246,9 @@ fn a_history_gives_messages_and_tools_of_its_session() {
             (
                 t.name.as_deref().unwrap_or_default().to_owned(),
                 t.target.as_deref().map(str::to_owned),
-                t.end_ms.zip(t.start_ms).map(|(e, s)| e - s),
+                t.end_ms.get().zip(t.start_ms.get()).map(|(e, s)| e - s),
                 t.is_error,
-                t.result_bytes,
+                t.result_bytes.get(),
             )
         })
         .collect();
@@ -303,7 +303,7 @@ fn a_bad_history_line_costs_only_itself() {
         (4, 2, 2)
     );
     assert_eq!(sink.messages.len(), 1);
-    assert_eq!(sink.messages[0].words, Some(2));
+    assert_eq!(sink.messages[0].words, Some(2).into());
 }
 
 /// Histories and settings files are recognised by name under `.factory/`, or by content anywhere.

@@ -108,8 +108,8 @@ fn a_crush_database_gives_sessions_and_tools_without_tokens() {
             (
                 t.name.as_deref().unwrap_or_default().to_owned(),
                 t.target.as_deref().map(str::to_owned),
-                t.start_ms,
-                t.end_ms,
+                t.start_ms.get(),
+                t.end_ms.get(),
                 t.is_error,
             )
         })

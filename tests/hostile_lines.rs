@@ -358,7 +358,7 @@ fn a_tool_result_pairs_only_with_a_call_of_its_own_session() {
     let mut durations: Vec<i64> = ledger
         .tools
         .values()
-        .map(|c| c.end_ms.unwrap_or(0) - c.start_ms.unwrap_or(0))
+        .map(|c| c.end_ms.get().unwrap_or(0) - c.start_ms.get().unwrap_or(0))
         .collect();
     durations.sort_unstable();
     assert_eq!(durations, [2_000, 3_000]);

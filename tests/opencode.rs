@@ -199,13 +199,13 @@ fn tools_errors_durations_and_messages() {
     assert_eq!(errors, ["bash"]);
     assert!(tools
         .iter()
-        .all(|t| t.end_ms.zip(t.start_ms).map(|(e, s)| e - s) == Some(1200)));
+        .all(|t| t.end_ms.get().zip(t.start_ms.get()).map(|(e, s)| e - s) == Some(1200)));
     let read = tools
         .iter()
         .find(|t| t.name.as_deref() == Some("read"))
         .expect("read");
     assert_eq!(read.target.as_deref(), Some("/home/user/proj/src/lib.rs"));
-    assert_eq!(read.result_bytes, Some(12));
+    assert_eq!(read.result_bytes, Some(12).into());
 
     // Messages: 10 in the database (its 11th row is malformed) + J0, J1, J2 from JSON (the JSON
     // copies of A2, A3, A4 are the same messages).
@@ -221,7 +221,7 @@ fn tools_errors_durations_and_messages() {
         .find(|m| m.key.id == "ses_A/msg_A1")
         .expect("A1");
     assert_eq!(a1.preview.as_deref(), Some("Add a test for the parser"));
-    assert_eq!(a1.words, Some(6));
+    assert_eq!(a1.words, Some(6).into());
     assert_eq!(ledger.messages.values().filter(|m| m.compaction).count(), 1);
 }
 

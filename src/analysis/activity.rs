@@ -65,7 +65,9 @@ pub fn activity(calls: &[Call], call_days: &[NaiveDate], ledger: &Ledger, tz: Tz
         matrix[w][h].cost_pico = matrix[w][h].cost_pico.saturating_add(call.cost_pico);
     }
     for m in ledger.messages.values() {
-        let Some(ms) = m.timestamp_ms else { continue };
+        let Some(ms) = m.timestamp_ms.get() else {
+            continue;
+        };
         let d = days.entry(day_of(ms, tz)).or_default();
         match m.role {
             Role::User => d.user_messages += 1,

@@ -74,21 +74,21 @@ pub fn detail(facts: &SessionFacts, calls: &[Call], ledger: &Ledger) -> SessionD
         .map(|t| SessionTool {
             id: t.key.id.to_hex(),
             name: t.name.as_deref().unwrap_or("unknown").to_owned(),
-            start_ms: t.start_ms,
-            duration_ms: match (t.start_ms, t.end_ms) {
-                (Some(s), Some(e)) => u64::try_from(e - s).ok(),
+            start_ms: t.start_ms.get(),
+            duration_ms: match (t.start_ms.get(), t.end_ms.get()) {
+                (Some(s), Some(e)) => e.checked_sub(s).and_then(|d| u64::try_from(d).ok()),
                 _ => None,
             },
             is_error: t.is_error,
             target: t.target.as_deref().map(str::to_owned),
-            result_bytes: t.result_bytes,
+            result_bytes: t.result_bytes.get(),
         })
         .collect();
     let mut compactions: Vec<Option<i64>> = ledger
         .messages
         .values()
         .filter(|m| m.compaction && mine(m.key.agent, &m.session))
-        .map(|m| m.timestamp_ms)
+        .map(|m| m.timestamp_ms.get())
         .collect();
     compactions.sort();
     SessionDetail {

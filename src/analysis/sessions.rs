@@ -76,7 +76,7 @@ pub fn sessions(calls: &[Call], ledger: &Ledger) -> Sessions {
         let Some(s) = out.get_mut(&(m.key.agent, m.session.as_str())) else {
             continue;
         };
-        if let Some(ms) = m.timestamp_ms {
+        if let Some(ms) = m.timestamp_ms.get() {
             s.first_ms = s.first_ms.min(ms);
             s.last_ms = s.last_ms.max(ms);
         }
@@ -89,9 +89,9 @@ pub fn sessions(calls: &[Call], ledger: &Ledger) -> Sessions {
             s.compactions += 1;
         }
         if let Some(preview) = &m.preview {
-            let ms = m.timestamp_ms.unwrap_or(i64::MAX);
+            let ms = m.timestamp_ms.get().unwrap_or(i64::MAX);
             if s.first_prompt_ms.is_none_or(|first| ms < first) {
-                s.first_prompt = Some(preview.clone());
+                s.first_prompt = Some(preview.to_string());
                 s.first_prompt_ms = Some(ms);
             }
         }

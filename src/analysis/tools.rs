@@ -85,7 +85,7 @@ pub fn health(ledger: &Ledger) -> Vec<ToolHealth> {
         let a = acc.entry((call.key.agent, name)).or_default();
         a.0 += 1;
         a.1 += u64::from(call.is_error);
-        if let (Some(s), Some(e)) = (call.start_ms, call.end_ms) {
+        if let (Some(s), Some(e)) = (call.start_ms.get(), call.end_ms.get()) {
             if let Ok(d) = u64::try_from(e - s) {
                 a.2.push(d);
             }

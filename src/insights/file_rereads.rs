@@ -83,7 +83,7 @@ pub fn run(analysis: &Analysis) -> Vec<Insight> {
             .and_then(|s| s.project.as_deref());
         let f = files.entry(full_path(target, project)).or_default();
         f.reads += 1;
-        f.bytes = f.bytes.saturating_add(t.result_bytes.unwrap_or(0));
+        f.bytes = f.bytes.saturating_add(t.result_bytes.get().unwrap_or(0));
         *f.sessions
             .entry((agent, t.session.to_string()))
             .or_default() += 1;
@@ -168,12 +168,12 @@ mod tests {
                 } else {
                     "/work/app/src/lib.rs".into()
                 });
-                t.result_bytes = Some(bytes);
+                t.result_bytes = Some(bytes).into();
                 tools.push(t);
                 // A write to the same file is not a read.
                 let mut w = tool(Agent::Claude, &s, &format!("{s}-w{j}"), "Edit", base, false);
                 w.target = Some("/work/app/src/lib.rs".into());
-                w.result_bytes = Some(bytes);
+                w.result_bytes = Some(bytes).into();
                 tools.push(w);
             }
         }

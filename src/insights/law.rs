@@ -60,7 +60,7 @@ fn rich() -> Records {
                 false,
             );
             t.target = Some("/work/app/src/lib.rs".into());
-            t.result_bytes = Some(2_000);
+            t.result_bytes = Some(2_000).into();
             tools.push(t);
         }
     }
@@ -73,7 +73,7 @@ fn rich() -> Records {
             T0 + DAY + j * 2000,
             j < 3,
         );
-        t.input_hash = Some(if j < 2 { 7 } else { 100 + j.unsigned_abs() });
+        t.input_hash = Some(if j < 2 { 7 } else { 100 + j.unsigned_abs() }).into();
         tools.push(t);
     }
     // Compactions in s2, a vague prompt in s3.

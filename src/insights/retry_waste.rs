@@ -137,7 +137,7 @@ mod tests {
                     T0 + i as i64 * MINUTE,
                     is_retry_pair && i % 2 == 0,
                 );
-                t.input_hash = Some(if is_retry_pair { pair } else { 1000 + i });
+                t.input_hash = Some(if is_retry_pair { pair } else { 1000 + i }).into();
                 t
             })
             .collect();
@@ -164,7 +164,7 @@ mod tests {
     fn a_changed_input_or_an_earlier_success_is_not_a_retry() {
         let mk = |id: &str, ms: i64, error: bool, hash: u64| {
             let mut t = tool(Agent::Claude, "s", id, "Bash", T0 + ms, error);
-            t.input_hash = Some(hash);
+            t.input_hash = Some(hash).into();
             t
         };
         let mut calls = [
@@ -176,8 +176,8 @@ mod tests {
         ];
         let mut refs: Vec<&ToolCall> = calls.iter().collect();
         assert_eq!(blind_retries(&mut refs), 1);
-        calls[3].input_hash = None;
-        calls[4].input_hash = None;
+        calls[3].input_hash = Default::default();
+        calls[4].input_hash = Default::default();
         let mut refs: Vec<&ToolCall> = calls.iter().collect();
         assert_eq!(blind_retries(&mut refs), 0, "no hash, no identical input");
     }

@@ -34,6 +34,7 @@ struct Vague<'a> {
 
 fn is_vague(m: &MessageRecord) -> bool {
     m.words
+        .get()
         .is_some_and(|w| (1..=VAGUE_PROMPT_MAX_WORDS).contains(&w))
 }
 
@@ -42,7 +43,7 @@ fn is_vague(m: &MessageRecord) -> bool {
 pub fn run(analysis: &Analysis) -> Vec<Insight> {
     let mut prompts: BTreeMap<(Agent, &str), Vec<(i64, &MessageRecord)>> = BTreeMap::new();
     for m in analysis.ledger.messages.values() {
-        if let (Role::User, Some(_), Some(ms)) = (m.role, m.words, m.timestamp_ms) {
+        if let (Role::User, Some(_), Some(ms)) = (m.role, m.words.get(), m.timestamp_ms.get()) {
             prompts
                 .entry((m.key.agent, m.session.as_str()))
                 .or_default()

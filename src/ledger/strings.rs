@@ -140,8 +140,8 @@ mod tests {
             key: MessageKey::new(Agent::Claude, id),
             session: session.into(),
             role: Role::User,
-            timestamp_ms: None,
-            words: None,
+            timestamp_ms: Default::default(),
+            words: Default::default(),
             preview: None,
             compaction: false,
             source: Source {

@@ -360,12 +360,12 @@ impl<'a> Encoder<'a> {
         self.part(*id);
         self.shared(session);
         self.shared_opt(name.as_deref());
-        self.opt(*start_ms, Self::i64);
-        self.opt(*end_ms, Self::i64);
+        self.opt((*start_ms).get(), Self::i64);
+        self.opt((*end_ms).get(), Self::i64);
         self.bool(*is_error);
-        self.opt(*input_hash, Self::u64);
+        self.opt((*input_hash).get(), Self::u64);
         self.shared_opt(target.as_deref());
-        self.opt(*result_bytes, Self::u64);
+        self.opt((*result_bytes).get(), Self::u64);
         self.source(source);
     }
 
@@ -390,8 +390,8 @@ impl<'a> Encoder<'a> {
             Role::System => 2,
             Role::Tool => 3,
         });
-        self.opt(*timestamp_ms, Self::i64);
-        self.opt(*words, |e, w| e.u64(u64::from(w)));
+        self.opt((*timestamp_ms).get(), Self::i64);
+        self.opt((*words).get(), |e, w| e.u64(u64::from(w)));
         self.inline_opt(preview.as_deref());
         self.bool(*compaction);
         self.source(source);
@@ -731,12 +731,12 @@ impl<'a> Decoder<'a> {
             key: self.tool_key()?,
             session: self.text()?,
             name: self.opt(Self::text)?,
-            start_ms: self.opt(Self::i64)?,
-            end_ms: self.opt(Self::i64)?,
+            start_ms: self.opt(Self::i64)?.into(),
+            end_ms: self.opt(Self::i64)?.into(),
             is_error: self.bool()?,
-            input_hash: self.opt(Self::u64)?,
+            input_hash: self.opt(Self::u64)?.into(),
             target: self.opt(Self::text)?,
-            result_bytes: self.opt(Self::u64)?,
+            result_bytes: self.opt(Self::u64)?.into(),
             source: self.source()?,
         })
     }
@@ -752,12 +752,13 @@ impl<'a> Decoder<'a> {
                 3 => Role::Tool,
                 _ => return err("unknown role"),
             },
-            timestamp_ms: self.opt(Self::i64)?,
-            words: self.opt(|d| {
+            timestamp_ms: self.opt(Self::i64)?.into(),
+            words: (self.opt(|d| {
                 let w = d.u64()?;
                 u32::try_from(w).or_else(|_| err("word count out of range"))
-            })?,
-            preview: self.opt(Self::inline)?,
+            })?)
+            .into(),
+            preview: self.opt(Self::inline)?.map(String::into_boxed_str),
             compaction: self.bool()?,
             source: self.source()?,
         })

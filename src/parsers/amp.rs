@@ -350,7 +350,7 @@ impl Doc {
             key: MessageKey::new(Agent::Amp, &format!("{}/{id}", self.session)),
             session: self.session.as_str().into(),
             role,
-            timestamp_ms: ts,
+            timestamp_ms: ts.into(),
             words,
             preview,
             compaction: false,
@@ -378,15 +378,15 @@ impl Doc {
             key: self.tool_key(id),
             session: self.session.as_str().into(),
             name: block.get("name").and_then(Value::as_str).map(Into::into),
-            start_ms: ts,
-            end_ms: None,
+            start_ms: ts.into(),
+            end_ms: Default::default(),
             is_error: false,
-            input_hash: input.map(|i| content_hash(i.to_string().as_bytes())),
+            input_hash: input.map(|i| content_hash(i.to_string().as_bytes())).into(),
             target: input
                 .and_then(|i| i.get("path"))
                 .and_then(Value::as_str)
                 .map(Into::into),
-            result_bytes: None,
+            result_bytes: Default::default(),
             source: out.source(unit),
         });
     }
@@ -410,12 +410,12 @@ impl Doc {
             key: self.tool_key(id),
             session: self.session.as_str().into(),
             name: None,
-            start_ms: None,
-            end_ms: None,
+            start_ms: Default::default(),
+            end_ms: Default::default(),
             is_error: status == Some("error"),
-            input_hash: None,
+            input_hash: Default::default(),
             target: None,
-            result_bytes: None,
+            result_bytes: Default::default(),
             source: out.source(unit),
         });
     }

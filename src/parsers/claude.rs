@@ -209,7 +209,7 @@ impl ClaudeParser {
         &mut self,
         number: u64,
         line: &Envelope<'_, M, IgnoredAny>,
-        prompt: Option<(u32, String)>,
+        prompt: Option<(u32, Box<str>)>,
         out: &mut Sink,
     ) {
         let ms = self.time(&line.timestamp);
@@ -326,9 +326,9 @@ fn emit_message_and_tools<D>(
 }
 
 /// Attaches a typed prompt's `(words, preview)` to its message record.
-fn set_prompt(record: &mut MessageRecord, prompt: Option<(u32, String)>) {
+fn set_prompt(record: &mut MessageRecord, prompt: Option<(u32, Box<str>)>) {
     if let Some((words, preview)) = prompt {
-        record.words = Some(words);
+        record.words = Some(words).into();
         record.preview = Some(preview);
     }
 }

@@ -112,7 +112,7 @@ impl DocumentParser for CodebuffParser {
                 key: MessageKey::new(Agent::Codebuff, &format!("{session}/{number}")),
                 session: session.as_str().into(),
                 role,
-                timestamp_ms: start,
+                timestamp_ms: start.into(),
                 words,
                 preview,
                 compaction: false,
@@ -153,17 +153,18 @@ fn tool_part(part: &Value, session: &str, start: Option<i64>, number: u64, out: 
         key: ToolKey::new(Agent::Codebuff, session, id),
         session: session.into(),
         name: part.get("toolName").and_then(Value::as_str).map(Into::into),
-        start_ms: (kind == Some("tool-call")).then_some(start).flatten(),
-        end_ms: None,
+        start_ms: ((kind == Some("tool-call")).then_some(start).flatten()).into(),
+        end_ms: Default::default(),
         is_error: false,
-        input_hash: input.map(|i| content_hash(i.to_string().as_bytes())),
+        input_hash: input.map(|i| content_hash(i.to_string().as_bytes())).into(),
         target: input
             .and_then(|i| i.get("path"))
             .and_then(Value::as_str)
             .map(Into::into),
-        result_bytes: (kind == Some("tool-result"))
+        result_bytes: ((kind == Some("tool-result"))
             .then(|| part.get("output").map(|o| o.to_string().len() as u64))
-            .flatten(),
+            .flatten())
+        .into(),
         source: out.source(number),
     });
 }

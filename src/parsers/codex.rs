@@ -154,8 +154,9 @@ impl CodexParser {
                     out.source(number),
                 );
                 if role == Role::User {
-                    (record.words, record.preview) =
-                        prompt::typed_prompt(p.content.as_ref()).unzip();
+                    let (words, preview) = prompt::typed_prompt(p.content.as_ref()).unzip();
+                    record.words = words.into();
+                    record.preview = preview;
                 }
                 out.message(record);
             }

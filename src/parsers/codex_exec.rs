@@ -210,8 +210,8 @@ impl CodexExecParser {
                         ),
                         session: self.thread.as_str().into(),
                         role: Role::Assistant,
-                        timestamp_ms: self.started_ms,
-                        words: None,
+                        timestamp_ms: self.started_ms.into(),
+                        words: Default::default(),
                         preview: None,
                         compaction: false,
                         source: out.source(number),
@@ -249,16 +249,17 @@ impl CodexExecParser {
             ),
             session: self.thread.as_str().into(),
             name: Some(name.into()),
-            start_ms: None,
-            end_ms: None,
+            start_ms: Default::default(),
+            end_ms: Default::default(),
             is_error: completed && error,
-            input_hash: input.map(|v| content_hash(v.to_string().as_bytes())),
+            input_hash: input.map(|v| content_hash(v.to_string().as_bytes())).into(),
             target: None,
-            result_bytes: item
+            result_bytes: (item
                 .get("aggregated_output")
                 .and_then(Value::as_str)
                 .filter(|_| completed)
-                .map(|s| s.len() as u64),
+                .map(|s| s.len() as u64))
+            .into(),
             source: out.source(number),
         });
     }

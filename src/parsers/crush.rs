@@ -124,8 +124,8 @@ fn messages(db: &Database<'_>, t: &Table, out: &mut Sink) {
             ),
             session: session.as_str().into(),
             role,
-            timestamp_ms: ts,
-            words,
+            timestamp_ms: ts.into(),
+            words: words.into(),
             preview,
             compaction: false,
             source: out.source(number),
@@ -155,16 +155,24 @@ fn messages(db: &Database<'_>, t: &Table, out: &mut Sink) {
                 key: ToolKey::new(Agent::Crush, session.as_str(), &id),
                 session: session.as_str().into(),
                 name: name.map(Into::into),
-                start_ms: if is_call { ts } else { None },
-                end_ms: if is_call { None } else { ts },
+                start_ms: if is_call {
+                    ts.into()
+                } else {
+                    Default::default()
+                },
+                end_ms: if is_call {
+                    Default::default()
+                } else {
+                    ts.into()
+                },
                 is_error: !is_call
                     && data(part, "is_error").and_then(|e| e.as_bool()) == Some(true),
-                input_hash: input.as_deref().map(|i| content_hash(i.as_bytes())),
+                input_hash: input.as_deref().map(|i| content_hash(i.as_bytes())).into(),
                 target: target.map(Into::into),
                 result_bytes: if is_call {
-                    None
+                    Default::default()
                 } else {
-                    data(part, "content").and_then(|c| c.as_str().map(|s| s.len() as u64))
+                    (data(part, "content").and_then(|c| c.as_str().map(|s| s.len() as u64))).into()
                 },
                 source: out.source(number),
             });

@@ -91,8 +91,9 @@ impl DroidHistoryParser {
                     let name = block.get("name").and_then(Value::as_str);
                     let input = block.get("input");
                     call.name = name.map(Into::into);
-                    call.start_ms = ts;
-                    call.input_hash = input.map(|v| content_hash(v.to_string().as_bytes()));
+                    call.start_ms = ts.into();
+                    call.input_hash =
+                        (input.map(|v| content_hash(v.to_string().as_bytes()))).into();
                     call.target = name
                         .filter(|n| FILE_TOOLS.contains(n))
                         .and(input)
@@ -107,9 +108,9 @@ impl DroidHistoryParser {
                         continue;
                     };
                     let mut call = self.tool(id, number, out);
-                    call.end_ms = ts;
+                    call.end_ms = ts.into();
                     call.is_error = block.get("is_error").and_then(Value::as_bool) == Some(true);
-                    call.result_bytes = result_len(block.get("content"));
+                    call.result_bytes = (result_len(block.get("content"))).into();
                     out.tool(call);
                 }
                 _ => {}
@@ -131,7 +132,7 @@ impl DroidHistoryParser {
             key: MessageKey::new(Agent::Droid, &format!("{}/{id}", self.session)),
             session: self.session.as_str().into(),
             role,
-            timestamp_ms: ts,
+            timestamp_ms: ts.into(),
             words,
             preview,
             compaction: false,

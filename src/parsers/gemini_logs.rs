@@ -81,10 +81,11 @@ impl DocumentParser for GeminiLogsParser {
                 key: MessageKey::new(Agent::Gemini, &format!("{GEMINI_LOGS}{session}/{id}")),
                 session: session.into(),
                 role: Role::User,
-                timestamp_ms: entry
+                timestamp_ms: (entry
                     .get("timestamp")
                     .and_then(Value::as_str)
-                    .and_then(parse_timestamp_ms),
+                    .and_then(parse_timestamp_ms))
+                .into(),
                 words,
                 preview,
                 compaction: false,

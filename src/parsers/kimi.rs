@@ -258,12 +258,12 @@ impl KimiParser {
                             .and_then(|f| f.get("name"))
                             .and_then(Value::as_str)
                             .map(Into::into),
-                        start_ms: ts,
-                        end_ms: None,
+                        start_ms: ts.into(),
+                        end_ms: Default::default(),
                         is_error: false,
-                        input_hash: args.map(|a| content_hash(a.as_bytes())),
+                        input_hash: args.map(|a| content_hash(a.as_bytes())).into(),
                         target: None,
-                        result_bytes: None,
+                        result_bytes: Default::default(),
                         source: out.source(n),
                     });
                 }
@@ -276,16 +276,17 @@ impl KimiParser {
                         key: self.tool_key(id),
                         session: session.into(),
                         name: None,
-                        start_ms: None,
-                        end_ms: ts,
+                        start_ms: Default::default(),
+                        end_ms: ts.into(),
                         is_error: rv.and_then(|r| r.get("is_error")).and_then(Value::as_bool)
                             == Some(true),
-                        input_hash: None,
+                        input_hash: Default::default(),
                         target: None,
-                        result_bytes: rv
+                        result_bytes: (rv
                             .and_then(|r| r.get("output"))
                             .and_then(Value::as_str)
-                            .map(|s| s.len() as u64),
+                            .map(|s| s.len() as u64))
+                        .into(),
                         source: out.source(n),
                     });
                 }
@@ -396,7 +397,7 @@ fn message_record(
         key: MessageKey::new(Agent::Kimi, &format!("{session}/{id}")),
         session: session.into(),
         role,
-        timestamp_ms: ts,
+        timestamp_ms: ts.into(),
         words,
         preview,
         compaction: false,

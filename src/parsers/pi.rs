@@ -201,8 +201,8 @@ impl PiParser {
             let args = block.get("arguments");
             let mut call = self.tool(id, number, out);
             call.name = block.get("name").and_then(Value::as_str).map(Into::into);
-            call.start_ms = ts;
-            call.input_hash = args.map(|a| content_hash(a.to_string().as_bytes()));
+            call.start_ms = ts.into();
+            call.input_hash = (args.map(|a| content_hash(a.to_string().as_bytes()))).into();
             call.target = args
                 .and_then(|a| a.get("path").or_else(|| a.get("file_path")))
                 .and_then(Value::as_str)
@@ -270,7 +270,7 @@ impl PiParser {
             key: MessageKey::new(Agent::Pi, &format!("{}/{id}", self.session)),
             session: self.session.as_str().into(),
             role,
-            timestamp_ms: ts,
+            timestamp_ms: ts.into(),
             words,
             preview,
             compaction: entry.kind.as_deref() == Some("compaction"),
@@ -310,9 +310,10 @@ impl LineParser for PiParser {
                     if let Some(id) = m.tool_call_id.as_deref().filter(|s| !s.is_empty()) {
                         let mut call = self.tool(id, number, out);
                         call.name = m.tool_name.as_deref().map(Into::into);
-                        call.end_ms = when(m, &entry);
+                        call.end_ms = (when(m, &entry)).into();
                         call.is_error = m.is_error == Some(true);
-                        call.result_bytes = text_of(m.content.as_ref()).map(|t| t.len() as u64);
+                        call.result_bytes =
+                            (text_of(m.content.as_ref()).map(|t| t.len() as u64)).into();
                         out.tool(call);
                     }
                     out.ignored();

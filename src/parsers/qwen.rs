@@ -138,12 +138,13 @@ impl QwenParser {
                 key: tool_key(ctx, id),
                 session: ctx.session.as_str().into(),
                 name: call.get("name").and_then(Value::as_str).map(Into::into),
-                start_ms: ctx.ts,
-                end_ms: None,
+                start_ms: ctx.ts.into(),
+                end_ms: Default::default(),
                 is_error: false,
-                input_hash: call
+                input_hash: (call
                     .get("args")
-                    .map(|a| content_hash(a.to_string().as_bytes())),
+                    .map(|a| content_hash(a.to_string().as_bytes())))
+                .into(),
                 target: call
                     .get("args")
                     .and_then(|a| {
@@ -153,7 +154,7 @@ impl QwenParser {
                             .map(str::to_owned)
                     })
                     .map(Into::into),
-                result_bytes: None,
+                result_bytes: Default::default(),
                 source: out.source(n),
             });
         }
@@ -357,7 +358,7 @@ fn message(ctx: &Ctx, role: Role, text: Option<&str>, n: u64, out: &Sink) -> Mes
         key: MessageKey::new(Agent::Qwen, &format!("{}/{}", ctx.session, ctx.id)),
         session: ctx.session.as_str().into(),
         role,
-        timestamp_ms: ctx.ts,
+        timestamp_ms: ctx.ts.into(),
         words,
         preview,
         compaction: false,
@@ -388,12 +389,12 @@ fn tool_end(ctx: &Ctx, result: &Value, n: u64, out: &mut Sink) {
         key: tool_key(ctx, id),
         session: ctx.session.as_str().into(),
         name: None,
-        start_ms: None,
-        end_ms: ctx.ts,
+        start_ms: Default::default(),
+        end_ms: ctx.ts.into(),
         is_error: failed,
-        input_hash: None,
+        input_hash: Default::default(),
         target: None,
-        result_bytes: None,
+        result_bytes: Default::default(),
         source: out.source(n),
     });
 }

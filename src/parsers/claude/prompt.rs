@@ -63,7 +63,7 @@ pub(super) fn may_be_typed<M, D>(line: &Envelope<'_, M, D>) -> bool {
 /// `(words, preview)` of a prompt the user typed, or `None` when the line is anything else.
 pub(super) fn typed_prompt<D>(
     line: &Envelope<'_, LaxObj<PromptMessage<'_>>, D>,
-) -> Option<(u32, String)> {
+) -> Option<(u32, Box<str>)> {
     if !may_be_typed(line) {
         return None;
     }
@@ -80,7 +80,7 @@ pub(super) fn typed_prompt<D>(
 }
 
 /// `(words, preview)` of the line in `text` if it is a typed prompt (read again for its text).
-pub(super) fn reread(text: &str) -> Option<(u32, String)> {
+pub(super) fn reread(text: &str) -> Option<(u32, Box<str>)> {
     serde_json::from_str::<PromptLine<'_>>(text)
         .ok()
         .and_then(|line| typed_prompt(&line))
@@ -95,7 +95,7 @@ fn is_typed(piece: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn prompt(line: &str) -> Option<(u32, String)> {
+    fn prompt(line: &str) -> Option<(u32, Box<str>)> {
         reread(line)
     }
 
@@ -107,7 +107,7 @@ mod tests {
         );
         assert_eq!(
             p,
-            Some((6, "mix phx.server doesnt seem to start".to_owned()))
+            Some((6, Box::from("mix phx.server doesnt seem to start")))
         );
         let p = prompt(
             r#"{"type":"user","message":{"role":"user","content":[{"type":"image","source":{"type":"base64","data":"AAAA"}},{"type":"text","text":"Do you think we could set up rewrites?"}]}}"#,

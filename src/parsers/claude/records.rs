@@ -179,8 +179,8 @@ pub(super) fn keyed_message(
         key,
         session: meta.session.clone(),
         role,
-        timestamp_ms: meta.timestamp_ms,
-        words: None,
+        timestamp_ms: meta.timestamp_ms.into(),
+        words: Default::default(),
         preview: None,
         compaction: false,
         source,
@@ -229,12 +229,15 @@ pub(super) fn emit_tools(blocks: &[Block<'_>], meta: &Meta, source: &Source, out
                 key: ToolKey::in_session(Agent::Claude, session, id),
                 session: meta.session.clone(),
                 name: out.text_opt(block.name.non_empty()),
-                start_ms: meta.timestamp_ms,
-                end_ms: None,
+                start_ms: meta.timestamp_ms.into(),
+                end_ms: Default::default(),
                 is_error: false,
-                input_hash: block.input.map(|raw| content_hash(raw.get().as_bytes())),
+                input_hash: block
+                    .input
+                    .map(|raw| content_hash(raw.get().as_bytes()))
+                    .into(),
                 target: file_target(block.name.non_empty(), block.input).map(Into::into),
-                result_bytes: None,
+                result_bytes: Default::default(),
                 source: source.clone(),
             })
         } else if kind.ends_with("tool_result") {
@@ -242,12 +245,12 @@ pub(super) fn emit_tools(blocks: &[Block<'_>], meta: &Meta, source: &Source, out
                 key: ToolKey::in_session(Agent::Claude, session, id),
                 session: meta.session.clone(),
                 name: None,
-                start_ms: None,
-                end_ms: meta.timestamp_ms,
+                start_ms: Default::default(),
+                end_ms: meta.timestamp_ms.into(),
                 is_error: block.is_error == Some(true),
-                input_hash: None,
+                input_hash: Default::default(),
                 target: None,
-                result_bytes: block.content.and_then(raw_text_len),
+                result_bytes: block.content.and_then(raw_text_len).into(),
                 source: source.clone(),
             })
         } else {

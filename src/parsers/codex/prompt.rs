@@ -27,7 +27,7 @@ const INJECTED: &[&str] = &[
 const IDE_REQUEST: &str = "## My request for Codex:";
 
 /// `(words, preview)` of a user message's typed text, or `None` when it has none.
-pub(crate) fn typed_prompt(content: Option<&Value>) -> Option<(u32, String)> {
+pub(crate) fn typed_prompt(content: Option<&Value>) -> Option<(u32, Box<str>)> {
     let pieces: Vec<&str> = match content? {
         Value::String(text) => vec![text.as_str()],
         Value::Array(items) => items
@@ -81,12 +81,12 @@ mod tests {
         let p = typed_prompt(Some(&content(&[
             "# Context from my IDE setup:\n\n## Open tabs:\n- a.rs\n\n## My request for Codex:\nfix the build",
         ])));
-        assert_eq!(p, Some((3, "fix the build".to_owned())));
+        assert_eq!(p, Some((3, Box::from("fix the build"))));
         let p = typed_prompt(Some(&content(&[
             "<environment_context>x</environment_context>",
             "hello",
             "world",
         ])));
-        assert_eq!(p, Some((2, "hello\nworld".to_owned())));
+        assert_eq!(p, Some((2, Box::from("hello\nworld"))));
     }
 }

@@ -215,7 +215,7 @@ impl CopilotEventsParser {
             key: MessageKey::new(Agent::Copilot, &format!("{}/{id}", self.session())),
             session: self.session().into(),
             role,
-            timestamp_ms: ts,
+            timestamp_ms: ts.into(),
             words,
             preview,
             compaction: false,
@@ -236,16 +236,20 @@ impl CopilotEventsParser {
             key: ToolKey::new(Agent::Copilot, self.session(), id),
             session: self.session().into(),
             name: data.tool_name.as_deref().map(Into::into),
-            start_ms: if end { None } else { ts },
-            end_ms: if end { ts } else { None },
+            start_ms: if end { Default::default() } else { ts.into() },
+            end_ms: if end { ts.into() } else { Default::default() },
             is_error: end && data.success == Some(false),
-            input_hash: data.arguments.as_ref().map(input_hash),
+            input_hash: data.arguments.as_ref().map(input_hash).into(),
             target: data
                 .arguments
                 .as_ref()
                 .and_then(|a| str_field(a, "path"))
                 .map(Into::into),
-            result_bytes: if end { result_bytes } else { None },
+            result_bytes: if end {
+                result_bytes.into()
+            } else {
+                Default::default()
+            },
             source: out.source(n),
         });
     }
@@ -340,8 +344,8 @@ impl LineParser for CopilotEventsParser {
                         key: MessageKey::new(Agent::Copilot, &format!("{}/{id}", self.session())),
                         session: self.session().into(),
                         role: Role::System,
-                        timestamp_ms: ts,
-                        words: None,
+                        timestamp_ms: ts.into(),
+                        words: Default::default(),
                         preview: None,
                         compaction: true,
                         source: out.source(n),

@@ -112,7 +112,7 @@ fn entry_records(entry: &Value, session: &str, start: Option<i64>, unit: u64, ou
         key: MessageKey::new(Agent::Copilot, &format!("{session}/{id}")),
         session: session.into(),
         role,
-        timestamp_ms: ts,
+        timestamp_ms: ts.into(),
         words,
         preview,
         compaction: false,
@@ -131,17 +131,18 @@ fn tool(entry: &Value, session: &str, ts: Option<i64>, unit: u64, out: &mut Sink
         key: ToolKey::new(Agent::Copilot, session, id),
         session: session.into(),
         name: str_field(entry, "name").map(Into::into),
-        start_ms: ts,
-        end_ms: ts,
+        start_ms: ts.into(),
+        end_ms: ts.into(),
         is_error: status.is_some_and(|s| s != "success"),
-        input_hash: entry.get("arguments").map(input_hash),
+        input_hash: entry.get("arguments").map(input_hash).into(),
         target: entry
             .get("arguments")
             .and_then(|a| str_field(a, "path"))
             .map(Into::into),
-        result_bytes: result
+        result_bytes: (result
             .and_then(|r| str_field(r, "log"))
-            .map(|s| s.len() as u64),
+            .map(|s| s.len() as u64))
+        .into(),
         source: out.source(unit),
     });
 }

@@ -127,7 +127,7 @@ struct MessageText<'a> {
 /// What a message's text says: a typed prompt's `(words, preview)`, or a compression notice.
 #[derive(Debug, Default)]
 pub(crate) struct Said {
-    pub prompt: Option<(u32, String)>,
+    pub prompt: Option<(u32, Box<str>)>,
     pub compaction: bool,
 }
 
@@ -361,7 +361,7 @@ mod tests {
             r#"[{"text":"explain @a.rs"},{"text":"--- a.rs ---\nfn main() {}"}]"#,
             Some(r#"[{"text":"explain @a.rs"}]"#),
         );
-        assert_eq!(expanded, Some((2, "explain @a.rs".to_owned())));
+        assert_eq!(expanded, Some((2, Box::from("explain @a.rs"))));
         assert_eq!(
             p(r#""/home/me/x.rs fails to build""#, None).map(|p| p.0),
             Some(4)

@@ -16,7 +16,7 @@ const CONTINUE: [&str; 2] = ["Please continue.", "System: Please continue."];
 
 /// `(words, preview)` of a `user` message: `sent` is its content, `typed` what the user typed
 /// (its display content, or the content). See the module docs.
-pub(super) fn typed_prompt(sent: &str, typed: &str) -> Option<(u32, String)> {
+pub(super) fn typed_prompt(sent: &str, typed: &str) -> Option<(u32, Box<str>)> {
     if CONTINUE.contains(&sent.trim()) {
         return None;
     }

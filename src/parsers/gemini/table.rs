@@ -64,7 +64,7 @@ struct Latest {
     ts: Option<i64>,
     line: u64,
     /// A typed prompt's `(words, preview)`.
-    prompt: Option<(u32, String)>,
+    prompt: Option<(u32, Box<str>)>,
     /// An `info` compression notice.
     compaction: bool,
 }
@@ -219,8 +219,8 @@ impl Table {
                 key: MessageKey::new(Agent::Gemini, &format!("{session}/{id}")),
                 session: owner_text,
                 role,
-                timestamp_ms: latest.ts,
-                words,
+                timestamp_ms: latest.ts.into(),
+                words: words.into(),
                 preview,
                 compaction: latest.compaction,
                 source,
@@ -238,12 +238,12 @@ impl Table {
                 key: ToolKey::in_session(Agent::Gemini, key_session, id),
                 session: session_text,
                 name,
-                start_ms: tool.start_ms,
-                end_ms: None,
+                start_ms: tool.start_ms.into(),
+                end_ms: Default::default(),
                 is_error: tool.is_error,
-                input_hash: tool.input_hash,
+                input_hash: tool.input_hash.into(),
                 target: tool.target.as_deref().map(Into::into),
-                result_bytes: tool.result_bytes,
+                result_bytes: tool.result_bytes.into(),
                 source,
             });
         }

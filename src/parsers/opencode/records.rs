@@ -272,7 +272,7 @@ pub(crate) fn message(
         key: MessageKey::new(Agent::OpenCode, &format!("{}/{}", ctx.session, ctx.id)),
         session: ctx.session.into(),
         role,
-        timestamp_ms: m.time.and_then(|t| t.created).or(ctx.fallback_ms),
+        timestamp_ms: m.time.and_then(|t| t.created).or(ctx.fallback_ms).into(),
         words,
         preview,
         compaction: role == Role::Assistant && m.summary == Some(true),
@@ -293,17 +293,18 @@ pub(crate) fn tool_call(p: &Part<'_>, session: &str, source: Source) -> Option<T
         key: ToolKey::new(Agent::OpenCode, session, id),
         session: session.into(),
         name: p.tool.as_deref().map(Into::into),
-        start_ms: time.and_then(|t| t.start),
-        end_ms: time.and_then(|t| t.end),
+        start_ms: time.and_then(|t| t.start).into(),
+        end_ms: time.and_then(|t| t.end).into(),
         is_error: state.and_then(|s| s.status.as_deref()) == Some("error"),
-        input_hash: input.map(|v| content_hash(v.to_string().as_bytes())),
+        input_hash: input.map(|v| content_hash(v.to_string().as_bytes())).into(),
         target: input
             .and_then(|v| v.get("filePath"))
             .and_then(Value::as_str)
             .map(Into::into),
-        result_bytes: state
+        result_bytes: (state
             .and_then(|s| s.output.as_ref())
-            .map(|o| o.len() as u64),
+            .map(|o| o.len() as u64))
+        .into(),
         source,
     })
 }
