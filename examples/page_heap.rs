@@ -103,8 +103,20 @@ fn main() {
         }
     }
     let mut merged = merger.finish();
+    merged.drop_unshown_previews();
     let records = merged.usage.len() + merged.tools.len() + merged.messages.len();
     stages.records = records as f64;
+    let previews: Vec<usize> = merged
+        .messages
+        .values()
+        .filter_map(|m| m.preview.as_ref().map(|p| p.len()))
+        .collect();
+    eprintln!(
+        "prompt previews: {} of {} messages, {} bytes",
+        previews.len(),
+        merged.messages.len(),
+        previews.iter().sum::<usize>()
+    );
     stages.note("merged ledger", 0);
     // As the page does: noted once, then shared by the unfiltered analysis.
     merged.note_counts_all();

@@ -308,10 +308,12 @@ pub fn run_outcome(args: &[OsString]) -> Result<Outcome, CliError> {
     } else {
         walk::collect_labelled(&roots, &args.labels)?
     };
-    let ledger = read_sources(&files, args.command == Command::LedgerExport)?;
+    let mut ledger = read_sources(&files, args.command == Command::LedgerExport)?;
     if args.command == Command::LedgerExport {
         return export_ledger(&args, &ledger, &files);
     }
+    // As the app does after an import: the same first prompts in every view.
+    ledger.drop_unshown_previews();
     let found = ledger.files.values().any(|f| f.agent.is_some()) && !ledger.usage.is_empty();
     // The analysis takes the ledger over: every filter keeps the file reports whole, which is
     // all the report reads of the unfiltered ledger.

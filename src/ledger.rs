@@ -12,6 +12,7 @@
 
 pub mod file;
 pub mod merger;
+pub mod previews;
 pub mod pseudonym;
 pub mod record_map;
 pub mod standin;
@@ -30,8 +31,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::line_report::{FileReport, LineTotals, Sink};
 use crate::model::{
-    Agent, KeyPart, MessageKey, MessageRecord, Role, Source, Text, ToolCall, ToolKey, UsageKey,
-    UsageRecord,
+    Agent, KeyPart, MessageKey, MessageRecord, OptI64, OptU32, Role, Source, Text, ToolCall,
+    ToolKey, UsageKey, UsageRecord,
 };
 
 /// Everything known after reading some files: records by key, and a report per file.
@@ -131,6 +132,12 @@ impl Ledger {
                 strings.message(m);
             }
         });
+    }
+
+    /// Drops the prompt previews nothing shows: see [`previews`]. For a ledger read whole (the
+    /// page after an import, the CLI before its report), not part of the merge law.
+    pub fn drop_unshown_previews(&mut self) {
+        previews::prune(&mut self.messages);
     }
 
     /// Lists a file that was not parsed (unrecognised, binary, empty) so the report names it.
@@ -460,29 +467,19 @@ fn prefer_report(a: &FileReport, b: &FileReport) -> Ordering {
     })
 }
 
-/// A total order on a message record's content (see [`Ledger::merge`]).
+/// A total order on a message record's content but its preview's text (see
+/// [`Record::combine`] for [`MessageRecord`]).
 #[allow(clippy::type_complexity)]
-fn rank_message(
-    m: &MessageRecord,
-) -> (
-    bool,
-    &Source,
-    Role,
-    Option<i64>,
-    bool,
-    Option<u32>,
-    &Option<Box<str>>,
-    &Text,
-) {
+fn rank_message(m: &MessageRecord) -> (bool, &Source, Role, OptI64, bool, OptU32, &Text) {
     (
-        // A copy that kept its prompt preview over one from an exported ledger, which has none.
+        // A copy that has a preview (or had one, [`previews`]) over one from an exported
+        // ledger, which has none, so that the folder's session and source are what is shown.
         m.preview.is_none(),
         &m.source,
         m.role,
-        m.timestamp_ms.get(),
+        m.timestamp_ms,
         m.compaction,
-        m.words.get(),
-        &m.preview,
+        m.words,
         &m.session,
     )
 }
@@ -590,13 +587,24 @@ impl Record for MessageRecord {
     fn key(&self) -> &MessageKey {
         &self.key
     }
-    /// The copy first in a total order on content ([`rank_message`]), so the choice never
-    /// depends on which copy was merged first.
+    /// The copy first in a total order on content but its preview's text ([`rank_message`]),
+    /// with the larger preview of the two (none, then the empty one left where a preview was
+    /// dropped, [`previews`], then texts in order). The order ranks a copy with a preview (of
+    /// any text) first, so a winner never gains or loses one and the result ranks as the winner
+    /// did: the choice of copy and the preview are each independent of the order copies are
+    /// merged in, which is the merge law. A copy whose preview was dropped thus never decides
+    /// which copy's session and source a message keeps.
     fn combine(kept: Arc<Self>, new: Arc<Self>) -> Arc<Self> {
-        if rank_message(&new) < rank_message(&kept) {
-            new
+        let (winner, loser) = if rank_message(&new) < rank_message(&kept) {
+            (new, kept)
         } else {
-            kept
+            (kept, new)
+        };
+        if loser.preview <= winner.preview {
+            return winner;
         }
+        let mut one = Arc::unwrap_or_clone(winner);
+        one.preview.clone_from(&loser.preview);
+        Arc::new(one)
     }
 }

@@ -88,7 +88,8 @@ pub fn sessions(calls: &[Call], ledger: &Ledger) -> Sessions {
         if m.compaction {
             s.compactions += 1;
         }
-        if let Some(preview) = &m.preview {
+        // An empty preview is one dropped as unshown (`ledger::previews`).
+        if let Some(preview) = m.preview.as_deref().filter(|p| !p.is_empty()) {
             let ms = m.timestamp_ms.get().unwrap_or(i64::MAX);
             if s.first_prompt_ms.is_none_or(|first| ms < first) {
                 s.first_prompt = Some(preview.to_string());

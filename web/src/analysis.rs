@@ -109,6 +109,7 @@ pub fn merge_into(base: &Ledger, fresh: Ledger, hash_ids: bool) -> Ledger {
         all.hash_ids();
     }
     all.merge(fresh);
+    all.drop_unshown_previews();
     all
 }
 
