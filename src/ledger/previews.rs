@@ -53,7 +53,7 @@ pub fn prune(messages: &mut RecordMap<MessageRecord>) {
         .values()
         .filter(|m| {
             shown(m)
-                && !m.words.get().is_some_and(|w| w <= VAGUE_PROMPT_MAX_WORDS)
+                && m.words.get().is_none_or(|w| w > VAGUE_PROMPT_MAX_WORDS)
                 && first.get(&(m.key.agent, m.session.as_str())) != Some(&rank(m))
         })
         .map(|m| m.key)
