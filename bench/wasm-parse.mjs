@@ -64,6 +64,8 @@ for (let r = 0; r < runs; r++) {
     if (part) {
       parts += 1;
       partBytes += part.length;
+      // Posted with the part by the worker (builds that set previews aside).
+      if (b.take_previews) partBytes += b.take_previews().length;
     }
   }
   // Builds before the wire form posted JSON (LedgerBuilder.to_json): time what each one posts.

@@ -45,9 +45,10 @@
 //      (partRecords: post a part past this many records instead of LedgerBuilder's default:
 //      tests and benchmarks only)
 // Out: { type: 'progress', filesDone, bytesDone } at most every PROGRESS_MS, and once at the end,
-//      { type: 'part', ledger: Uint8Array /* Ledger::to_wire, buffer transferred */ } any number
-//        of times (the transcripts' records of some finished files, raw ids),
-//      { type: 'done', ledger: Uint8Array /* the last part */, side?: Uint8Array /* the ledger
+//      { type: 'part', ledger: Uint8Array /* Ledger::to_wire, buffer transferred */,
+//        previews: Uint8Array /* its prompt previews set aside (LedgerBuilder.take_previews) */ }
+//        any number of times (the transcripts' records of some finished files, raw ids),
+//      { type: 'done', ledger: Uint8Array /* the last part */, previews, side?: Uint8Array /* the ledger
 //        files' records and refusals (LedgerBuilder.take_side), merged by the page after it has
 //        hashed the parts' ids */, imported /* ledger files imported */, unresumed, profile }
 //        (unresumed: paths of files marked `grown` that had to be read whole),
@@ -285,7 +286,9 @@ self.onmessage = async (event) => {
     if (!part) return;
     p.parts += 1;
     p.result_bytes += part.byteLength;
-    self.postMessage({ type: 'part', ledger: part }, [part.buffer]);
+    // The prompt previews set aside from the part: kept by the page outside its wasm heap.
+    const previews = builder.take_previews();
+    self.postMessage({ type: 'part', ledger: part, previews }, [part.buffer, previews.buffer]);
     p.part_ms += performance.now() - t;
   };
   let filesDone = 0;
@@ -534,6 +537,7 @@ self.onmessage = async (event) => {
   progress(0, true);
   p.t_parsed = clock();
   const ledger = builder.to_wire();
+  const previews = builder.take_previews();
   const side = builder.take_side();
   const imported = builder.imported_ledgers();
   p.t_serialized = clock();
@@ -541,8 +545,8 @@ self.onmessage = async (event) => {
   builder.free();
   p.heap_bytes = wasm.memory.buffer.byteLength;
   p.t_posted = clock();
-  const transfer = side ? [ledger.buffer, side.buffer] : [ledger.buffer];
-  self.postMessage({ type: 'done', ledger, side, imported, unresumed, profile: p }, transfer);
+  const transfer = side ? [ledger.buffer, previews.buffer, side.buffer] : [ledger.buffer, previews.buffer];
+  self.postMessage({ type: 'done', ledger, previews, side, imported, unresumed, profile: p }, transfer);
   if (db) {
     let bytes = 0;
     for (const e of toStore) bytes += e.value.entry.byteLength;

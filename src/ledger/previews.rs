@@ -70,6 +70,101 @@ pub fn prune(messages: &mut RecordMap<MessageRecord>) {
     });
 }
 
+/// Sets aside the previews a ledger being built may not need (the ones not short enough to be
+/// vague): each is replaced by an empty preview, and its key and text are appended to the
+/// returned bytes. For a browser worker, whose parts would otherwise carry every preview into
+/// the page's heap, where they stayed as its high-water mark although [`prune`] drops most of
+/// them at the end; the page keeps these bytes outside its wasm heap and takes back only the
+/// previews [`needed`] names ([`fill`]). The page's ledger is then what it would have been with
+/// every preview sent: the merge keeps the larger preview of two copies, and an empty one only
+/// when no copy has a text.
+///
+/// Layout of the bytes: per preview, the key's agent (one byte), a flags byte (bit 0: stand-in),
+/// its 12-byte digest, the text's length (4 bytes, little-endian) and its UTF-8.
+pub fn set_aside(messages: &mut RecordMap<MessageRecord>) -> Vec<u8> {
+    let mut out = Vec::new();
+    messages.update(|m| {
+        let Some(text) = m.preview.as_deref().filter(|p| !p.is_empty()) else {
+            return;
+        };
+        if m.words.get().is_some_and(|w| w <= VAGUE_PROMPT_MAX_WORDS) {
+            return;
+        }
+        out.push(m.key.agent as u8);
+        out.push(u8::from(m.key.standin));
+        out.extend_from_slice(&m.key.id.0);
+        out.extend_from_slice(&u32::try_from(text.len()).unwrap_or(u32::MAX).to_le_bytes());
+        out.extend_from_slice(text.as_bytes());
+        Arc::make_mut(m).preview = Some(Box::from(""));
+    });
+    out
+}
+
+/// The keys of the messages whose preview [`prune`] would keep but that were set aside
+/// ([`set_aside`]): each session's first prompt, where its preview is empty.
+#[must_use]
+pub fn needed(messages: &RecordMap<MessageRecord>) -> HashSet<MessageKey> {
+    let rank = |m: &MessageRecord| (m.timestamp_ms.get().unwrap_or(i64::MAX), m.key);
+    let mut first: HashMap<(Agent, &str), (i64, MessageKey, bool)> = HashMap::new();
+    for m in messages.values().filter(|m| m.preview.is_some()) {
+        let (ms, key) = rank(m);
+        let empty = m.preview.as_deref().is_some_and(str::is_empty);
+        first
+            .entry((m.key.agent, m.session.as_str()))
+            .and_modify(|kept| {
+                if (ms, key) < (kept.0, kept.1) {
+                    *kept = (ms, key, empty);
+                }
+            })
+            .or_insert((ms, key, empty));
+    }
+    first
+        .into_values()
+        .filter(|(_, _, empty)| *empty)
+        .map(|(_, key, _)| key)
+        .collect()
+}
+
+/// Puts back the texts of `needed` messages from bytes of [`set_aside`] (of two texts for one
+/// key, the larger, as the merge would keep). Bytes that end early are read up to there.
+pub fn fill(messages: &mut RecordMap<MessageRecord>, needed: &HashSet<MessageKey>, bytes: &[u8]) {
+    let mut found: HashMap<MessageKey, &str> = HashMap::new();
+    let mut rest = bytes;
+    while rest.len() >= 18 {
+        let (head, tail) = rest.split_at(18);
+        let len = u32::from_le_bytes([head[14], head[15], head[16], head[17]]) as usize;
+        if tail.len() < len {
+            break;
+        }
+        let (text, tail) = tail.split_at(len);
+        rest = tail;
+        let Some(agent) = Agent::ALL.get(usize::from(head[0])).copied() else {
+            continue;
+        };
+        let mut id = [0u8; 12];
+        id.copy_from_slice(&head[2..14]);
+        let key = MessageKey {
+            agent,
+            id: crate::model::KeyPart(id),
+            standin: head[1] & 1 == 1,
+        };
+        if let (true, Ok(text)) = (needed.contains(&key), std::str::from_utf8(text)) {
+            let kept = found.entry(key).or_insert(text);
+            *kept = (*kept).max(text);
+        }
+    }
+    if found.is_empty() {
+        return;
+    }
+    messages.update(|m| {
+        if let Some(text) = found.get(&m.key) {
+            if m.preview.as_deref().is_some_and(|p| p < *text) {
+                Arc::make_mut(m).preview = Some(Box::from(*text));
+            }
+        }
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,5 +266,45 @@ mod tests {
         // another copy had.
         assert_eq!(results[0][0].source.file.as_str(), "e.jsonl");
         assert_eq!(results[0][0].preview.as_deref(), Some(text));
+    }
+
+    #[test]
+    fn set_aside_and_filled_back_is_pruned() {
+        let long = "a prompt long enough not to count as vague at all";
+        let all: Vec<MessageRecord> = (0..9)
+            .map(|i: i64| {
+                prompt(
+                    &format!("m{i}"),
+                    ["s", "t", "u"][(i % 3) as usize],
+                    Some(100 - i % 4),
+                    &if i == 4 {
+                        "fix it".to_owned()
+                    } else {
+                        format!("{i} {long}")
+                    },
+                )
+            })
+            .collect();
+        let whole = pruned(all.clone());
+        // Two parts, each set aside on its own, merged, then filled back from both.
+        let mut a: RecordMap<MessageRecord> = all[..4].iter().cloned().map(Arc::new).collect();
+        let mut b: RecordMap<MessageRecord> = all[4..].iter().cloned().map(Arc::new).collect();
+        let (aside_a, aside_b) = (set_aside(&mut a), set_aside(&mut b));
+        assert!(kept(&a).is_empty() && kept(&b) == ["fix it"]);
+        a.merge(b, |_| {});
+        let want = needed(&a);
+        assert_eq!(want.len(), 3);
+        fill(&mut a, &want, &aside_a);
+        fill(&mut a, &want, &aside_b[..aside_b.len() - 1]);
+        fill(&mut a, &want, &aside_b);
+        prune(&mut a);
+        assert_eq!(kept(&a), kept(&whole));
+        assert_eq!(
+            a.values().map(|m| m.preview.is_some()).collect::<Vec<_>>(),
+            whole
+                .values()
+                .map(|m| m.preview.is_some())
+                .collect::<Vec<_>>()
+        );
     }
 }

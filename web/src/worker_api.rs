@@ -123,6 +123,9 @@ pub struct LedgerBuilder {
     ledger: Ledger,
     /// [`PART_RECORDS`] unless set ([`LedgerBuilder::set_part_records`]).
     part_records: Option<usize>,
+    /// The previews set aside from the parts taken, not yet posted
+    /// ([`LedgerBuilder::take_previews`]).
+    aside: Vec<u8>,
     current: Option<FileParser>,
     /// Bytes the worker wrote straight into wasm memory ([`LedgerBuilder::stage`]): one buffer
     /// reused for every chunk, so a chunk costs one copy and no allocation.
@@ -386,7 +389,15 @@ impl LedgerBuilder {
     /// into the module is correct, since the ledger never holds a file half read.
     pub fn take_part(&mut self) -> Option<Vec<u8>> {
         let limit = self.part_records.unwrap_or(PART_RECORDS);
-        (self.ledger.record_count() > limit).then(|| std::mem::take(&mut self.ledger).to_wire())
+        (self.ledger.record_count() > limit).then(|| self.post())
+    }
+
+    /// The prompt previews set aside from the part last taken ([`take_part`](Self::take_part)
+    /// or [`to_wire`](Self::to_wire)), posted with it: the page keeps them outside its wasm heap
+    /// and takes back the few it shows ([`agentmeter::ledger::previews::set_aside`]).
+    #[must_use]
+    pub fn take_previews(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.aside)
     }
 
     /// The rest of the ledger in its binary wire form ([`Ledger::to_wire`]): the worker's last
@@ -395,7 +406,7 @@ impl LedgerBuilder {
     /// hashed here: see [`take_side`](Self::take_side).
     #[must_use]
     pub fn to_wire(&mut self) -> Vec<u8> {
-        std::mem::take(&mut self.ledger).to_wire()
+        self.post()
     }
 
     /// What the ledger files gave, apart from the transcripts' records: the records of those
@@ -509,6 +520,15 @@ impl LedgerBuilder {
                 );
             }
         }
+    }
+
+    /// The ledger as a part: its previews set aside ([`LedgerBuilder::take_previews`]), its wire
+    /// bytes returned, the builder's ledger emptied.
+    fn post(&mut self) -> Vec<u8> {
+        let mut ledger = std::mem::take(&mut self.ledger);
+        let aside = agentmeter::ledger::previews::set_aside(&mut ledger.messages);
+        self.aside.extend_from_slice(&aside);
+        ledger.to_wire()
     }
 
     /// The ledger not yet taken as a part (native use and tests).
@@ -692,9 +712,11 @@ mod tests {
         b.set_part_records(limit);
         b.keep_entries(true);
         let mut parts = Parts::default();
-        let post = |b: &mut LedgerBuilder, parts: &mut Parts| {
+        let mut previews = Vec::new();
+        let mut post = |b: &mut LedgerBuilder, parts: &mut Parts| {
             if let Some(part) = b.take_part() {
                 parts.add(&part).expect("a wire part");
+                previews.push(b.take_previews());
             }
         };
         let mut entries = Vec::new();
@@ -713,13 +735,14 @@ mod tests {
             post(&mut b, &mut parts);
         }
         parts.add(&b.to_wire()).expect("a wire ledger");
+        previews.push(b.take_previews());
         if let Some(side) = b.take_side() {
             parts
                 .add_side(&side, b.imported_ledgers() > 0)
                 .expect("a wire side");
         }
         let count = parts.count;
-        (parts.finish(hash_ids), count, entries)
+        (parts.finish(hash_ids, previews), count, entries)
     }
 
     /// What a stored entry adds to an empty builder.
@@ -824,7 +847,8 @@ mod tests {
         assert!(b.take_part().is_none());
         parts.add(&b.to_wire()).expect("a wire ledger");
         assert_eq!(parts.count, files.len() as u64 + 1);
-        let merged = parts.finish(false);
+        // The previews of every part, taken once at the end (they accumulate until taken).
+        let merged = parts.finish(false, [b.take_previews()]);
         assert_eq!(merged.ledger, first.ledger);
         assert_eq!(merged.ledger.line_totals(), first.ledger.line_totals());
     }

@@ -63,9 +63,12 @@ impl Parts {
     }
 
     /// The ledger of everything: the parts' merge, hashed when `hash_ids` or when a ledger file
-    /// was imported, then the ledger files' records merged in.
+    /// was imported, then the ledger files' records merged in; then the prompt previews it shows
+    /// taken back from `previews`, the bytes the workers set aside with their parts
+    /// ([`agentmeter::ledger::previews::set_aside`]; read one at a time, so the page's heap
+    /// holds one of them at most), and the others dropped.
     #[must_use]
-    pub fn finish(self, hash_ids: bool) -> Merged {
+    pub fn finish(self, hash_ids: bool, previews: impl IntoIterator<Item = Vec<u8>>) -> Merged {
         let Parts {
             ledger,
             side,
@@ -78,7 +81,13 @@ impl Parts {
             ledger.hash_ids();
         }
         ledger.merge(side);
-        // Read whole: the previews nothing shows go (an eighth of the heap at 5 GB).
+        let needed = agentmeter::ledger::previews::needed(&ledger.messages);
+        if !needed.is_empty() {
+            for bytes in previews {
+                agentmeter::ledger::previews::fill(&mut ledger.messages, &needed, &bytes);
+            }
+        }
+        // Read whole: the previews nothing shows go.
         ledger.drop_unshown_previews();
         Merged { ledger, hashed }
     }

@@ -61,6 +61,9 @@ struct Shared {
     finished: Vec<bool>,
     /// The parts received so far, merged, and the grown files read whole.
     parts: Parts,
+    /// The prompt previews the workers set aside with their parts, as they sent them: kept in
+    /// JavaScript, outside the wasm heap, until [`Parts::finish`] takes back the few it shows.
+    previews: Vec<Uint8Array>,
     unresumed: Vec<String>,
     /// Hash the ids of the result (a ledger file is read or shown).
     hash_ids: bool,
@@ -79,6 +82,15 @@ impl Shared {
             files_done: self.done.iter().map(|d| d.0).sum(),
             bytes_done: self.done.iter().map(|d| d.1).sum(),
             ..self.totals
+        }
+    }
+
+    /// Keeps a message's `previews` bytes, if it has any.
+    fn keep_previews(&mut self, previews: JsValue) {
+        if let Ok(bytes) = previews.dyn_into::<Uint8Array>() {
+            if bytes.length() > 0 {
+                self.previews.push(bytes);
+            }
         }
     }
 
@@ -127,6 +139,7 @@ impl Pool {
             done: vec![(0, 0); n],
             finished: vec![false; n],
             parts: Parts::default(),
+            previews: Vec::new(),
             unresumed: Vec::new(),
             hash_ids,
             totals,
@@ -220,6 +233,7 @@ fn handle_message(shared: &Rc<RefCell<Shared>>, i: usize, data: &JsValue) {
             if let Err(e) = merged {
                 s.fail(format!("a worker sent an unreadable ledger: {e}"));
             }
+            s.keep_previews(get("previews"));
         }
         "done" => {
             let received = profile::now();
@@ -240,6 +254,7 @@ fn handle_message(shared: &Rc<RefCell<Shared>>, i: usize, data: &JsValue) {
                 s.fail(format!("a worker sent an unreadable ledger: {e}"));
                 return;
             }
+            s.keep_previews(get("previews"));
             if let Some(side) = get("side").dyn_ref::<Uint8Array>().map(Uint8Array::to_vec) {
                 let imported = get("imported").as_f64().unwrap_or(0.0) > 0.0;
                 if let Err(e) = s.parts.add_side(&side, imported) {
@@ -255,7 +270,10 @@ fn handle_message(shared: &Rc<RefCell<Shared>>, i: usize, data: &JsValue) {
             if s.finished.iter().all(|f| *f) {
                 let parts = std::mem::take(&mut s.parts);
                 profile::value("parts", parts.count as f64);
-                let merged = profile::timed("hash_side_ms", || parts.finish(s.hash_ids));
+                let previews = std::mem::take(&mut s.previews);
+                let merged = profile::timed("hash_side_ms", || {
+                    parts.finish(s.hash_ids, previews.iter().map(Uint8Array::to_vec))
+                });
                 let read = Read {
                     ledger: merged.ledger,
                     hashed: merged.hashed,
