@@ -126,43 +126,49 @@ pub fn needed(messages: &RecordMap<MessageRecord>) -> HashSet<MessageKey> {
 }
 
 /// Puts back the texts of `needed` messages from bytes of [`set_aside`] (of two texts for one
-/// key, the larger, as the merge would keep). Bytes that end early are read up to there.
-pub fn fill(messages: &mut RecordMap<MessageRecord>, needed: &HashSet<MessageKey>, bytes: &[u8]) {
-    let mut found: HashMap<MessageKey, &str> = HashMap::new();
-    let mut rest = bytes;
-    while rest.len() >= 18 {
-        let (head, tail) = rest.split_at(18);
-        let len = u32::from_le_bytes([head[14], head[15], head[16], head[17]]) as usize;
-        if tail.len() < len {
-            break;
-        }
-        let (text, tail) = tail.split_at(len);
-        rest = tail;
-        let Some(agent) = Agent::ALL.get(usize::from(head[0])).copied() else {
-            continue;
-        };
-        let mut id = [0u8; 12];
-        id.copy_from_slice(&head[2..14]);
-        let key = MessageKey {
-            agent,
-            id: crate::model::KeyPart(id),
-            standin: head[1] & 1 == 1,
-        };
-        if let (true, Ok(text)) = (needed.contains(&key), std::str::from_utf8(text)) {
-            let kept = found.entry(key).or_insert(text);
-            *kept = (*kept).max(text);
-        }
-    }
-    if found.is_empty() {
-        return;
-    }
-    messages.update(|m| {
-        if let Some(text) = found.get(&m.key) {
-            if m.preview.as_deref().is_some_and(|p| p < *text) {
-                Arc::make_mut(m).preview = Some(Box::from(*text));
+/// key, the larger, as the merge would keep). Each item of `bytes` is read once and dropped
+/// before the next (the page copies them into its heap one at a time); only the needed texts
+/// are kept. Bytes that end early are read up to there.
+pub fn fill(
+    messages: &mut RecordMap<MessageRecord>,
+    needed: &HashSet<MessageKey>,
+    bytes: impl IntoIterator<Item = Vec<u8>>,
+) {
+    let mut found: HashMap<MessageKey, Box<str>> = HashMap::new();
+    for one in bytes {
+        let mut rest = one.as_slice();
+        while rest.len() >= 18 {
+            let (head, tail) = rest.split_at(18);
+            let len = u32::from_le_bytes([head[14], head[15], head[16], head[17]]) as usize;
+            if tail.len() < len {
+                break;
+            }
+            let (text, tail) = tail.split_at(len);
+            rest = tail;
+            let Some(agent) = Agent::ALL.get(usize::from(head[0])).copied() else {
+                continue;
+            };
+            let mut id = [0u8; 12];
+            id.copy_from_slice(&head[2..14]);
+            let key = MessageKey {
+                agent,
+                id: crate::model::KeyPart(id),
+                standin: head[1] & 1 == 1,
+            };
+            if let (true, Ok(text)) = (needed.contains(&key), std::str::from_utf8(text)) {
+                if found.get(&key).is_none_or(|kept| **kept < *text) {
+                    found.insert(key, Box::from(text));
+                }
             }
         }
-    });
+    }
+    for (key, text) in found {
+        messages.update_one(&key, |m| {
+            if m.preview.as_ref().is_some_and(|p| *p < text) {
+                Arc::make_mut(m).preview = Some(text);
+            }
+        });
+    }
 }
 
 #[cfg(test)]
@@ -294,9 +300,8 @@ mod tests {
         a.merge(b, |_| {});
         let want = needed(&a);
         assert_eq!(want.len(), 3);
-        fill(&mut a, &want, &aside_a);
-        fill(&mut a, &want, &aside_b[..aside_b.len() - 1]);
-        fill(&mut a, &want, &aside_b);
+        let cut = aside_b[..aside_b.len() - 1].to_vec();
+        fill(&mut a, &want, [aside_a, cut, aside_b]);
         prune(&mut a);
         assert_eq!(kept(&a), kept(&whole));
         assert_eq!(

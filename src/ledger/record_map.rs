@@ -135,6 +135,16 @@ impl<V: Record> RecordMap<V> {
         }
     }
 
+    /// Changes the record of `key`, if any, in place; `change` must leave its key as it is.
+    pub fn update_one(&mut self, key: &V::Key, change: impl FnOnce(&mut Arc<V>)) {
+        if let Ok(at) = self.sorted.binary_search_by(|r| r.key().cmp(key)) {
+            if let Some(r) = self.sorted.get_mut(at) {
+                change(r);
+                debug_assert!(r.key() == key, "update_one changed a key");
+            }
+        }
+    }
+
     /// The records, in key order.
     #[must_use]
     pub fn into_records(self) -> Vec<Arc<V>> {

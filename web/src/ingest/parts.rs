@@ -83,9 +83,7 @@ impl Parts {
         ledger.merge(side);
         let needed = agentmeter::ledger::previews::needed(&ledger.messages);
         if !needed.is_empty() {
-            for bytes in previews {
-                agentmeter::ledger::previews::fill(&mut ledger.messages, &needed, &bytes);
-            }
+            agentmeter::ledger::previews::fill(&mut ledger.messages, &needed, previews);
         }
         // Read whole: the previews nothing shows go.
         ledger.drop_unshown_previews();
