@@ -26,6 +26,7 @@
 static ALLOC: dhat::Alloc = dhat::Alloc;
 
 use agentmeter::ledger::Ledger;
+use std::io::{Read, Write};
 
 struct Stages {
     /// No allocator statistics (`--time`): the stages' times with the plain allocator.
@@ -80,13 +81,33 @@ fn main() {
             std::process::exit(2);
         }
     };
-    // The workers: each file parsed on its own and posted as wire bytes.
+    // The workers: each file parsed on its own and posted as wire bytes, its long prompt
+    // previews set aside (kept by the page outside its wasm heap: here in a temporary file,
+    // each file's length-prefixed, read back one at a time as the page copies them).
     let mut parts: Vec<Vec<u8>> = Vec::new();
+    let aside_path =
+        std::env::temp_dir().join(format!("page_heap-{}.previews", std::process::id()));
+    let mut aside = match std::fs::File::create(&aside_path) {
+        Ok(f) => std::io::BufWriter::new(f),
+        Err(e) => {
+            eprintln!("{}: {e}", aside_path.display());
+            std::process::exit(2);
+        }
+    };
     for f in &files {
         let mut one = Ledger::new();
         agentmeter::cli::read_file_into(&mut one, &f.path, &f.display);
+        let bytes = agentmeter::ledger::previews::set_aside(&mut one.messages);
+        let written = aside
+            .write_all(&(bytes.len() as u64).to_le_bytes())
+            .and_then(|()| aside.write_all(&bytes));
+        if let Err(e) = written {
+            eprintln!("{}: {e}", aside_path.display());
+            std::process::exit(2);
+        }
         parts.push(one.to_wire());
     }
+    drop(aside);
     let wire_bytes: usize = parts.iter().map(Vec::len).sum();
     // The page: from here on, what the wire bytes themselves take is left out.
     let mut stages = Stages {
@@ -103,6 +124,20 @@ fn main() {
         }
     }
     let mut merged = merger.finish();
+    // As `Parts::finish` does: the shown previews taken back, the others dropped.
+    let needed = agentmeter::ledger::previews::needed(&merged.messages);
+    let blobs = std::fs::File::open(&aside_path).map(std::io::BufReader::new);
+    if let Ok(mut blobs) = blobs {
+        let next = std::iter::from_fn(move || {
+            let mut len = [0u8; 8];
+            blobs.read_exact(&mut len).ok()?;
+            let mut bytes = vec![0u8; usize::try_from(u64::from_le_bytes(len)).ok()?];
+            blobs.read_exact(&mut bytes).ok()?;
+            Some(bytes)
+        });
+        agentmeter::ledger::previews::fill(&mut merged.messages, &needed, next);
+    }
+    let _ = std::fs::remove_file(&aside_path);
     merged.drop_unshown_previews();
     let records = merged.usage.len() + merged.tools.len() + merged.messages.len();
     stages.records = records as f64;
