@@ -829,6 +829,29 @@ mod tests {
         );
     }
 
+    /// The previews the workers set aside come back as a whole reading keeps them: the page's
+    /// merge of parts equals the ledger of one builder that never posted, read whole.
+    #[test]
+    fn previews_set_aside_come_back_as_a_whole_reading_keeps_them() {
+        let files = fixtures();
+        let (parts, _, _) = read_in_parts(&files, 0, false);
+        let mut b = LedgerBuilder::new();
+        for (path, bytes) in &files {
+            let head = &bytes[..bytes.len().min(head_bytes())];
+            if b.begin(path, head, bytes.len() as f64) {
+                b.push(&bytes[head.len()..]);
+                b.finish_file();
+            }
+        }
+        let mut whole = b.ledger().clone();
+        whole.drop_unshown_previews();
+        assert_eq!(parts.ledger, whole);
+        let shown = |m: &std::sync::Arc<agentmeter::model::MessageRecord>| {
+            m.preview.as_deref().is_some_and(|p| !p.is_empty())
+        };
+        assert!(whole.messages.values().any(shown));
+    }
+
     /// A re-scan that adds every file from its stored entry posts parts too, with the same
     /// merged ledger as a first reading.
     #[test]
