@@ -13,7 +13,7 @@
 //! such prompts. Figure: the cost of the calls they caused, in dollars (an upper bound on what the
 //! vagueness cost: some of those calls would have happened anyway). Severity info.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::analysis::{Analysis, Call};
 use crate::model::{Agent, MessageRecord, Role};
@@ -41,22 +41,38 @@ fn is_vague(m: &MessageRecord) -> bool {
 /// The detector.
 #[must_use]
 pub fn run(analysis: &Analysis) -> Vec<Insight> {
+    let is_prompt =
+        |m: &MessageRecord| m.role == Role::User && m.words.is_some() && m.timestamp_ms.is_some();
+    // Only sessions with a vague prompt are looked at further: the lists below, for every
+    // session, were the insights' share of the page's peak heap (BENCHMARKS.md).
+    let with_vague: BTreeSet<(Agent, &str)> = analysis
+        .ledger
+        .messages
+        .values()
+        .filter(|m| is_prompt(m) && is_vague(m))
+        .map(|m| (m.key.agent, m.session.as_str()))
+        .collect();
+    if with_vague.is_empty() {
+        return Vec::new();
+    }
     let mut prompts: BTreeMap<(Agent, &str), Vec<(i64, &MessageRecord)>> = BTreeMap::new();
     for m in analysis.ledger.messages.values() {
-        if let (Role::User, Some(_), Some(ms)) = (m.role, m.words.get(), m.timestamp_ms.get()) {
-            prompts
-                .entry((m.key.agent, m.session.as_str()))
-                .or_default()
-                .push((ms, m));
+        let session = (m.key.agent, m.session.as_str());
+        if let (true, Some(ms), true) = (
+            is_prompt(m),
+            m.timestamp_ms.get(),
+            with_vague.contains(&session),
+        ) {
+            prompts.entry(session).or_default().push((ms, m));
         }
     }
-    // Each session's calls, in time order (the analysis's calls are).
+    // Those sessions' calls, in time order (the analysis's calls are).
     let mut calls: BTreeMap<(Agent, &str), Vec<&Call>> = BTreeMap::new();
     for c in &analysis.calls {
-        calls
-            .entry((c.agent(), c.session().as_str()))
-            .or_default()
-            .push(c);
+        let session = (c.agent(), c.session().as_str());
+        if with_vague.contains(&session) {
+            calls.entry(session).or_default().push(c);
+        }
     }
     let mut found: Vec<Vague<'_>> = Vec::new();
     for (key, mut list) in prompts {
