@@ -8,8 +8,6 @@
 //! no more than twice its size, so each record takes part in about log2(ledgers) merges.
 //! The merge law makes the result exactly that of merging in any other order.
 
-use crate::line_report::Sink;
-
 use super::Ledger;
 
 /// Ledgers waiting to be merged (see the [module docs](self)).
@@ -36,26 +34,6 @@ impl Merger {
             }
         }
         self.stack.push(ledger);
-    }
-
-    /// Merges in the output of one parsed file ([`Ledger::add_file`]).
-    pub fn add_file(&mut self, sink: Sink) {
-        let mut one = Ledger::new();
-        one.add_file(sink);
-        self.add(one);
-    }
-
-    /// Lists a file that was not parsed ([`Ledger::note_skipped`]).
-    pub fn note_skipped(&mut self, path: &str, bytes: u64, reason: &str) {
-        let mut one = Ledger::new();
-        one.note_skipped(path, bytes, reason);
-        self.add(one);
-    }
-
-    /// How many records and file reports were merged in so far.
-    #[must_use]
-    pub fn record_count(&self) -> usize {
-        self.stack.iter().map(Ledger::record_count).sum()
     }
 
     /// The merge of everything added.

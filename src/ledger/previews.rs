@@ -37,23 +37,44 @@ use crate::model::{Agent, MessageKey, MessageRecord};
 
 use super::RecordMap;
 
-/// Drops the previews that nothing shows (see the [module docs](self)).
-pub fn prune(messages: &mut RecordMap<MessageRecord>) {
-    let rank = |m: &MessageRecord| (m.timestamp_ms.get().unwrap_or(i64::MAX), m.key);
-    // The first prompt of each session: (time, key) of the smallest.
+/// The order in which a session's first prompt is chosen: earliest time, a message without one
+/// last, ties to the smaller key (as `sessions` picks).
+fn rank(m: &MessageRecord) -> (i64, MessageKey) {
+    (m.timestamp_ms.get().unwrap_or(i64::MAX), m.key)
+}
+
+/// A prompt short enough to be vague, whose preview is always kept.
+fn is_short(m: &MessageRecord) -> bool {
+    m.words.get().is_some_and(|w| w <= VAGUE_PROMPT_MAX_WORDS)
+}
+
+/// A preview that shows text (an empty one was dropped or set aside).
+fn has_text(m: &MessageRecord) -> bool {
+    m.preview.as_deref().is_some_and(|p| !p.is_empty())
+}
+
+/// Each session's first prompt ([`rank`]) among `candidates`.
+fn firsts<'a>(
+    candidates: impl Iterator<Item = &'a MessageRecord>,
+) -> HashMap<(Agent, &'a str), (i64, MessageKey)> {
     let mut first: HashMap<(Agent, &str), (i64, MessageKey)> = HashMap::new();
-    let shown = |m: &MessageRecord| m.preview.as_deref().is_some_and(|p| !p.is_empty());
-    for m in messages.values().filter(|m| shown(m)) {
+    for m in candidates {
         first
             .entry((m.key.agent, m.session.as_str()))
             .and_modify(|kept| *kept = (*kept).min(rank(m)))
             .or_insert_with(|| rank(m));
     }
+    first
+}
+
+/// Drops the previews that nothing shows (see the [module docs](self)).
+pub fn prune(messages: &mut RecordMap<MessageRecord>) {
+    let first = firsts(messages.values().map(|m| &**m).filter(|m| has_text(m)));
     let drop: HashSet<MessageKey> = messages
         .values()
         .filter(|m| {
-            shown(m)
-                && m.words.get().is_none_or(|w| w > VAGUE_PROMPT_MAX_WORDS)
+            has_text(m)
+                && !is_short(m)
                 && first.get(&(m.key.agent, m.session.as_str())) != Some(&rank(m))
         })
         .map(|m| m.key)
@@ -84,12 +105,9 @@ pub fn prune(messages: &mut RecordMap<MessageRecord>) {
 pub fn set_aside(messages: &mut RecordMap<MessageRecord>) -> Vec<u8> {
     let mut out = Vec::new();
     messages.update(|m| {
-        let Some(text) = m.preview.as_deref().filter(|p| !p.is_empty()) else {
+        let Some(text) = m.preview.as_deref().filter(|_| has_text(m) && !is_short(m)) else {
             return;
         };
-        if m.words.get().is_some_and(|w| w <= VAGUE_PROMPT_MAX_WORDS) {
-            return;
-        }
         out.push(m.key.agent as u8);
         out.push(u8::from(m.key.standin));
         out.extend_from_slice(&m.key.id.0);
@@ -104,25 +122,16 @@ pub fn set_aside(messages: &mut RecordMap<MessageRecord>) -> Vec<u8> {
 /// ([`set_aside`]): each session's first prompt, where its preview is empty.
 #[must_use]
 pub fn needed(messages: &RecordMap<MessageRecord>) -> HashSet<MessageKey> {
-    let rank = |m: &MessageRecord| (m.timestamp_ms.get().unwrap_or(i64::MAX), m.key);
-    let mut first: HashMap<(Agent, &str), (i64, MessageKey, bool)> = HashMap::new();
-    for m in messages.values().filter(|m| m.preview.is_some()) {
-        let (ms, key) = rank(m);
-        let empty = m.preview.as_deref().is_some_and(str::is_empty);
-        first
-            .entry((m.key.agent, m.session.as_str()))
-            .and_modify(|kept| {
-                if (ms, key) < (kept.0, kept.1) {
-                    *kept = (ms, key, empty);
-                }
-            })
-            .or_insert((ms, key, empty));
-    }
-    first
-        .into_values()
-        .filter(|(_, _, empty)| *empty)
-        .map(|(_, key, _)| key)
-        .collect()
+    firsts(
+        messages
+            .values()
+            .map(|m| &**m)
+            .filter(|m| m.preview.is_some()),
+    )
+    .into_values()
+    .map(|(_, key)| key)
+    .filter(|key| messages.get(key).is_some_and(|m| !has_text(m)))
+    .collect()
 }
 
 /// Puts back the texts of `needed` messages from bytes of [`set_aside`] (of two texts for one

@@ -153,7 +153,10 @@ fn tool_part(part: &Value, session: &str, start: Option<i64>, number: u64, out: 
         key: ToolKey::new(Agent::Codebuff, session, id),
         session: session.into(),
         name: part.get("toolName").and_then(Value::as_str).map(Into::into),
-        start_ms: ((kind == Some("tool-call")).then_some(start).flatten()).into(),
+        start_ms: (kind == Some("tool-call"))
+            .then_some(start)
+            .flatten()
+            .into(),
         end_ms: Default::default(),
         is_error: false,
         input_hash: input.map(|i| content_hash(i.to_string().as_bytes())).into(),
@@ -161,10 +164,10 @@ fn tool_part(part: &Value, session: &str, start: Option<i64>, number: u64, out: 
             .and_then(|i| i.get("path"))
             .and_then(Value::as_str)
             .map(Into::into),
-        result_bytes: ((kind == Some("tool-result"))
+        result_bytes: (kind == Some("tool-result"))
             .then(|| part.get("output").map(|o| o.to_string().len() as u64))
-            .flatten())
-        .into(),
+            .flatten()
+            .into(),
         source: out.source(number),
     });
 }

@@ -172,7 +172,9 @@ fn messages(db: &Database<'_>, t: &Table, out: &mut Sink) {
                 result_bytes: if is_call {
                     Default::default()
                 } else {
-                    (data(part, "content").and_then(|c| c.as_str().map(|s| s.len() as u64))).into()
+                    data(part, "content")
+                        .and_then(|c| c.as_str().map(|s| s.len() as u64))
+                        .into()
                 },
                 source: out.source(number),
             });

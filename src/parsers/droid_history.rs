@@ -92,8 +92,7 @@ impl DroidHistoryParser {
                     let input = block.get("input");
                     call.name = name.map(Into::into);
                     call.start_ms = ts.into();
-                    call.input_hash =
-                        (input.map(|v| content_hash(v.to_string().as_bytes()))).into();
+                    call.input_hash = input.map(|v| content_hash(v.to_string().as_bytes())).into();
                     call.target = name
                         .filter(|n| FILE_TOOLS.contains(n))
                         .and(input)

@@ -313,7 +313,7 @@ impl LineParser for PiParser {
                         call.end_ms = (when(m, &entry)).into();
                         call.is_error = m.is_error == Some(true);
                         call.result_bytes =
-                            (text_of(m.content.as_ref()).map(|t| t.len() as u64)).into();
+                            text_of(m.content.as_ref()).map(|t| t.len() as u64).into();
                         out.tool(call);
                     }
                     out.ignored();

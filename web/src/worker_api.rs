@@ -526,8 +526,8 @@ impl LedgerBuilder {
     /// bytes returned, the builder's ledger emptied.
     fn post(&mut self) -> Vec<u8> {
         let mut ledger = std::mem::take(&mut self.ledger);
-        let aside = agentmeter::ledger::previews::set_aside(&mut ledger.messages);
-        self.aside.extend_from_slice(&aside);
+        let mut aside = agentmeter::ledger::previews::set_aside(&mut ledger.messages);
+        self.aside.append(&mut aside);
         ledger.to_wire()
     }
 
