@@ -129,7 +129,7 @@ impl Sink {
             _ => Text::from(self.report.path.as_str()),
         };
         self.file.set(Some(file.clone()));
-        Source { file, line }
+        Source { file, line: line.into() }
     }
 
     /// A [`Text`] of `s` for a record, sharing the copy of the last records that named the same
@@ -164,7 +164,7 @@ impl Sink {
     pub fn used(&mut self, record: UsageRecord) {
         if let Some((field, n)) = record.tokens.out_of_range() {
             self.malformed(
-                record.source.line,
+                record.source.line.get(),
                 format!("{field} count {n} is beyond any real call (more than 10^15 tokens)"),
             );
             return;

@@ -16,7 +16,7 @@ mod text;
 
 use serde::{Deserialize, Serialize};
 
-pub use compact::{OptI64, OptU32, OptU64};
+pub use compact::{OptI64, OptU32, OptU64, U64};
 pub use key::{KeyPart, LastKeys, LastSession, MessageKey, SessionPart, ToolKey, UsageKey};
 pub use recent::Recent;
 pub use text::Text;
@@ -197,7 +197,7 @@ impl Tokens {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Source {
     pub file: Text,
-    pub line: u64,
+    pub line: U64,
 }
 
 /// One model call's usage, normalized.
@@ -463,3 +463,14 @@ pub fn content_hash(bytes: &[u8]) -> u64 {
     }
     h
 }
+
+/// The records' sizes on wasm32, where the page holds a million or more of them: a change that
+/// makes one larger fails the wasm build here rather than showing up as a larger heap in the
+/// browser benchmark (BENCHMARKS.md, "Thin shared strings"; natively pointers are 8 bytes).
+#[cfg(target_pointer_width = "32")]
+const _: () = {
+    assert!(std::mem::size_of::<MessageRecord>() == 52);
+    assert!(std::mem::size_of::<ToolCall>() == 84);
+    assert!(std::mem::size_of::<UsageRecord>() == 120);
+    assert!(std::mem::size_of::<Text>() == 4);
+};

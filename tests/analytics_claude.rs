@@ -272,7 +272,7 @@ fn a_compaction_is_one_system_record_keyed_by_its_line() {
         .into_iter()
         .position(|v| v["subtype"] == "compact_boundary")
         .map(|i| i as u64 + 1);
-    assert_eq!(Some(c.source.line), boundary);
+    assert_eq!(Some(c.source.line.get()), boundary);
     // The other files record none.
     for f in files_under("fixtures/claude/projects") {
         if f != rel {

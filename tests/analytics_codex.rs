@@ -178,7 +178,7 @@ fn one_compaction_is_one_record_even_with_its_event() {
     let compactions: Vec<_> = sink.messages.iter().filter(|m| m.compaction).collect();
     assert_eq!(compactions.len(), 2, "two compactions, each with its event");
     assert!(compactions.iter().all(|c| c.role == Role::System));
-    assert_eq!(compactions[0].source.line, 3);
+    assert_eq!(compactions[0].source.line, 3.into());
     // A fork that replays the history (its own meta, then the parent's lines) keys the replayed
     // compactions like the parent: the ledger keeps two.
     let fork_meta = r#"{"timestamp":"2025-10-02T00:00:00Z","type":"session_meta","payload":{"id":"0199b000-0000-7000-8000-000000000002","cwd":"/p"}}"#;

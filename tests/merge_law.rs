@@ -54,7 +54,7 @@ fn record() -> impl Strategy<Value = UsageRecord> {
                     rare: agentmeter::model::RareUsage::boxed(speed.map(Into::into), None, None),
                     source: Source {
                         file: format!("f{file}.jsonl").into(),
-                        line,
+                        line: line.into(),
                     },
                 }
             },
@@ -161,7 +161,7 @@ fn sidechain_replay_with_another_request_id_is_not_counted() {
         rare: None,
         source: Source {
             file: "main.jsonl".into(),
-            line: 1,
+            line: 1.into(),
         },
     };
     let mut replay = main.clone();

@@ -39,7 +39,7 @@ fn text() -> impl Strategy<Value = String> {
 fn source() -> impl Strategy<Value = Source> {
     (0u8..3, 1u64..30).prop_map(|(f, line)| Source {
         file: format!("dir/f{f}.jsonl").into(),
-        line,
+        line: line.into(),
     })
 }
 
@@ -272,13 +272,13 @@ proptest! {
         pool.tools.extend(more.tools);
         pool.messages.extend(more.messages);
         for (i, r) in pool.usage.iter_mut().enumerate() {
-            r.source = Source { file: format!("u{i}.jsonl").into(), line: i as u64 + 1 };
+            r.source = Source { file: format!("u{i}.jsonl").into(), line: (i as u64 + 1).into() };
         }
         for (i, t) in pool.tools.iter_mut().enumerate() {
-            t.source = Source { file: format!("t{i}.jsonl").into(), line: i as u64 + 1 };
+            t.source = Source { file: format!("t{i}.jsonl").into(), line: (i as u64 + 1).into() };
         }
         for (i, m) in pool.messages.iter_mut().enumerate() {
-            m.source = Source { file: format!("m{i}.jsonl").into(), line: i as u64 + 1 };
+            m.source = Source { file: format!("m{i}.jsonl").into(), line: (i as u64 + 1).into() };
         }
         // Four workers' shares: each record goes to one, some also to another (a copy).
         let mut shares: Vec<Part> = (0..4)

@@ -122,7 +122,7 @@ impl Call {
             rare: None,
             source: crate::model::Source {
                 file: "f".into(),
-                line: 1,
+                line: 1.into(),
             },
         };
         Call {

@@ -30,7 +30,7 @@ pub const OPUS: &str = "claude-opus-4-6";
 fn source() -> Source {
     Source {
         file: "fixture.jsonl".into(),
-        line: 1,
+        line: 1.into(),
     }
 }
 

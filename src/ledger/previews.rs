@@ -197,7 +197,7 @@ mod tests {
             compaction: false,
             source: Source {
                 file: "f.jsonl".into(),
-                line: 1,
+                line: 1.into(),
             },
         }
     }

@@ -146,7 +146,7 @@ mod tests {
             compaction: false,
             source: Source {
                 file: file.into(),
-                line: 1,
+                line: 1.into(),
             },
         }
     }

@@ -267,7 +267,7 @@ impl<'a> Encoder<'a> {
     fn source(&mut self, s: &'a Source) {
         let Source { file, line } = s;
         self.shared(file);
-        self.u64(*line);
+        self.u64(line.get());
     }
 
     fn usage(&mut self, r: &'a UsageRecord) {
@@ -686,7 +686,7 @@ impl<'a> Decoder<'a> {
     fn source(&mut self) -> Result<Source, WireError> {
         Ok(Source {
             file: self.text()?,
-            line: self.u64()?,
+            line: self.u64()?.into(),
         })
     }
 

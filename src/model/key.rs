@@ -240,7 +240,7 @@ impl UsageKey {
         UsageKey {
             agent,
             scope: Self::line_scope(&source.file),
-            id: KeyPart::of_number(source.line),
+            id: KeyPart::of_number(source.line.get()),
             standin: false,
         }
     }
@@ -248,7 +248,7 @@ impl UsageKey {
     /// True when this is the [`UsageKey::unkeyed`] key of `source`.
     #[must_use]
     pub fn is_unkeyed_at(&self, source: &Source) -> bool {
-        self.scope == Self::line_scope(&source.file) && self.id == KeyPart::of_number(source.line)
+        self.scope == Self::line_scope(&source.file) && self.id == KeyPart::of_number(source.line.get())
     }
 
     /// The key of a usage line that names no call (Claude without `message.id` or `requestId`):
@@ -650,7 +650,7 @@ mod tests {
         );
         let source = Source {
             file: "a/b.jsonl".into(),
-            line: 7,
+            line: 7.into(),
         };
         let k = UsageKey::unkeyed(Agent::Claude, &source);
         assert_eq!(k, UsageKey::new(Agent::Claude, "line:a/b.jsonl", "7"));

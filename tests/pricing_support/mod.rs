@@ -31,7 +31,7 @@ pub fn table() -> &'static PriceTable {
 pub fn record(agent: Agent, model: Option<&str>, tokens: Tokens) -> UsageRecord {
     let source = Source {
         file: "t.jsonl".into(),
-        line: 1,
+        line: 1.into(),
     };
     UsageRecord {
         key: UsageKey::unkeyed(agent, &source),
