@@ -21,6 +21,7 @@
 pub mod agents;
 pub mod analysis;
 pub mod detect;
+pub mod fast_hash;
 pub mod filter;
 pub mod insights;
 pub mod ledger;

@@ -129,7 +129,10 @@ impl Sink {
             _ => Text::from(self.report.path.as_str()),
         };
         self.file.set(Some(file.clone()));
-        Source { file, line: line.into() }
+        Source {
+            file,
+            line: line.into(),
+        }
     }
 
     /// A [`Text`] of `s` for a record, sharing the copy of the last records that named the same

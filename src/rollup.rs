@@ -10,6 +10,7 @@ use chrono::{NaiveDate, TimeZone};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
+use crate::fast_hash::FastMap;
 use crate::ledger::Ledger;
 use crate::line_report::LineTotals;
 use crate::model::{Agent, Role, Text, Tokens, UsageRecord};
@@ -257,9 +258,10 @@ pub fn summarize_calls(
     // or session id per record); rows own their strings, made once per row.
     let mut total = Totals::default();
     let mut agents: BTreeMap<Agent, AgentRollup> = BTreeMap::new();
-    let mut days: BTreeMap<(NaiveDate, Agent, &str), Totals> = BTreeMap::new();
-    let mut models: BTreeMap<(Agent, &str), ModelRow> = BTreeMap::new();
-    let mut sessions: BTreeMap<(Agent, &str), SessionRow> = BTreeMap::new();
+    // Hash maps while summing, ordered once at the end (crate::fast_hash).
+    let mut days: FastMap<(NaiveDate, Agent, &str), Totals> = FastMap::default();
+    let mut models: FastMap<(Agent, &str), ModelRow> = FastMap::default();
+    let mut sessions: FastMap<(Agent, &str), SessionRow> = FastMap::default();
 
     for call in calls {
         let record = &*call.record;
@@ -321,7 +323,7 @@ pub fn summarize_calls(
 
     // A session that has messages but no model call (Copilot CLI's old history files record
     // no tokens) is still a session: it is listed with zero tokens rather than left out.
-    let mut tokenless: BTreeMap<(Agent, &str), SessionRow> = BTreeMap::new();
+    let mut tokenless: FastMap<(Agent, &str), SessionRow> = FastMap::default();
     for message in ledger.messages.values() {
         let key = (message.key.agent, message.session.as_str());
         let s = match sessions.get_mut(&key) {
@@ -348,7 +350,7 @@ pub fn summarize_calls(
         sessions.insert(key, s);
     }
 
-    let mut tools: BTreeMap<(Agent, &str), ToolRow> = BTreeMap::new();
+    let mut tools: FastMap<(Agent, &str), ToolRow> = FastMap::default();
     for call in ledger.distinct_tools() {
         let agent = call.key.agent;
         let name = call.name.as_deref().unwrap_or("unknown");
@@ -375,6 +377,7 @@ pub fn summarize_calls(
         agents.entry(*agent).or_default().sessions += 1;
     }
 
+    let sessions: BTreeMap<(Agent, &str), SessionRow> = sessions.into_iter().collect();
     let mut sessions: Vec<SessionRow> = sessions.into_values().collect();
     sessions.sort_by(|a, b| {
         b.last_ms
@@ -387,6 +390,8 @@ pub fn summarize_calls(
         agents,
         days: days
             .into_iter()
+            .collect::<BTreeMap<_, _>>()
+            .into_iter()
             .map(|((date, agent, model), totals)| DayRow {
                 date,
                 agent,
@@ -394,9 +399,17 @@ pub fn summarize_calls(
                 totals,
             })
             .collect(),
-        models: models.into_values().collect(),
+        models: models
+            .into_iter()
+            .collect::<BTreeMap<_, _>>()
+            .into_values()
+            .collect(),
         sessions,
-        tools: tools.into_values().collect(),
+        tools: tools
+            .into_iter()
+            .collect::<BTreeMap<_, _>>()
+            .into_values()
+            .collect(),
         lines: ledger.line_totals(),
     }
 }

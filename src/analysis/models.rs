@@ -5,10 +5,9 @@
 //! answered at least one call; a *turn* is one model call (one assistant response). Shares are of
 //! the filtered total cost.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use serde::{Deserialize, Serialize};
 
+use crate::fast_hash::{FastMap, FastSet};
 use crate::model::Agent;
 use crate::rollup::Totals;
 
@@ -36,18 +35,18 @@ pub struct ModelComparison {
 pub fn compare(calls: &[Call], sessions: &Sessions) -> Vec<ModelComparison> {
     struct Acc<'a> {
         totals: Totals,
-        sessions: BTreeSet<&'a str>,
-        minutes: BTreeSet<i64>,
+        sessions: FastSet<&'a str>,
+        minutes: FastSet<i64>,
     }
-    let mut acc: BTreeMap<(Agent, &str), Acc<'_>> = BTreeMap::new();
+    let mut acc: FastMap<(Agent, &str), Acc<'_>> = FastMap::default();
     let mut total_cost = 0u64;
     for call in calls {
         let a = acc
             .entry((call.agent(), call.model().as_str()))
             .or_insert_with(|| Acc {
                 totals: Totals::default(),
-                sessions: BTreeSet::new(),
-                minutes: BTreeSet::new(),
+                sessions: FastSet::default(),
+                minutes: FastSet::default(),
             });
         a.totals.add_call(call);
         a.sessions.insert(call.session().as_str());

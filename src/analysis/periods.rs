@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use crate::fast_hash::FastSet;
 use crate::model::Agent;
 use crate::rollup::Totals;
 
@@ -78,7 +79,7 @@ pub struct PeriodRow {
 /// `days` holds each call's local day ([`super::calls::local_days`]).
 #[must_use]
 pub fn by_period(calls: &[Call], days: &[NaiveDate], granularity: Granularity) -> Vec<PeriodRow> {
-    type Acc<'a> = (PeriodRow, BTreeSet<&'a str>, BTreeSet<(Agent, &'a str)>);
+    type Acc<'a> = (PeriodRow, FastSet<&'a str>, FastSet<(Agent, &'a str)>);
     let mut rows: BTreeMap<NaiveDate, Acc<'_>> = BTreeMap::new();
     for (call, &day) in calls.iter().zip(days) {
         let start = granularity.start_of(day);
@@ -92,8 +93,8 @@ pub fn by_period(calls: &[Call], days: &[NaiveDate], granularity: Granularity) -
                     sessions: 0,
                     totals: Totals::default(),
                 },
-                BTreeSet::new(),
-                BTreeSet::new(),
+                FastSet::default(),
+                FastSet::default(),
             )
         });
         row.agents.insert(call.agent());

@@ -5,10 +5,11 @@
 //! `session_meta.cwd`, Gemini only a hash of it). Calls without one are grouped under `None`.
 //! Tool calls count toward the project of their session.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
+use crate::fast_hash::{FastMap, FastSet};
 use crate::filter::project_label;
 use crate::ledger::Ledger;
 use crate::model::{Agent, Text};
@@ -40,9 +41,9 @@ pub const NO_PROJECT: &str = "(no project)";
 pub fn projects(calls: &[Call], sessions: &Sessions, ledger: &Ledger) -> Vec<ProjectRow> {
     struct Acc<'a> {
         row: ProjectRow,
-        sessions: BTreeSet<(Agent, &'a str)>,
+        sessions: FastSet<(Agent, &'a str)>,
     }
-    let mut acc: BTreeMap<Option<&str>, Acc<'_>> = BTreeMap::new();
+    let mut acc: FastMap<Option<&str>, Acc<'_>> = FastMap::default();
     for call in calls {
         let key = call.project().map(Text::as_str);
         let a = acc.entry(key).or_insert_with(|| Acc {
@@ -56,7 +57,7 @@ pub fn projects(calls: &[Call], sessions: &Sessions, ledger: &Ledger) -> Vec<Pro
                 avg_session_ms: 0,
                 totals: Totals::default(),
             },
-            sessions: BTreeSet::new(),
+            sessions: FastSet::default(),
         });
         a.row.agents.insert(call.agent());
         a.row.totals.add_call(call);
@@ -72,7 +73,7 @@ pub fn projects(calls: &[Call], sessions: &Sessions, ledger: &Ledger) -> Vec<Pro
             }
         }
     }
-    let mut tools_by_session: BTreeMap<(Agent, &str), u64> = BTreeMap::new();
+    let mut tools_by_session: FastMap<(Agent, &str), u64> = FastMap::default();
     for t in ledger.tools.values() {
         *tools_by_session
             .entry((t.key.agent, t.session.as_str()))

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::fast_hash::FastMap;
 use crate::ledger::Ledger;
 use crate::model::{Agent, Role};
 use crate::rollup::Totals;
@@ -48,7 +49,7 @@ pub type Sessions = BTreeMap<(Agent, String), SessionFacts>;
 pub fn sessions(calls: &[Call], ledger: &Ledger) -> Sessions {
     // Keyed by borrowed ids while summing (no copy of the id per call or message); owned once
     // per session at the end.
-    let mut out: BTreeMap<(Agent, &str), SessionFacts> = BTreeMap::new();
+    let mut out: FastMap<(Agent, &str), SessionFacts> = FastMap::default();
     for call in calls {
         let s = out
             .entry((call.agent(), call.session().as_str()))

@@ -6,10 +6,11 @@
 //! set of records after the merge law, so it is counted once, under the label of the copy that
 //! won; a session whose calls are split between labels counts once under each.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
+use crate::fast_hash::{FastMap, FastSet};
 use crate::model::Agent;
 use crate::rollup::Totals;
 
@@ -33,8 +34,8 @@ pub const NO_SOURCE: &str = "(no source)";
 /// One row per source label, most expensive first.
 #[must_use]
 pub fn sources(calls: &[Call]) -> Vec<SourceRow> {
-    type Sessions<'a> = BTreeSet<(Agent, &'a str)>;
-    let mut acc: BTreeMap<Option<&str>, (SourceRow, Sessions<'_>)> = BTreeMap::new();
+    type Sessions<'a> = FastSet<(Agent, &'a str)>;
+    let mut acc: FastMap<Option<&str>, (SourceRow, Sessions<'_>)> = FastMap::default();
     for call in calls {
         let key = call.source.as_deref();
         let (row, sessions) = acc.entry(key).or_insert_with(|| {
@@ -47,7 +48,7 @@ pub fn sources(calls: &[Call]) -> Vec<SourceRow> {
                     last_ms: call.timestamp_ms(),
                     totals: Totals::default(),
                 },
-                BTreeSet::new(),
+                FastSet::default(),
             )
         });
         row.agents.insert(call.agent());

@@ -5,10 +5,9 @@
 //! nearest-rank method. A tool is *flagged* at a failure rate of at least 20% and *critical* at
 //! 50%, once it has at least 10 calls (the thresholds live in [`crate::insights::thresholds`]).
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
+use crate::fast_hash::FastMap;
 use crate::insights::thresholds::{
     TOOL_FAILURE_CRITICAL, TOOL_FAILURE_FLAG, TOOL_FAILURE_MIN_CALLS,
 };
@@ -79,7 +78,7 @@ pub fn failure_flag(calls: u64, errors: u64) -> Option<FailureFlag> {
 /// One row per (agent, tool), most called first.
 #[must_use]
 pub fn health(ledger: &Ledger) -> Vec<ToolHealth> {
-    let mut acc: BTreeMap<(Agent, &str), (u64, u64, Vec<u64>)> = BTreeMap::new();
+    let mut acc: FastMap<(Agent, &str), (u64, u64, Vec<u64>)> = FastMap::default();
     for call in ledger.tools.values() {
         let name = call.name.as_deref().unwrap_or("unknown");
         let a = acc.entry((call.key.agent, name)).or_default();

@@ -325,7 +325,10 @@ mod tests {
         let lines = [0, 1, u64::from(u32::MAX), u64::from(u32::MAX) + 1, u64::MAX];
         for a in lines {
             assert_eq!(U64::from(a).get(), a);
-            assert_eq!(serde_json::to_string(&U64::from(a)).unwrap_or_default(), a.to_string());
+            assert_eq!(
+                serde_json::to_string(&U64::from(a)).unwrap_or_default(),
+                a.to_string()
+            );
             for b in lines {
                 assert_eq!(U64::from(a).cmp(&U64::from(b)), a.cmp(&b));
             }

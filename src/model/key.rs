@@ -248,7 +248,8 @@ impl UsageKey {
     /// True when this is the [`UsageKey::unkeyed`] key of `source`.
     #[must_use]
     pub fn is_unkeyed_at(&self, source: &Source) -> bool {
-        self.scope == Self::line_scope(&source.file) && self.id == KeyPart::of_number(source.line.get())
+        self.scope == Self::line_scope(&source.file)
+            && self.id == KeyPart::of_number(source.line.get())
     }
 
     /// The key of a usage line that names no call (Claude without `message.id` or `requestId`):
