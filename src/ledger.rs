@@ -132,6 +132,7 @@ impl Ledger {
                 strings.message(m);
             }
         });
+        strings.end_batch();
     }
 
     /// Drops the prompt previews nothing shows: see [`previews`]. For a ledger read whole (the

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
+use crate::fast_hash::FastMap;
 use crate::ledger::Ledger;
 use crate::model::{Agent, Text, Tokens, UsageRecord};
 use crate::pricing::{Cost, PriceTable, Provenance};
@@ -155,7 +156,8 @@ pub fn priced_calls(ledger: &Ledger, prices: &PriceTable) -> Vec<Call> {
 #[must_use]
 pub fn counted_calls(ledger: &Ledger, prices: &PriceTable) -> Vec<Call> {
     let mut labels: BTreeMap<&str, Arc<str>> = BTreeMap::new();
-    let label_of_file: BTreeMap<&str, Arc<str>> = ledger
+    // Looked up once per call by path (long strings with long common prefixes): hashed.
+    let label_of_file: FastMap<&str, Arc<str>> = ledger
         .files
         .values()
         .filter_map(|f| {

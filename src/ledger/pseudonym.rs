@@ -124,6 +124,7 @@ impl Ledger {
                 strings.message(m_mut);
             }
         });
+        strings.end_batch();
         // A renamed key may now be another record's: judged again.
         self.all_count = super::AllCount(false);
         let files = std::mem::take(&mut self.files);
@@ -157,6 +158,7 @@ impl Ledger {
             hash_in_place(&mut m_mut.source.file);
             strings.message(m_mut);
         });
+        strings.end_batch();
         let files = std::mem::take(&mut self.files);
         for (_, mut f) in files {
             hash_in_place(&mut f.path);

@@ -15,10 +15,22 @@
 //! Each kind of field ([`Slot`]) remembers the last string it shared, so the common case (the
 //! next record of the same file, with the same path, session and model) costs one pointer or
 //! string comparison instead of a hash lookup.
+//!
+//! Records that arrive in a batch sorted by key (a decoded part, another ledger merged in) come
+//! from files in no order, so the last string rarely matches; but their strings are already
+//! shared within the batch (one copy per string in a part or in the other ledger's table). So
+//! the table also remembers, for the current batch, which of its copies each incoming copy was
+//! given, by the incoming copy's address: one integer hash per field instead of hashing and
+//! comparing the string (1.5 s of the page's main thread at 5 GB, BENCHMARKS.md "The analysis's
+//! maps"). The remembered incoming copies are held (so no address can be reused while it is
+//! remembered) and dropped at the end of the batch ([`Strings::end_batch`]) or when the cache
+//! grows past [`BATCH_CACHE`] entries.
 
-use std::collections::HashSet;
-
+use crate::fast_hash::{FastMap, FastSet};
 use crate::model::{MessageRecord, Text, ToolCall, UsageRecord};
+
+/// The most incoming copies a batch remembers before it starts over (a few hundred kilobytes).
+const BATCH_CACHE: usize = 16_384;
 
 /// The kinds of shared field, each with its own last-shared string.
 #[derive(Debug, Clone, Copy)]
@@ -39,8 +51,10 @@ const SLOTS: usize = 9;
 /// One shared copy per distinct string (see the [module docs](self)).
 #[derive(Clone, Default)]
 pub struct Strings {
-    set: HashSet<Text>,
+    set: FastSet<Text>,
     last: [Option<Text>; SLOTS],
+    /// Incoming copy's address -> (that copy, held; the table's copy), for the current batch.
+    batch: FastMap<usize, (Text, Text)>,
 }
 
 impl std::fmt::Debug for Strings {
@@ -76,23 +90,33 @@ impl Strings {
         }
     }
 
+    /// Forgets the incoming copies of the batch just merged (see the [module docs](self)).
+    pub fn end_batch(&mut self) {
+        self.batch = FastMap::default();
+    }
+
     fn share(&mut self, slot: Slot, t: &mut Text) {
         let last = &mut self.last[slot as usize];
-        if let Some(l) = last {
-            if l.same_copy(t) {
-                return;
-            }
-            if l == t {
-                *t = l.clone();
-                return;
-            }
+        if last.as_ref().is_some_and(|l| l.same_copy(t)) {
+            return;
         }
+        let incoming = t.addr();
+        if let Some((_, kept)) = self.batch.get(&incoming) {
+            *t = kept.clone();
+            *last = Some(t.clone());
+            return;
+        }
+        let held = t.clone();
         match self.set.get(t.as_str()) {
             Some(kept) => *t = kept.clone(),
             None => {
                 self.set.insert(t.clone());
             }
         }
+        if self.batch.len() >= BATCH_CACHE {
+            self.batch.clear();
+        }
+        self.batch.insert(incoming, (held, t.clone()));
         *last = Some(t.clone());
     }
 

@@ -38,6 +38,13 @@ impl Text {
         &self.0
     }
 
+    /// The address of this copy: equal for clones, different for any other live copy (a key for
+    /// caches that map copies to copies while every copy they name is kept alive).
+    #[must_use]
+    pub fn addr(&self) -> usize {
+        Arc::as_ptr(&self.0) as usize
+    }
+
     /// True when both are the same shared copy (not merely equal strings).
     #[must_use]
     pub fn same_copy(&self, other: &Text) -> bool {
