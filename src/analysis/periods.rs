@@ -10,7 +10,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::fast_hash::FastSet;
-use crate::model::Agent;
+use crate::model::{Agent, Text};
 use crate::rollup::Totals;
 
 use super::calls::Call;
@@ -81,8 +81,15 @@ pub struct PeriodRow {
 pub fn by_period(calls: &[Call], days: &[NaiveDate], granularity: Granularity) -> Vec<PeriodRow> {
     type Acc<'a> = (PeriodRow, FastSet<&'a str>, FastSet<(Agent, &'a str)>);
     let mut rows: BTreeMap<NaiveDate, Acc<'_>> = BTreeMap::new();
+    // Calls are in time order, so the next call is mostly the same session, model and period as
+    // the one before: its set inserts are then skipped (a set holds an element once, so this
+    // is exact), and the strings compared by copy, not by content.
+    let mut prev: Option<(NaiveDate, Agent, &Text, &Text)> = None;
     for (call, &day) in calls.iter().zip(days) {
         let start = granularity.start_of(day);
+        let (agent, model, session) = (call.agent(), call.model(), call.session());
+        let same_row = prev.filter(|p| p.0 == start);
+        prev = Some((start, agent, model, session));
         let (row, models, sessions) = rows.entry(start).or_insert_with(|| {
             (
                 PeriodRow {
@@ -97,9 +104,21 @@ pub fn by_period(calls: &[Call], days: &[NaiveDate], granularity: Granularity) -
                 FastSet::default(),
             )
         });
-        row.agents.insert(call.agent());
-        models.insert(call.model().as_str());
-        sessions.insert((call.agent(), call.session().as_str()));
+        if let Some((_, a, m, s)) = same_row {
+            if a != agent {
+                row.agents.insert(agent);
+            }
+            if !m.same_copy(model) {
+                models.insert(model.as_str());
+            }
+            if a != agent || !s.same_copy(session) {
+                sessions.insert((agent, session.as_str()));
+            }
+        } else {
+            row.agents.insert(agent);
+            models.insert(model.as_str());
+            sessions.insert((agent, session.as_str()));
+        }
         row.totals.add_call(call);
     }
     rows.into_values()
