@@ -22,6 +22,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::fast_hash::FastMap;
 use crate::analysis::{Analysis, Call};
 use crate::model::Agent;
 use crate::pricing::lookup::core_name;
@@ -71,31 +72,37 @@ pub fn run(analysis: &Analysis) -> Vec<Insight> {
     // The table's entry of each model name, looked up once per name: a list of (call, entry)
     // pairs for every call, grown by doubling, was the largest block of the page's heap at its
     // peak (8 MB at 5 GB); one entry per call, sized up front, is a quarter of that.
-    // Each call's entry, in call order (one pointer per call, the list sized up front).
-    let mut entry_of: BTreeMap<&str, Option<&ModelPrices>> = BTreeMap::new();
+    // Each call's entry, in call order (one pointer per call, the list sized up front). Each
+    // model name also notes whether a priced call named it: the names and families below are
+    // worked out once per such name, not once per call.
+    let mut entry_of: FastMap<&str, (Option<&ModelPrices>, bool)> = FastMap::default();
     let mut entries: Vec<Option<&ModelPrices>> = Vec::with_capacity(analysis.calls.len());
     entries.extend(analysis.calls.iter().map(|c| {
-        let entry = *entry_of
+        let (entry, named) = entry_of
             .entry(c.model().as_str())
-            .or_insert_with(|| table.lookup(c.model()).map(|f| f.prices));
-        entry.filter(|_| c.priced())
+            .or_insert_with(|| (table.lookup(c.model()).map(|f| f.prices), false));
+        let entry = entry.filter(|_| c.priced());
+        *named |= entry.is_some();
+        entry
     }));
     let priced = Priced {
         calls: &analysis.calls,
         entries: &entries,
     };
+    // The model names of the priced calls, with their entries.
+    let named = entry_of
+        .iter()
+        .filter_map(|(model, (entry, named))| Some((*model, (*entry).filter(|_| *named)?)));
     // The name the user's agent wrote for each price entry (the alphabetically first, when several
     // names resolve to one entry): the insight speaks of models as the user knows them.
     let mut shown: BTreeMap<&str, &str> = BTreeMap::new();
-    for (c, m) in priced.iter() {
-        let name = shown.entry(m.name.as_str()).or_insert(c.model().as_str());
-        if c.model().as_str() < *name {
-            *name = c.model().as_str();
-        }
-    }
     // family -> entry name -> entry
     let mut families: BTreeMap<String, BTreeMap<&str, &ModelPrices>> = BTreeMap::new();
-    for (_, m) in priced.iter() {
+    for (model, m) in named {
+        let name = shown.entry(m.name.as_str()).or_insert(model);
+        if model < *name {
+            *name = model;
+        }
         families
             .entry(family(&m.name))
             .or_default()

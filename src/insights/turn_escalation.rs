@@ -13,8 +13,8 @@
 //! infinite. One insight per session, the highest ratio first, at most
 //! [`MAX_INSIGHTS_PER_DETECTOR`]. Figure: second-half cost / first-half cost (`x`).
 
-use std::collections::BTreeMap;
 
+use crate::fast_hash::FastMap;
 use crate::analysis::{Analysis, Call};
 use crate::model::Agent;
 
@@ -47,8 +47,9 @@ pub fn halves(calls: &[&Call]) -> (u64, u64) {
 /// The detector.
 #[must_use]
 pub fn run(analysis: &Analysis) -> Vec<Insight> {
-    // `analysis.calls` is in time order, so each session's list is too.
-    let mut by_session: BTreeMap<(Agent, &str), Vec<&Call>> = BTreeMap::new();
+    // `analysis.calls` is in time order, so each session's list is too. A hash map: the
+    // sessions found are put in a total order below.
+    let mut by_session: FastMap<(Agent, &str), Vec<&Call>> = FastMap::default();
     for c in &analysis.calls {
         by_session
             .entry((c.agent(), c.session().as_str()))
