@@ -363,3 +363,35 @@ fn a_shared_analysis_equals_the_borrowing_one_and_shares_only_a_ledger_that_coun
         }
     }
 }
+
+/// A tool call copied into another session (same agent and call id, another session: a resumed
+/// Claude session copies its history) counts once, so a ledger holding such a copy does not
+/// count whole and its analysis is not shared.
+#[test]
+fn a_tool_call_copied_into_another_session_keeps_a_ledger_from_counting_whole() {
+    let counted = Filter::default().apply(&demo(), chrono_tz::UTC);
+    let mut whole = Ledger::from_wire(&counted.to_wire()).expect("wire round trip");
+    assert!(whole.note_counts_all(), "the counted records all count");
+    let call = whole
+        .tools
+        .values()
+        .next()
+        .expect("the demo has tool calls");
+    let mut copy = (**call).clone();
+    copy.key.session = agentmeter::model::KeyPart::of("another-session");
+    copy.session = "another-session".into();
+    let mut sink = agentmeter::line_report::Sink::new("copy.jsonl", Some(copy.key.agent), "test");
+    sink.tools.push(copy);
+    let mut with_copy = Ledger::from_wire(&counted.to_wire()).expect("wire round trip");
+    with_copy.add_file(sink);
+    assert_eq!(with_copy.tools.len(), whole.tools.len() + 1);
+    assert!(!with_copy.note_counts_all(), "the copy does not count");
+    let a = Analysis::shared(
+        &std::sync::Arc::new(with_copy),
+        &Filter::default(),
+        PriceTable::embedded(),
+        chrono_tz::UTC,
+        7,
+    );
+    assert_eq!(a.ledger.tools.len(), whole.tools.len());
+}

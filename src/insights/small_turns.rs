@@ -22,8 +22,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::fast_hash::FastMap;
 use crate::analysis::{Analysis, Call};
+use crate::fast_hash::FastMap;
 use crate::model::Agent;
 use crate::pricing::lookup::core_name;
 use crate::pricing::{ModelPrices, PriceTable};

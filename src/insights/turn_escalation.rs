@@ -13,9 +13,8 @@
 //! infinite. One insight per session, the highest ratio first, at most
 //! [`MAX_INSIGHTS_PER_DETECTOR`]. Figure: second-half cost / first-half cost (`x`).
 
-
-use crate::fast_hash::FastMap;
 use crate::analysis::{Analysis, Call};
+use crate::fast_hash::FastMap;
 use crate::model::Agent;
 
 use super::common::{dollars, session_label};
