@@ -13,9 +13,10 @@
 //! such prompts. Figure: the cost of the calls they caused, in dollars (an upper bound on what the
 //! vagueness cost: some of those calls would have happened anyway). Severity info.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use crate::analysis::{Analysis, Call};
+use crate::fast_hash::FastSet;
 use crate::model::{Agent, MessageRecord, Role};
 use crate::rollup::pico_to_usd;
 
@@ -45,7 +46,7 @@ pub fn run(analysis: &Analysis) -> Vec<Insight> {
         |m: &MessageRecord| m.role == Role::User && m.words.is_some() && m.timestamp_ms.is_some();
     // Only sessions with a vague prompt are looked at further: the lists below, for every
     // session, were the insights' share of the page's peak heap (BENCHMARKS.md).
-    let with_vague: BTreeSet<(Agent, &str)> = analysis
+    let with_vague: FastSet<(Agent, &str)> = analysis
         .ledger
         .messages
         .values()

@@ -29,9 +29,9 @@
 //! at once, unless a new file moves an earlier message of a session to another session (then
 //! that session's new first prompt may have lost its text).
 
-use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+use crate::fast_hash::{FastMap, FastSet};
 use crate::insights::thresholds::VAGUE_PROMPT_MAX_WORDS;
 use crate::model::{Agent, MessageKey, MessageRecord};
 
@@ -56,8 +56,8 @@ fn has_text(m: &MessageRecord) -> bool {
 /// Each session's first prompt ([`rank`]) among `candidates`.
 fn firsts<'a>(
     candidates: impl Iterator<Item = &'a MessageRecord>,
-) -> HashMap<(Agent, &'a str), (i64, MessageKey)> {
-    let mut first: HashMap<(Agent, &str), (i64, MessageKey)> = HashMap::new();
+) -> FastMap<(Agent, &'a str), (i64, MessageKey)> {
+    let mut first: FastMap<(Agent, &str), (i64, MessageKey)> = FastMap::default();
     for m in candidates {
         first
             .entry((m.key.agent, m.session.as_str()))
@@ -70,7 +70,7 @@ fn firsts<'a>(
 /// Drops the previews that nothing shows (see the [module docs](self)).
 pub fn prune(messages: &mut RecordMap<MessageRecord>) {
     let first = firsts(messages.values().map(|m| &**m).filter(|m| has_text(m)));
-    let drop: HashSet<MessageKey> = messages
+    let drop: FastSet<MessageKey> = messages
         .values()
         .filter(|m| {
             has_text(m)
@@ -121,7 +121,7 @@ pub fn set_aside(messages: &mut RecordMap<MessageRecord>) -> Vec<u8> {
 /// The keys of the messages whose preview [`prune`] would keep but that were set aside
 /// ([`set_aside`]): each session's first prompt, where its preview is empty.
 #[must_use]
-pub fn needed(messages: &RecordMap<MessageRecord>) -> HashSet<MessageKey> {
+pub fn needed(messages: &RecordMap<MessageRecord>) -> FastSet<MessageKey> {
     firsts(
         messages
             .values()
@@ -140,10 +140,10 @@ pub fn needed(messages: &RecordMap<MessageRecord>) -> HashSet<MessageKey> {
 /// are kept. Bytes that end early are read up to there.
 pub fn fill(
     messages: &mut RecordMap<MessageRecord>,
-    needed: &HashSet<MessageKey>,
+    needed: &FastSet<MessageKey>,
     bytes: impl IntoIterator<Item = Vec<u8>>,
 ) {
-    let mut found: HashMap<MessageKey, Box<str>> = HashMap::new();
+    let mut found: FastMap<MessageKey, Box<str>> = FastMap::default();
     for one in bytes {
         let mut rest = one.as_slice();
         while rest.len() >= 18 {
