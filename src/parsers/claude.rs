@@ -71,6 +71,7 @@
 mod lax;
 mod prompt;
 mod records;
+mod scan;
 mod schema;
 
 use std::collections::HashMap;
@@ -357,6 +358,10 @@ impl LineParser for ClaudeParser {
             return;
         }
         if self.needs_full_read(bytes) {
+            if let Some(line) = scan::full_line(text) {
+                self.full(number, text, &line, out);
+                return;
+            }
             match serde_json::from_str::<FullLine<'_>>(text) {
                 Ok(line) => self.full(number, text, &line, out),
                 Err(err) => self.unreadable(number, text, &err, out),

@@ -5,8 +5,6 @@
 //! records nested in `agent_progress` lines, so both produce identical keys and the ledger
 //! collapses them.
 
-use serde_json::value::RawValue;
-
 use crate::line_report::Sink;
 use crate::model::{
     content_hash, Agent, MessageKey, MessageRecord, Role, Source, Text, Tokens, ToolCall, ToolKey,
@@ -16,7 +14,7 @@ use crate::parsers::text::{raw_text_len, str_field};
 use crate::tool_category::categorize;
 
 use super::lax::{Content, LaxObj};
-use super::schema::{Block, Envelope, Message, Usage};
+use super::schema::{Block, Envelope, Message, Raw, Usage};
 
 /// What a record inherits from the file and the outer line rather than from its own fields, as
 /// the shared [`Text`]s its records hold ([`Sink::text`]: the same copy as the line before's).
@@ -206,11 +204,11 @@ pub(super) fn compaction<M, D>(
 
 /// The file a file tool's input names: `file_path`, else `notebook_path`; only for the tools
 /// whose category acts on one file (never a directory or a search pattern).
-fn file_target(name: Option<&str>, input: Option<&RawValue>) -> Option<String> {
+fn file_target(name: Option<&str>, input: Option<Raw<'_>>) -> Option<String> {
     if !categorize(Agent::Claude, name?).is_file() {
         return None;
     }
-    str_field(input?.get(), &["file_path", "notebook_path"])
+    str_field(input?.0, &["file_path", "notebook_path"])
 }
 
 /// Emits the tool-call halves found in content blocks: calls (`tool_use`, and the server-side
@@ -234,7 +232,7 @@ pub(super) fn emit_tools(blocks: &[Block<'_>], meta: &Meta, source: &Source, out
                 is_error: false,
                 input_hash: block
                     .input
-                    .map(|raw| content_hash(raw.get().as_bytes()))
+                    .map(|raw| content_hash(raw.0.as_bytes()))
                     .into(),
                 target: file_target(block.name.non_empty(), block.input).map(Into::into),
                 result_bytes: Default::default(),
@@ -250,7 +248,7 @@ pub(super) fn emit_tools(blocks: &[Block<'_>], meta: &Meta, source: &Source, out
                 is_error: block.is_error == Some(true),
                 input_hash: Default::default(),
                 target: None,
-                result_bytes: block.content.and_then(raw_text_len).into(),
+                result_bytes: block.content.and_then(|raw| raw_text_len(raw.0)).into(),
                 source: source.clone(),
             })
         } else {

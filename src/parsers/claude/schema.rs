@@ -127,10 +127,21 @@ pub(crate) struct Block<'a> {
     pub is_error: Option<bool>,
     /// `tool_use.input` as written, borrowed (hashed, and read for a file tool's path).
     #[serde(borrow, default)]
-    pub input: Option<&'a RawValue>,
+    pub input: Option<Raw<'a>>,
     /// `tool_result.content` as written, borrowed (measured, never decoded here).
     #[serde(borrow, default)]
-    pub content: Option<&'a RawValue>,
+    pub content: Option<Raw<'a>>,
+}
+
+/// A value's JSON exactly as written in the line (serde_json's borrowed [`RawValue`], kept as
+/// the `str` it is, so that the parser's fast reading in `scan` can make one from a span).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Raw<'a>(pub &'a str);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Raw<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <&'de RawValue>::deserialize(d).map(|raw| Raw(raw.get()))
+    }
 }
 
 /// A `progress` line's `data`.
