@@ -26,7 +26,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-pub(crate) use escapes::json_str_len;
+pub(crate) use escapes::{json_str_len, unicode_escape};
 pub(crate) use field::str_field;
 
 /// The decoded byte length of the text in a raw value: a string's own, or the sum of the `text`

@@ -10,7 +10,7 @@ use crate::model::{
     content_hash, Agent, MessageKey, MessageRecord, Role, Source, Text, Tokens, ToolCall, ToolKey,
     UsageKey, UsageRecord,
 };
-use crate::parsers::text::{raw_text_len, str_field};
+use crate::parsers::text::str_field;
 use crate::tool_category::categorize;
 
 use super::lax::{Content, LaxObj};
@@ -208,7 +208,7 @@ fn file_target(name: Option<&str>, input: Option<Raw<'_>>) -> Option<String> {
     if !categorize(Agent::Claude, name?).is_file() {
         return None;
     }
-    str_field(input?.0, &["file_path", "notebook_path"])
+    str_field(input?.json, &["file_path", "notebook_path"])
 }
 
 /// Emits the tool-call halves found in content blocks: calls (`tool_use`, and the server-side
@@ -232,7 +232,7 @@ pub(super) fn emit_tools(blocks: &[Block<'_>], meta: &Meta, source: &Source, out
                 is_error: false,
                 input_hash: block
                     .input
-                    .map(|raw| content_hash(raw.0.as_bytes()))
+                    .map(|raw| content_hash(raw.json.as_bytes()))
                     .into(),
                 target: file_target(block.name.non_empty(), block.input).map(Into::into),
                 result_bytes: Default::default(),
@@ -248,7 +248,7 @@ pub(super) fn emit_tools(blocks: &[Block<'_>], meta: &Meta, source: &Source, out
                 is_error: block.is_error == Some(true),
                 input_hash: Default::default(),
                 target: None,
-                result_bytes: block.content.and_then(|raw| raw_text_len(raw.0)).into(),
+                result_bytes: block.content.and_then(|raw| raw.text_len()).into(),
                 source: source.clone(),
             })
         } else {

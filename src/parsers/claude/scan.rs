@@ -28,6 +28,8 @@
 
 use std::borrow::Cow;
 
+use crate::parsers::text::unicode_escape;
+
 use super::lax::{Content, LaxObj, LaxStr};
 use super::schema::{Block, CacheCreation, Envelope, FullLine, Message, Raw, Usage};
 
@@ -37,7 +39,11 @@ const MAX_DEPTH: u32 = 64;
 /// The line as serde_json would read it into a [`FullLine`], or `None` when this reader leaves it
 /// to serde_json (see the module docs). `text` is the line, after any byte-order mark.
 pub(super) fn full_line(text: &str) -> Option<FullLine<'_>> {
-    let mut cur = Cursor { text, s: text.as_bytes(), at: 0 };
+    let mut cur = Cursor {
+        text,
+        s: text.as_bytes(),
+        at: 0,
+    };
     cur.ws();
     let line = cur.envelope()?;
     cur.ws();
@@ -123,32 +129,43 @@ impl<'a> Cursor<'a> {
     }
 
     /// Validates the string that starts at the cursor (its opening quote) and moves past it.
-    /// Returns its raw span, quotes included, and whether it holds an escape.
-    fn string(&mut self) -> Option<(usize, bool)> {
+    /// Returns where it starts (its quote) and how many bytes its escapes save: its decoded
+    /// length is its raw body's minus those, counted as [`json_str_len`] counts them (a
+    /// surrogate pair's twelve bytes are four, a lone surrogate's six are three).
+    ///
+    /// [`json_str_len`]: crate::parsers::text::json_str_len
+    fn string(&mut self) -> Option<(usize, u64)> {
         let start = self.at;
         self.eat(b'"')?;
-        let mut escaped = false;
+        let mut saved = 0u64;
         loop {
             self.skip_plain();
             match self.peek()? {
                 b'"' => {
                     self.at += 1;
-                    return Some((start, escaped));
+                    return Some((start, saved));
                 }
-                b'\\' => {
-                    escaped = true;
-                    match *self.s.get(self.at + 1)? {
-                        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => self.at += 2,
-                        b'u' => {
-                            let hex = self.s.get(self.at + 2..self.at + 6)?;
-                            if !hex.iter().all(u8::is_ascii_hexdigit) {
-                                return None;
-                            }
-                            self.at += 6;
-                        }
-                        _ => return None,
+                b'\\' => match *self.s.get(self.at + 1)? {
+                    b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => {
+                        self.at += 2;
+                        saved += 1;
                     }
-                }
+                    b'u' => {
+                        let (raw, decoded) = unicode_escape(self.s, self.at)?;
+                        // Both units of a pair are checked: `unicode_escape` reads hex loosely.
+                        let hex = |at: usize| {
+                            self.s
+                                .get(at..at + 4)
+                                .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit))
+                        };
+                        if !hex(self.at + 2) || (raw == 12 && !hex(self.at + 8)) {
+                            return None;
+                        }
+                        self.at += raw;
+                        saved += (raw - decoded) as u64;
+                    }
+                    _ => return None,
+                },
                 _ => return None,
             }
         }
@@ -157,9 +174,10 @@ impl<'a> Cursor<'a> {
     /// A string in a place serde_json decodes: borrowed when it has no escape, else decoded by
     /// serde_json itself (`None` when that fails, e.g. on a lone surrogate).
     fn decoded_string(&mut self) -> Option<Cow<'a, str>> {
-        let (start, escaped) = self.string()?;
+        let (start, saved) = self.string()?;
         let raw = self.text.get(start..self.at)?;
-        if escaped {
+        // Every escape saves at least a byte: `saved` is zero exactly when there is none.
+        if saved > 0 {
             serde_json::from_str::<String>(raw).ok().map(Cow::Owned)
         } else {
             raw.get(1..raw.len() - 1).map(Cow::Borrowed)
@@ -168,11 +186,11 @@ impl<'a> Cursor<'a> {
 
     /// A key without escapes, moved past along with its colon.
     fn key(&mut self) -> Option<&'a [u8]> {
-        let (start, escaped) = self.string()?;
-        if escaped {
+        let (start, saved) = self.string()?;
+        let key = self.s.get(start + 1..self.at - 1)?;
+        if saved > 0 {
             return None;
         }
-        let key = self.s.get(start + 1..self.at - 1)?;
         self.ws();
         self.eat(b':')?;
         self.ws();
@@ -354,14 +372,23 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    /// An `Option<Raw>` field: `null` is `None`, any other value its span as written.
+    /// An `Option<Raw>` field: `null` is `None`, any other value its span as written (a
+    /// string measured on the way).
     fn opt_raw(&mut self, depth: u32) -> Option<Option<Raw<'a>>> {
-        if self.peek()? == b'n' {
-            return self.literal(b"null").map(|()| None);
-        }
         let start = self.at;
-        self.skip_value(depth)?;
-        self.text.get(start..self.at).map(|raw| Some(Raw(raw)))
+        let str_len = match self.peek()? {
+            b'n' => return self.literal(b"null").map(|()| None),
+            b'"' => {
+                let (_, saved) = self.string()?;
+                Some((self.at - start - 2) as u64 - saved)
+            }
+            _ => {
+                self.skip_value(depth)?;
+                None
+            }
+        };
+        let json = self.text.get(start..self.at)?;
+        Some(Some(Raw { json, str_len }))
     }
 
     fn envelope(&mut self) -> Option<FullLine<'a>> {
@@ -619,6 +646,19 @@ mod tests {
         let Some(fast) = full_line(line) else {
             return false;
         };
+        if let Some(Content::Blocks(blocks)) = fast
+            .message
+            .as_ref()
+            .and_then(LaxObj::get)
+            .map(|m| &m.content)
+        {
+            for raw in blocks.iter().filter_map(|b| b.content) {
+                if let Some(len) = raw.str_len {
+                    let expected = crate::parsers::text::json_str_len(raw.json);
+                    assert_eq!(Some(len), expected, "length of {}", raw.json);
+                }
+            }
+        }
         match serde_json::from_str::<FullLine<'_>>(line) {
             Ok(slow) => assert_eq!(format!("{fast:?}"), format!("{slow:?}"), "line: {line}"),
             Err(err) => panic!("serde_json rejects what the fast reading read ({err}): {line}"),
@@ -666,7 +706,10 @@ mod tests {
             readable += usize::from(serde_reads && !left_on_purpose);
         }
         // Not a reading that declines everything: nearly every plain line is answered.
-        assert!(answered * 100 >= readable * 98, "answered {answered} of {readable}");
+        assert!(
+            answered * 100 >= readable * 98,
+            "answered {answered} of {readable}"
+        );
     }
 
     #[test]
@@ -700,23 +743,78 @@ mod tests {
     }
 
     const KEYS: &[&str] = &[
-        "type", "uuid", "timestamp", "sessionId", "cwd", "version", "gitBranch", "requestId",
-        "isSidechain", "isApiErrorMessage", "subtype", "isMeta", "isCompactSummary", "costUSD",
-        "message", "data", "id", "model", "usage", "content", "input_tokens", "output_tokens",
-        "cache_creation_input_tokens", "cache_read_input_tokens", "cache_creation", "speed",
-        "ephemeral_5m_input_tokens", "ephemeral_1h_input_tokens", "name", "tool_use_id",
-        "is_error", "input", "toolUseResult", "ty\\u0070e", "x",
+        "type",
+        "uuid",
+        "timestamp",
+        "sessionId",
+        "cwd",
+        "version",
+        "gitBranch",
+        "requestId",
+        "isSidechain",
+        "isApiErrorMessage",
+        "subtype",
+        "isMeta",
+        "isCompactSummary",
+        "costUSD",
+        "message",
+        "data",
+        "id",
+        "model",
+        "usage",
+        "content",
+        "input_tokens",
+        "output_tokens",
+        "cache_creation_input_tokens",
+        "cache_read_input_tokens",
+        "cache_creation",
+        "speed",
+        "ephemeral_5m_input_tokens",
+        "ephemeral_1h_input_tokens",
+        "name",
+        "tool_use_id",
+        "is_error",
+        "input",
+        "toolUseResult",
+        "ty\\u0070e",
+        "x",
     ];
 
     /// Scalars serde_json reads everywhere, and (rarer, below) ones it rejects somewhere.
     const SCALARS: &[&str] = &[
-        "null", "true", "false", "0", "12", "1.5", "-3", "18446744073709551615", "\"\"",
-        "\"a\"", "\"\\n\"", "\"\\ud83d\\ude00\"", "\"\\u00e9\"", "\"a\\\"b\"",
-        "\"tool_result\"", "\"tool_use\"", "\"user\"", "\"assistant\"", "\"é\"",
+        "null",
+        "true",
+        "false",
+        "0",
+        "12",
+        "1.5",
+        "-3",
+        "18446744073709551615",
+        "\"\"",
+        "\"a\"",
+        "\"\\n\"",
+        "\"\\ud83d\\ude00\"",
+        "\"\\u00e9\"",
+        "\"a\\\"b\"",
+        "\"tool_result\"",
+        "\"tool_use\"",
+        "\"user\"",
+        "\"assistant\"",
+        "\"é\"",
     ];
     const ODD_SCALARS: &[&str] = &[
-        "-0", "1e400", "01", "1.", "-", "18446744073709551616", "\"\\ud83d\"", "\"\\x\"",
-        "\"a\tb\"", "\"\\u12\"", "nul", "tru",
+        "-0",
+        "1e400",
+        "01",
+        "1.",
+        "-",
+        "18446744073709551616",
+        "\"\\ud83d\"",
+        "\"\\x\"",
+        "\"a\tb\"",
+        "\"\\u12\"",
+        "nul",
+        "tru",
     ];
 
     /// JSON-like values over the keys this reading declares, with valid and invalid scalars,
@@ -727,16 +825,17 @@ mod tests {
             12 => prop::sample::select(SCALARS),
             1 => prop::sample::select(ODD_SCALARS),
         ];
-        let leaf = (scalar, space.clone())
-            .prop_map(|(s, sp)| format!("{sp}{s}{sp}"));
+        let leaf = (scalar, space.clone()).prop_map(|(s, sp)| format!("{sp}{s}{sp}"));
         leaf.prop_recursive(5, 40, 6, move |inner| {
             prop_oneof![
                 prop::collection::vec(inner.clone(), 0..4)
                     .prop_map(|items| format!("[{}]", items.join(","))),
                 prop::collection::vec((prop::sample::select(KEYS), inner), 0..6).prop_map(
                     |members| {
-                        let members: Vec<String> =
-                            members.iter().map(|(k, v)| format!("\"{k}\":{v}")).collect();
+                        let members: Vec<String> = members
+                            .iter()
+                            .map(|(k, v)| format!("\"{k}\":{v}"))
+                            .collect();
                         format!("{{{}}}", members.join(","))
                     }
                 ),
@@ -748,8 +847,10 @@ mod tests {
     fn line_text() -> impl Strategy<Value = String> {
         prop::collection::vec((prop::sample::select(KEYS), value_text()), 0..8).prop_map(
             |members| {
-                let members: Vec<String> =
-                    members.iter().map(|(k, v)| format!("\"{k}\":{v}")).collect();
+                let members: Vec<String> = members
+                    .iter()
+                    .map(|(k, v)| format!("\"{k}\":{v}"))
+                    .collect();
                 format!("{{{}}}", members.join(","))
             },
         )
@@ -772,6 +873,20 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(20_000))]
+
+        #[test]
+        fn tool_results_are_measured_as_json_str_len_measures(
+            pieces in prop::collection::vec(prop::sample::select(&[
+                r"\n", r"\\", r"\ud83d\ude00", r"\ud83d", r"\ude00", r"\u00e9", r"\u20ac",
+                r"\u0041", "a", "é", "😀", r"\\u0041", r#"\""#, r"\/", r"\t", "plain text ",
+            ][..]), 0..40),
+        ) {
+            let line = format!(
+                r#"{{"type":"user","message":{{"content":[{{"type":"tool_result","tool_use_id":"t","content":"{}"}}]}}}}"#,
+                pieces.concat()
+            );
+            prop_assert!(agree(&line), "a valid line is answered: {}", line);
+        }
 
         #[test]
         fn generated_lines_agree(line in line_text()) {

@@ -135,12 +135,40 @@ pub(crate) struct Block<'a> {
 
 /// A value's JSON exactly as written in the line (serde_json's borrowed [`RawValue`], kept as
 /// the `str` it is, so that the parser's fast reading in `scan` can make one from a span).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Raw<'a>(pub &'a str);
+#[derive(Clone, Copy)]
+pub(crate) struct Raw<'a> {
+    pub json: &'a str,
+    /// The decoded length of a string value ([`json_str_len`] of `json`), when the reading
+    /// measured it on the way: the fast reading does, for a block's `content`, in the same pass
+    /// that validates it.
+    ///
+    /// [`json_str_len`]: crate::parsers::text::json_str_len
+    pub str_len: Option<u64>,
+}
+
+impl<'a> Raw<'a> {
+    /// The decoded length of the text the value holds (see [`raw_text_len`]).
+    ///
+    /// [`raw_text_len`]: crate::parsers::text::raw_text_len
+    pub(crate) fn text_len(&self) -> Option<u64> {
+        self.str_len
+            .or_else(|| crate::parsers::text::raw_text_len(self.json))
+    }
+}
+
+/// The JSON alone: how a value was measured is not part of what it is.
+impl std::fmt::Debug for Raw<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Raw").field(&self.json).finish()
+    }
+}
 
 impl<'de: 'a, 'a> Deserialize<'de> for Raw<'a> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        <&'de RawValue>::deserialize(d).map(|raw| Raw(raw.get()))
+        <&'de RawValue>::deserialize(d).map(|raw| Raw {
+            json: raw.get(),
+            str_len: None,
+        })
     }
 }
 

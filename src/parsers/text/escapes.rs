@@ -70,7 +70,7 @@ static UNICODE_ESCAPE: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(
 
 /// `(raw bytes, decoded bytes)` of the `\uXXXX` escape at `at`: a surrogate pair is 12 raw bytes
 /// for 4, a lone surrogate counts 3 (WTF-8), any other unit its UTF-8 length.
-fn unicode_escape(body: &[u8], at: usize) -> Option<(usize, usize)> {
+pub(crate) fn unicode_escape(body: &[u8], at: usize) -> Option<(usize, usize)> {
     let unit = hex4(body, at + 2)?;
     let low = (body.get(at + 6..at + 8) == Some(&b"\\u"[..]))
         .then(|| hex4(body, at + 8))
