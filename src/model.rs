@@ -435,7 +435,7 @@ pub const PREVIEW_CHARS: usize = 160;
 /// A prompt's word count and preview: `(words, first PREVIEW_CHARS characters)`.
 #[must_use]
 pub fn prompt_summary(text: &str) -> (u32, Box<str>) {
-    let words = u32::try_from(text.split_whitespace().count()).unwrap_or(u32::MAX);
+    let words = u32::try_from(word_count(text)).unwrap_or(u32::MAX);
     let trimmed = text.trim();
     // Cut at the boundary of the PREVIEW_CHARS-th character: one exact allocation.
     let end = trimmed
@@ -443,6 +443,30 @@ pub fn prompt_summary(text: &str) -> (u32, Box<str>) {
         .nth(PREVIEW_CHARS)
         .map_or(trimmed.len(), |(at, _)| at);
     (words, Box::from(&trimmed[..end]))
+}
+
+/// How many words `text.split_whitespace()` yields: the runs between whitespace characters (as
+/// [`char::is_whitespace`] defines them). Counted byte by byte over ASCII, where whitespace is
+/// exactly space and `\t \n \x0B \x0C \r`, and by decoding only the other characters: prompts
+/// are mostly ASCII, and this runs over every byte of every typed prompt.
+fn word_count(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let (mut words, mut in_word, mut at) = (0, false, 0);
+    while let Some(&b) = bytes.get(at) {
+        let (space, len) = if b.is_ascii() {
+            (matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r'), 1)
+        } else {
+            // `at` is always on a character's first byte: it only moves by whole characters.
+            match text.get(at..).and_then(|rest| rest.chars().next()) {
+                Some(c) => (c.is_whitespace(), c.len_utf8()),
+                None => break,
+            }
+        };
+        words += usize::from(!space && !in_word);
+        in_word = !space;
+        at += len;
+    }
+    words
 }
 
 /// [`prompt_summary`] of a text that may be absent: `(words, preview)` of a [`MessageRecord`].
@@ -474,3 +498,26 @@ const _: () = {
     assert!(std::mem::size_of::<UsageRecord>() == 120);
     assert!(std::mem::size_of::<Text>() == 4);
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn word_count_is_split_whitespace_count(
+            text in "([a-zé😀]{0,3}[ \t\n\r\x0B\x0C\u{85}\u{A0}\u{1680}\u{2000}\u{2028}\u{3000}\u{200B}\u{FEFF}]{0,2}){0,12}",
+            any_text in any::<String>(),
+        ) {
+            prop_assert_eq!(word_count(&text), text.split_whitespace().count());
+            prop_assert_eq!(word_count(&any_text), any_text.split_whitespace().count());
+        }
+    }
+
+    #[test]
+    fn words_between_any_whitespace() {
+        assert_eq!(word_count(""), 0);
+        assert_eq!(word_count("  fix\tthe\u{3000}bug\u{A0}now \u{200B} "), 5);
+    }
+}
