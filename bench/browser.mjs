@@ -27,40 +27,12 @@
 //   (--part-records: the records a worker's ledger may hold before it is posted as a part, instead
 //   of the build's default: for measuring worker memory against that threshold)
 // Prints one JSON object on stdout: {times:[s...], median, figures, peak_rss_mib, profiles, ...}.
-import { createServer } from 'node:http';
-import { createReadStream, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, extname, join, normalize, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(join(ROOT, 'e2e', 'package.json'));
-const { chromium } = require('playwright-core');
-
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const MIME = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.webmanifest': 'application/manifest+json',
-  '.wasm': 'application/wasm',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.jsonl': 'application/x-ndjson',
-};
+import { ARGS, CHROMIUM, chromium, cpuDelta, serve, treeCpu, treeRssKib } from './chromium.mjs';
 
 function parseArgs(argv) {
   const out = { runs: 3, timeout: 600, deep: false };
@@ -75,97 +47,10 @@ function parseArgs(argv) {
   return out;
 }
 
-function serve(dist) {
-  const server = createServer((req, res) => {
-    const url = new URL(req.url, 'http://127.0.0.1');
-    let path = normalize(join(dist, decodeURIComponent(url.pathname)));
-    if (!path.startsWith(dist)) {
-      res.writeHead(403).end();
-      return;
-    }
-    try {
-      if (statSync(path).isDirectory()) path = join(path, 'index.html');
-      const size = statSync(path).size;
-      res.writeHead(200, {
-        'content-type': MIME[extname(path)] || 'application/octet-stream',
-        'content-length': size,
-        'cache-control': 'no-store',
-      });
-      createReadStream(path).pipe(res);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
-}
-
-/** Summed VmRSS (KiB) of the process tree rooted at the Chromium using `profile`. */
-function treeRssKib(profile) {
-  const procs = new Map();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      const status = readFileSync(`/proc/${name}/status`, 'utf8');
-      const rss = Number((status.match(/VmRSS:\s+(\d+)/) || [0, 0])[1]);
-      const cmd = readFileSync(`/proc/${name}/cmdline`, 'utf8');
-      procs.set(Number(name), { ppid, rss, root: cmd.includes(profile) });
-    } catch {
-      /* the process ended while we looked */
-    }
-  }
-  const inTree = (pid, depth = 0) => {
-    const p = procs.get(pid);
-    if (!p || depth > 20) return false;
-    return p.root || inTree(p.ppid, depth + 1);
-  };
-  let total = 0;
-  for (const [pid, p] of procs) if (inTree(pid)) total += p.rss;
-  return total;
-}
-
-/** CPU seconds (user+sys) used so far by each process of the tree, by Chromium process type. */
-function treeCpu(profile) {
-  const hz = 100; // USER_HZ: /proc reports clock ticks of 1/100 s on Linux
-  const procs = new Map();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const cmd = readFileSync(`/proc/${name}/cmdline`, 'utf8');
-      const type = (cmd.match(/--type=([a-z-]+)/) || [0, 'browser'])[1];
-      procs.set(Number(name), { ppid: Number(f[1]), cpu: (Number(f[11]) + Number(f[12])) / hz, type, root: cmd.includes(profile) });
-    } catch {
-      /* the process ended while we looked */
-    }
-  }
-  const inTree = (pid, depth = 0) => {
-    const p = procs.get(pid);
-    if (!p || depth > 20) return false;
-    return p.root || inTree(p.ppid, depth + 1);
-  };
-  const out = new Map();
-  for (const [pid, p] of procs) if (inTree(pid)) out.set(pid, p);
-  return out;
-}
-
-/** CPU seconds each process type used between two treeCpu snapshots. */
-function cpuDelta(before, after) {
-  const by = {};
-  for (const [pid, p] of after) {
-    const d = p.cpu - (before.get(pid)?.cpu ?? 0);
-    by[p.type] = (by[p.type] ?? 0) + d;
-  }
-  by.total = Object.values(by).reduce((a, b) => a + b, 0);
-  return by;
-}
-
 async function oneRun(base, opts) {
   const profile = await mkdtemp(join(tmpdir(), 'agentmeter-bench-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    executablePath: CHROMIUM,
     headless: true,
     args: ARGS,
   });
@@ -358,7 +243,7 @@ function stages(prof) {
  */
 async function probeFileSize(opts) {
   const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    executablePath: CHROMIUM,
     headless: true,
     args: ARGS,
   });

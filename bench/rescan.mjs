@@ -14,19 +14,12 @@
 //                              --session FILE --dest REL/DIR [--runs 3]
 // Prints one JSON object: {runs: [...], median: {first, unchanged, one_new_session}}.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, createReadStream, mkdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { basename, dirname, extname, join, normalize, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, dirname, join, resolve } from 'node:path';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(join(ROOT, 'e2e', 'package.json'));
-const { chromium } = require('playwright-core');
-const ARGS = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'];
-const MIME = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.wasm': 'application/wasm' };
+import { ARGS, CHROMIUM, chromium, serve } from './chromium.mjs';
 
 function parseArgs(argv) {
   const out = { runs: 3 };
@@ -36,21 +29,6 @@ function parseArgs(argv) {
   out.dist = resolve(out.dist);
   out.corpus = resolve(out.corpus);
   return out;
-}
-
-function serve(dist) {
-  const server = createServer((req, res) => {
-    let path = normalize(join(dist, decodeURIComponent(new URL(req.url, 'http://x').pathname)));
-    if (!path.startsWith(dist)) return res.writeHead(403).end();
-    try {
-      if (statSync(path).isDirectory()) path = join(path, 'index.html');
-      res.writeHead(200, { 'content-type': MIME[extname(path)] || 'application/octet-stream', 'cache-control': 'no-store' });
-      createReadStream(path).pipe(res);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
 }
 
 const cliTotal = (opts) => {
@@ -69,7 +47,7 @@ const shows = (want) => document.querySelector('[data-testid="kpi-tokens-total"]
 async function oneRun(base, opts, added) {
   const profile = await mkdtemp(join(tmpdir(), 'agentmeter-rescan-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    executablePath: CHROMIUM,
     headless: true,
     args: ARGS,
   });
