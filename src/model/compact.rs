@@ -20,7 +20,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// bytes, and its size is rounded up to a multiple of 4 rather than 8; with the allocator's own
 /// 4-byte header that is 8 bytes less per message and per tool call (BENCHMARKS.md, "Thin shared
 /// strings"). Natively the records hold 8-byte pointers, so nothing changes there.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, Default)]
 struct Words([u32; 2]);
 
 impl Words {
@@ -185,12 +185,6 @@ compact_option!(
 /// A `u64` in 8 bytes aligned to 4 (a record's line number): see [`Words`] for why.
 #[derive(Clone, Copy, PartialEq, Eq, Default)]
 pub struct U64(Words);
-
-impl Default for Words {
-    fn default() -> Self {
-        Words([0, 0])
-    }
-}
 
 impl U64 {
     /// The number.

@@ -36,6 +36,7 @@
 mod counter;
 mod items;
 mod output;
+mod output_scan;
 mod prompt;
 mod records;
 

@@ -18,6 +18,7 @@
 
 mod escapes;
 mod field;
+mod plain_run;
 
 use std::borrow::Cow;
 use std::fmt;
@@ -28,6 +29,7 @@ use serde_json::value::RawValue;
 
 pub(crate) use escapes::{json_str_len, unicode_escape};
 pub(crate) use field::str_field;
+pub(crate) use plain_run::plain_run_end;
 
 /// The decoded byte length of the text in a raw value: a string's own, or the sum of the `text`
 /// strings of a list of blocks, or an object's `text`. Computed from the raw JSON (a block's

@@ -28,7 +28,7 @@
 
 use std::borrow::Cow;
 
-use crate::parsers::text::unicode_escape;
+use crate::parsers::text::{plain_run_end, unicode_escape};
 
 use super::lax::{Content, LaxObj, LaxStr};
 use super::schema::{Block, CacheCreation, Envelope, FullLine, Message, Raw, Usage};
@@ -55,11 +55,6 @@ struct Cursor<'a> {
     text: &'a str,
     s: &'a [u8],
     at: usize,
-}
-
-/// True for the bytes a string's plain run stops at: its end, an escape, a control character.
-fn stops_string(b: u8) -> bool {
-    b == b'"' || b == b'\\' || b < 0x20
 }
 
 /// The fields a struct has seen, to refuse a repeated one.
@@ -89,43 +84,10 @@ impl<'a> Cursor<'a> {
         (self.peek()? == b).then(|| self.at += 1)
     }
 
-    /// Skips the plain run of a string body: the position of the next byte that
-    /// [`stops_string`], or the end. Sixteen bytes per step, as two words tested at once for a
-    /// quote, a backslash or a control byte (each test sets the high bit of a matching byte; a
-    /// borrow can set it on a byte above a match, never below, so the first set bit is the
-    /// first match).
+    /// Skips the plain run of a string body: to the next quote, backslash or control byte, or
+    /// the end ([`plain_run_end`]).
     fn skip_plain(&mut self) {
-        const ONES: u64 = u64::MAX / 255;
-        const HIGH: u64 = ONES << 7;
-        fn stops(w: u64) -> u64 {
-            let ctrl = w.wrapping_sub(ONES * 0x20) & !w;
-            let q = w ^ (ONES * u64::from(b'"'));
-            let q = q.wrapping_sub(ONES) & !q;
-            let b = w ^ (ONES * u64::from(b'\\'));
-            let b = b.wrapping_sub(ONES) & !b;
-            (ctrl | q | b) & HIGH
-        }
-        let word = |s: &[u8], at: usize| {
-            s.get(at..at + 8)
-                .and_then(|w| <[u8; 8]>::try_from(w).ok())
-                .map_or(0, u64::from_le_bytes)
-        };
-        while self.at + 16 <= self.s.len() {
-            let m0 = stops(word(self.s, self.at));
-            if m0 != 0 {
-                self.at += m0.trailing_zeros() as usize / 8;
-                return;
-            }
-            let m1 = stops(word(self.s, self.at + 8));
-            if m1 != 0 {
-                self.at += 8 + m1.trailing_zeros() as usize / 8;
-                return;
-            }
-            self.at += 16;
-        }
-        while self.peek().is_some_and(|b| !stops_string(b)) {
-            self.at += 1;
-        }
+        self.at = plain_run_end(self.s, self.at);
     }
 
     /// Validates the string that starts at the cursor (its opening quote) and moves past it.

@@ -91,6 +91,9 @@ impl<'de> Deserialize<'de> for Output {
 pub(crate) fn text_failed(text: &str) -> bool {
     let trimmed = text.trim_start();
     if trimmed.starts_with('{') {
+        if let Some(failed) = super::output_scan::object_failed(trimmed) {
+            return failed;
+        }
         if let Ok(inner @ Output(Probe::Obj { .. })) = serde_json::from_str::<Output>(trimmed) {
             return inner.failed();
         }
@@ -260,13 +263,13 @@ impl<'de> Visitor<'de> for Seed {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use proptest::prelude::*;
     use serde_json::Value;
 
     /// The rules as they were written over a `serde_json::Value` (the reference).
-    fn value_failed(output: &Value) -> bool {
+    pub(crate) fn value_failed(output: &Value) -> bool {
         match output {
             Value::String(text) => value_text_failed(text),
             Value::Object(map) => {
@@ -395,7 +398,7 @@ mod tests {
         agree(&deep_text);
     }
 
-    fn json_value() -> impl Strategy<Value = Value> {
+    pub(crate) fn json_value() -> impl Strategy<Value = Value> {
         let key = prop_oneof![
             Just("success".to_owned()),
             Just("exit_code".to_owned()),
