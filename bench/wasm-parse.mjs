@@ -12,7 +12,10 @@
 // Like the worker, it takes the ledger as a part after each file once it is past the builder's
 // threshold (LedgerBuilder.take_part, in builds that have it), so `heap_bytes` is a worker's.
 //
-// Usage: node bench/wasm-parse.mjs --pkg dist/pkg --corpus /tmp/agentmeter-bench [--runs 3]
+// With `--entries 1` it also keeps each file's re-scan entry (LedgerBuilder.keep_entries and
+// take_entry, as the worker does whenever IndexedDB is there), and reports their bytes.
+//
+// Usage: node bench/wasm-parse.mjs --pkg dist/pkg --corpus /tmp/agentmeter-bench [--runs 3] [--entries 1]
 // Prints one JSON object: {bytes, files, runs: [{cpu_s, wall_s, wire_bytes, parts, heap_bytes}], ...}.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -24,6 +27,7 @@ const pkg = resolve(args.pkg || 'dist/pkg');
 const corpus = resolve(args.corpus || '/tmp/agentmeter-bench');
 const runs = Number(args.runs || 3);
 const CHUNK = 8 * 1024 * 1024;
+const entries = args.entries === '1';
 
 const mod = await import(join(pkg, 'agentmeter_web.js'));
 const wasm = mod.initSync({ module: readFileSync(join(pkg, 'agentmeter_web_bg.wasm')) });
@@ -46,6 +50,8 @@ for (let r = 0; r < runs; r++) {
   const c0 = process.cpuUsage();
   const w0 = performance.now();
   const b = new mod.LedgerBuilder();
+  if (entries) b.keep_entries(true);
+  let entryBytes = 0;
   let partBytes = 0;
   let parts = 0;
   for (const { path, bytes } of files) {
@@ -60,6 +66,7 @@ for (let r = 0; r < runs; r++) {
       if (parse) b.push_staged(slice.length);
     }
     if (parse) b.finish_file();
+    if (entries) entryBytes += b.take_entry()?.length ?? 0;
     const part = b.take_part ? b.take_part() : undefined;
     if (part) {
       parts += 1;
@@ -78,6 +85,7 @@ for (let r = 0; r < runs; r++) {
     wall_s: (performance.now() - w0) / 1000,
     wire_bytes: wire.length + partBytes,
     parts,
+    entry_bytes: entryBytes,
     heap_bytes: wasm.memory.buffer.byteLength,
   });
   process.stderr.write(`wasm parse run ${r + 1}/${runs}: ${out[r].cpu_s.toFixed(2)} s CPU\n`);
