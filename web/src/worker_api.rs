@@ -14,10 +14,12 @@
 //! ledger only ever holds finished files (a file being read keeps its records in its parser until
 //! [`LedgerBuilder::finish_file`]), so a part is always a union of whole files' readings, and the
 //! merge law makes the parts' merge equal to one ledger of everything (the page's side:
-//! [`crate::ingest::parts`]).
+//! [`crate::ingest::parts`]). Within a part, each finished file's ledger waits in a [`Merger`]
+//! (merged by size, as the CLI merges its files) rather than being merged into the growing
+//! part: that moved the whole part once per file, about a twentieth of the worker's time.
 
 use agentmeter::detect::{self, Classification};
-use agentmeter::ledger::Ledger;
+use agentmeter::ledger::{Ledger, Merger};
 use agentmeter::lines::{Line, LineSplitter};
 use agentmeter::parsers::resume::Checkpoint;
 use agentmeter::parsers::FileParser;
@@ -119,8 +121,13 @@ pub const PART_RECORDS: usize = 16_384;
 #[wasm_bindgen]
 #[derive(Default)]
 pub struct LedgerBuilder {
-    /// The finished files' records not yet posted (see [`LedgerBuilder::take_part`]).
+    /// The finished files' records not yet posted (see [`LedgerBuilder::take_part`]), with
+    /// `pending`.
     ledger: Ledger,
+    /// Finished files' ledgers not yet merged into `ledger` ([`LedgerBuilder::settle`]).
+    pending: Merger,
+    /// The records in `pending`, counted before merging (an upper bound of what they add).
+    pending_records: usize,
     /// [`PART_RECORDS`] unless set ([`LedgerBuilder::set_part_records`]).
     part_records: Option<usize>,
     /// The previews set aside from the parts taken, not yet posted
@@ -253,7 +260,7 @@ impl LedgerBuilder {
                     if let Some(report) = one.files.get_mut(path) {
                         report.source.clone_from(&self.source);
                     }
-                    self.ledger.merge(one);
+                    self.add_finished(one);
                     true
                 }
                 _ => false,
@@ -265,11 +272,11 @@ impl LedgerBuilder {
                 else {
                     return false;
                 };
-                let Ok((parser, records)) = FileParser::resume(cp) else {
+                let Ok((parser, mut records)) = FileParser::resume(cp) else {
                     return false;
                 };
-                self.ledger.merge(records);
-                self.ledger.add_file(self.labelled(parser.finish()));
+                records.add_file(self.labelled(parser.finish()));
+                self.add_finished(records);
                 true
             }
             _ => false,
@@ -335,10 +342,9 @@ impl LedgerBuilder {
         };
         let resumed = self.resumed_records.take();
         if !self.keep_entries {
-            if let Some(records) = resumed {
-                self.ledger.merge(records);
-            }
-            self.ledger.add_file(self.labelled(parser.finish()));
+            let mut one = resumed.unwrap_or_default();
+            one.add_file(self.labelled(parser.finish()));
+            self.add_finished(one);
             return;
         }
         if let Some(mut cp) = parser.checkpoint() {
@@ -351,13 +357,14 @@ impl LedgerBuilder {
             let mut entry = vec![ENTRY_CHECKPOINT];
             entry.extend_from_slice(&cp.to_bytes());
             self.entry = Some(entry);
-            self.ledger.merge(cp.records);
-            self.ledger.add_file(self.labelled(parser.finish()));
+            let mut one = cp.records;
+            one.add_file(self.labelled(parser.finish()));
+            self.add_finished(one);
         } else {
             let mut one = resumed.unwrap_or_default();
             one.add_file(self.labelled(parser.finish()));
             self.keep_ledger_entry(&one);
-            self.ledger.merge(one);
+            self.add_finished(one);
         }
     }
 
@@ -389,7 +396,7 @@ impl LedgerBuilder {
     /// into the module is correct, since the ledger never holds a file half read.
     pub fn take_part(&mut self) -> Option<Vec<u8>> {
         let limit = self.part_records.unwrap_or(PART_RECORDS);
-        (self.ledger.record_count() > limit).then(|| self.post())
+        (self.ledger.record_count() + self.pending_records > limit).then(|| self.post())
     }
 
     /// The prompt previews set aside from the part last taken ([`take_part`](Self::take_part)
@@ -432,7 +439,8 @@ impl LedgerBuilder {
     ///
     /// # Errors
     /// Only if serialization fails, which the ledger's types do not allow in practice.
-    pub fn to_json(&self) -> Result<String, JsError> {
+    pub fn to_json(&mut self) -> Result<String, JsError> {
+        self.settle();
         serde_json::to_string(&self.ledger).map_err(|e| JsError::new(&e.to_string()))
     }
 }
@@ -479,7 +487,7 @@ impl LedgerBuilder {
             let mut one = Ledger::new();
             note_skipped(&mut one, path, size_u64(size), &reason, &self.source);
             self.keep_ledger_entry(&one);
-            self.ledger.merge(one);
+            self.add_finished(one);
         } else {
             note_skipped(
                 &mut self.ledger,
@@ -525,15 +533,30 @@ impl LedgerBuilder {
     /// The ledger as a part: its previews set aside ([`LedgerBuilder::take_previews`]), its wire
     /// bytes returned, the builder's ledger emptied.
     fn post(&mut self) -> Vec<u8> {
+        self.settle();
         let mut ledger = std::mem::take(&mut self.ledger);
         let mut aside = agentmeter::ledger::previews::set_aside(&mut ledger.messages);
         self.aside.append(&mut aside);
         ledger.to_wire()
     }
 
+    /// A finished file's ledger, merged into the part later ([`Self::settle`]).
+    fn add_finished(&mut self, one: Ledger) {
+        self.pending_records += one.record_count();
+        self.pending.add(one);
+    }
+
+    /// Merges the finished files' ledgers waiting in `pending` into `ledger`.
+    fn settle(&mut self) {
+        let pending = std::mem::take(&mut self.pending).finish();
+        self.pending_records = 0;
+        self.ledger.merge(pending);
+    }
+
     /// The ledger not yet taken as a part (native use and tests).
     #[must_use]
-    pub fn ledger(&self) -> &Ledger {
+    pub fn ledger(&mut self) -> &Ledger {
+        self.settle();
         &self.ledger
     }
 }
