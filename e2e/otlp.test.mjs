@@ -158,14 +158,16 @@ test('OTLP export: CSP admits only the set endpoint, exports arrive, every failu
     else assert.equal(metrics, 16);
 
     // A re-scan right after an export does not export sooner than the interval (4 s here); the
-    // next export comes at the interval. (Arrival times trail start times by the time the page
-    // takes to build the payload, hence the slack.)
+    // next export comes at the set interval, not at the 60 s default. (Arrival times trail start
+    // times by the time the page takes to build the payload, hence the slack below; the upper
+    // bound only has to tell the set interval from the default, since on a loaded machine the
+    // page's timer fires late: a clean-clone CI run under load average 9 saw 17 s.)
     await page.click('[data-testid=demo-button]');
     await waitForResult(page, report.total.tokens.total);
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid=otlp-last]')?.dataset.exports) >= 2, null, { timeout: 30_000 });
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=otlp-last]')?.dataset.exports) >= 2, null, { timeout: 50_000 });
     const exports = rx.posts.slice(1);
     const gap = exports[1].at - exports[0].at;
-    assert.ok(gap >= 3500 && gap < 15_000, `second export ${gap} ms after the first`);
+    assert.ok(gap >= 3500 && gap < 45_000, `second export ${gap} ms after the first`);
     assert.equal(intSum(JSON.parse(exports[1].body), 'agent.usage.tokens.input'), prompt, 'the re-export sends the same totals');
 
     // Failures, each named.
