@@ -21,6 +21,7 @@ pub mod codex;
 pub mod codex_exec;
 pub mod gemini;
 pub mod gemini_logs;
+mod json_scan;
 mod json_stream;
 mod lenient;
 // Copilot CLI, Qwen Code, Amp, Kimi CLI.

@@ -12,7 +12,7 @@
 //! It refuses:
 //! - anything that is not strict JSON (RFC 8259: escapes, control characters, number grammar,
 //!   literals, commas, trailing bytes), and nesting deeper than [`MAX_DEPTH`] (serde_json's own
-//!   limit is 128);
+//!   limit is 128), as the shared [`Cursor`] checks it;
 //! - a key with an escape (serde_json decodes keys before matching them), and a field the
 //!   reading declares that appears twice (a derived struct's `duplicate field` error);
 //! - a number where a declared field is read with `deserialize_any` (serde_json parses it and
@@ -25,36 +25,24 @@
 //! `tests` compares this reading with serde_json's on every Claude fixture line and on many
 //! thousands of damaged copies of them (truncated, bytes changed, keys repeated): whenever this
 //! one answers, serde_json reads the same line identically.
+//!
+//! [`MAX_DEPTH`]: crate::parsers::json_scan::MAX_DEPTH
 
 use std::borrow::Cow;
 
-use crate::parsers::text::{plain_run_end, unicode_escape};
+use crate::parsers::json_scan::Cursor;
 
 use super::lax::{Content, LaxObj, LaxStr};
 use super::schema::{Block, CacheCreation, Envelope, FullLine, Message, Raw, Usage};
 
-/// The deepest nesting this reader follows before it leaves the line to serde_json.
-const MAX_DEPTH: u32 = 64;
-
 /// The line as serde_json would read it into a [`FullLine`], or `None` when this reader leaves it
 /// to serde_json (see the module docs). `text` is the line, after any byte-order mark.
 pub(super) fn full_line(text: &str) -> Option<FullLine<'_>> {
-    let mut cur = Cursor {
-        text,
-        s: text.as_bytes(),
-        at: 0,
-    };
+    let mut cur = Cursor::new(text);
     cur.ws();
     let line = cur.envelope()?;
     cur.ws();
     (cur.at == cur.s.len()).then_some(line)
-}
-
-/// The byte positions of one value of the line.
-struct Cursor<'a> {
-    text: &'a str,
-    s: &'a [u8],
-    at: usize,
 }
 
 /// The fields a struct has seen, to refuse a repeated one.
@@ -70,69 +58,6 @@ impl Seen {
 }
 
 impl<'a> Cursor<'a> {
-    fn ws(&mut self) {
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.s.get(self.at) {
-            self.at += 1;
-        }
-    }
-
-    fn peek(&self) -> Option<u8> {
-        self.s.get(self.at).copied()
-    }
-
-    fn eat(&mut self, b: u8) -> Option<()> {
-        (self.peek()? == b).then(|| self.at += 1)
-    }
-
-    /// Skips the plain run of a string body: to the next quote, backslash or control byte, or
-    /// the end ([`plain_run_end`]).
-    fn skip_plain(&mut self) {
-        self.at = plain_run_end(self.s, self.at);
-    }
-
-    /// Validates the string that starts at the cursor (its opening quote) and moves past it.
-    /// Returns where it starts (its quote) and how many bytes its escapes save: its decoded
-    /// length is its raw body's minus those, counted as [`json_str_len`] counts them (a
-    /// surrogate pair's twelve bytes are four, a lone surrogate's six are three).
-    ///
-    /// [`json_str_len`]: crate::parsers::text::json_str_len
-    fn string(&mut self) -> Option<(usize, u64)> {
-        let start = self.at;
-        self.eat(b'"')?;
-        let mut saved = 0u64;
-        loop {
-            self.skip_plain();
-            match self.peek()? {
-                b'"' => {
-                    self.at += 1;
-                    return Some((start, saved));
-                }
-                b'\\' => match *self.s.get(self.at + 1)? {
-                    b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => {
-                        self.at += 2;
-                        saved += 1;
-                    }
-                    b'u' => {
-                        let (raw, decoded) = unicode_escape(self.s, self.at)?;
-                        // Both units of a pair are checked: `unicode_escape` reads hex loosely.
-                        let hex = |at: usize| {
-                            self.s
-                                .get(at..at + 4)
-                                .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit))
-                        };
-                        if !hex(self.at + 2) || (raw == 12 && !hex(self.at + 8)) {
-                            return None;
-                        }
-                        self.at += raw;
-                        saved += (raw - decoded) as u64;
-                    }
-                    _ => return None,
-                },
-                _ => return None,
-            }
-        }
-    }
-
     /// A string in a place serde_json decodes: borrowed when it has no escape, else decoded by
     /// serde_json itself (`None` when that fails, e.g. on a lone surrogate).
     fn decoded_string(&mut self) -> Option<Cow<'a, str>> {
@@ -143,132 +68,6 @@ impl<'a> Cursor<'a> {
             serde_json::from_str::<String>(raw).ok().map(Cow::Owned)
         } else {
             raw.get(1..raw.len() - 1).map(Cow::Borrowed)
-        }
-    }
-
-    /// A key without escapes, moved past along with its colon.
-    fn key(&mut self) -> Option<&'a [u8]> {
-        let (start, saved) = self.string()?;
-        let key = self.s.get(start + 1..self.at - 1)?;
-        if saved > 0 {
-            return None;
-        }
-        self.ws();
-        self.eat(b':')?;
-        self.ws();
-        Some(key)
-    }
-
-    /// Validates a number (strict JSON grammar) and moves past it.
-    fn number(&mut self) -> Option<()> {
-        if self.peek() == Some(b'-') {
-            self.at += 1;
-        }
-        let digits = |c: &mut Self| {
-            let from = c.at;
-            while c.peek().is_some_and(|b| b.is_ascii_digit()) {
-                c.at += 1;
-            }
-            (c.at > from).then_some(())
-        };
-        if self.peek()? == b'0' {
-            self.at += 1;
-        } else {
-            digits(self)?;
-        }
-        if self.peek() == Some(b'.') {
-            self.at += 1;
-            digits(self)?;
-        }
-        if let Some(b'e' | b'E') = self.peek() {
-            self.at += 1;
-            if let Some(b'+' | b'-') = self.peek() {
-                self.at += 1;
-            }
-            digits(self)?;
-        }
-        Some(())
-    }
-
-    fn literal(&mut self, word: &[u8]) -> Option<()> {
-        (self.s.get(self.at..self.at + word.len())? == word).then(|| self.at += word.len())
-    }
-
-    /// Validates any value and moves past it (serde_json's `ignore_value`: strings are not
-    /// decoded, numbers not converted).
-    fn skip_value(&mut self, depth: u32) -> Option<()> {
-        match self.peek()? {
-            b'"' => self.string().map(drop),
-            b'{' => self.object(depth, |c, _, depth| c.skip_value(depth)),
-            b'[' => self.array(depth, |c, depth| c.skip_value(depth)),
-            b't' => self.literal(b"true"),
-            b'f' => self.literal(b"false"),
-            b'n' => self.literal(b"null"),
-            b'-' | b'0'..=b'9' => self.number(),
-            _ => None,
-        }
-    }
-
-    /// An object's members, each handed to `member` with its key and the cursor on its value.
-    fn object(
-        &mut self,
-        depth: u32,
-        mut member: impl FnMut(&mut Self, &'a [u8], u32) -> Option<()>,
-    ) -> Option<()> {
-        if depth >= MAX_DEPTH {
-            return None;
-        }
-        self.eat(b'{')?;
-        self.ws();
-        if self.eat(b'}').is_some() {
-            return Some(());
-        }
-        loop {
-            let key = self.key()?;
-            member(self, key, depth + 1)?;
-            self.ws();
-            match self.peek()? {
-                b',' => {
-                    self.at += 1;
-                    self.ws();
-                }
-                b'}' => {
-                    self.at += 1;
-                    return Some(());
-                }
-                _ => return None,
-            }
-        }
-    }
-
-    /// An array's elements, each handed to `element` with the cursor on it.
-    fn array(
-        &mut self,
-        depth: u32,
-        mut element: impl FnMut(&mut Self, u32) -> Option<()>,
-    ) -> Option<()> {
-        if depth >= MAX_DEPTH {
-            return None;
-        }
-        self.eat(b'[')?;
-        self.ws();
-        if self.eat(b']').is_some() {
-            return Some(());
-        }
-        loop {
-            element(self, depth + 1)?;
-            self.ws();
-            match self.peek()? {
-                b',' => {
-                    self.at += 1;
-                    self.ws();
-                }
-                b']' => {
-                    self.at += 1;
-                    return Some(());
-                }
-                _ => return None,
-            }
         }
     }
 
