@@ -273,7 +273,7 @@ async function probeFileSize(opts) {
 const opts = parseArgs(process.argv.slice(2));
 const dist = resolve(opts.dist);
 const server = await serve(dist);
-const base = `http://127.0.0.1:${server.address().port}/`;
+const base = `${server.origin}/`;
 const runs = [];
 try {
   for (let i = 0; i < opts.runs; i++) {
@@ -283,7 +283,7 @@ try {
     runs.push(r);
   }
 } finally {
-  server.close();
+  await server.close();
 }
 const fileSizeProbe = opts.deep ? null : await probeFileSize(opts).catch((e) => ({ error: String(e) }));
 const times = runs.map((r) => r.seconds);

@@ -4,10 +4,9 @@
 // Why /proc and not Chromium's own metrics: the benchmarks compare wall time on a 2-core machine
 // where the browser process, the page and the workers compete for the same cores, so what each
 // process type spent (user+sys) is the figure that explains a wall time.
-import { createServer } from 'node:http';
-import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, extname, join, normalize, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -15,57 +14,9 @@ const require = createRequire(join(ROOT, 'e2e', 'package.json'));
 /** playwright-core from e2e/node_modules (no browser download: Debian's /usr/bin/chromium). */
 export const { chromium } = require('playwright-core');
 
-/** Debian's Chromium, or CHROMIUM_PATH. */
-export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-
-export const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const MIME = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.webmanifest': 'application/manifest+json',
-  '.wasm': 'application/wasm',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.jsonl': 'application/x-ndjson',
-};
-
-/** Serves the folder `dir` on 127.0.0.1 (a free port); resolves to the listening server. */
-export function serve(dir) {
-  const dist = resolve(dir);
-  const server = createServer((req, res) => {
-    const url = new URL(req.url, 'http://127.0.0.1');
-    let path = normalize(join(dist, decodeURIComponent(url.pathname)));
-    if (!path.startsWith(dist)) {
-      res.writeHead(403).end();
-      return;
-    }
-    try {
-      if (statSync(path).isDirectory()) path = join(path, 'index.html');
-      const size = statSync(path).size;
-      res.writeHead(200, {
-        'content-type': MIME[extname(path)] || 'application/octet-stream',
-        'content-length': size,
-        'cache-control': 'no-store',
-      });
-      createReadStream(path).pipe(res);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
-}
+/** Chromium's path and flags, and the static server: the browser tests' own (e2e/). */
+export { ARGS, CHROMIUM } from '../e2e/harness.mjs';
+export { startServer as serve } from '../e2e/serve.mjs';
 
 /** Summed VmRSS (KiB) of the process tree rooted at the Chromium using `profile`. */
 export function treeRssKib(profile) {

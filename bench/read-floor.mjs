@@ -64,7 +64,7 @@ async function oneRun(base, opts, method) {
 
 const opts = parseArgs(process.argv.slice(2));
 const server = await serve(join(HERE, 'read-floor'));
-const base = `http://127.0.0.1:${server.address().port}/`;
+const base = `${server.origin}/`;
 const runs = [];
 try {
   // Methods alternate within each round, so a slow spell of the machine hits them all.
@@ -76,7 +76,7 @@ try {
     }
   }
 } finally {
-  server.close();
+  await server.close();
 }
 const median = {};
 for (const method of opts.methods) {

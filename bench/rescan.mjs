@@ -93,12 +93,12 @@ async function oneRun(base, opts, added) {
 const opts = parseArgs(process.argv.slice(2));
 const added = join(opts.corpus, opts.dest, `rescan-bench-${basename(opts.session)}`);
 const server = await serve(opts.dist);
-const base = `http://127.0.0.1:${server.address().port}/`;
+const base = `${server.origin}/`;
 const runs = [];
 try {
   for (let i = 0; i < opts.runs; i++) runs.push(await oneRun(base, opts, added));
 } finally {
-  server.close();
+  await server.close();
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 console.log(
