@@ -117,7 +117,8 @@ def markdown(res):
     w("# Benchmarks\n")
     w("Speed is a feature, so it is measured here, by `scripts/bench`, never by timed tests. "
       "This file is written by that script; every figure down to the size-realistic section comes from one "
-      "run of it (that section names its own command, and the profile after it says how it was taken):\n")
+      "run of it (that section names its own command, and every section after it names the command that "
+      "measured it; `scripts/bench` keeps them as they are):\n")
     w("```sh\n" + res["argv"] + "\n```\n")
     w("## Machine\n")
     w("| | |\n|---|---|")
