@@ -206,7 +206,7 @@ pub fn classify(path: &str, head: &[u8]) -> Classification {
     } else {
         first
     };
-    let has = |marker: &str| memchr::memmem::find(first, marker.as_bytes()).is_some();
+    let has = |marker: &str| find_iter(first, marker.as_bytes()).next().is_some();
     let key_is = |key: &str, value: &str| has_key_value(first, key, value);
 
     // agents2: Cline and Roo Code task files, Codebuff chats, Factory Droid sessions. First:
@@ -286,7 +286,7 @@ pub fn classify(path: &str, head: &[u8]) -> Classification {
 /// The format of a Copilot CLI, Qwen Code, Amp or Kimi CLI file, from its first line (or, for a
 /// pretty-printed document, its head).
 fn agents_a_format(first: &[u8]) -> Option<Format> {
-    let has = |marker: &str| memchr::memmem::find(first, marker.as_bytes()).is_some();
+    let has = |marker: &str| find_iter(first, marker.as_bytes()).next().is_some();
     // Copilot CLI events: `{type: "session.start", data, id, timestamp, parentId}`.
     let copilot_event = ["session.", "user.", "assistant.", "tool.", "system."]
         .iter()
@@ -337,7 +337,7 @@ fn agents_a_format(first: &[u8]) -> Option<Format> {
 
 /// Files that sit beside Kimi CLI's wire logs in every session folder and carry no usage.
 fn agents_a_known(first: &[u8]) -> Option<&'static str> {
-    let has = |marker: &str| memchr::memmem::find(first, marker.as_bytes()).is_some();
+    let has = |marker: &str| find_iter(first, marker.as_bytes()).next().is_some();
     if has_key(first, "role")
         && (has("\"_system_prompt\"") || has("\"_checkpoint\"") || has("\"_usage\""))
     {
@@ -353,22 +353,75 @@ fn agents_a_known(first: &[u8]) -> Option<&'static str> {
 
 /// Looks for `"key":` (a key, not the same word inside a string) with any whitespace.
 fn has_key(hay: &[u8], key: &str) -> bool {
-    let needle = format!("\"{key}\"");
-    memchr::memmem::find_iter(hay, needle.as_bytes())
-        .any(|at| trim_start(&hay[at + needle.len()..]).starts_with(b":"))
+    quoted_at(hay, key).any(|after| trim_start(after).starts_with(b":"))
 }
 
 /// Looks for `"key": "<prefix>...` with any whitespace around the colon.
 fn has_key_value_prefix(hay: &[u8], key: &str, prefix: &str) -> bool {
-    let needle = format!("\"{key}\"");
-    let want = format!("\"{prefix}");
-    memchr::memmem::find_iter(hay, needle.as_bytes()).any(|at| {
-        let rest = trim_start(&hay[at + needle.len()..]);
-        match rest.strip_prefix(b":") {
-            Some(after) => trim_start(after).starts_with(want.as_bytes()),
-            None => false,
-        }
-    })
+    quoted_at(hay, key).any(|after| value_follows(after, prefix.as_bytes(), false))
+}
+
+/// Whether `after` (what follows a quoted key) is a colon and then the string `"value` (with
+/// its closing quote when `whole`), with any whitespace around the colon.
+fn value_follows(after: &[u8], value: &[u8], whole: bool) -> bool {
+    let Some(after) = trim_start(after).strip_prefix(b":") else {
+        return false;
+    };
+    let Some(rest) = trim_start(after).strip_prefix(b"\"") else {
+        return false;
+    };
+    rest.starts_with(value) && (!whole || rest.get(value.len()) == Some(&b'"'))
+}
+
+/// What follows each `"name"` in `hay`, for the occurrences [`find_iter`] finds.
+fn quoted_at<'h>(hay: &'h [u8], name: &'h str) -> Box<dyn Iterator<Item = &'h [u8]> + 'h> {
+    let name = name.as_bytes();
+    let after = move |at: usize| hay.get(at + name.len() + 2..).unwrap_or_default();
+    if hay.len() > SHORT_HEAD {
+        let needle = [&b"\""[..], name, b"\""].concat();
+        let found: Vec<usize> = memchr::memmem::find_iter(hay, &needle).collect();
+        return Box::new(found.into_iter().map(after));
+    }
+    Box::new(
+        memchr::memchr_iter(b'"', hay)
+            .scan(0, move |from, at| {
+                let hit = at >= *from
+                    && hay.get(at + 1..at + 1 + name.len()) == Some(name)
+                    && hay.get(at + 1 + name.len()) == Some(&b'"');
+                if hit {
+                    *from = at + name.len() + 2;
+                }
+                Some(hit.then_some(at))
+            })
+            .flatten()
+            .map(after),
+    )
+}
+
+/// Up to this length a head is searched from each occurrence of a needle's first byte; longer
+/// ones with `memmem`.
+const SHORT_HEAD: usize = 4096;
+
+/// Where `needle` occurs in `hay`, left to right and not overlapping, as `memmem::find_iter`
+/// finds it. A head of a few KiB (most files' first line) is searched from each occurrence of
+/// the needle's first byte: the classifier asks twenty-odd questions of every file, and building
+/// a substring searcher for each cost more than the search (half of classifying a small file in
+/// the worker's wasm). Longer heads get `memmem`.
+fn find_iter<'h>(hay: &'h [u8], needle: &'h [u8]) -> Box<dyn Iterator<Item = usize> + 'h> {
+    match needle.first() {
+        Some(&first) if hay.len() <= SHORT_HEAD => Box::new(
+            memchr::memchr_iter(first, hay)
+                .scan(0, move |from, at| {
+                    let hit = at >= *from && hay.get(at..at + needle.len()) == Some(needle);
+                    if hit {
+                        *from = at + needle.len();
+                    }
+                    Some(hit.then_some(at))
+                })
+                .flatten(),
+        ),
+        _ => Box::new(memchr::memmem::find_iter(hay, needle)),
+    }
 }
 
 /// File signatures of binary formats that end up under agent folders (pasted images, archives,
@@ -399,11 +452,34 @@ pub fn binary_kind(head: &[u8]) -> Option<&'static str> {
     if let Some((_, what)) = MAGIC.iter().find(|(magic, _)| head.starts_with(magic)) {
         return Some(what);
     }
-    let control = head
-        .iter()
-        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | 0x0c | b'\r' | 0x1b))
-        .count();
+    let control = control_bytes(head);
     (control > 0 && control * 10 > head.len()).then_some("mostly NUL and control bytes")
+}
+
+/// A control byte that text never holds: the C0 controls but tab, newline, form feed, carriage
+/// return and escape.
+fn is_binary_control(b: u8) -> bool {
+    b < 0x20 && !matches!(b, b'\t' | b'\n' | 0x0c | b'\r' | 0x1b)
+}
+
+/// How many bytes of `head` are [`is_binary_control`]. Every file's head (up to 64 KiB) is
+/// counted, so this is per-file work that many small files multiply: eight bytes at a time, and
+/// only a word holding some byte below 0x20 (in a JSONL head, the few with a newline) is counted
+/// byte by byte.
+fn control_bytes(head: &[u8]) -> usize {
+    const ONES: u64 = u64::MAX / 255;
+    const HIGH: u64 = ONES << 7;
+    let count = |bytes: &[u8]| bytes.iter().filter(|&&b| is_binary_control(b)).count();
+    let mut words = head.chunks_exact(8);
+    let mut n = 0;
+    for word in &mut words {
+        let w = <[u8; 8]>::try_from(word).map_or(0, u64::from_le_bytes);
+        // Non-zero exactly when some byte is below 0x20 (a borrow only marks bytes above one).
+        if w.wrapping_sub(ONES * 0x20) & !w & HIGH != 0 {
+            n += count(word);
+        }
+    }
+    n + count(words.remainder())
 }
 
 /// The session a path implies: Claude subagent files belong to the folder above `subagents/`;
@@ -449,16 +525,7 @@ fn first_nonblank(head: &[u8]) -> Option<&[u8]> {
 
 /// Looks for `"key": "value"` with any whitespace around the colon (compact or spaced JSON).
 fn has_key_value(hay: &[u8], key: &str, value: &str) -> bool {
-    let needle = format!("\"{key}\"");
-    let want = format!("\"{value}\"");
-    memchr::memmem::find_iter(hay, needle.as_bytes()).any(|at| {
-        let rest = &hay[at + needle.len()..];
-        let rest = trim_start(rest);
-        match rest.strip_prefix(b":") {
-            Some(after) => trim_start(after).starts_with(want.as_bytes()),
-            None => false,
-        }
-    })
+    quoted_at(hay, key).any(|after| value_follows(after, value.as_bytes(), true))
 }
 
 fn trim_start(b: &[u8]) -> &[u8] {
@@ -529,7 +596,7 @@ const OPENCODE_KNOWN: &[(&str, &str)] = &[
 /// its `sessionID`, `messageID` and `type` (the capital `ID` sets both apart from Claude's and
 /// Gemini's `sessionId`).
 fn classify_agents_b_json(path: &str, first: &[u8]) -> Option<Classification> {
-    let has = |marker: &str| memchr::memmem::find(first, marker.as_bytes()).is_some();
+    let has = |marker: &str| find_iter(first, marker.as_bytes()).next().is_some();
     let parse = |format: Format| {
         Some(Classification::Parse {
             format,
@@ -679,6 +746,76 @@ pub const DROID_NO_USAGE: &str =
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The word-at-a-time count equals a byte-by-byte one, on bytes dense in controls and
+        /// at every length and alignment.
+        #[test]
+        fn control_bytes_counts_every_binary_control(
+            head in prop::collection::vec(prop_oneof![0u8..0x20, Just(b'\n'), 0x20u8..=0xff], 0..100),
+            skip in 0usize..8,
+        ) {
+            let head = head.get(skip..).unwrap_or_default();
+            let want = head.iter().filter(|&&b| is_binary_control(b)).count();
+            prop_assert_eq!(control_bytes(head), want);
+        }
+    }
+
+    /// The searches as they were written with `memmem` alone: the reference.
+    fn reference(hay: &[u8], key: &str, want: Option<&str>) -> bool {
+        let needle = format!("\"{key}\"");
+        memchr::memmem::find_iter(hay, needle.as_bytes()).any(|at| {
+            let rest = trim_start(&hay[at + needle.len()..]);
+            match (rest.strip_prefix(b":"), want) {
+                (Some(after), Some(want)) => trim_start(after).starts_with(want.as_bytes()),
+                (Some(_), None) => true,
+                (None, _) => false,
+            }
+        })
+    }
+
+    /// Heads dense in quotes, colons and the needle's letters, short and past [`SHORT_HEAD`].
+    fn heads() -> impl Strategy<Value = Vec<u8>> {
+        let piece = prop_oneof![
+            Just(&b"\""[..]),
+            Just(&b":"[..]),
+            Just(&b" "[..]),
+            Just(&b"ty"[..]),
+            Just(&b"pe"[..]),
+            Just(&b"type"[..]),
+            Just(&b"\"type\""[..]),
+            Just(&b"\"s"[..]),
+            Just(&b"x"[..]),
+        ];
+        (prop::collection::vec(piece, 0..60), 0usize..2).prop_map(|(parts, long)| {
+            let mut head = if long == 1 {
+                vec![b'x'; SHORT_HEAD]
+            } else {
+                Vec::new()
+            };
+            head.extend(parts.concat());
+            head
+        })
+    }
+
+    proptest! {
+        /// The quote-stepping search finds what `memmem` finds, non-overlapping, at any length.
+        #[test]
+        fn find_iter_is_memmem(hay in heads(), needle in prop_oneof![Just("\"type\""), Just("\"\""), Just("type"), Just("\"")]) {
+            let want: Vec<usize> = memchr::memmem::find_iter(&hay, needle.as_bytes()).collect();
+            let got: Vec<usize> = find_iter(&hay, needle.as_bytes()).collect();
+            prop_assert_eq!(got, want);
+        }
+
+        /// `has_key`, `has_key_value` and `has_key_value_prefix` answer as the reference does.
+        #[test]
+        fn key_searches_match_the_reference(hay in heads(), key in prop_oneof![Just("type"), Just("ty"), Just("")], value in prop_oneof![Just("s"), Just("type"), Just("")]) {
+            prop_assert_eq!(has_key(&hay, key), reference(&hay, key, None));
+            prop_assert_eq!(has_key_value(&hay, key, value), reference(&hay, key, Some(&format!("\"{value}\""))));
+            prop_assert_eq!(has_key_value_prefix(&hay, key, value), reference(&hay, key, Some(&format!("\"{value}"))));
+        }
+    }
 
     fn format_of(path: &str, head: &str) -> Option<Format> {
         match classify(path, head.as_bytes()) {

@@ -40,16 +40,39 @@ pub struct FoundFile {
     /// on its own is its name. Paths are hashed in this form ([`crate::ledger::pseudonym`]), so
     /// a ledger exported by the app and one exported here name the same files alike.
     pub portable: String,
+    /// Which file this is on its device, from the walk's own `metadata` (Unix): what [`dedupe`]
+    /// keeps each file once by, without resolving every path again.
+    id: Option<(u64, u64)>,
+}
+
+/// The device and inode of a file on Unix; elsewhere nothing, and [`dedupe`] resolves the path.
+#[cfg(unix)]
+fn file_id(meta: &std::fs::Metadata) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    Some((meta.dev(), meta.ino()))
+}
+
+#[cfg(not(unix))]
+fn file_id(_meta: &std::fs::Metadata) -> Option<(u64, u64)> {
+    None
+}
+
+/// What two spellings of one file share: its device and inode, or else its canonical path.
+#[derive(PartialEq, Eq, Hash)]
+enum Identity {
+    Inode(u64, u64),
+    Path(PathBuf),
 }
 
 impl FoundFile {
-    fn read(path: PathBuf) -> Self {
+    fn read(path: PathBuf, meta: &std::fs::Metadata) -> Self {
         FoundFile {
             display: display_path(&path),
             path,
             skip: None,
             source: None,
             portable: String::new(),
+            id: file_id(meta),
         }
     }
 
@@ -60,6 +83,7 @@ impl FoundFile {
             skip: Some(reason),
             source: None,
             portable: String::new(),
+            id: None,
         }
     }
 }
@@ -379,7 +403,7 @@ fn walk_root(
             }
         };
         if meta.is_file() {
-            out.push(FoundFile::read(root.clone()));
+            out.push(FoundFile::read(root.clone(), &meta));
         } else if !meta.is_dir() {
             out.push(FoundFile::skipped(root, not_regular(&meta)));
         } else {
@@ -489,7 +513,7 @@ impl Walk<'_> {
             }
         } else if is_candidate_name(rel) {
             if meta.is_file() {
-                self.out.push(FoundFile::read(path.to_path_buf()));
+                self.out.push(FoundFile::read(path.to_path_buf(), &meta));
             } else {
                 self.out.push(FoundFile::skipped(path, not_regular(&meta)));
             }
@@ -497,17 +521,21 @@ impl Walk<'_> {
     }
 }
 
-/// Sorts by display path, keeps each file once (by canonical path, the first spelling wins)
+/// Sorts by display path, keeps each file once (by device and inode, or canonical path where there are none; the first spelling wins)
 /// and makes every display unique, so that no two entries share a file report.
 fn dedupe(mut found: Vec<FoundFile>) -> Vec<FoundFile> {
     found.sort_by(|a, b| (&a.display, &a.path).cmp(&(&b.display, &b.path)));
-    let mut files: HashSet<PathBuf> = HashSet::new();
+    let mut files: HashSet<Identity> = HashSet::new();
     let mut displays: BTreeSet<String> = BTreeSet::new();
     let mut out = Vec::with_capacity(found.len());
     for mut f in found {
-        let identity = std::fs::canonicalize(&f.path).unwrap_or_else(|_| f.path.clone());
         let first = match f.skip {
-            None => files.insert(identity),
+            None => files.insert(match f.id {
+                Some((dev, ino)) => Identity::Inode(dev, ino),
+                None => Identity::Path(
+                    std::fs::canonicalize(&f.path).unwrap_or_else(|_| f.path.clone()),
+                ),
+            }),
             Some(_) => !displays.contains(&f.display),
         };
         if !first {
