@@ -290,3 +290,41 @@ fn a_home_whose_agent_folders_are_links_is_read_and_a_fifo_path_never_blocks() {
     }
     let _ = std::fs::remove_dir_all(&root);
 }
+
+/// Two hard links to one transcript are one file: read once, listed under the first name.
+#[cfg(unix)]
+#[test]
+fn hard_links_to_one_transcript_are_read_once() {
+    let root = std::env::temp_dir().join(format!("agentmeter-hardlinks-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let dir = root.join("home/.claude/projects/p");
+    std::fs::create_dir_all(&dir).expect("folder");
+    let line = r#"{"parentUuid":null,"isSidechain":false,"sessionId":"s","type":"assistant","timestamp":"2026-02-12T14:12:00.000Z","requestId":"r1","message":{"id":"m1","model":"claude-opus-4-6","usage":{"input_tokens":3,"output_tokens":7}}}"#;
+    std::fs::write(dir.join("a.jsonl"), format!("{line}\n")).expect("file");
+    std::fs::hard_link(dir.join("a.jsonl"), dir.join("b.jsonl")).expect("hard link");
+    // A third name with other bytes, so the test also sees a different file kept.
+    std::fs::write(dir.join("c.jsonl"), format!("{line}\n\n")).expect("file");
+    let out = cli(&root, &["--json".as_ref(), "home".as_ref()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let paths: Vec<&str> = report["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .filter_map(|f| f["path"].as_str())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "home/.claude/projects/p/a.jsonl",
+            "home/.claude/projects/p/c.jsonl"
+        ],
+        "{report}"
+    );
+    assert_eq!(n(&report["total"]["tokens"], "total"), 10, "{report}");
+    let _ = std::fs::remove_dir_all(&root);
+}
