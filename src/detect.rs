@@ -382,20 +382,30 @@ fn quoted_at<'h>(hay: &'h [u8], name: &'h str) -> Box<dyn Iterator<Item = &'h [u
         let found: Vec<usize> = memchr::memmem::find_iter(hay, &needle).collect();
         return Box::new(found.into_iter().map(after));
     }
-    Box::new(
-        memchr::memchr_iter(b'"', hay)
-            .scan(0, move |from, at| {
-                let hit = at >= *from
-                    && hay.get(at + 1..at + 1 + name.len()) == Some(name)
-                    && hay.get(at + 1 + name.len()) == Some(&b'"');
-                if hit {
-                    *from = at + name.len() + 2;
-                }
-                Some(hit.then_some(at))
-            })
-            .flatten()
-            .map(after),
-    )
+    let is_at = move |at: usize| {
+        hay.get(at + 1..at + 1 + name.len()) == Some(name)
+            && hay.get(at + 1 + name.len()) == Some(&b'"')
+    };
+    Box::new(stepping(hay, b'"', name.len() + 2, is_at).map(after))
+}
+
+/// The matches of a needle of `len` bytes starting with `first`, where `is_at` says whether it
+/// starts at a position: from each occurrence of `first`, skipping those inside the last match.
+fn stepping<'h>(
+    hay: &'h [u8],
+    first: u8,
+    len: usize,
+    is_at: impl Fn(usize) -> bool + 'h,
+) -> impl Iterator<Item = usize> + 'h {
+    memchr::memchr_iter(first, hay)
+        .scan(0, move |from, at| {
+            let hit = at >= *from && is_at(at);
+            if hit {
+                *from = at + len;
+            }
+            Some(hit.then_some(at))
+        })
+        .flatten()
 }
 
 /// Up to this length a head is searched from each occurrence of a needle's first byte; longer
@@ -409,17 +419,10 @@ const SHORT_HEAD: usize = 4096;
 /// the worker's wasm). Longer heads get `memmem`.
 fn find_iter<'h>(hay: &'h [u8], needle: &'h [u8]) -> Box<dyn Iterator<Item = usize> + 'h> {
     match needle.first() {
-        Some(&first) if hay.len() <= SHORT_HEAD => Box::new(
-            memchr::memchr_iter(first, hay)
-                .scan(0, move |from, at| {
-                    let hit = at >= *from && hay.get(at..at + needle.len()) == Some(needle);
-                    if hit {
-                        *from = at + needle.len();
-                    }
-                    Some(hit.then_some(at))
-                })
-                .flatten(),
-        ),
+        Some(&first) if hay.len() <= SHORT_HEAD => {
+            let is_at = move |at: usize| hay.get(at..at + needle.len()) == Some(needle);
+            Box::new(stepping(hay, first, needle.len(), is_at))
+        }
         _ => Box::new(memchr::memmem::find_iter(hay, needle)),
     }
 }
