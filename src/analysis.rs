@@ -148,35 +148,62 @@ impl Analysis {
         calls::sort_by_time(&mut calls);
         let call_days = calls::local_days(&calls, tz);
         summary.lines = lines;
-        let sessions = sessions::sessions(&calls, &filtered);
-        let kpis = kpis::kpis(&calls, &call_days, &sessions, &filtered);
-        let previous = unfiltered
-            .and_then(|ledger| Some((ledger, filter.previous_period(kpis.last_day)?)))
-            .map(|(ledger, prev)| {
-                let l = prev.apply(ledger, tz);
-                let c = calls::priced_calls(&l, prices);
-                let s = sessions::sessions(&c, &l);
-                kpis::kpis(&c, &calls::local_days(&c, tz), &s, &l)
-            });
-        let projects = projects::projects(&calls, &sessions, &filtered);
-        let model_comparison = models::compare(&calls, &sessions);
-        let drivers = drivers::drivers(
-            &sessions,
-            &projects,
-            &model_comparison,
-            kpis.totals.cost_pico,
-        );
+        // From here two independent halves: the sessions and what builds on them, and the
+        // periods, tools, activity, blocks and sources (crate::parallel).
+        let by_session = || {
+            let sessions = sessions::sessions(&calls, &filtered);
+            let kpis = kpis::kpis(&calls, &call_days, &sessions, &filtered);
+            let previous = unfiltered
+                .and_then(|ledger| Some((ledger, filter.previous_period(kpis.last_day)?)))
+                .map(|(ledger, prev)| {
+                    let l = prev.apply(ledger, tz);
+                    let c = calls::priced_calls(&l, prices);
+                    let s = sessions::sessions(&c, &l);
+                    kpis::kpis(&c, &calls::local_days(&c, tz), &s, &l)
+                });
+            let projects = projects::projects(&calls, &sessions, &filtered);
+            let model_comparison = models::compare(&calls, &sessions);
+            let drivers = drivers::drivers(
+                &sessions,
+                &projects,
+                &model_comparison,
+                kpis.totals.cost_pico,
+            );
+            (
+                sessions,
+                kpis,
+                previous,
+                projects,
+                model_comparison,
+                drivers,
+            )
+        };
+        let by_time = || {
+            (
+                periods::by_period(&calls, &call_days, Granularity::Day),
+                periods::by_period(&calls, &call_days, Granularity::Week),
+                periods::by_period(&calls, &call_days, Granularity::Month),
+                tools::health(&filtered),
+                activity::activity(&calls, &call_days, &filtered, tz),
+                blocks::blocks(&calls, now_ms),
+                sources::sources(&calls),
+            )
+        };
+        let (
+            (sessions, kpis, previous, projects, model_comparison, drivers),
+            (days, weeks, months, tool_health, activity, blocks, sources),
+        ) = crate::parallel::join(by_session, by_time);
         Analysis {
             filter: filter.clone(),
             tz,
             now_ms,
-            days: periods::by_period(&calls, &call_days, Granularity::Day),
-            weeks: periods::by_period(&calls, &call_days, Granularity::Week),
-            months: periods::by_period(&calls, &call_days, Granularity::Month),
-            tool_health: tools::health(&filtered),
-            activity: activity::activity(&calls, &call_days, &filtered, tz),
-            blocks: blocks::blocks(&calls, now_ms),
-            sources: sources::sources(&calls),
+            days,
+            weeks,
+            months,
+            tool_health,
+            activity,
+            blocks,
+            sources,
             projects,
             model_comparison,
             drivers,

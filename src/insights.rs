@@ -151,7 +151,14 @@ pub const DETECTORS: &[Detector] = &[
 /// Runs every detector over `analysis`: insights sorted by severity (critical first), then id.
 #[must_use]
 pub fn detect(analysis: &Analysis) -> InsightReport {
-    let mut insights: Vec<Insight> = DETECTORS.iter().flat_map(|d| (d.run)(analysis)).collect();
+    // The detectors are independent: half on another thread where there is one (crate::parallel),
+    // their findings kept in detector order before the sort.
+    let run = |detectors: &[Detector]| -> Vec<Insight> {
+        detectors.iter().flat_map(|d| (d.run)(analysis)).collect()
+    };
+    let (first, second) = DETECTORS.split_at(DETECTORS.len() / 2);
+    let (mut insights, rest) = crate::parallel::join(|| run(first), || run(second));
+    insights.extend(rest);
     insights.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.id.cmp(&b.id)));
     let agents: Vec<Agent> = analysis.summary.agents.keys().copied().collect();
     let not_covered = DETECTORS

@@ -29,6 +29,7 @@ pub mod line_report;
 pub mod lines;
 pub mod model;
 pub mod otlp;
+pub mod parallel;
 pub mod parsers;
 pub mod plans;
 pub mod pricing;
