@@ -26,6 +26,16 @@ fn physical_lines(bytes: &[u8]) -> u64 {
     newlines + u64::from(bytes.last().is_some_and(|b| *b != b'\n'))
 }
 
+/// One Claude Code line with one model call of 10 tokens.
+const ONE_CALL: &str = r#"{"parentUuid":null,"isSidechain":false,"sessionId":"s","type":"assistant","timestamp":"2026-02-12T14:12:00.000Z","requestId":"r1","message":{"id":"m1","model":"claude-opus-4-6","usage":{"input_tokens":3,"output_tokens":7}}}"#;
+
+/// An empty folder of this test process's own under the temp dir.
+fn fresh_root(name: &str) -> std::path::PathBuf {
+    let root = std::env::temp_dir().join(format!("agentmeter-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    root
+}
+
 fn n(v: &Value, k: &str) -> u64 {
     v[k].as_u64()
         .unwrap_or_else(|| panic!("{k} missing in {v}"))
@@ -186,12 +196,11 @@ fn read_raw(root: &Path, rel: &str) -> std::io::Result<Vec<u8>> {
 #[test]
 fn a_path_argument_that_is_not_utf8_is_read() {
     use std::os::unix::ffi::OsStrExt;
-    let root = std::env::temp_dir().join(format!("agentmeter-nonutf8-{}", std::process::id()));
+    let root = fresh_root("nonutf8");
     let name = std::ffi::OsStr::from_bytes(b"caf\xe9-session");
     let dir = root.join(name);
     std::fs::create_dir_all(&dir).expect("folder");
-    let line = r#"{"parentUuid":null,"isSidechain":false,"sessionId":"s","type":"assistant","timestamp":"2026-02-12T14:12:00.000Z","requestId":"r1","message":{"id":"m1","model":"claude-opus-4-6","usage":{"input_tokens":3,"output_tokens":7}}}"#;
-    std::fs::write(dir.join("s.jsonl"), format!("{line}\n")).expect("file");
+    std::fs::write(dir.join("s.jsonl"), format!("{ONE_CALL}\n")).expect("file");
     let out = cli(&root, &["--json".as_ref(), name]);
     assert!(
         out.status.success(),
@@ -238,13 +247,11 @@ fn a_report_that_cannot_be_written_is_a_failure() {
 #[test]
 fn a_home_whose_agent_folders_are_links_is_read_and_a_fifo_path_never_blocks() {
     use std::os::unix::fs::symlink;
-    let root = std::env::temp_dir().join(format!("agentmeter-links-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
+    let root = fresh_root("links");
     let elsewhere = root.join("disk/claude-data/projects/p");
     std::fs::create_dir_all(&elsewhere).expect("folder");
     std::fs::create_dir_all(root.join("home")).expect("folder");
-    let line = r#"{"parentUuid":null,"isSidechain":false,"sessionId":"s","type":"assistant","timestamp":"2026-02-12T14:12:00.000Z","requestId":"r1","message":{"id":"m1","model":"claude-opus-4-6","usage":{"input_tokens":3,"output_tokens":7}}}"#;
-    std::fs::write(elsewhere.join("s.jsonl"), format!("{line}\n")).expect("file");
+    std::fs::write(elsewhere.join("s.jsonl"), format!("{ONE_CALL}\n")).expect("file");
     symlink(root.join("disk/claude-data"), root.join("home/.claude")).expect("link");
     let fifo = root.join("pipe.jsonl");
     let made = Command::new("mkfifo")
@@ -295,15 +302,13 @@ fn a_home_whose_agent_folders_are_links_is_read_and_a_fifo_path_never_blocks() {
 #[cfg(unix)]
 #[test]
 fn hard_links_to_one_transcript_are_read_once() {
-    let root = std::env::temp_dir().join(format!("agentmeter-hardlinks-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
+    let root = fresh_root("hardlinks");
     let dir = root.join("home/.claude/projects/p");
     std::fs::create_dir_all(&dir).expect("folder");
-    let line = r#"{"parentUuid":null,"isSidechain":false,"sessionId":"s","type":"assistant","timestamp":"2026-02-12T14:12:00.000Z","requestId":"r1","message":{"id":"m1","model":"claude-opus-4-6","usage":{"input_tokens":3,"output_tokens":7}}}"#;
-    std::fs::write(dir.join("a.jsonl"), format!("{line}\n")).expect("file");
+    std::fs::write(dir.join("a.jsonl"), format!("{ONE_CALL}\n")).expect("file");
     std::fs::hard_link(dir.join("a.jsonl"), dir.join("b.jsonl")).expect("hard link");
     // A third name with other bytes, so the test also sees a different file kept.
-    std::fs::write(dir.join("c.jsonl"), format!("{line}\n\n")).expect("file");
+    std::fs::write(dir.join("c.jsonl"), format!("{ONE_CALL}\n\n")).expect("file");
     let out = cli(&root, &["--json".as_ref(), "home".as_ref()]);
     assert!(
         out.status.success(),
