@@ -459,20 +459,22 @@ impl Walk<'_> {
                 return;
             }
         };
-        let mut children: Vec<(PathBuf, String)> = Vec::new();
+        // Names and paths only: an entry kept would keep its folder open while the walk goes
+        // deeper.
+        let mut children: Vec<(std::ffi::OsString, PathBuf)> = Vec::new();
         for entry in entries {
             match entry {
-                Ok(entry) => {
-                    let name = entry.file_name().to_string_lossy().into_owned();
-                    children.push((entry.path(), name));
-                }
+                Ok(entry) => children.push((entry.file_name(), entry.path())),
                 Err(err) => self
                     .out
                     .push(FoundFile::skipped(dir, unreadable_folder(&err))),
             }
         }
-        children.sort();
-        for (path, name) in children {
+        // Siblings in the order of their paths, by their names alone: a name is one component,
+        // so the order is the same, without comparing the paths component by component.
+        children.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        for (name, path) in children {
+            let name = name.to_string_lossy().into_owned();
             // The scope judges names, which it only ever compares with ASCII agent folders.
             let child_rel = if rel.is_empty() {
                 name
