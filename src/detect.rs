@@ -206,7 +206,7 @@ pub fn classify(path: &str, head: &[u8]) -> Classification {
     } else {
         first
     };
-    let has = |marker: &str| find_iter(first, marker.as_bytes()).next().is_some();
+    let has = |marker: &str| contains(first, marker.as_bytes());
     let key_is = |key: &str, value: &str| has_key_value(first, key, value);
 
     // agents2: Cline and Roo Code task files, Codebuff chats, Factory Droid sessions. First:
@@ -286,7 +286,7 @@ pub fn classify(path: &str, head: &[u8]) -> Classification {
 /// The format of a Copilot CLI, Qwen Code, Amp or Kimi CLI file, from its first line (or, for a
 /// pretty-printed document, its head).
 fn agents_a_format(first: &[u8]) -> Option<Format> {
-    let has = |marker: &str| find_iter(first, marker.as_bytes()).next().is_some();
+    let has = |marker: &str| contains(first, marker.as_bytes());
     // Copilot CLI events: `{type: "session.start", data, id, timestamp, parentId}`.
     let copilot_event = ["session.", "user.", "assistant.", "tool.", "system."]
         .iter()
@@ -337,7 +337,7 @@ fn agents_a_format(first: &[u8]) -> Option<Format> {
 
 /// Files that sit beside Kimi CLI's wire logs in every session folder and carry no usage.
 fn agents_a_known(first: &[u8]) -> Option<&'static str> {
-    let has = |marker: &str| find_iter(first, marker.as_bytes()).next().is_some();
+    let has = |marker: &str| contains(first, marker.as_bytes());
     if has_key(first, "role")
         && (has("\"_system_prompt\"") || has("\"_checkpoint\"") || has("\"_usage\""))
     {
@@ -353,12 +353,14 @@ fn agents_a_known(first: &[u8]) -> Option<&'static str> {
 
 /// Looks for `"key":` (a key, not the same word inside a string) with any whitespace.
 fn has_key(hay: &[u8], key: &str) -> bool {
-    quoted_at(hay, key).any(|after| trim_start(after).starts_with(b":"))
+    any_quoted(hay, key, |after| trim_start(after).starts_with(b":"))
 }
 
 /// Looks for `"key": "<prefix>...` with any whitespace around the colon.
 fn has_key_value_prefix(hay: &[u8], key: &str, prefix: &str) -> bool {
-    quoted_at(hay, key).any(|after| value_follows(after, prefix.as_bytes(), false))
+    any_quoted(hay, key, |after| {
+        value_follows(after, prefix.as_bytes(), false)
+    })
 }
 
 /// Whether `after` (what follows a quoted key) is a colon and then the string `"value` (with
@@ -373,58 +375,41 @@ fn value_follows(after: &[u8], value: &[u8], whole: bool) -> bool {
     rest.starts_with(value) && (!whole || rest.get(value.len()) == Some(&b'"'))
 }
 
-/// What follows each `"name"` in `hay`, for the occurrences [`find_iter`] finds.
-fn quoted_at<'h>(hay: &'h [u8], name: &'h str) -> Box<dyn Iterator<Item = &'h [u8]> + 'h> {
-    let name = name.as_bytes();
-    let after = move |at: usize| hay.get(at + name.len() + 2..).unwrap_or_default();
-    if hay.len() > SHORT_HEAD {
-        let needle = [&b"\""[..], name, b"\""].concat();
-        let found: Vec<usize> = memchr::memmem::find_iter(hay, &needle).collect();
-        return Box::new(found.into_iter().map(after));
-    }
-    let is_at = move |at: usize| {
-        hay.get(at + 1..at + 1 + name.len()) == Some(name)
-            && hay.get(at + 1 + name.len()) == Some(&b'"')
-    };
-    Box::new(stepping(hay, b'"', name.len() + 2, is_at).map(after))
-}
-
-/// The matches of a needle of `len` bytes starting with `first`, where `is_at` says whether it
-/// starts at a position: from each occurrence of `first`, skipping those inside the last match.
-fn stepping<'h>(
-    hay: &'h [u8],
-    first: u8,
-    len: usize,
-    is_at: impl Fn(usize) -> bool + 'h,
-) -> impl Iterator<Item = usize> + 'h {
-    memchr::memchr_iter(first, hay)
-        .scan(0, move |from, at| {
-            let hit = at >= *from && is_at(at);
-            if hit {
-                *from = at + len;
-            }
-            Some(hit.then_some(at))
-        })
-        .flatten()
-}
-
-/// Up to this length a head is searched from each occurrence of a needle's first byte; longer
-/// ones with `memmem`.
+/// Up to this length a head is searched from each occurrence of a needle's first byte, with no
+/// searcher built: the classifier asks twenty-odd questions of every file, and building a
+/// `memmem` searcher for each cost more than the search (half of classifying a small file in the
+/// worker's wasm). Longer heads get `memmem`.
 const SHORT_HEAD: usize = 4096;
 
-/// Where `needle` occurs in `hay`, left to right and not overlapping, as `memmem::find_iter`
-/// finds it. A head of a few KiB (most files' first line) is searched from each occurrence of
-/// the needle's first byte: the classifier asks twenty-odd questions of every file, and building
-/// a substring searcher for each cost more than the search (half of classifying a small file in
-/// the worker's wasm). Longer heads get `memmem`.
-fn find_iter<'h>(hay: &'h [u8], needle: &'h [u8]) -> Box<dyn Iterator<Item = usize> + 'h> {
+/// Whether `needle` occurs in `hay`.
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
     match needle.first() {
-        Some(&first) if hay.len() <= SHORT_HEAD => {
-            let is_at = move |at: usize| hay.get(at..at + needle.len()) == Some(needle);
-            Box::new(stepping(hay, first, needle.len(), is_at))
-        }
-        _ => Box::new(memchr::memmem::find_iter(hay, needle)),
+        Some(&first) if hay.len() <= SHORT_HEAD => memchr::memchr_iter(first, hay)
+            .any(|at| hay.get(at..).is_some_and(|rest| rest.starts_with(needle))),
+        _ => memchr::memmem::find(hay, needle).is_some(),
     }
+}
+
+/// Whether `follows` holds for what comes after some `"name"` in `hay`, taking the occurrences
+/// as `memmem::find_iter` finds them: left to right, not overlapping.
+fn any_quoted(hay: &[u8], name: &str, follows: impl Fn(&[u8]) -> bool) -> bool {
+    let name = name.as_bytes();
+    let len = name.len() + 2;
+    let after = |at: usize| hay.get(at + len..).unwrap_or_default();
+    if hay.len() > SHORT_HEAD {
+        let needle = [&b"\""[..], name, b"\""].concat();
+        return memchr::memmem::find_iter(hay, &needle).any(|at| follows(after(at)));
+    }
+    let mut from = 0;
+    memchr::memchr_iter(b'"', hay).any(|at| {
+        let hit = at >= from
+            && hay.get(at + 1..at + len - 1) == Some(name)
+            && hay.get(at + len - 1) == Some(&b'"');
+        if hit {
+            from = at + len;
+        }
+        hit && follows(after(at))
+    })
 }
 
 /// File signatures of binary formats that end up under agent folders (pasted images, archives,
@@ -528,7 +513,9 @@ fn first_nonblank(head: &[u8]) -> Option<&[u8]> {
 
 /// Looks for `"key": "value"` with any whitespace around the colon (compact or spaced JSON).
 fn has_key_value(hay: &[u8], key: &str, value: &str) -> bool {
-    quoted_at(hay, key).any(|after| value_follows(after, value.as_bytes(), true))
+    any_quoted(hay, key, |after| {
+        value_follows(after, value.as_bytes(), true)
+    })
 }
 
 fn trim_start(b: &[u8]) -> &[u8] {
@@ -599,7 +586,7 @@ const OPENCODE_KNOWN: &[(&str, &str)] = &[
 /// its `sessionID`, `messageID` and `type` (the capital `ID` sets both apart from Claude's and
 /// Gemini's `sessionId`).
 fn classify_agents_b_json(path: &str, first: &[u8]) -> Option<Classification> {
-    let has = |marker: &str| find_iter(first, marker.as_bytes()).next().is_some();
+    let has = |marker: &str| contains(first, marker.as_bytes());
     let parse = |format: Format| {
         Some(Classification::Parse {
             format,
@@ -803,12 +790,11 @@ mod tests {
     }
 
     proptest! {
-        /// The quote-stepping search finds what `memmem` finds, non-overlapping, at any length.
+        /// The first-byte search answers as `memmem` does, at any length.
         #[test]
-        fn find_iter_is_memmem(hay in heads(), needle in prop_oneof![Just("\"type\""), Just("\"\""), Just("type"), Just("\"")]) {
-            let want: Vec<usize> = memchr::memmem::find_iter(&hay, needle.as_bytes()).collect();
-            let got: Vec<usize> = find_iter(&hay, needle.as_bytes()).collect();
-            prop_assert_eq!(got, want);
+        fn contains_is_memmem(hay in heads(), needle in prop_oneof![Just("\"type\""), Just("\"\""), Just("type"), Just("\"")]) {
+            let want = memchr::memmem::find(&hay, needle.as_bytes()).is_some();
+            prop_assert_eq!(contains(&hay, needle.as_bytes()), want);
         }
 
         /// `has_key`, `has_key_value` and `has_key_value_prefix` answer as the reference does.
