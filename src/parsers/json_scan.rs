@@ -164,55 +164,47 @@ impl<'a> Cursor<'a> {
         depth: u32,
         mut member: impl FnMut(&mut Self, &'a [u8], u32) -> Option<()>,
     ) -> Option<()> {
-        if depth >= MAX_DEPTH {
-            return None;
-        }
-        self.eat(b'{')?;
-        self.ws();
-        if self.eat(b'}').is_some() {
-            return Some(());
-        }
-        loop {
-            let key = self.key()?;
-            member(self, key, depth + 1)?;
-            self.ws();
-            match self.peek()? {
-                b',' => {
-                    self.at += 1;
-                    self.ws();
-                }
-                b'}' => {
-                    self.at += 1;
-                    return Some(());
-                }
-                _ => return None,
-            }
-        }
+        self.items(depth, b'{', b'}', |c, depth| {
+            let key = c.key()?;
+            member(c, key, depth)
+        })
     }
 
     /// An array's elements, each handed to `element` with the cursor on it.
     pub(crate) fn array(
         &mut self,
         depth: u32,
-        mut element: impl FnMut(&mut Self, u32) -> Option<()>,
+        element: impl FnMut(&mut Self, u32) -> Option<()>,
+    ) -> Option<()> {
+        self.items(depth, b'[', b']', element)
+    }
+
+    /// The comma-separated items between `open` and `close`, each read by `item` one level
+    /// deeper; refused past [`MAX_DEPTH`].
+    fn items(
+        &mut self,
+        depth: u32,
+        open: u8,
+        close: u8,
+        mut item: impl FnMut(&mut Self, u32) -> Option<()>,
     ) -> Option<()> {
         if depth >= MAX_DEPTH {
             return None;
         }
-        self.eat(b'[')?;
+        self.eat(open)?;
         self.ws();
-        if self.eat(b']').is_some() {
+        if self.eat(close).is_some() {
             return Some(());
         }
         loop {
-            element(self, depth + 1)?;
+            item(self, depth + 1)?;
             self.ws();
             match self.peek()? {
                 b',' => {
                     self.at += 1;
                     self.ws();
                 }
-                b']' => {
+                b if b == close => {
                     self.at += 1;
                     return Some(());
                 }
